@@ -1,0 +1,62 @@
+/** The typed HTTP client: openapi-fetch over the generated schema, with the bearer token attached. */
+import createClient, { type Middleware } from 'openapi-fetch';
+import type { paths } from './schema';
+import { ApiError } from './errors';
+import { clearToken, getToken } from './token';
+
+const authMiddleware: Middleware = {
+  onRequest({ request }) {
+    const token = getToken();
+    if (token) request.headers.set('Authorization', `Bearer ${token}`);
+    return request;
+  },
+  onResponse({ response, request }) {
+    if (response.status === 401 && !new URL(request.url).pathname.endsWith('/auth/login')) {
+      clearToken();
+    }
+    return response;
+  },
+};
+
+export const api = createClient<paths>({
+  baseUrl: typeof window !== 'undefined' ? window.location.origin : '',
+  querySerializer: { array: { style: 'form', explode: true } },
+  // Looked up on each call so tests (and polyfills) can replace the global fetch.
+  fetch: (request: Request) => globalThis.fetch(request),
+});
+api.use(authMiddleware);
+
+interface FetchResult<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+/** Returns the body of a successful response, or throws an ApiError carrying the server's detail. */
+export async function unwrap<T>(pending: Promise<FetchResult<T>>): Promise<T> {
+  const { data, error, response } = await pending;
+  if (!response.ok) {
+    const detail = error && typeof error === 'object' && 'detail' in error ? (error as { detail: unknown }).detail : error;
+    throw new ApiError(response.status, detail);
+  }
+  return data as T;
+}
+
+/** Fetches a non-JSON resource (the Markdown report) with the same auth header. */
+export async function fetchAuthed(path: string): Promise<Response> {
+  const headers = new Headers();
+  const token = getToken();
+  if (token) headers.set('Authorization', `Bearer ${token}`);
+  const response = await globalThis.fetch(new URL(path, window.location.origin), { headers });
+  if (response.status === 401) clearToken();
+  if (!response.ok) {
+    let detail: unknown = undefined;
+    try {
+      detail = ((await response.json()) as { detail?: unknown }).detail;
+    } catch {
+      /* body was not JSON */
+    }
+    throw new ApiError(response.status, detail);
+  }
+  return response;
+}

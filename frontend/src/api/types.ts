@@ -1,0 +1,33 @@
+/** Names for the server's data, all taken from the generated OpenAPI schema (never hand-written). */
+import type { components } from './schema';
+
+type S = components['schemas'];
+
+export type Severity = S['Severity'];
+export type Status = S['Status'];
+export type User = S['UserRead'];
+export type Service = S['ServiceRead'];
+export type ServiceUpdate = S['ServiceUpdate'];
+export type SlaPolicy = S['ServiceRead']['sla_policy'];
+export type Runbook = S['RunbookRead'];
+export type RunbookCreate = S['RunbookCreate'];
+export type RunbookUpdate = S['RunbookUpdate'];
+export type Incident = S['IncidentRead'];
+export type IncidentDetail = S['IncidentDetail'];
+export type IncidentPage = S['IncidentPage'];
+export type IncidentCreate = S['IncidentCreate'];
+export type IncidentUpdate = S['IncidentUpdate'];
+export type Sla = S['IncidentRead']['sla'];
+export type SlaState = Sla['state'];
+export type TimelineEvent = S['EventRead'];
+export type Rca = S['RCARead'];
+export type RcaUpdate = S['RCAUpdate'];
+export type Metrics = S['MetricsRead'];
+export type DailyMetrics = Metrics['daily'][number];
+export type SeverityMetrics = Metrics['by_severity'][number];
+export type ServiceMetrics = Metrics['by_service'][number];
+export type Role = S['UserRead']['role'];
+
+export const SEVERITIES: readonly Severity[] = ['SEV1', 'SEV2', 'SEV3', 'SEV4'];
+export const STATUSES: readonly Status[] = ['New', 'Investigating', 'Mitigated', 'Resolved', 'Closed'];
+export const OPEN_STATUSES: readonly Status[] = ['New', 'Investigating', 'Mitigated'];

@@ -1,0 +1,58 @@
+/** The console's screens under /ui/, guarded by sign-in. */
+import { lazy, Suspense } from 'react';
+import { createBrowserRouter, Navigate, Outlet, useLocation } from 'react-router';
+import { Layout } from '../components/Layout';
+import { ErrorState, Loading } from '../components/States';
+import { useAuth } from '../features/auth/components/AuthContext';
+import { LoginPage } from '../features/auth/components/LoginPage';
+import { DashboardPage } from '../features/dashboard/components/DashboardPage';
+import { IncidentDetailPage } from '../features/incidents/components/IncidentDetailPage';
+import { NewIncidentPage } from '../features/incidents/components/NewIncidentPage';
+
+const RunbooksPage = lazy(() => import('../features/runbooks/components/RunbooksPage'));
+const MetricsPage = lazy(() => import('../features/metrics/components/MetricsPage'));
+
+function RequireAuth() {
+  const auth = useAuth();
+  const location = useLocation();
+  if (!auth.token) {
+    const next = location.pathname + location.search;
+    return <Navigate to={next === '/' ? '/login' : `/login?next=${encodeURIComponent(next)}`} replace />;
+  }
+  if (auth.loading) return <Loading what="your session" />;
+  if (auth.error || !auth.user) return <ErrorState error={auth.error} retry={() => window.location.reload()} />;
+  return <Outlet />;
+}
+
+function Lazy({ children, what }: { children: React.ReactNode; what: string }) {
+  return <Suspense fallback={<Loading what={what} />}>{children}</Suspense>;
+}
+
+function NotFound() {
+  return <ErrorState error={new Error('There is no such page in the console.')} />;
+}
+
+export function buildRouter() {
+  return createBrowserRouter(
+    [
+      { path: '/login', element: <LoginPage /> },
+      {
+        element: <RequireAuth />,
+        children: [
+          {
+            element: <Layout />,
+            children: [
+              { index: true, element: <DashboardPage /> },
+              { path: 'incidents/new', element: <NewIncidentPage /> },
+              { path: 'incidents/:id', element: <IncidentDetailPage /> },
+              { path: 'runbooks', element: <Lazy what="runbooks"><RunbooksPage /></Lazy> },
+              { path: 'metrics', element: <Lazy what="metrics"><MetricsPage /></Lazy> },
+              { path: '*', element: <NotFound /> },
+            ],
+          },
+        ],
+      },
+    ],
+    { basename: import.meta.env.BASE_URL.replace(/\/$/, '') || '/' },
+  );
+}

@@ -1,0 +1,47 @@
+/** The frame around every signed-in screen: navigation, who is signed in, logout. */
+import { NavLink, Outlet, useNavigate } from 'react-router';
+import { useAuth } from '../features/auth/components/AuthContext';
+import { useHotkeys } from './useHotkeys';
+
+export function Layout() {
+  const auth = useAuth();
+  const navigate = useNavigate();
+  useHotkeys({
+    n: () => {
+      if (auth.canWorkIncidents) navigate('/incidents/new');
+    },
+  });
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <span className="brand">
+          <span aria-hidden="true">⚠ </span>Incident Console
+        </span>
+        <nav aria-label="Main">
+          <NavLink to="/" end>
+            Dashboard
+          </NavLink>
+          <NavLink to="/runbooks">Runbooks</NavLink>
+          <NavLink to="/metrics">Metrics</NavLink>
+        </nav>
+        <div className="whoami">
+          {auth.user && (
+            <span>
+              {auth.user.name} <span className={`role role-${auth.user.role}`}>{auth.user.role}</span>
+              {!auth.canWorkIncidents && <span className="muted"> · read-only</span>}
+            </span>
+          )}
+          <button type="button" onClick={auth.logout}>
+            Log out
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}

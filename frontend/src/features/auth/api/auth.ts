@@ -1,0 +1,51 @@
+/** Login, the current user and the user directory. */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, unwrap } from '../../../api/client';
+import { getToken, setToken } from '../../../api/token';
+import type { User } from '../../../api/types';
+
+export const meKey = ['me'] as const;
+
+export function useMe(enabled: boolean) {
+  return useQuery({
+    queryKey: meKey,
+    queryFn: () => unwrap(api.GET('/auth/me')),
+    enabled,
+    staleTime: 5 * 60_000,
+    retry: false,
+  });
+}
+
+export function useLogin() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (credentials: { username: string; password: string }) =>
+      unwrap(api.POST('/auth/login', { body: credentials })),
+    onSuccess: (token) => {
+      setToken(token.access_token);
+      qc.clear();
+    },
+  });
+}
+
+export function useUsers() {
+  return useQuery({
+    queryKey: ['users'],
+    queryFn: () => unwrap(api.GET('/users')),
+    staleTime: 5 * 60_000,
+    enabled: getToken() !== null,
+  });
+}
+
+export type Permissions = {
+  canWorkIncidents: boolean;
+  canAdminister: boolean;
+};
+
+export function permissionsOf(user: User | undefined): Permissions {
+  const role = user?.role;
+  return {
+    canWorkIncidents: role === 'admin' || role === 'responder',
+    canAdminister: role === 'admin',
+  };
+}

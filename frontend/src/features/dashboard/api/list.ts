@@ -1,0 +1,68 @@
+/** The incident list as the dashboard asks for it: filters and cursor straight from the URL. */
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { api, unwrap } from '../../../api/client';
+import { OPEN_STATUSES, SEVERITIES, STATUSES, type Severity, type Status } from '../../../api/types';
+
+export interface ListFilters {
+  status: Status[];
+  severity: Severity[];
+  service_id: number[];
+  assignee_id: number[];
+  q: string;
+  cursor: string | null;
+}
+
+export const PAGE_SIZE = 25;
+
+const ints = (values: string[]) => values.map(Number).filter((n) => Number.isInteger(n) && n > 0);
+
+export function filtersFromSearch(sp: URLSearchParams): ListFilters {
+  return {
+    status: sp.getAll('status').filter((s): s is Status => (STATUSES as string[]).includes(s)),
+    severity: sp.getAll('severity').filter((s): s is Severity => (SEVERITIES as string[]).includes(s)),
+    service_id: ints(sp.getAll('service_id')),
+    assignee_id: ints(sp.getAll('assignee_id')),
+    q: sp.get('q') ?? '',
+    cursor: sp.get('cursor'),
+  };
+}
+
+export function useIncidentList(f: ListFilters) {
+  return useQuery({
+    queryKey: ['incidents', 'list', f],
+    queryFn: () =>
+      unwrap(
+        api.GET('/incidents', {
+          params: {
+            query: {
+              status: f.status.length ? f.status : undefined,
+              severity: f.severity.length ? f.severity : undefined,
+              service_id: f.service_id.length ? f.service_id : undefined,
+              assignee_id: f.assignee_id.length ? f.assignee_id : undefined,
+              q: f.q || undefined,
+              cursor: f.cursor ?? undefined,
+              limit: PAGE_SIZE,
+            },
+          },
+        }),
+      ),
+    placeholderData: keepPreviousData,
+    refetchInterval: 30_000,
+  });
+}
+
+/** Open incidents (New, Investigating, Mitigated) and how many of them breached an SLA target. */
+export function useOpenCounts() {
+  return useQuery({
+    queryKey: ['incidents', 'open-counts'],
+    queryFn: async () => {
+      const page = await unwrap(api.GET('/incidents', { params: { query: { status: [...OPEN_STATUSES], limit: 200 } } }));
+      return {
+        open: page.total,
+        breached: page.items.filter((i) => i.sla.breached).length,
+        partial: page.next_cursor !== null,
+      };
+    },
+    refetchInterval: 30_000,
+  });
+}

@@ -1,0 +1,132 @@
+/** The dashboard: counts, filters, the incident table and cursor paging. */
+import { useCallback, useRef } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { EmptyState, ErrorState, Loading } from '../../../components/States';
+import { useDocumentTitle } from '../../../components/useDocumentTitle';
+import { useHotkeys } from '../../../components/useHotkeys';
+import { useUsers } from '../../auth/api/auth';
+import { useAuth } from '../../auth/components/AuthContext';
+import { useServices } from '../../runbooks/api/runbooks';
+import { filtersFromSearch, useIncidentList, useOpenCounts } from '../api/list';
+import { Filters, type FilterChange } from './Filters';
+import { IncidentTable } from './IncidentTable';
+
+export function DashboardPage() {
+  useDocumentTitle('Dashboard');
+  const auth = useAuth();
+  const navigate = useNavigate();
+  const [sp, setSp] = useSearchParams();
+  const filters = filtersFromSearch(sp);
+  const list = useIncidentList(filters);
+  const counts = useOpenCounts();
+  const services = useServices();
+  const users = useUsers();
+  const searchRef = useRef<HTMLInputElement>(null);
+
+  useHotkeys({ '/': () => searchRef.current?.focus() });
+
+  const onChange = useCallback(
+    (change: FilterChange) => {
+      setSp((prev) => {
+        const next = new URLSearchParams(prev);
+        for (const [key, values] of Object.entries(change)) {
+          next.delete(key);
+          values?.forEach((v) => next.append(key, v));
+        }
+        next.delete('cursor');
+        next.delete('back');
+        return next;
+      });
+    },
+    [setSp],
+  );
+
+  const goToCursor = (cursor: string | null, back: string[]) => {
+    const next = new URLSearchParams(sp);
+    next.delete('cursor');
+    next.delete('back');
+    if (cursor) next.set('cursor', cursor);
+    back.forEach((b) => next.append('back', b));
+    setSp(next);
+  };
+  const back = sp.getAll('back');
+
+  return (
+    <section aria-labelledby="dash-title">
+      <div className="page-head">
+        <h1 id="dash-title">Incidents</h1>
+        {auth.canWorkIncidents && (
+          <Link className="button primary" to="/incidents/new" aria-keyshortcuts="n">
+            New incident
+          </Link>
+        )}
+      </div>
+      <dl className="counters" aria-label="Incident counts">
+        <div className="counter">
+          <dt>Open</dt>
+          <dd>{counts.data ? counts.data.open : '…'}</dd>
+        </div>
+        <div className={`counter ${counts.data?.breached ? 'counter-breached' : ''}`}>
+          <dt>
+            <span aria-hidden="true">✖ </span>Breached (open)
+          </dt>
+          <dd>
+            {counts.data ? counts.data.breached : '…'}
+            {counts.data?.partial && <span className="muted"> of the newest 200</span>}
+          </dd>
+        </div>
+      </dl>
+      <Filters
+        filters={filters}
+        services={services.data ?? []}
+        users={users.data ?? []}
+        onChange={onChange}
+        searchRef={searchRef}
+      />
+      {list.isPending ? (
+        <Loading what="incidents" />
+      ) : list.isError ? (
+        <ErrorState error={list.error} retry={() => void list.refetch()} />
+      ) : list.data.items.length === 0 ? (
+        <EmptyState
+          action={
+            auth.canWorkIncidents ? (
+              <button type="button" onClick={() => navigate('/incidents/new')}>
+                Declare an incident
+              </button>
+            ) : undefined
+          }
+        >
+          {sp.toString() ? 'No incident matches these filters.' : 'No incidents yet. Quiet day.'}
+        </EmptyState>
+      ) : (
+        <>
+          <p className="muted" aria-live="polite">
+            {list.data.total} incident{list.data.total === 1 ? '' : 's'} match
+            {list.isFetching && ' · refreshing…'}
+          </p>
+          <IncidentTable items={list.data.items} />
+        </>
+      )}
+      <nav className="pager" aria-label="Pages">
+        <button type="button" disabled={!filters.cursor} onClick={() => goToCursor(null, [])}>
+          Newest
+        </button>
+        <button
+          type="button"
+          disabled={!filters.cursor}
+          onClick={() => goToCursor(back.at(-1) || null, back.slice(0, -1))}
+        >
+          Previous page
+        </button>
+        <button
+          type="button"
+          disabled={!list.data?.next_cursor}
+          onClick={() => goToCursor(list.data?.next_cursor ?? null, [...back, filters.cursor ?? ''])}
+        >
+          Next page
+        </button>
+      </nav>
+    </section>
+  );
+}

@@ -1,0 +1,75 @@
+/** Queries and mutations for one incident: read, create, triage, move, comment, runbook steps. */
+import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { api, unwrap } from '../../../api/client';
+import type { IncidentCreate, IncidentUpdate, Status } from '../../../api/types';
+
+export const incidentKey = (id: number) => ['incident', id] as const;
+
+/** Everything that shows incidents: the list, the counts, the detail and the metrics. */
+export function invalidateIncidents(qc: QueryClient, id?: number) {
+  void qc.invalidateQueries({ queryKey: ['incidents'] });
+  void qc.invalidateQueries({ queryKey: ['metrics'] });
+  if (id !== undefined) void qc.invalidateQueries({ queryKey: incidentKey(id) });
+}
+
+export function useIncident(id: number) {
+  return useQuery({
+    queryKey: incidentKey(id),
+    queryFn: () => unwrap(api.GET('/incidents/{incident_id}', { params: { path: { incident_id: id } } })),
+    enabled: Number.isInteger(id) && id > 0,
+  });
+}
+
+export function useCreateIncident() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: IncidentCreate) => unwrap(api.POST('/incidents', { body })),
+    onSuccess: (incident) => invalidateIncidents(qc, incident.id),
+  });
+}
+
+export function useUpdateIncident(id: number) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: IncidentUpdate) =>
+      unwrap(api.PATCH('/incidents/{incident_id}', { params: { path: { incident_id: id } }, body })),
+    onSettled: () => invalidateIncidents(qc, id),
+  });
+}
+
+export function useTransition(id: number) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ status, note }: { status: Status; note?: string }) =>
+      unwrap(
+        api.POST('/incidents/{incident_id}/status', {
+          params: { path: { incident_id: id } },
+          body: note ? { status, note } : { status },
+        }),
+      ),
+    onSettled: () => invalidateIncidents(qc, id),
+  });
+}
+
+export function useAddComment(id: number) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: string) =>
+      unwrap(api.POST('/incidents/{incident_id}/comments', { params: { path: { incident_id: id } }, body: { body } })),
+    onSettled: () => invalidateIncidents(qc, id),
+  });
+}
+
+export function useApplyRunbookStep(id: number) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (step: { runbook_id: number; step_index: number }) =>
+      unwrap(
+        api.POST('/incidents/{incident_id}/apply-runbook-step', {
+          params: { path: { incident_id: id } },
+          body: step,
+        }),
+      ),
+    onSettled: () => invalidateIncidents(qc, id),
+  });
+}

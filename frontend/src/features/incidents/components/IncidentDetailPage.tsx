@@ -1,0 +1,118 @@
+/** One incident: its fields, SLA, workflow, triage, timeline, runbooks, RCA and report. */
+import { useRef } from 'react';
+import { Link, useParams } from 'react-router';
+import { SeverityBadge, StatusBadge } from '../../../components/Badges';
+import { ErrorState, Loading } from '../../../components/States';
+import { FullTime } from '../../../components/Time';
+import { useDocumentTitle } from '../../../components/useDocumentTitle';
+import { useHotkeys } from '../../../components/useHotkeys';
+import { incidentKey } from '../../../lib/format';
+import { useAuth } from '../../auth/components/AuthContext';
+import { RcaForm } from '../../rca/components/RcaForm';
+import { useIncident } from '../api/incidents';
+import { ExportReportButton } from './ExportReportButton';
+import { RunbookPanel } from './RunbookPanel';
+import { SlaPanel } from './SlaPanel';
+import { CommentBox, Timeline } from './Timeline';
+import { TransitionBar } from './TransitionBar';
+import { TriagePanel } from './TriagePanel';
+
+export function IncidentDetailPage() {
+  const id = Number(useParams().id);
+  const auth = useAuth();
+  const query = useIncident(id);
+  const commentRef = useRef<HTMLTextAreaElement>(null);
+  const incident = query.data;
+  useDocumentTitle(incident ? `${incidentKey(incident.id)} · ${incident.severity} · ${incident.status}` : incidentKey(id));
+  useHotkeys({
+    c: () => {
+      commentRef.current?.focus();
+      commentRef.current?.scrollIntoView({ block: 'center' });
+    },
+  });
+
+  if (!Number.isInteger(id) || id <= 0) return <ErrorState error={new Error('That is not an incident number.')} />;
+  if (query.isPending) return <Loading what={incidentKey(id)} />;
+  if (query.isError || !incident) {
+    return (
+      <>
+        <ErrorState error={query.error} retry={() => void query.refetch()} />
+        <Link to="/">Back to the dashboard</Link>
+      </>
+    );
+  }
+  const canAct = auth.canWorkIncidents;
+  const closed = incident.status === 'Closed';
+
+  return (
+    <article className="incident" aria-labelledby="incident-title">
+      <p className="crumbs">
+        <Link to="/">Incidents</Link> / {incidentKey(incident.id)}
+      </p>
+      <header className="incident-head">
+        <h1 id="incident-title">
+          <span className="inc-key">{incidentKey(incident.id)}</span> {incident.title}
+        </h1>
+        <div className="badges">
+          <SeverityBadge severity={incident.severity} />
+          <StatusBadge status={incident.status} />
+        </div>
+      </header>
+
+      <div className="incident-grid">
+        <div className="col-main">
+          <section className="card" aria-labelledby="workflow-title">
+            <h2 id="workflow-title">Status</h2>
+            <TransitionBar incident={incident} canAct={canAct} />
+          </section>
+
+          <section className="card" aria-labelledby="details-title">
+            <h2 id="details-title">Details</h2>
+            <p className="description">{incident.description || <span className="muted">No description.</span>}</p>
+            <dl className="facts">
+              <dt>Service</dt>
+              <dd>{incident.service_name}</dd>
+              <dt>Owner</dt>
+              <dd>{incident.assignee_name ?? 'Unassigned'}</dd>
+              <dt>Created</dt>
+              <dd><FullTime iso={incident.created_at} /></dd>
+              <dt>Acknowledged</dt>
+              <dd><FullTime iso={incident.acknowledged_at} /></dd>
+              <dt>Mitigated</dt>
+              <dd><FullTime iso={incident.mitigated_at} /></dd>
+              <dt>Resolved</dt>
+              <dd><FullTime iso={incident.resolved_at} /></dd>
+              <dt>Closed</dt>
+              <dd><FullTime iso={incident.closed_at} /></dd>
+              <dt>Version</dt>
+              <dd>{incident.version}</dd>
+            </dl>
+            {canAct && !closed && <TriagePanel incident={incident} />}
+          </section>
+
+          <section className="card" aria-labelledby="timeline-title">
+            <h2 id="timeline-title">Timeline</h2>
+            <Timeline events={incident.events} />
+            {canAct && <CommentBox ref={commentRef} incidentId={incident.id} />}
+          </section>
+        </div>
+
+        <div className="col-side">
+          <SlaPanel incident={incident} />
+          <section className="card" aria-labelledby="runbooks-title">
+            <h2 id="runbooks-title">Runbooks for {incident.service_name}</h2>
+            <RunbookPanel incident={incident} canAct={canAct} />
+          </section>
+          <section className="card" aria-labelledby="rca-title">
+            <h2 id="rca-title">Root cause analysis</h2>
+            <RcaForm key={incident.id} incident={incident} canAct={canAct} />
+          </section>
+          <section className="card" aria-labelledby="report-title">
+            <h2 id="report-title">Post-incident report</h2>
+            <ExportReportButton incidentId={incident.id} />
+          </section>
+        </div>
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,137 @@
+/** The four metrics charts (Recharts), each with its table alternative. Loaded lazily. */
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import type { Metrics } from '../../../api/types';
+import { formatMaybeDuration, formatPercent } from '../../../lib/format';
+import { ChartCard } from './ChartCard';
+
+const COLORS = { opened: '#1d4ed8', resolved: '#047857', breached: '#b42318', mtta: '#6d28d9', mttr: '#b45309' };
+const minutes = (s: number | null | undefined) => (s === null || s === undefined ? null : Math.round(s / 6) / 10);
+const HEIGHT = 260;
+
+export default function Charts({ metrics }: { metrics: Metrics }) {
+  const daily = metrics.daily;
+  const trend = daily.map((d) => ({ date: d.date, mtta: minutes(d.mtta_seconds), mttr: minutes(d.mttr_seconds) }));
+  return (
+    <div className="charts">
+      <ChartCard
+        title="Opened, resolved and breached per day"
+        rows={daily}
+        rowKey={(d) => d.date}
+        columns={[
+          { header: 'Day (UTC)', cell: (d) => d.date },
+          { header: 'Opened', cell: (d) => d.opened },
+          { header: 'Resolved', cell: (d) => d.resolved },
+          { header: 'Breached', cell: (d) => d.breached },
+        ]}
+        chart={
+          <ResponsiveContainer width="100%" height={HEIGHT}>
+            <BarChart data={daily}>
+              <CartesianGrid strokeDasharray="3 3" />
+              <XAxis dataKey="date" />
+              <YAxis allowDecimals={false} />
+              <Tooltip />
+              <Legend />
+              <Bar dataKey="opened" name="Opened" fill={COLORS.opened} />
+              <Bar dataKey="resolved" name="Resolved" fill={COLORS.resolved} />
+              <Bar dataKey="breached" name="Breached" fill={COLORS.breached} />
+            </BarChart>
+          </ResponsiveContainer>
+        }
+      />
+      <ChartCard
+        title="MTTA and MTTR trend (minutes)"
+        rows={daily}
+        rowKey={(d) => d.date}
+        columns={[
+          { header: 'Day (UTC)', cell: (d) => d.date },
+          { header: 'MTTA', cell: (d) => formatMaybeDuration(d.mtta_seconds) },
+          { header: 'MTTR', cell: (d) => formatMaybeDuration(d.mttr_seconds) },
+        ]}
+        chart={
+          <ResponsiveContainer width="100%" height={HEIGHT}>
+            <LineChart data={trend}>
+              <CartesianGrid strokeDasharray="3 3" />
+              <XAxis dataKey="date" />
+              <YAxis unit=" min" />
+              <Tooltip />
+              <Legend />
+              <Line type="monotone" dataKey="mtta" name="MTTA (min)" stroke={COLORS.mtta} strokeWidth={2} connectNulls />
+              <Line
+                type="monotone"
+                dataKey="mttr"
+                name="MTTR (min)"
+                stroke={COLORS.mttr}
+                strokeWidth={2}
+                strokeDasharray="6 3"
+                connectNulls
+              />
+            </LineChart>
+          </ResponsiveContainer>
+        }
+      />
+      <ChartCard
+        title="By severity"
+        rows={metrics.by_severity}
+        rowKey={(r) => r.severity}
+        columns={[
+          { header: 'Severity', cell: (r) => r.severity },
+          { header: 'Incidents', cell: (r) => r.incident_count },
+          { header: 'Breached', cell: (r) => r.breached_count },
+          { header: 'Breach rate', cell: (r) => formatPercent(r.breach_rate) },
+          { header: 'MTTA', cell: (r) => formatMaybeDuration(r.mtta_seconds) },
+          { header: 'MTTR', cell: (r) => formatMaybeDuration(r.mttr_seconds) },
+        ]}
+        chart={
+          <ResponsiveContainer width="100%" height={HEIGHT}>
+            <BarChart data={metrics.by_severity}>
+              <CartesianGrid strokeDasharray="3 3" />
+              <XAxis dataKey="severity" />
+              <YAxis allowDecimals={false} />
+              <Tooltip />
+              <Legend />
+              <Bar dataKey="incident_count" name="Incidents" fill={COLORS.opened} />
+              <Bar dataKey="breached_count" name="Breached" fill={COLORS.breached} />
+            </BarChart>
+          </ResponsiveContainer>
+        }
+      />
+      <ChartCard
+        title="By service"
+        rows={metrics.by_service}
+        rowKey={(r) => String(r.service_id)}
+        columns={[
+          { header: 'Service', cell: (r) => r.service_name },
+          { header: 'Incidents', cell: (r) => r.incident_count },
+          { header: 'Breached', cell: (r) => r.breached_count },
+          { header: 'Breach rate', cell: (r) => formatPercent(r.breach_rate) },
+          { header: 'MTTA', cell: (r) => formatMaybeDuration(r.mtta_seconds) },
+          { header: 'MTTR', cell: (r) => formatMaybeDuration(r.mttr_seconds) },
+        ]}
+        chart={
+          <ResponsiveContainer width="100%" height={HEIGHT}>
+            <BarChart data={metrics.by_service}>
+              <CartesianGrid strokeDasharray="3 3" />
+              <XAxis dataKey="service_name" />
+              <YAxis allowDecimals={false} />
+              <Tooltip />
+              <Legend />
+              <Bar dataKey="incident_count" name="Incidents" fill={COLORS.opened} />
+              <Bar dataKey="breached_count" name="Breached" fill={COLORS.breached} />
+            </BarChart>
+          </ResponsiveContainer>
+        }
+      />
+    </div>
+  );
+}

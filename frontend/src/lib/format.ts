@@ -1,0 +1,65 @@
+/** Durations, times and percentages as an on-call engineer wants to read them. */
+
+const UNITS: [string, number][] = [
+  ['d', 86400],
+  ['h', 3600],
+  ['m', 60],
+  ['s', 1],
+];
+
+/** At most two units: "1h 20m", "3d 4h", "45s". */
+export function formatDuration(totalSeconds: number): string {
+  let rest = Math.max(0, Math.round(Math.abs(totalSeconds)));
+  if (rest === 0) return '0s';
+  const parts: string[] = [];
+  for (const [unit, size] of UNITS) {
+    if (parts.length === 2) break;
+    const n = Math.floor(rest / size);
+    if (n > 0) {
+      parts.push(`${n}${unit}`);
+      rest -= n * size;
+    } else if (parts.length === 1) {
+      break;
+    }
+  }
+  return parts.join(' ');
+}
+
+/** A duration that may be missing: "—" instead of a made-up zero. */
+export function formatMaybeDuration(seconds: number | null | undefined): string {
+  return seconds === null || seconds === undefined ? '—' : formatDuration(seconds);
+}
+
+export function formatPercent(ratio: number | null | undefined, digits = 1): string {
+  if (ratio === null || ratio === undefined) return '—';
+  return `${(ratio * 100).toFixed(digits).replace(/\.0+$/, '')}%`;
+}
+
+const absoluteFormat = new Intl.DateTimeFormat('en-GB', {
+  year: 'numeric',
+  month: 'short',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+  timeZoneName: 'short',
+});
+
+/** "27 Nov 2026, 14:02 UTC": always with the zone. */
+export function formatAbsolute(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return absoluteFormat.format(d);
+}
+
+/** "12m ago" / "in 5m" / "just now". */
+export function formatRelative(iso: string, now: number): string {
+  const diff = (now - new Date(iso).getTime()) / 1000;
+  if (Math.abs(diff) < 30) return 'just now';
+  return diff > 0 ? `${formatDuration(diff)} ago` : `in ${formatDuration(diff)}`;
+}
+
+export function incidentKey(id: number): string {
+  return `INC-${id}`;
+}
