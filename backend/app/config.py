@@ -1,0 +1,75 @@
+"""Settings from the environment or backend/.env, read once through get_settings()."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+BACKEND_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_JWT_SECRET = "dev-only-insecure-secret-change-me-0123456789abcdef"
+MIN_SECRET_BYTES = 32
+
+
+class InsecureConfiguration(RuntimeError):
+    """The app refuses to start with settings only fit for a laptop."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=BACKEND_DIR / ".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    app_env: str = "development"
+    database_url: str = f"sqlite+aiosqlite:///{BACKEND_DIR / 'incident_console.db'}"
+    jwt_secret: str = DEFAULT_JWT_SECRET
+    jwt_issuer: str = "incident-console"
+    jwt_audience: str = "incident-console"
+    access_token_ttl_minutes: int = Field(default=480, ge=1, le=60 * 24 * 30)
+    cors_origins: list[str] = Field(default_factory=list)
+    seed_demo_data: bool | None = None
+    migrate_on_start: bool = True
+    frontend_dist: Path = BACKEND_DIR.parent / "frontend" / "dist"
+    # Argon2id at OWASP's minimum (19 MiB, 2 passes, 1 lane); tests lower these.
+    password_memory_kib: int = 19456
+    password_time_cost: int = 2
+    password_parallelism: int = 1
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip().startswith("["):
+            return [o.strip() for o in value.split(",") if o.strip()]
+        return value
+
+    @property
+    def is_development(self) -> bool:
+        return self.app_env == "development"
+
+    @property
+    def should_seed(self) -> bool:
+        return self.is_development if self.seed_demo_data is None else self.seed_demo_data
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def check_secure(self) -> None:
+        if self.is_development:
+            return
+        if self.jwt_secret == DEFAULT_JWT_SECRET:
+            raise InsecureConfiguration(
+                f"APP_ENV={self.app_env} refuses the default JWT_SECRET; set a random one "
+                "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            )
+        if len(self.jwt_secret.encode()) < MIN_SECRET_BYTES:
+            raise InsecureConfiguration(
+                f"JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes (256 bits)"
+            )
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,63 @@
+"""Request dependencies: the app's services, the caller, and role guards."""
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from app.db import Database
+from app.errors import Forbidden, Unprocessable
+from app.models import User
+from app.services.accounts import Accounts
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/login", auto_error=False)
+
+
+def get_db(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def get_accounts(request: Request) -> Accounts:
+    accounts: Accounts = request.app.state.accounts
+    return accounts
+
+
+async def current_user(
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+    accounts: Annotated[Accounts, Depends(get_accounts)],
+) -> User:
+    return await accounts.authenticate(token)
+
+
+def require_role(*roles: str) -> Callable[[User], Awaitable[User]]:
+    async def guard(user: Annotated[User, Depends(current_user)]) -> User:
+        if user.role not in roles:
+            raise Forbidden(
+                f"Your role ({user.role}) may not do this; it needs: {' or '.join(roles)}"
+            )
+        return user
+
+    return guard
+
+
+async def if_match_version(
+    if_match: Annotated[
+        str | None,
+        Header(description="The incident version you last saw; 409 if it has moved on"),
+    ] = None,
+) -> int | None:
+    if if_match is None:
+        return None
+    cleaned = if_match.strip().strip('"').removeprefix("W/").strip('"')
+    if not cleaned.isdigit():
+        raise Unprocessable("If-Match must be the incident's integer version")
+    return int(cleaned)
+
+
+DB = Annotated[Database, Depends(get_db)]
+AnyUser = Annotated[User, Depends(current_user)]
+Responder = Annotated[User, Depends(require_role("admin", "responder"))]
+Admin = Annotated[User, Depends(require_role("admin"))]
+IfMatch = Annotated[int | None, Depends(if_match_version)]

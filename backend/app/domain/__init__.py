@@ -1,0 +1,1 @@
+"""Pure incident-response rules: no database, no web framework, no clock reads."""

@@ -1,0 +1,143 @@
+"""SLA policy per severity, due times, and the SLA state of an incident at a moment."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from app.domain.severity import Severity
+
+AT_RISK_FRACTION = 0.75
+
+
+class SlaState(StrEnum):
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    BREACHED = "breached"
+    MET = "met"
+
+
+@dataclass(frozen=True)
+class Target:
+    ack_minutes: int
+    resolve_minutes: int
+
+
+DEFAULT_POLICY: dict[Severity, Target] = {
+    Severity.SEV1: Target(ack_minutes=5, resolve_minutes=60),
+    Severity.SEV2: Target(ack_minutes=15, resolve_minutes=240),
+    Severity.SEV3: Target(ack_minutes=60, resolve_minutes=1440),
+    Severity.SEV4: Target(ack_minutes=240, resolve_minutes=4320),
+}
+
+
+class InvalidPolicy(ValueError):
+    """An SLA policy that names no targets for a severity, or impossible ones."""
+
+
+def parse_policy(raw: Mapping[str, Any]) -> dict[Severity, Target]:
+    """Validate a stored or submitted policy: every severity, positive whole minutes,
+    and an acknowledgement target no later than the resolution target."""
+    policy: dict[Severity, Target] = {}
+    for severity in Severity:
+        entry = raw.get(severity.value)
+        if not isinstance(entry, Mapping):
+            raise InvalidPolicy(f"sla_policy needs targets for {severity.value}")
+        ack, resolve = entry.get("ack_minutes"), entry.get("resolve_minutes")
+        for name, value in (("ack_minutes", ack), ("resolve_minutes", resolve)):
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise InvalidPolicy(f"{severity.value}.{name} must be a positive whole number")
+        assert isinstance(ack, int) and isinstance(resolve, int)
+        if ack > resolve:
+            raise InvalidPolicy(f"{severity.value}.ack_minutes cannot exceed resolve_minutes")
+        policy[severity] = Target(ack_minutes=ack, resolve_minutes=resolve)
+    unknown = set(raw) - {s.value for s in Severity}
+    if unknown:
+        raise InvalidPolicy(f"sla_policy has unknown severities: {', '.join(sorted(unknown))}")
+    return policy
+
+
+def policy_to_json(policy: Mapping[Severity, Target]) -> dict[str, dict[str, int]]:
+    return {
+        sev.value: {"ack_minutes": t.ack_minutes, "resolve_minutes": t.resolve_minutes}
+        for sev, t in policy.items()
+    }
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """When each target falls due, and when it turns at risk (75% of its window)."""
+
+    ack_due_at: datetime
+    resolve_due_at: datetime
+    ack_at_risk_at: datetime
+    resolve_at_risk_at: datetime
+
+
+def deadlines(created_at: datetime, target: Target) -> Deadlines:
+    """All counted from the incident's creation, so a severity change recomputes them."""
+
+    def after(minutes: float) -> datetime:
+        return created_at + timedelta(minutes=minutes)
+
+    return Deadlines(
+        ack_due_at=after(target.ack_minutes),
+        resolve_due_at=after(target.resolve_minutes),
+        ack_at_risk_at=after(target.ack_minutes * AT_RISK_FRACTION),
+        resolve_at_risk_at=after(target.resolve_minutes * AT_RISK_FRACTION),
+    )
+
+
+@dataclass(frozen=True)
+class SlaStatus:
+    ack_due_at: datetime
+    resolve_due_at: datetime
+    ack_breached: bool
+    resolve_breached: bool
+    breached: bool
+    state: SlaState
+    next_due_at: datetime | None
+
+
+def _missed(done_at: datetime | None, due_at: datetime, now: datetime) -> bool:
+    """A target is missed when it was met late, or is still pending past its due time.
+    Meeting it exactly at the due second counts as met."""
+    return done_at > due_at if done_at is not None else now > due_at
+
+
+def evaluate(
+    d: Deadlines,
+    acknowledged_at: datetime | None,
+    resolved_at: datetime | None,
+    now: datetime,
+) -> SlaStatus:
+    ack_breached = _missed(acknowledged_at, d.ack_due_at, now)
+    resolve_breached = _missed(resolved_at, d.resolve_due_at, now)
+    breached = ack_breached or resolve_breached
+    pending = [
+        (due, risk_at)
+        for done, due, risk_at in (
+            (acknowledged_at, d.ack_due_at, d.ack_at_risk_at),
+            (resolved_at, d.resolve_due_at, d.resolve_at_risk_at),
+        )
+        if done is None and due >= now
+    ]
+    next_due_at = min(due for due, _ in pending) if pending else None
+    if breached:
+        state = SlaState.BREACHED
+    elif resolved_at is not None:
+        state = SlaState.MET
+    elif any(now >= risk_at for _, risk_at in pending):
+        state = SlaState.AT_RISK
+    else:
+        state = SlaState.ON_TRACK
+    return SlaStatus(
+        ack_due_at=d.ack_due_at,
+        resolve_due_at=d.resolve_due_at,
+        ack_breached=ack_breached,
+        resolve_breached=resolve_breached,
+        breached=breached,
+        state=state,
+        next_due_at=next_due_at,
+    )

@@ -1,0 +1,63 @@
+"""The application: settings, database, start-up migration and seeding, routers, errors."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from app.config import Settings, get_settings
+from app.db import Database, make_engine
+from app.errors import install_error_handlers
+from app.routers import alerts, auth, console, incidents, metrics, services, users
+from app.security import make_password_hasher
+from app.services.accounts import Accounts
+from app.startup import prepare_database
+
+DESCRIPTION = """Production-support incident console: intake and triage, SLA tracking,
+runbook-driven mitigation, RCA-gated closure, post-incident reports and metrics.
+
+Sign in with **Authorize** (demo users `jordan`, `avery`, `morgan`, password `demo123`)."""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    settings.check_secure()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = Database(make_engine(settings))
+        hasher = make_password_hasher(
+            settings.password_memory_kib, settings.password_time_cost,
+            settings.password_parallelism,
+        )
+        accounts = Accounts(db, settings, hasher)
+        app.state.db, app.state.accounts, app.state.settings = db, accounts, settings
+        await prepare_database(db, settings, accounts)
+        try:
+            yield
+        finally:
+            await db.dispose()
+
+    app = FastAPI(
+        title="Incident Console API",
+        version="1.0.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        swagger_ui_parameters={"persistAuthorization": True},
+    )
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key"],
+        )
+    install_error_handlers(app)
+    for module in (auth, users, services, incidents, metrics, alerts, console):
+        app.include_router(module.router)
+    console.mount_console(app, settings.frontend_dist)
+    return app
+
+
+app = create_app()

@@ -1,0 +1,8 @@
+"""Every table, imported here so Alembic and the app see one metadata."""
+
+from app.models.base import Base
+from app.models.incidents import Incident, IncidentEvent, Rca
+from app.models.services import Runbook, Service
+from app.models.users import User
+
+__all__ = ["Base", "Incident", "IncidentEvent", "Rca", "Runbook", "Service", "User"]

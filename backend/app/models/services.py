@@ -1,0 +1,27 @@
+"""Services that incidents happen to, their owners and SLA policies, and their runbooks."""
+
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, JSONDocument
+
+
+class Service(Base):
+    __tablename__ = "services"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    owner_team: Mapped[str] = mapped_column(String(120))
+    sla_policy: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+
+
+class Runbook(Base):
+    __tablename__ = "runbooks"
+    __table_args__ = (Index(None, "service_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200))
+    steps_json: Mapped[list[dict[str, str]]] = mapped_column(JSONDocument)

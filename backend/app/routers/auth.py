@@ -1,0 +1,65 @@
+"""Sign in (JSON or the OAuth2 password form Swagger UI sends) and who am I."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+
+from app.deps import AnyUser, get_accounts
+from app.schemas.common import error_responses
+from app.schemas.users import LoginRequest, Token, UserRead
+from app.services.accounts import Accounts
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+LOGIN_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": LoginRequest.model_json_schema()},
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "required": ["username", "password"],
+                    "properties": {
+                        "grant_type": {"type": "string", "enum": ["password"]},
+                        "username": {"type": "string"},
+                        "password": {"type": "string", "format": "password"},
+                    },
+                }
+            },
+        },
+    }
+}
+
+
+async def _credentials(request: Request) -> LoginRequest:
+    content_type = request.headers.get("content-type", "")
+    try:
+        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            form = await request.form()
+            raw: Any = {"username": form.get("username"), "password": form.get("password")}
+        else:
+            raw = await request.json()
+        return LoginRequest.model_validate(raw)
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors(include_url=False, include_context=False))
+    except ValueError:
+        raise RequestValidationError(
+            [{"type": "json_invalid", "loc": ["body"], "msg": "Body must be JSON or a form",
+              "input": None}]
+        )
+
+
+@router.post("/login", response_model=Token, openapi_extra=LOGIN_BODY,
+             responses=error_responses(401, 422, 429))
+async def login(request: Request, accounts: Annotated[Accounts, Depends(get_accounts)]) -> Token:
+    """Exchange a username and password for a bearer token."""
+    creds = await _credentials(request)
+    return await accounts.login(creds.username, creds.password)
+
+
+@router.get("/me", response_model=UserRead, responses=error_responses(401))
+async def me(user: AnyUser) -> UserRead:
+    return UserRead.model_validate(user)

@@ -1,0 +1,133 @@
+"""Incidents: intake, list, detail, triage, lifecycle, timeline, RCA and report."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from app.deps import DB, AnyUser, IfMatch, Responder
+from app.domain.lifecycle import Status
+from app.domain.severity import Severity
+from app.domain.sla import SlaState
+from app.schemas.common import error_responses
+from app.schemas.incidents import (
+    CommentCreate,
+    EventRead,
+    IncidentCreate,
+    IncidentDetail,
+    IncidentPage,
+    IncidentRead,
+    IncidentUpdate,
+    RcaRead,
+    RcaWrite,
+    RunbookStepApply,
+    TransitionRequest,
+)
+from app.services import activity, incidents, rcas, reports, transitions
+
+router = APIRouter(prefix="/incidents", tags=["incidents"])
+
+Ids = Annotated[list[int] | None, Query()]
+
+
+@router.get("", response_model=IncidentPage, responses=error_responses(401, 422))
+async def list_incidents(
+    db: DB,
+    _: AnyUser,
+    status: Annotated[list[Status] | None, Query()] = None,
+    severity: Annotated[list[Severity] | None, Query()] = None,
+    service_id: Ids = None,
+    assignee_id: Ids = None,
+    sla_state: Annotated[list[SlaState] | None, Query()] = None,
+    q: Annotated[str | None, Query(max_length=200, description="Matches title and description")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=500, description="next_cursor of the previous page")] = None,
+) -> IncidentPage:
+    """Newest first. Each filter may repeat; different filters combine with AND."""
+    f = incidents.IncidentFilter(
+        status=status or [], severity=severity or [], service_id=service_id or [],
+        assignee_id=assignee_id or [], sla_state=sla_state or [], q=(q or "").strip() or None,
+    )
+    return await incidents.list_incidents(db, f, limit, cursor)
+
+
+@router.post("", status_code=201, response_model=IncidentDetail,
+             responses=error_responses(401, 403, 422))
+async def create_incident(db: DB, user: Responder, body: IncidentCreate) -> IncidentDetail:
+    return await incidents.create(db, body, user)
+
+
+@router.get("/{incident_id}", response_model=IncidentDetail,
+            responses=error_responses(401, 404, 422))
+async def get_incident(db: DB, _: AnyUser, incident_id: int) -> IncidentDetail:
+    return await incidents.get(db, incident_id)
+
+
+@router.patch("/{incident_id}", response_model=IncidentDetail,
+              responses=error_responses(401, 403, 404, 409, 422))
+async def triage_incident(
+    db: DB, user: Responder, incident_id: int, body: IncidentUpdate, if_match: IfMatch
+) -> IncidentDetail:
+    """Triage edits; each changed field is one timeline event. A severity change recomputes
+    the SLA deadlines from the incident's creation."""
+    return await incidents.triage(db, incident_id, body, if_match, user)
+
+
+@router.post("/{incident_id}/status", response_model=IncidentRead,
+             responses=error_responses(401, 403, 404, 409, 422))
+async def change_status(
+    db: DB, user: Responder, incident_id: int, body: TransitionRequest, if_match: IfMatch
+) -> IncidentRead:
+    """Move along New -> Investigating -> Mitigated -> Resolved -> Closed, or reopen
+    (Mitigated/Resolved -> Investigating). Closing needs a complete RCA."""
+    return await transitions.change_status(db, incident_id, body, if_match, user)
+
+
+@router.get("/{incident_id}/events", response_model=list[EventRead],
+            responses=error_responses(401, 404, 422))
+async def list_events(db: DB, _: AnyUser, incident_id: int) -> list[EventRead]:
+    return await activity.events(db, incident_id)
+
+
+@router.post("/{incident_id}/comments", status_code=201, response_model=EventRead,
+             responses=error_responses(401, 403, 404, 422))
+async def add_comment(db: DB, user: Responder, incident_id: int, body: CommentCreate) -> EventRead:
+    return await activity.comment(db, incident_id, body, user)
+
+
+@router.post("/{incident_id}/apply-runbook-step", status_code=201, response_model=EventRead,
+             responses=error_responses(401, 403, 404, 409, 422))
+async def apply_runbook_step(
+    db: DB, user: Responder, incident_id: int, body: RunbookStepApply
+) -> EventRead:
+    return await activity.apply_runbook_step(db, incident_id, body, user)
+
+
+@router.put("/{incident_id}/rca", response_model=RcaRead,
+            responses=error_responses(401, 403, 404, 409, 422))
+async def save_rca(
+    db: DB, user: Responder, incident_id: int, body: RcaWrite, if_match: IfMatch
+) -> RcaRead:
+    """Create or replace the RCA draft; blanks are allowed until closing."""
+    return await rcas.save(db, incident_id, body, if_match, user)
+
+
+@router.get("/{incident_id}/rca", response_model=RcaRead, responses=error_responses(401, 404, 422))
+async def get_rca(db: DB, _: AnyUser, incident_id: int) -> RcaRead:
+    return await rcas.get(db, incident_id)
+
+
+@router.get(
+    "/{incident_id}/report.md",
+    response_class=Response,
+    responses={200: {"content": {"text/markdown": {"schema": {"type": "string"}}},
+                     "description": "The post-incident report"},
+               **error_responses(401, 404, 422)},
+)
+async def post_incident_report(db: DB, _: AnyUser, incident_id: int) -> Response:
+    filename, markdown = await reports.post_incident_report(db, incident_id)
+    return Response(
+        markdown,
+        media_type="text/markdown; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -1,0 +1,40 @@
+"""Operational metrics over a window of incidents."""
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.deps import DB, AnyUser
+from app.domain.severity import Severity
+from app.errors import Unprocessable
+from app.schemas.common import error_responses
+from app.schemas.metrics import Metrics
+from app.services import metrics
+
+router = APIRouter(tags=["metrics"])
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+@router.get("/metrics", response_model=Metrics, responses=error_responses(401, 422))
+async def get_metrics(
+    db: DB,
+    _: AnyUser,
+    from_: Annotated[datetime | None, Query(alias="from", description="created_at >= (UTC if no offset)")] = None,
+    to: Annotated[datetime | None, Query(description="created_at < (UTC if no offset)")] = None,
+    service_id: Annotated[list[int] | None, Query()] = None,
+    severity: Annotated[list[Severity] | None, Query()] = None,
+) -> Metrics:
+    """MTTA, MTTR (resolved_at - created_at, never closed_at), nearest-rank p50/p90 and the
+    breach rate (breached / SLA outcome known), overall, by severity, by service and by UTC day."""
+    start, end = _utc(from_), _utc(to)
+    if start and end and start >= end:
+        raise Unprocessable("'from' must be earlier than 'to'")
+    window = metrics.MetricsWindow(start=start, end=end, service_id=service_id,
+                                   severity=severity)
+    return await metrics.compute(db, window)

@@ -1,0 +1,19 @@
+"""The people incidents can be assigned to."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from app.deps import AnyUser, get_accounts
+from app.schemas.common import error_responses
+from app.schemas.users import UserRead
+from app.services.accounts import Accounts
+
+router = APIRouter(tags=["users"])
+
+
+@router.get("/users", response_model=list[UserRead], responses=error_responses(401))
+async def list_users(
+    _: AnyUser, accounts: Annotated[Accounts, Depends(get_accounts)]
+) -> list[UserRead]:
+    return await accounts.list_users()

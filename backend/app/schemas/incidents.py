@@ -1,0 +1,132 @@
+"""Incidents: intake, triage edits, transitions, and how an incident reads."""
+
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, Field
+
+from app.domain.lifecycle import Status
+from app.domain.severity import Severity
+from app.domain.sla import SlaState
+from app.schemas.common import Input, LongText, Output, RequiredText, Title
+
+
+class IncidentCreate(Input):
+    title: Title
+    description: LongText = ""
+    severity: Severity
+    service_id: int
+    assignee_id: int | None = None
+
+
+class IncidentUpdate(Input):
+    """Triage edits. Only the fields sent are changed; `assignee_id: null` unassigns."""
+
+    title: Title | None = None
+    description: LongText | None = None
+    severity: Severity | None = None
+    assignee_id: int | None = None
+    version: int | None = Field(default=None, description="Refuse with 409 unless current")
+
+
+class TransitionRequest(Input):
+    status: Status
+    note: LongText | None = None
+    version: int | None = Field(default=None, description="Refuse with 409 unless current")
+
+
+class SlaRead(Output):
+    ack_due_at: AwareDatetime
+    resolve_due_at: AwareDatetime
+    ack_breached: bool
+    resolve_breached: bool
+    breached: bool
+    state: SlaState
+    next_due_at: AwareDatetime | None = Field(
+        description="The earliest target still pending and not yet due; null when none is"
+    )
+
+
+class IncidentRead(Output):
+    id: int
+    title: str
+    description: str
+    severity: Severity
+    status: Status
+    service_id: int
+    service_name: str
+    assignee_id: int | None
+    assignee_name: str | None
+    created_at: AwareDatetime
+    acknowledged_at: AwareDatetime | None
+    mitigated_at: AwareDatetime | None
+    resolved_at: AwareDatetime | None
+    closed_at: AwareDatetime | None
+    version: int
+    allowed_transitions: list[Status]
+    close_blockers: list[str]
+    sla: SlaRead
+
+
+class EventRead(Output):
+    id: int
+    incident_id: int
+    type: str
+    body: str
+    data: dict[str, Any]
+    created_by: int | None
+    created_by_name: str | None
+    created_at: AwareDatetime
+
+
+class RcaWrite(Input):
+    root_cause: LongText = ""
+    contributing_factors: LongText = ""
+    corrective_actions: LongText = ""
+    prevention_actions: LongText = ""
+
+
+class RcaRead(Output):
+    incident_id: int
+    root_cause: str
+    contributing_factors: str
+    corrective_actions: str
+    prevention_actions: str
+    updated_at: AwareDatetime
+    updated_by: int | None
+    missing_fields: list[str]
+
+
+class IncidentDetail(IncidentRead):
+    events: list[EventRead]
+    rca: RcaRead | None
+
+
+class IncidentPage(Output):
+    items: list[IncidentRead]
+    next_cursor: str | None
+    total: int
+
+
+class CommentCreate(Input):
+    body: RequiredText
+
+
+class RunbookStepApply(Input):
+    runbook_id: int
+    step_index: int = Field(ge=0)
+    note: LongText | None = None
+
+
+EventType = Literal[
+    "created",
+    "status_change",
+    "comment",
+    "runbook_step",
+    "rca_updated",
+    "assignment",
+    "severity_change",
+    "field_change",
+    "sla_breach",
+    "sla_at_risk",
+    "alert",
+]

@@ -1,0 +1,88 @@
+"""Services with their SLA policies, and runbooks with their ordered steps."""
+
+from typing import Annotated
+
+from pydantic import Field, field_validator
+
+from app.domain.sla import parse_policy, policy_to_json
+from app.schemas.common import Input, LongText, Name, Output, Title
+
+
+class SlaTarget(Input):
+    ack_minutes: int = Field(gt=0, le=525_600)
+    resolve_minutes: int = Field(gt=0, le=525_600)
+
+
+SlaPolicy = dict[str, SlaTarget]
+
+
+def _validated_policy(value: SlaPolicy | None) -> SlaPolicy | None:
+    if value is None:
+        return None
+    raw = {sev: target.model_dump() for sev, target in value.items()}
+    normalised = policy_to_json(parse_policy(raw))
+    return {sev: SlaTarget(**t) for sev, t in normalised.items()}
+
+
+class ServiceCreate(Input):
+    name: Name
+    owner_team: Name
+    sla_policy: SlaPolicy = Field(
+        examples=[
+            {
+                "SEV1": {"ack_minutes": 5, "resolve_minutes": 60},
+                "SEV2": {"ack_minutes": 15, "resolve_minutes": 240},
+                "SEV3": {"ack_minutes": 60, "resolve_minutes": 1440},
+                "SEV4": {"ack_minutes": 240, "resolve_minutes": 4320},
+            }
+        ]
+    )
+
+    _check_policy = field_validator("sla_policy")(_validated_policy)
+
+
+class ServiceUpdate(Input):
+    name: Name | None = None
+    owner_team: Name | None = None
+    sla_policy: SlaPolicy | None = None
+
+    _check_policy = field_validator("sla_policy")(_validated_policy)
+
+
+class ServiceRead(Output):
+    id: int
+    name: str
+    owner_team: str
+    sla_policy: dict[str, SlaTarget]
+
+
+class RunbookStepIn(Input):
+    title: Title
+    detail: LongText = ""
+
+
+class RunbookStep(Output):
+    index: int
+    title: str
+    detail: str
+
+
+Steps = Annotated[list[RunbookStepIn], Field(min_length=1, max_length=100)]
+
+
+class RunbookCreate(Input):
+    service_id: int
+    title: Title
+    steps: Steps
+
+
+class RunbookUpdate(Input):
+    title: Title | None = None
+    steps: Steps | None = None
+
+
+class RunbookRead(Output):
+    id: int
+    service_id: int
+    title: str
+    steps: list[RunbookStep]

@@ -1,0 +1,1 @@
+"""Use cases: each opens one explicit transaction and calls domain/ for the rules."""

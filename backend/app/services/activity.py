@@ -1,0 +1,58 @@
+"""What responders add to an incident's timeline: comments and applied runbook steps."""
+
+from app.clock import utcnow
+from app.db import Database
+from app.errors import Unprocessable
+from app.models import Runbook, User
+from app.schemas.incidents import CommentCreate, EventRead, RunbookStepApply
+from app.services.incident_views import load_events
+from app.services.incidents import ensure_exists, refuse_if_closed
+from app.services.timeline import record_event
+
+
+async def comment(db: Database, incident_id: int, body: CommentCreate, actor: User) -> EventRead:
+    async with db.transaction() as session:
+        await ensure_exists(session, incident_id)
+        return await record_event(
+            session, incident_id=incident_id, type="comment", body=body.body,
+            data={}, actor=actor, now=utcnow(),
+        )
+
+
+async def apply_runbook_step(
+    db: Database, incident_id: int, body: RunbookStepApply, actor: User
+) -> EventRead:
+    async with db.transaction() as session:
+        incident = await ensure_exists(session, incident_id)
+        refuse_if_closed(incident, "runbook steps")
+        runbook = await session.get(Runbook, body.runbook_id)
+        if runbook is None or runbook.service_id != incident.service_id:
+            raise Unprocessable(
+                f"runbook_id {body.runbook_id} is not a runbook of this incident's service"
+            )
+        steps = runbook.steps_json
+        if body.step_index >= len(steps):
+            raise Unprocessable(
+                f"step_index {body.step_index} does not exist: '{runbook.title}' has "
+                f"{len(steps)} steps (0 to {len(steps) - 1})"
+            )
+        step = steps[body.step_index]
+        text = f"Applied step {body.step_index + 1} of '{runbook.title}': {step['title']}"
+        if body.note:
+            text += f" ({body.note})"
+        return await record_event(
+            session,
+            incident_id=incident_id,
+            type="runbook_step",
+            body=text,
+            data={"runbook_id": runbook.id, "runbook_title": runbook.title,
+                  "step_index": body.step_index, "step_title": step["title"], "note": body.note},
+            actor=actor,
+            now=utcnow(),
+        )
+
+
+async def events(db: Database, incident_id: int) -> list[EventRead]:
+    async with db.read() as session:
+        await ensure_exists(session, incident_id)
+        return await load_events(session, incident_id)

@@ -1,0 +1,128 @@
+"""The service catalogue: services with their SLA policies, and their runbooks."""
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.db import Database
+from app.errors import Conflict, NotFound, Unprocessable
+from app.models import Runbook, Service
+from app.schemas.services import (
+    RunbookCreate,
+    RunbookRead,
+    RunbookStep,
+    RunbookUpdate,
+    ServiceCreate,
+    ServiceRead,
+    ServiceUpdate,
+)
+
+
+def _service_read(service: Service) -> ServiceRead:
+    return ServiceRead.model_validate(service)
+
+
+def _runbook_read(runbook: Runbook) -> RunbookRead:
+    return RunbookRead(
+        id=runbook.id,
+        service_id=runbook.service_id,
+        title=runbook.title,
+        steps=[
+            RunbookStep(index=i, title=s["title"], detail=s.get("detail", ""))
+            for i, s in enumerate(runbook.steps_json)
+        ],
+    )
+
+
+async def list_services(db: Database) -> list[ServiceRead]:
+    async with db.read() as session:
+        rows = await session.scalars(select(Service).order_by(Service.name))
+        return [_service_read(s) for s in rows]
+
+
+async def get_service(db: Database, service_id: int) -> ServiceRead:
+    async with db.read() as session:
+        service = await session.get(Service, service_id)
+        if service is None:
+            raise NotFound("Service", service_id)
+        return _service_read(service)
+
+
+def _policy_json(body: ServiceCreate | ServiceUpdate) -> dict[str, Any] | None:
+    if body.sla_policy is None:
+        return None
+    return {sev: t.model_dump() for sev, t in body.sla_policy.items()}
+
+
+async def create_service(db: Database, body: ServiceCreate) -> ServiceRead:
+    try:
+        async with db.transaction() as session:
+            service = Service(name=body.name, owner_team=body.owner_team,
+                              sla_policy=_policy_json(body))
+            session.add(service)
+            await session.flush()
+            return _service_read(service)
+    except IntegrityError:
+        raise Conflict(f"A service named '{body.name}' already exists")
+
+
+async def update_service(db: Database, service_id: int, body: ServiceUpdate) -> ServiceRead:
+    """Policy changes apply to incidents opened from now on; open ones keep their deadlines."""
+    try:
+        async with db.transaction() as session:
+            service = await session.get(Service, service_id)
+            if service is None:
+                raise NotFound("Service", service_id)
+            if body.name is not None:
+                service.name = body.name
+            if body.owner_team is not None:
+                service.owner_team = body.owner_team
+            if (policy := _policy_json(body)) is not None:
+                service.sla_policy = policy
+            await session.flush()
+            return _service_read(service)
+    except IntegrityError:
+        raise Conflict(f"A service named '{body.name}' already exists")
+
+
+async def list_runbooks(db: Database, service_id: int | None) -> list[RunbookRead]:
+    async with db.read() as session:
+        stmt = select(Runbook).order_by(Runbook.service_id, Runbook.id)
+        if service_id is not None:
+            if await session.get(Service, service_id) is None:
+                raise NotFound("Service", service_id)
+            stmt = stmt.where(Runbook.service_id == service_id)
+        return [_runbook_read(r) for r in await session.scalars(stmt)]
+
+
+async def get_runbook(db: Database, runbook_id: int) -> RunbookRead:
+    async with db.read() as session:
+        runbook = await session.get(Runbook, runbook_id)
+        if runbook is None:
+            raise NotFound("Runbook", runbook_id)
+        return _runbook_read(runbook)
+
+
+async def create_runbook(db: Database, body: RunbookCreate) -> RunbookRead:
+    async with db.transaction() as session:
+        if await session.get(Service, body.service_id) is None:
+            raise Unprocessable(f"service_id {body.service_id} is not a known service")
+        runbook = Runbook(service_id=body.service_id, title=body.title,
+                          steps_json=[s.model_dump() for s in body.steps])
+        session.add(runbook)
+        await session.flush()
+        return _runbook_read(runbook)
+
+
+async def update_runbook(db: Database, runbook_id: int, body: RunbookUpdate) -> RunbookRead:
+    async with db.transaction() as session:
+        runbook = await session.get(Runbook, runbook_id)
+        if runbook is None:
+            raise NotFound("Runbook", runbook_id)
+        if body.title is not None:
+            runbook.title = body.title
+        if body.steps is not None:
+            runbook.steps_json = [s.model_dump() for s in body.steps]
+        await session.flush()
+        return _runbook_read(runbook)

@@ -1,0 +1,126 @@
+"""The post-incident report in Markdown, as a team would paste it into its wiki."""
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app.clock import utcnow
+from app.db import Database
+from app.domain import sla
+from app.domain.rca import RCA_FIELDS
+from app.models import Rca, Service
+from app.schemas.incidents import EventRead, IncidentRead
+from app.services.incident_views import load_events, load_incident
+
+SECTION_TITLES = {
+    "root_cause": "Root cause",
+    "contributing_factors": "Contributing factors",
+    "corrective_actions": "Corrective actions",
+    "prevention_actions": "Prevention actions",
+}
+
+
+def duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "n/a"
+    total = int(round(seconds))
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [f"{days}d" if days else "", f"{hours}h" if hours else "",
+             f"{minutes}m" if minutes else "", f"{secs}s" if secs and not days else ""]
+    return " ".join(p for p in parts if p) or "0s"
+
+
+def stamp(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S UTC") if value else "—"
+
+
+def _between(later: datetime | None, earlier: datetime) -> str:
+    return duration((later - earlier).total_seconds()) if later else "n/a"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render(incident: IncidentRead, events: list[EventRead], rca: Rca | None,
+           target: sla.Target | None) -> str:
+    s = incident.sla
+    outcome = {"met": "Met", "breached": "Breached", "on_track": "On track (still open)",
+               "at_risk": "At risk (still open)"}[s.state.value]
+    lines = [
+        f"# INC-{incident.id}: {incident.title}",
+        "",
+        "## Summary",
+        "",
+        incident.description.strip() or "_No description given._",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| Severity | {incident.severity.value} |",
+        f"| Status | {incident.status.value} |",
+        f"| Service | {_cell(incident.service_name)} |",
+        f"| Owner | {_cell(incident.assignee_name or 'Unassigned')} |",
+        "",
+        "## Impact",
+        "",
+        f"A {incident.severity.value} incident on **{incident.service_name}**, open for "
+        f"{_between(incident.resolved_at, incident.created_at)} until resolved"
+        f" (SLA outcome: {outcome}).",
+        "",
+        "## Key times",
+        "",
+        "| Milestone | Time |",
+        "|---|---|",
+        f"| Created | {stamp(incident.created_at)} |",
+        f"| Acknowledged | {stamp(incident.acknowledged_at)} |",
+        f"| Mitigated | {stamp(incident.mitigated_at)} |",
+        f"| Resolved | {stamp(incident.resolved_at)} |",
+        f"| Closed | {stamp(incident.closed_at)} |",
+        "",
+        f"- Time to acknowledge: {_between(incident.acknowledged_at, incident.created_at)}",
+        f"- Time to mitigate: {_between(incident.mitigated_at, incident.created_at)}",
+        f"- Time to resolve: {_between(incident.resolved_at, incident.created_at)}",
+        "",
+        "## SLA",
+        "",
+        "| Target | Allowed | Due | Outcome |",
+        "|---|---|---|---|",
+        f"| Acknowledge | {duration(target.ack_minutes * 60) if target else 'n/a'} | "
+        f"{stamp(s.ack_due_at)} | {'Breached' if s.ack_breached else 'Met' if incident.acknowledged_at else 'Pending'} |",
+        f"| Resolve | {duration(target.resolve_minutes * 60) if target else 'n/a'} | "
+        f"{stamp(s.resolve_due_at)} | {'Breached' if s.resolve_breached else 'Met' if incident.resolved_at else 'Pending'} |",
+        "",
+        f"Overall SLA outcome: **{outcome}**.",
+        "",
+        "## Runbook steps applied",
+        "",
+    ]
+    steps = [e for e in events if e.type == "runbook_step"]
+    lines += [f"- {stamp(e.created_at)}: {e.body} — {e.created_by_name or 'system'}" for e in steps]
+    lines += ["_None._"] if not steps else []
+    lines += ["", "## Timeline", "", "| Time | Who | Type | Event |", "|---|---|---|---|"]
+    lines += [
+        f"| {stamp(e.created_at)} | {_cell(e.created_by_name or 'system')} | {e.type} | {_cell(e.body)} |"
+        for e in events
+    ]
+    lines += ["", "## Root cause analysis", ""]
+    for name in RCA_FIELDS:
+        text = (getattr(rca, name) or "").strip() if rca else ""
+        lines += [f"### {SECTION_TITLES[name]}", "", text or "_Not yet written._", ""]
+    lines += [f"_Report generated {stamp(utcnow())} by the Incident Console._", ""]
+    return "\n".join(lines)
+
+
+async def post_incident_report(db: Database, incident_id: int) -> tuple[str, str]:
+    """(file name, Markdown) for the incident's post-incident report."""
+    async with db.read() as session:
+        incident = await load_incident(session, incident_id, utcnow())
+        events = await load_events(session, incident_id)
+        rca = await session.scalar(select(Rca).where(Rca.incident_id == incident_id))
+        service = await session.get(Service, incident.service_id)
+    target = None
+    if service is not None:
+        target = sla.parse_policy(service.sla_policy).get(incident.severity)
+    return f"INC-{incident.id}-post-incident-report.md", render(incident, events, rca, target)

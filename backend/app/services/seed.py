@@ -1,0 +1,85 @@
+"""Demo data: three people, four services with SLA policies and runbooks, one live incident.
+
+Idempotent: each row is added only when missing, so restarts and replicas change nothing.
+"""
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.clock import utcnow
+from app.domain.severity import Severity
+from app.domain.sla import DEFAULT_POLICY, Target, policy_to_json
+from app.models import Incident, Runbook, Service, User
+from app.services.incidents import deadlines_for
+from app.services.timeline import record_event
+
+DEMO_PASSWORD = "demo123"
+USERS = [("Jordan Lee", "jordan", "admin"), ("Avery Patel", "avery", "responder"),
+         ("Morgan Diaz", "morgan", "viewer")]
+
+STRICT = {**DEFAULT_POLICY, Severity.SEV1: Target(5, 30), Severity.SEV2: Target(10, 120)}
+SERVICES = [
+    ("checkout-api", "Payments", STRICT, "Checkout latency or errors", [
+        ("Check the checkout dashboard", "Compare p99 latency and 5xx rate with the last 24h."),
+        ("Roll back the latest deploy", "Run `deployctl rollback checkout-api` if a deploy went out in the last hour."),
+        ("Scale out checkout pods", "`kubectl scale deploy/checkout-api --replicas=+4`."),
+        ("Confirm recovery", "Watch p99 below 1s for 10 minutes before mitigating."),
+    ]),
+    ("payments-gateway", "Payments", DEFAULT_POLICY, "Payment provider errors", [
+        ("Check provider status pages", "Stripe and Adyen status; note any open provider incident."),
+        ("Fail over to the secondary provider", "Flip `payments.primary` in the feature-flag console."),
+        ("Replay failed authorisations", "Run the `replay-auth` job for the affected window."),
+    ]),
+    ("search-api", "Discovery", DEFAULT_POLICY, "Search database disk pressure", [
+        ("Find the largest tables", "`SELECT relname, pg_total_relation_size(oid) ...` on the primary."),
+        ("Vacuum and drop stale indexes", "Run `VACUUM (VERBOSE)`; drop indexes unused for 30 days."),
+        ("Grow the volume", "Expand the EBS volume by 20% and resize the filesystem."),
+    ]),
+    ("identity", "Platform", DEFAULT_POLICY, "Login failures", [
+        ("Check the identity provider", "Look for SAML/OIDC errors in the IdP console."),
+        ("Rotate signing keys if expired", "Follow the key-rotation checklist."),
+        ("Purge the session cache", "`redis-cli -n 3 FLUSHDB` on the session cache."),
+    ]),
+]
+
+
+async def seed_demo_data(session: AsyncSession, password_hash: str) -> None:
+    existing = set(await session.scalars(select(User.username)))
+    for name, username, role in USERS:
+        if username not in existing:
+            session.add(User(name=name, username=username, password_hash=password_hash, role=role))
+    known = set(await session.scalars(select(Service.name)))
+    for service_name, team, policy, runbook_title, steps in SERVICES:
+        if service_name in known:
+            continue
+        service = Service(name=service_name, owner_team=team, sla_policy=policy_to_json(policy))
+        session.add(service)
+        await session.flush()
+        session.add(Runbook(service_id=service.id, title=runbook_title,
+                            steps_json=[{"title": t, "detail": d} for t, d in steps]))
+    await session.flush()
+    if await session.scalar(select(func.count()).select_from(Incident)) == 0:
+        await _seed_incident(session)
+
+
+async def _seed_incident(session: AsyncSession) -> None:
+    service = await session.scalar(select(Service).where(Service.name == "checkout-api"))
+    avery = await session.scalar(select(User).where(User.username == "avery"))
+    assert service is not None and avery is not None
+    created = utcnow() - timedelta(minutes=3)
+    incident = Incident(
+        title="Checkout p99 latency above 3s",
+        description="Customers report slow checkout; p99 latency is 3.4s on checkout-7d9f.",
+        severity=Severity.SEV2.value, status="New", service_id=service.id,
+        assignee_id=avery.id, created_at=created, version=1,
+        **deadlines_for(service, Severity.SEV2, created),
+    )
+    session.add(incident)
+    await session.flush()
+    await record_event(session, incident_id=incident.id, type="created",
+                       body="SEV2 incident opened on checkout-api, owned by Avery Patel",
+                       data={"severity": "SEV2", "service_id": service.id,
+                             "assignee_id": avery.id, "source": "seed"},
+                       actor=None, now=created)

@@ -1,0 +1,51 @@
+"""The SLA rules of domain/sla.py as SQL, so lists, sweeps and metrics filter in the database."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, literal, not_, or_
+from sqlalchemy.sql.elements import ColumnElement
+
+from app.domain.sla import SlaState
+from app.models import Incident
+from app.models.base import UTCDateTime
+
+
+def utc_literal(value: datetime) -> Any:
+    return literal(value, UTCDateTime())
+
+
+def ack_breached(now: datetime) -> ColumnElement[bool]:
+    return or_(
+        and_(Incident.acknowledged_at.is_not(None), Incident.acknowledged_at > Incident.ack_due_at),
+        and_(Incident.acknowledged_at.is_(None), Incident.ack_due_at < utc_literal(now)),
+    )
+
+
+def resolve_breached(now: datetime) -> ColumnElement[bool]:
+    return or_(
+        and_(Incident.resolved_at.is_not(None), Incident.resolved_at > Incident.resolve_due_at),
+        and_(Incident.resolved_at.is_(None), Incident.resolve_due_at < utc_literal(now)),
+    )
+
+
+def breached(now: datetime) -> ColumnElement[bool]:
+    return or_(ack_breached(now), resolve_breached(now))
+
+
+def at_risk_pending(now: datetime) -> ColumnElement[bool]:
+    return or_(
+        and_(Incident.acknowledged_at.is_(None), Incident.ack_at_risk_at <= utc_literal(now)),
+        and_(Incident.resolved_at.is_(None), Incident.resolve_at_risk_at <= utc_literal(now)),
+    )
+
+
+def in_state(state: SlaState, now: datetime) -> ColumnElement[bool]:
+    healthy = and_(not_(breached(now)), Incident.resolved_at.is_(None))
+    if state is SlaState.BREACHED:
+        return breached(now)
+    if state is SlaState.MET:
+        return and_(not_(breached(now)), Incident.resolved_at.is_not(None))
+    if state is SlaState.AT_RISK:
+        return and_(healthy, at_risk_pending(now))
+    return and_(healthy, not_(at_risk_pending(now)))

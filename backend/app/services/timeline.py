@@ -1,0 +1,33 @@
+"""Writing the timeline: every change to an incident is one event, in the change's transaction."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import IncidentEvent, User
+from app.schemas.incidents import EventRead
+from app.services.incident_views import event_read
+
+
+async def record_event(
+    session: AsyncSession,
+    *,
+    incident_id: int,
+    type: str,
+    body: str,
+    data: dict[str, Any],
+    actor: User | None,
+    now: datetime,
+) -> EventRead:
+    event = IncidentEvent(
+        incident_id=incident_id,
+        type=type,
+        body=body,
+        data=data,
+        created_by=actor.id if actor else None,
+        created_at=now,
+    )
+    session.add(event)
+    await session.flush()
+    return event_read(event, actor.name if actor else None)
