@@ -1,0 +1,82 @@
+# Incident Console: `make run` to use it, `make test` to check it. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := backend/.venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install install-backend install-frontend run dev migrate openapi lint \
+        test test-unit test-api test-api-sqlite test-api-postgres test-frontend test-e2e bench clean
+
+install: install-backend install-frontend
+
+install-backend: $(VENV)/.installed
+
+$(VENV)/.installed: backend/requirements.txt backend/requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r backend/requirements-dev.txt
+	touch $@
+
+install-frontend: frontend/node_modules/.installed frontend/dist/index.html
+
+frontend/node_modules/.installed: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	touch $@
+
+frontend/dist/index.html: frontend/node_modules/.installed $(shell find frontend/src frontend/index.html frontend/vite.config.ts -type f 2>/dev/null)
+	cd frontend && npm run build
+
+## Migrate, seed the demo data and serve the console and the API on one URL.
+run: install
+	@echo ""
+	@echo "  Incident Console: http://$(HOST):$(PORT)/ui/   (sign in as jordan / demo123)"
+	@echo "  API docs (Swagger UI): http://$(HOST):$(PORT)/docs"
+	@echo ""
+	cd backend && exec .venv/bin/uvicorn app.main:app --host $(HOST) --port $(PORT)
+
+## Hot reload: the API with --reload and Vite's dev server proxying to it.
+dev: install
+	@echo "  Console (Vite, hot reload): http://127.0.0.1:5173/ui/"
+	(cd backend && .venv/bin/uvicorn app.main:app --reload --port $(PORT)) & \
+	cd frontend && npm run dev
+
+migrate: install-backend
+	$(VENV)/bin/alembic upgrade head
+
+## Regenerate the OpenAPI schema and the console's typed client from the backend.
+openapi: install-backend
+	cd backend && .venv/bin/python -m app.openapi_dump > ../frontend/openapi.json
+	cd frontend && npm run gen:api
+
+lint: install
+	cd backend && .venv/bin/ruff check app tests && .venv/bin/mypy app
+	cd frontend && npm run lint && npm run typecheck
+
+test: install lint test-unit test-api test-frontend test-e2e
+
+test-unit: install-backend
+	cd backend && .venv/bin/pytest -q tests/unit
+
+test-api: test-api-sqlite test-api-postgres
+
+test-api-sqlite: install-backend
+	cd backend && TEST_DATABASES=sqlite .venv/bin/pytest -q tests/api
+
+test-api-postgres: install-backend
+	cd backend && TEST_DATABASES=postgresql .venv/bin/pytest -q tests/api
+
+test-frontend: install-frontend
+	cd backend && .venv/bin/python -m app.openapi_dump | diff -q - ../frontend/openapi.json \
+	  || (echo "frontend/openapi.json is stale: run 'make openapi'" && exit 1)
+	cd frontend && npm run check:api && npm test
+
+test-e2e: install
+	cd frontend && npm run e2e
+
+bench: install
+	bash bench/run.sh
+
+clean:
+	rm -rf $(VENV) frontend/node_modules frontend/dist backend/*.db*
