@@ -4,6 +4,26 @@
  */
 
 export interface paths {
+    "/alerts/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate Alerts
+         * @description Synthetic alerts for a drill; the same `seed` gives the same alerts.
+         */
+        post: operations["generate_alerts_alerts_generate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/login": {
         parameters: {
             query?: never;
@@ -13,30 +33,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["LoginRequest"];
-                };
-            };
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Token"];
-                    };
-                };
-            };
-        };
+        /**
+         * Login
+         * @description Exchange a username and password for a bearer token.
+         */
+        post: operations["login_auth_login_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -50,26 +51,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["UserRead"];
-                    };
-                };
-            };
-        };
+        /** Me */
+        get: operations["me_auth_me_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -78,270 +61,15 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/users": {
+    "/healthz": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["UserRead"][];
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/services": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ServiceRead"][];
-                    };
-                };
-            };
-        };
-        put?: never;
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["ServiceCreate"];
-                };
-            };
-            responses: {
-                /** @description ok */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ServiceRead"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/services/{service_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    service_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["ServiceUpdate"];
-                };
-            };
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ServiceRead"];
-                    };
-                };
-            };
-        };
-        trace?: never;
-    };
-    "/runbooks": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: {
-            parameters: {
-                query?: {
-                    service_id?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["RunbookRead"][];
-                    };
-                };
-            };
-        };
-        put?: never;
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["RunbookCreate"];
-                };
-            };
-            responses: {
-                /** @description ok */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["RunbookRead"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/runbooks/{runbook_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    runbook_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["RunbookUpdate"];
-                };
-            };
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["RunbookRead"];
-                    };
-                };
-            };
-        };
-        trace?: never;
-    };
-    "/services/{service_id}/runbooks": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    service_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["RunbookRead"][];
-                    };
-                };
-            };
-        };
+        /** Healthz */
+        get: operations["healthz_healthz_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -357,59 +85,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: {
-                    status?: components["schemas"]["Status"][];
-                    severity?: components["schemas"]["Severity"][];
-                    service_id?: number[];
-                    assignee_id?: number[];
-                    q?: string;
-                    limit?: number;
-                    cursor?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["IncidentPage"];
-                    };
-                };
-            };
-        };
+        /**
+         * List Incidents
+         * @description Newest first. Each filter may repeat; different filters combine with AND.
+         */
+        get: operations["list_incidents_incidents_get"];
         put?: never;
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["IncidentCreate"];
-                };
-            };
-            responses: {
-                /** @description ok */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["IncidentRead"];
-                    };
-                };
-            };
-        };
+        /** Create Incident */
+        post: operations["create_incident_incidents_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -423,62 +106,22 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    incident_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["IncidentDetail"];
-                    };
-                };
-            };
-        };
+        /** Get Incident */
+        get: operations["get_incident_incidents__incident_id__get"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    incident_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["IncidentUpdate"];
-                };
-            };
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["IncidentRead"];
-                    };
-                };
-            };
-        };
+        /**
+         * Triage Incident
+         * @description Triage edits; each changed field is one timeline event. A severity change recomputes
+         *     the SLA deadlines from the incident's creation.
+         */
+        patch: operations["triage_incident_incidents__incident_id__patch"];
         trace?: never;
     };
-    "/incidents/{incident_id}/status": {
+    "/incidents/{incident_id}/apply-runbook-step": {
         parameters: {
             query?: never;
             header?: never;
@@ -487,32 +130,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    incident_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["StatusChange"];
-                };
-            };
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["IncidentRead"];
-                    };
-                };
-            };
-        };
+        /** Apply Runbook Step */
+        post: operations["apply_runbook_step_incidents__incident_id__apply_runbook_step_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -528,73 +147,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    incident_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["CommentCreate"];
-                };
-            };
-            responses: {
-                /** @description ok */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["EventRead"];
-                    };
-                };
-            };
-        };
+        /** Add Comment */
+        post: operations["add_comment_incidents__incident_id__comments_post"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/incidents/{incident_id}/apply-runbook-step": {
+    "/incidents/{incident_id}/events": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** List Events */
+        get: operations["list_events_incidents__incident_id__events_get"];
         put?: never;
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    incident_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["RunbookStepApply"];
-                };
-            };
-            responses: {
-                /** @description ok */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["EventRead"];
-                    };
-                };
-            };
-        };
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -608,34 +179,52 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    incident_id: number;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["RCAUpdate"];
-                };
-            };
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["RCARead"];
-                    };
-                };
-            };
-        };
+        /** Get Rca */
+        get: operations["get_rca_incidents__incident_id__rca_get"];
+        /**
+         * Save Rca
+         * @description Create or replace the RCA draft; blanks are allowed until closing.
+         */
+        put: operations["save_rca_incidents__incident_id__rca_put"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/incidents/{incident_id}/report.md": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Post Incident Report */
+        get: operations["post_incident_report_incidents__incident_id__report_md_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/incidents/{incident_id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change Status
+         * @description Move along New -> Investigating -> Mitigated -> Resolved -> Closed, or reopen
+         *     (Mitigated/Resolved -> Investigating). Closing needs a complete RCA.
+         */
+        post: operations["change_status_incidents__incident_id__status_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -649,31 +238,124 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: {
-                    from?: string;
-                    to?: string;
-                    service_id?: number;
-                    severity?: components["schemas"]["Severity"];
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description ok */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["MetricsRead"];
-                    };
-                };
-            };
+        /**
+         * Get Metrics
+         * @description MTTA, MTTR (resolved_at - created_at, never closed_at), nearest-rank p50/p90 and the
+         *     breach rate (breached / SLA outcome known), overall, by severity, by service and by UTC day.
+         */
+        get: operations["get_metrics_metrics_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/runbooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
+        /** List Runbooks */
+        get: operations["list_runbooks_runbooks_get"];
+        put?: never;
+        /** Create Runbook */
+        post: operations["create_runbook_runbooks_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/runbooks/{runbook_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Runbook */
+        get: operations["get_runbook_runbooks__runbook_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Runbook
+         * @description Replace the title and/or the whole ordered list of steps.
+         */
+        patch: operations["update_runbook_runbooks__runbook_id__patch"];
+        trace?: never;
+    };
+    "/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Services */
+        get: operations["list_services_services_get"];
+        put?: never;
+        /** Create Service */
+        post: operations["create_service_services_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/services/{service_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Service */
+        get: operations["get_service_services__service_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Service
+         * @description Policy changes apply to incidents opened afterwards.
+         */
+        patch: operations["update_service_services__service_id__patch"];
+        trace?: never;
+    };
+    "/services/{service_id}/runbooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Service Runbooks */
+        get: operations["service_runbooks_services__service_id__runbooks_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Users */
+        get: operations["list_users_users_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -686,208 +368,551 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @enum {string} */
-        Severity: "SEV1" | "SEV2" | "SEV3" | "SEV4";
-        /** @enum {string} */
-        Status: "New" | "Investigating" | "Mitigated" | "Resolved" | "Closed";
-        /** @enum {string} */
-        Role: "admin" | "responder" | "viewer";
-        LoginRequest: {
-            username: string;
-            password: string;
+        /** CommentCreate */
+        CommentCreate: {
+            /** Body */
+            body: string;
         };
-        Token: {
-            access_token: string;
-            token_type: string;
-            expires_in: number;
+        /** DailyFigures */
+        DailyFigures: {
+            /** Breached */
+            breached: number;
+            /** Date */
+            date: string;
+            /** Mtta Seconds */
+            mtta_seconds: number | null;
+            /** Mttr Seconds */
+            mttr_seconds: number | null;
+            /** Opened */
+            opened: number;
+            /** Resolved */
+            resolved: number;
         };
-        UserRead: {
+        /** ErrorBody */
+        ErrorBody: {
+            /** Detail */
+            detail: string | unknown[];
+        };
+        /** EventRead */
+        EventRead: {
+            /** Body */
+            body: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: number | null;
+            /** Created By Name */
+            created_by_name: string | null;
+            /** Data */
+            data: {
+                [key: string]: unknown;
+            };
+            /** Id */
             id: number;
-            name: string;
-            username: string;
-            role: components["schemas"]["Role"];
+            /** Incident Id */
+            incident_id: number;
+            /** Type */
+            type: string;
         };
-        SlaTarget: {
-            ack_minutes: number;
-            resolve_minutes: number;
+        /** GenerateRequest */
+        GenerateRequest: {
+            /**
+             * Count
+             * @default 5
+             */
+            count: number;
+            /**
+             * Seed
+             * @description Same seed, same alerts
+             */
+            seed?: number | null;
         };
-        ServiceRead: {
+        /** GenerateResult */
+        GenerateResult: {
+            /** Alerts */
+            alerts: components["schemas"]["GeneratedAlert"][];
+            /** Attached Incident Ids */
+            attached_incident_ids: number[];
+            /** Created Incident Ids */
+            created_incident_ids: number[];
+            /** Seed */
+            seed: number;
+        };
+        /** GeneratedAlert */
+        GeneratedAlert: {
+            /** Fingerprint */
+            fingerprint: string;
+            /** Incident Id */
+            incident_id: number;
+            /**
+             * Outcome
+             * @description 'created' a new incident or 'attached' to an open one
+             */
+            outcome: string;
+            /** Service */
+            service: string;
+            /** Severity */
+            severity: string;
+            /** Summary */
+            summary: string;
+        };
+        /** IncidentCreate */
+        IncidentCreate: {
+            /** Assignee Id */
+            assignee_id?: number | null;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** Service Id */
+            service_id: number;
+            severity: components["schemas"]["Severity"];
+            /** Title */
+            title: string;
+        };
+        /** IncidentDetail */
+        IncidentDetail: {
+            /** Acknowledged At */
+            acknowledged_at: string | null;
+            /** Allowed Transitions */
+            allowed_transitions: components["schemas"]["Status"][];
+            /** Assignee Id */
+            assignee_id: number | null;
+            /** Assignee Name */
+            assignee_name: string | null;
+            /** Close Blockers */
+            close_blockers: string[];
+            /** Closed At */
+            closed_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Description */
+            description: string;
+            /** Events */
+            events: components["schemas"]["EventRead"][];
+            /** Id */
             id: number;
+            /** Mitigated At */
+            mitigated_at: string | null;
+            rca: components["schemas"]["RcaRead"] | null;
+            /** Resolved At */
+            resolved_at: string | null;
+            /** Service Id */
+            service_id: number;
+            /** Service Name */
+            service_name: string;
+            severity: components["schemas"]["Severity"];
+            sla: components["schemas"]["SlaRead"];
+            status: components["schemas"]["Status"];
+            /** Title */
+            title: string;
+            /** Version */
+            version: number;
+        };
+        /** IncidentPage */
+        IncidentPage: {
+            /** Items */
+            items: components["schemas"]["IncidentRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+            /** Total */
+            total: number;
+        };
+        /** IncidentRead */
+        IncidentRead: {
+            /** Acknowledged At */
+            acknowledged_at: string | null;
+            /** Allowed Transitions */
+            allowed_transitions: components["schemas"]["Status"][];
+            /** Assignee Id */
+            assignee_id: number | null;
+            /** Assignee Name */
+            assignee_name: string | null;
+            /** Close Blockers */
+            close_blockers: string[];
+            /** Closed At */
+            closed_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Description */
+            description: string;
+            /** Id */
+            id: number;
+            /** Mitigated At */
+            mitigated_at: string | null;
+            /** Resolved At */
+            resolved_at: string | null;
+            /** Service Id */
+            service_id: number;
+            /** Service Name */
+            service_name: string;
+            severity: components["schemas"]["Severity"];
+            sla: components["schemas"]["SlaRead"];
+            status: components["schemas"]["Status"];
+            /** Title */
+            title: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * IncidentUpdate
+         * @description Triage edits. Only the fields sent are changed; `assignee_id: null` unassigns.
+         */
+        IncidentUpdate: {
+            /** Assignee Id */
+            assignee_id?: number | null;
+            /** Description */
+            description?: string | null;
+            severity?: components["schemas"]["Severity"] | null;
+            /** Title */
+            title?: string | null;
+            /**
+             * Version
+             * @description Refuse with 409 unless current
+             */
+            version?: number | null;
+        };
+        /** Metrics */
+        Metrics: {
+            /** Acknowledged Count */
+            acknowledged_count: number;
+            /** Breach Rate */
+            breach_rate: number | null;
+            /** Breached Count */
+            breached_count: number;
+            /** By Service */
+            by_service: components["schemas"]["ServiceFigures"][];
+            /** By Severity */
+            by_severity: components["schemas"]["SeverityFigures"][];
+            /** Daily */
+            daily: components["schemas"]["DailyFigures"][];
+            /** Incident Count */
+            incident_count: number;
+            /** Mtta P50 Seconds */
+            mtta_p50_seconds: number | null;
+            /** Mtta P90 Seconds */
+            mtta_p90_seconds: number | null;
+            /** Mtta Seconds */
+            mtta_seconds: number | null;
+            /** Mttr P50 Seconds */
+            mttr_p50_seconds: number | null;
+            /** Mttr P90 Seconds */
+            mttr_p90_seconds: number | null;
+            /** Mttr Seconds */
+            mttr_seconds: number | null;
+            /** Resolved Count */
+            resolved_count: number;
+            /** Sla Known Count */
+            sla_known_count: number;
+        };
+        /** RcaRead */
+        RcaRead: {
+            /** Contributing Factors */
+            contributing_factors: string;
+            /** Corrective Actions */
+            corrective_actions: string;
+            /** Incident Id */
+            incident_id: number;
+            /** Missing Fields */
+            missing_fields: string[];
+            /** Prevention Actions */
+            prevention_actions: string;
+            /** Root Cause */
+            root_cause: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Updated By */
+            updated_by: number | null;
+        };
+        /** RcaWrite */
+        RcaWrite: {
+            /**
+             * Contributing Factors
+             * @default
+             */
+            contributing_factors: string;
+            /**
+             * Corrective Actions
+             * @default
+             */
+            corrective_actions: string;
+            /**
+             * Prevention Actions
+             * @default
+             */
+            prevention_actions: string;
+            /**
+             * Root Cause
+             * @default
+             */
+            root_cause: string;
+        };
+        /** RunbookCreate */
+        RunbookCreate: {
+            /** Service Id */
+            service_id: number;
+            /** Steps */
+            steps: components["schemas"]["RunbookStepIn"][];
+            /** Title */
+            title: string;
+        };
+        /** RunbookRead */
+        RunbookRead: {
+            /** Id */
+            id: number;
+            /** Service Id */
+            service_id: number;
+            /** Steps */
+            steps: components["schemas"]["RunbookStep"][];
+            /** Title */
+            title: string;
+        };
+        /** RunbookStep */
+        RunbookStep: {
+            /** Detail */
+            detail: string;
+            /** Index */
+            index: number;
+            /** Title */
+            title: string;
+        };
+        /** RunbookStepApply */
+        RunbookStepApply: {
+            /** Note */
+            note?: string | null;
+            /** Runbook Id */
+            runbook_id: number;
+            /** Step Index */
+            step_index: number;
+        };
+        /** RunbookStepIn */
+        RunbookStepIn: {
+            /**
+             * Detail
+             * @default
+             */
+            detail: string;
+            /** Title */
+            title: string;
+        };
+        /** RunbookUpdate */
+        RunbookUpdate: {
+            /** Steps */
+            steps?: components["schemas"]["RunbookStepIn"][] | null;
+            /** Title */
+            title?: string | null;
+        };
+        /** ServiceCreate */
+        ServiceCreate: {
+            /** Name */
             name: string;
+            /** Owner Team */
             owner_team: string;
+            /**
+             * Sla Policy
+             * @example {
+             *       "SEV1": {
+             *         "ack_minutes": 5,
+             *         "resolve_minutes": 60
+             *       },
+             *       "SEV2": {
+             *         "ack_minutes": 15,
+             *         "resolve_minutes": 240
+             *       },
+             *       "SEV3": {
+             *         "ack_minutes": 60,
+             *         "resolve_minutes": 1440
+             *       },
+             *       "SEV4": {
+             *         "ack_minutes": 240,
+             *         "resolve_minutes": 4320
+             *       }
+             *     }
+             */
             sla_policy: {
                 [key: string]: components["schemas"]["SlaTarget"];
             };
         };
-        ServiceCreate: {
-            name: string;
-            owner_team: string;
-            sla_policy?: {
-                [key: string]: components["schemas"]["SlaTarget"];
-            };
-        };
-        ServiceUpdate: {
-            name?: string;
-            owner_team?: string;
-            sla_policy?: {
-                [key: string]: components["schemas"]["SlaTarget"];
-            };
-        };
-        RunbookStep: {
-            index: number;
-            title: string;
-            detail: string;
-        };
-        RunbookStepIn: {
-            title: string;
-            detail?: string;
-        };
-        RunbookRead: {
-            id: number;
-            service_id: number;
-            title: string;
-            steps: components["schemas"]["RunbookStep"][];
-        };
-        RunbookCreate: {
-            service_id: number;
-            title: string;
-            steps: components["schemas"]["RunbookStepIn"][];
-        };
-        RunbookUpdate: {
-            title?: string;
-            steps?: components["schemas"]["RunbookStepIn"][];
-        };
-        SlaRead: {
-            /** Format: date-time */
-            ack_due_at: string | null;
-            /** Format: date-time */
-            resolve_due_at: string | null;
-            ack_breached: boolean;
-            resolve_breached: boolean;
-            breached: boolean;
-            /** @enum {string} */
-            state: "on_track" | "at_risk" | "breached" | "met";
-        };
-        IncidentRead: {
-            id: number;
-            title: string;
-            description: string;
-            severity: components["schemas"]["Severity"];
-            status: components["schemas"]["Status"];
-            service_id: number;
-            service_name: string;
-            assignee_id: number | null;
-            assignee_name: string | null;
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            acknowledged_at: string | null;
-            /** Format: date-time */
-            mitigated_at: string | null;
-            /** Format: date-time */
-            resolved_at: string | null;
-            /** Format: date-time */
-            closed_at: string | null;
-            version: number;
-            allowed_transitions: components["schemas"]["Status"][];
-            close_blockers: string[];
-            sla: components["schemas"]["SlaRead"];
-        };
-        IncidentDetail: components["schemas"]["IncidentRead"] & {
-            events: components["schemas"]["EventRead"][];
-            rca: components["schemas"]["RCARead"] | null;
-        };
-        IncidentPage: {
-            items: components["schemas"]["IncidentRead"][];
-            next_cursor: string | null;
-            total: number;
-        };
-        IncidentCreate: {
-            title: string;
-            description: string;
-            severity: components["schemas"]["Severity"];
-            service_id: number;
-            assignee_id?: number | null;
-        };
-        IncidentUpdate: {
-            title?: string;
-            description?: string;
-            severity?: components["schemas"]["Severity"];
-            assignee_id?: number | null;
-        };
-        StatusChange: {
-            status: components["schemas"]["Status"];
-            note?: string | null;
-            version?: number | null;
-        };
-        CommentCreate: {
-            body: string;
-        };
-        RunbookStepApply: {
-            runbook_id: number;
-            step_index: number;
-        };
-        EventRead: {
-            id: number;
-            incident_id: number;
-            type: string;
-            body: string;
-            data: {
-                [key: string]: unknown;
-            };
-            created_by: number | null;
-            created_by_name: string | null;
-            /** Format: date-time */
-            created_at: string;
-        };
-        RCAUpdate: {
-            root_cause: string;
-            contributing_factors: string;
-            corrective_actions: string;
-            prevention_actions: string;
-        };
-        RCARead: {
-            root_cause: string;
-            contributing_factors: string;
-            corrective_actions: string;
-            prevention_actions: string;
-            /** Format: date-time */
-            updated_at?: string | null;
-        };
-        MetricFigures: {
-            incident_count: number;
+        /** ServiceFigures */
+        ServiceFigures: {
+            /** Acknowledged Count */
             acknowledged_count: number;
-            resolved_count: number;
-            mtta_seconds: number | null;
-            mtta_p50_seconds: number | null;
-            mtta_p90_seconds: number | null;
-            mttr_seconds: number | null;
-            mttr_p50_seconds: number | null;
-            mttr_p90_seconds: number | null;
+            /** Breach Rate */
             breach_rate: number | null;
+            /** Breached Count */
             breached_count: number;
+            /** Incident Count */
+            incident_count: number;
+            /** Mtta P50 Seconds */
+            mtta_p50_seconds: number | null;
+            /** Mtta P90 Seconds */
+            mtta_p90_seconds: number | null;
+            /** Mtta Seconds */
+            mtta_seconds: number | null;
+            /** Mttr P50 Seconds */
+            mttr_p50_seconds: number | null;
+            /** Mttr P90 Seconds */
+            mttr_p90_seconds: number | null;
+            /** Mttr Seconds */
+            mttr_seconds: number | null;
+            /** Resolved Count */
+            resolved_count: number;
+            /** Service Id */
+            service_id: number;
+            /** Service Name */
+            service_name: string;
+            /** Sla Known Count */
             sla_known_count: number;
         };
-        SeverityMetrics: components["schemas"]["MetricFigures"] & {
-            severity: components["schemas"]["Severity"];
+        /** ServiceRead */
+        ServiceRead: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Owner Team */
+            owner_team: string;
+            /** Sla Policy */
+            sla_policy: {
+                [key: string]: components["schemas"]["SlaTarget"];
+            };
         };
-        ServiceMetrics: components["schemas"]["MetricFigures"] & {
-            service_id: number;
-            service_name: string;
+        /** ServiceUpdate */
+        ServiceUpdate: {
+            /** Name */
+            name?: string | null;
+            /** Owner Team */
+            owner_team?: string | null;
+            /** Sla Policy */
+            sla_policy?: {
+                [key: string]: components["schemas"]["SlaTarget"];
+            } | null;
         };
-        DailyMetrics: {
-            /** Format: date */
-            date: string;
-            opened: number;
-            resolved: number;
-            breached: number;
+        /**
+         * Severity
+         * @enum {string}
+         */
+        Severity: "SEV1" | "SEV2" | "SEV3" | "SEV4";
+        /** SeverityFigures */
+        SeverityFigures: {
+            /** Acknowledged Count */
+            acknowledged_count: number;
+            /** Breach Rate */
+            breach_rate: number | null;
+            /** Breached Count */
+            breached_count: number;
+            /** Incident Count */
+            incident_count: number;
+            /** Mtta P50 Seconds */
+            mtta_p50_seconds: number | null;
+            /** Mtta P90 Seconds */
+            mtta_p90_seconds: number | null;
+            /** Mtta Seconds */
             mtta_seconds: number | null;
+            /** Mttr P50 Seconds */
+            mttr_p50_seconds: number | null;
+            /** Mttr P90 Seconds */
+            mttr_p90_seconds: number | null;
+            /** Mttr Seconds */
             mttr_seconds: number | null;
+            /** Resolved Count */
+            resolved_count: number;
+            severity: components["schemas"]["Severity"];
+            /** Sla Known Count */
+            sla_known_count: number;
         };
-        MetricsRead: components["schemas"]["MetricFigures"] & {
-            by_severity: components["schemas"]["SeverityMetrics"][];
-            by_service: components["schemas"]["ServiceMetrics"][];
-            daily: components["schemas"]["DailyMetrics"][];
+        /** SlaRead */
+        SlaRead: {
+            /** Ack Breached */
+            ack_breached: boolean;
+            /**
+             * Ack Due At
+             * Format: date-time
+             */
+            ack_due_at: string;
+            /** Breached */
+            breached: boolean;
+            /**
+             * Next Due At
+             * @description The earliest target still pending and not yet due; null when none is
+             */
+            next_due_at: string | null;
+            /** Resolve Breached */
+            resolve_breached: boolean;
+            /**
+             * Resolve Due At
+             * Format: date-time
+             */
+            resolve_due_at: string;
+            state: components["schemas"]["SlaState"];
+        };
+        /**
+         * SlaState
+         * @enum {string}
+         */
+        SlaState: "on_track" | "at_risk" | "breached" | "met";
+        /** SlaTarget */
+        SlaTarget: {
+            /** Ack Minutes */
+            ack_minutes: number;
+            /** Resolve Minutes */
+            resolve_minutes: number;
+        };
+        /**
+         * Status
+         * @enum {string}
+         */
+        Status: "New" | "Investigating" | "Mitigated" | "Resolved" | "Closed";
+        /** Token */
+        Token: {
+            /** Access Token */
+            access_token: string;
+            /** Expires In */
+            expires_in: number;
+            /**
+             * Token Type
+             * @default bearer
+             * @constant
+             */
+            token_type: "bearer";
+        };
+        /** TransitionRequest */
+        TransitionRequest: {
+            /** Note */
+            note?: string | null;
+            status: components["schemas"]["Status"];
+            /**
+             * Version
+             * @description Refuse with 409 unless current
+             */
+            version?: number | null;
+        };
+        /** UserRead */
+        UserRead: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "admin" | "responder" | "viewer";
+            /** Username */
+            username: string;
         };
     };
     responses: never;
@@ -897,4 +922,1364 @@ export interface components {
     pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+    generate_alerts_alerts_generate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["GenerateRequest"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenerateResult"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    login_auth_login_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Password */
+                    password: string;
+                    /** Username */
+                    username: string;
+                };
+                "application/x-www-form-urlencoded": {
+                    /** @enum {string} */
+                    grant_type?: "password";
+                    /** Format: password */
+                    password: string;
+                    username: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Token"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    me_auth_me_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserRead"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    healthz_healthz_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: string;
+                    };
+                };
+            };
+        };
+    };
+    list_incidents_incidents_get: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["Status"][] | null;
+                severity?: components["schemas"]["Severity"][] | null;
+                service_id?: number[] | null;
+                assignee_id?: number[] | null;
+                sla_state?: components["schemas"]["SlaState"][] | null;
+                /** @description Matches title and description */
+                q?: string | null;
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentPage"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_incident_incidents_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IncidentCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentDetail"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_incident_incidents__incident_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentDetail"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    triage_incident_incidents__incident_id__patch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The incident version you last saw; 409 if it has moved on */
+                "if-match"?: string | null;
+            };
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IncidentUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentDetail"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A workflow rule refused the change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    apply_runbook_step_incidents__incident_id__apply_runbook_step_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunbookStepApply"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventRead"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A workflow rule refused the change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_comment_incidents__incident_id__comments_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventRead"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_events_incidents__incident_id__events_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventRead"][];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_rca_incidents__incident_id__rca_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RcaRead"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    save_rca_incidents__incident_id__rca_put: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The incident version you last saw; 409 if it has moved on */
+                "if-match"?: string | null;
+            };
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RcaWrite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RcaRead"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A workflow rule refused the change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_incident_report_incidents__incident_id__report_md_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The post-incident report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/markdown": string;
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    change_status_incidents__incident_id__status_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The incident version you last saw; 409 if it has moved on */
+                "if-match"?: string | null;
+            };
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransitionRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentRead"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A workflow rule refused the change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_metrics_metrics_get: {
+        parameters: {
+            query?: {
+                /** @description created_at >= (UTC if no offset) */
+                from?: string | null;
+                /** @description created_at < (UTC if no offset) */
+                to?: string | null;
+                service_id?: number[] | null;
+                severity?: components["schemas"]["Severity"][] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Metrics"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_runbooks_runbooks_get: {
+        parameters: {
+            query?: {
+                service_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunbookRead"][];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_runbook_runbooks_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunbookCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunbookRead"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_runbook_runbooks__runbook_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                runbook_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunbookRead"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_runbook_runbooks__runbook_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                runbook_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunbookUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunbookRead"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_services_services_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceRead"][];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_service_services_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceRead"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A workflow rule refused the change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_service_services__service_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                service_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceRead"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_service_services__service_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                service_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceRead"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A workflow rule refused the change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    service_runbooks_services__service_id__runbooks_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                service_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunbookRead"][];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_users_users_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserRead"][];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+}

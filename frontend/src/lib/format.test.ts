@@ -48,6 +48,7 @@ describe('slaView', () => {
       resolve_breached: false,
       breached: false,
       state: 'on_track' as const,
+      next_due_at: null,
     },
   };
   it('counts down to the ack due time while New', () => {

@@ -56,12 +56,12 @@ export function useOpenCounts() {
   return useQuery({
     queryKey: ['incidents', 'open-counts'],
     queryFn: async () => {
-      const page = await unwrap(api.GET('/incidents', { params: { query: { status: [...OPEN_STATUSES], limit: 200 } } }));
-      return {
-        open: page.total,
-        breached: page.items.filter((i) => i.sla.breached).length,
-        partial: page.next_cursor !== null,
-      };
+      const status = [...OPEN_STATUSES];
+      const [open, breached] = await Promise.all([
+        unwrap(api.GET('/incidents', { params: { query: { status, limit: 1 } } })),
+        unwrap(api.GET('/incidents', { params: { query: { status, sla_state: ['breached'], limit: 1 } } })),
+      ]);
+      return { open: open.total, breached: breached.total };
     },
     refetchInterval: 30_000,
   });

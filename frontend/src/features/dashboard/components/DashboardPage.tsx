@@ -72,7 +72,6 @@ export function DashboardPage() {
           </dt>
           <dd>
             {counts.data ? counts.data.breached : '…'}
-            {counts.data?.partial && <span className="muted"> of the newest 200</span>}
           </dd>
         </div>
       </dl>

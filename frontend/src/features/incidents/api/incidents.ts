@@ -1,7 +1,7 @@
 /** Queries and mutations for one incident: read, create, triage, move, comment, runbook steps. */
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../../api/client';
-import type { IncidentCreate, IncidentUpdate, Status } from '../../../api/types';
+import type { Incident, IncidentCreate, IncidentDetail, IncidentUpdate, Status } from '../../../api/types';
 
 export const incidentKey = (id: number) => ['incident', id] as const;
 
@@ -10,6 +10,11 @@ export function invalidateIncidents(qc: QueryClient, id?: number) {
   void qc.invalidateQueries({ queryKey: ['incidents'] });
   void qc.invalidateQueries({ queryKey: ['metrics'] });
   if (id !== undefined) void qc.invalidateQueries({ queryKey: incidentKey(id) });
+}
+
+/** Shows the server's answer at once, before the refetch brings the new timeline events. */
+function mergeIncident(qc: QueryClient, incident: Incident) {
+  qc.setQueryData<IncidentDetail>(incidentKey(incident.id), (old) => (old ? { ...old, ...incident } : old));
 }
 
 export function useIncident(id: number) {
@@ -33,6 +38,7 @@ export function useUpdateIncident(id: number) {
   return useMutation({
     mutationFn: (body: IncidentUpdate) =>
       unwrap(api.PATCH('/incidents/{incident_id}', { params: { path: { incident_id: id } }, body })),
+    onSuccess: (incident) => mergeIncident(qc, incident),
     onSettled: () => invalidateIncidents(qc, id),
   });
 }
@@ -47,6 +53,7 @@ export function useTransition(id: number) {
           body: note ? { status, note } : { status },
         }),
       ),
+    onSuccess: (incident) => mergeIncident(qc, incident),
     onSettled: () => invalidateIncidents(qc, id),
   });
 }

@@ -104,7 +104,7 @@ export function IncidentDetailPage() {
             <RunbookPanel incident={incident} canAct={canAct} />
           </section>
           <section className="card" aria-labelledby="rca-title">
-            <h2 id="rca-title">Root cause analysis</h2>
+            <h2 id="rca-title">Post-incident review (RCA)</h2>
             <RcaForm key={incident.id} incident={incident} canAct={canAct} />
           </section>
           <section className="card" aria-labelledby="report-title">

@@ -65,7 +65,7 @@ function EventItem({ event }: { event: TimelineEvent }) {
           {change.field && <span className="muted">{change.field}: </span>}
           <span className="old">{change.from}</span> <span aria-label="changed to">→</span>{' '}
           <span className="new">{change.to}</span>
-          {change.note && <span className="note"> · note: “{change.note}”</span>}
+          {change.note && !event.body.includes(change.note) && <span className="note"> · note: “{change.note}”</span>}
         </p>
       )}
     </li>

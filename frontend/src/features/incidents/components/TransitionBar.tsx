@@ -23,7 +23,12 @@ export function TransitionBar({ incident, canAct }: { incident: IncidentDetail; 
   const [target, setTarget] = useState<Status | null>(null);
 
   if (incident.allowed_transitions.length === 0) {
-    return <p className="muted">This incident is {incident.status}: no further transitions.</p>;
+    return (
+      <>
+        <p className="muted">This incident is {incident.status}: no further transitions.</p>
+        <ActionResult success={move.isSuccess && `Moved to ${move.data.status}.`} />
+      </>
+    );
   }
   if (!canAct) {
     return (

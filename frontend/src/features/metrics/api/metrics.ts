@@ -32,8 +32,8 @@ export function metricsQuery(f: MetricsFilters) {
   return {
     from: f.from ? `${f.from}T00:00:00Z` : undefined,
     to: f.to ? nextDay(f.to) : undefined,
-    service_id: f.service_id ?? undefined,
-    severity: f.severity ?? undefined,
+    service_id: f.service_id ? [f.service_id] : undefined,
+    severity: f.severity ? [f.severity] : undefined,
   };
 }
 

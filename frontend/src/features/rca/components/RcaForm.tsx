@@ -31,7 +31,7 @@ export function RcaForm({ incident, canAct }: { incident: IncidentDetail; canAct
   return (
     <form
       className="rca"
-      aria-label="Root cause analysis"
+      aria-label="RCA form"
       onSubmit={(e) => {
         e.preventDefault();
         save.mutate(draft, { onSuccess: () => setDirty(false) });
@@ -41,10 +41,7 @@ export function RcaForm({ incident, canAct }: { incident: IncidentDetail; canAct
         const blocked = incident.close_blockers.includes(field);
         return (
           <div key={field} className="field">
-            <label htmlFor={`rca-${field}`}>
-              {RCA_FIELD_LABELS[field]}
-              {blocked && <span className="required-note"> (required to close)</span>}
-            </label>
+            <label htmlFor={`rca-${field}`}>{RCA_FIELD_LABELS[field]}</label>
             <textarea
               id={`rca-${field}`}
               rows={3}
@@ -58,6 +55,7 @@ export function RcaForm({ incident, canAct }: { incident: IncidentDetail; canAct
               }}
             />
             <small id={`rca-${field}-hint`} className="muted">
+              {blocked && <span className="required-note">Required to close. </span>}
               {HINTS[field]}
             </small>
           </div>

@@ -1,0 +1,60 @@
+// A viewer (morgan) sees everything and can change nothing.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { login, openBrowser, startBackend } from './harness.mjs';
+
+let server;
+let b;
+
+before(async () => {
+  server = await startBackend();
+  b = await openBrowser('viewer');
+});
+
+after(async () => {
+  await b?.shot('final').catch(() => {});
+  await b?.close();
+  await server?.stop();
+});
+
+test('a viewer reads the console but has no control that changes anything', async () => {
+  const { page, shot } = b;
+  await login(page, server.url, 'morgan');
+  await page.getByText('read-only').first().waitFor();
+  assert.equal(await page.getByRole('link', { name: 'New incident' }).count(), 0);
+  await shot('dashboard');
+
+  // `n` does nothing for a viewer.
+  await page.keyboard.press('n');
+  assert.doesNotMatch(page.url(), /incidents\/new/);
+
+  await page.locator('a.incident-link').first().click();
+  await page.getByRole('heading', { name: 'Timeline' }).waitFor();
+  for (const name of ['Investigating', 'Mitigated', 'Resolved', 'Closed', 'Add comment', 'Save', 'Save triage']) {
+    assert.equal(await page.getByRole('button', { name, exact: true }).count(), 0, `no "${name}" button`);
+  }
+  assert.equal(await page.getByRole('button', { name: /^Apply/ }).count(), 0, 'no Apply buttons');
+  assert.equal(await page.getByLabel('Comment', { exact: true }).count(), 0, 'no comment box');
+  assert.equal(await page.getByLabel('Root cause').getAttribute('readonly'), '');
+  await page.getByRole('button', { name: 'Export Post-Incident Report (Markdown)' }).waitFor();
+  await shot('incident-read-only');
+
+  await page.goto(`${server.url}/ui/incidents/new`);
+  await page.getByText('read-only').first().waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Create incident' }).count(), 0);
+
+  await page.getByRole('link', { name: 'Runbooks' }).click();
+  await page.getByRole('heading', { name: 'Runbooks and SLA policies' }).waitFor();
+  assert.equal(await page.getByRole('button', { name: /^(Edit|New runbook)/ }).count(), 0);
+  await shot('runbooks-read-only');
+
+  assert.deepEqual(b.problems, [], 'no console errors or uncaught page errors');
+});
+
+test('a rejected token returns to the login screen', async () => {
+  const { page } = b;
+  await page.evaluate(() => window.localStorage.setItem('incident-console.token', 'forged.token.value'));
+  await page.goto(`${server.url}/ui/runbooks`);
+  await page.getByLabel('Username').waitFor();
+  assert.match(page.url(), /\/ui\/login/);
+});
