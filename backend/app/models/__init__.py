@@ -1,8 +1,20 @@
 """Every table, imported here so Alembic and the app see one metadata."""
 
+from app.models.alerts import Alert, IntegrationKey, SlaNotice
 from app.models.base import Base
 from app.models.incidents import Incident, IncidentEvent, Rca
 from app.models.services import Runbook, Service
 from app.models.users import User
 
-__all__ = ["Base", "Incident", "IncidentEvent", "Rca", "Runbook", "Service", "User"]
+__all__ = [
+    "Alert",
+    "Base",
+    "Incident",
+    "IncidentEvent",
+    "IntegrationKey",
+    "Rca",
+    "Runbook",
+    "Service",
+    "SlaNotice",
+    "User",
+]
