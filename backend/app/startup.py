@@ -53,12 +53,13 @@ async def _startup_lock(db: Database, settings: Settings) -> AsyncIterator[None]
         yield
         return
     lock_path = Path(database).with_suffix(".startup.lock")
-    with open(lock_path, "w") as handle:
+    handle = await asyncio.to_thread(open, lock_path, "w")
+    try:
         await asyncio.to_thread(fcntl.flock, handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+        yield
+    finally:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
 
 
 async def prepare_database(db: Database, settings: Settings, accounts: Accounts) -> None:

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import anyio
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
@@ -24,6 +25,7 @@ def mount_console(app: FastAPI, dist: Path) -> None:
     async def root() -> RedirectResponse:
         return RedirectResponse("/ui/")
 
+    dist = dist.resolve()
     assets = dist / "assets"
     if assets.is_dir():
         app.mount("/ui/assets", StaticFiles(directory=assets), name="console-assets")
@@ -32,9 +34,9 @@ def mount_console(app: FastAPI, dist: Path) -> None:
     @app.get("/ui/{path:path}", include_in_schema=False, response_model=None)
     async def console(path: str = "") -> FileResponse | HTMLResponse:
         candidate = (dist / path).resolve()
-        if path and candidate.is_file() and candidate.is_relative_to(dist.resolve()):
+        if path and candidate.is_relative_to(dist) and await anyio.Path(candidate).is_file():
             return FileResponse(candidate)
         index = dist / "index.html"
-        if index.is_file():
+        if await anyio.Path(index).is_file():
             return FileResponse(index, headers={"Cache-Control": "no-cache"})
         return HTMLResponse(NOT_BUILT, status_code=503)

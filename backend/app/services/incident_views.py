@@ -11,7 +11,7 @@ from app.models import Incident, IncidentEvent, Rca, Service, User
 from app.schemas.incidents import EventRead, IncidentRead, RcaRead, SlaRead
 
 
-def incident_rows() -> Select[tuple[Incident, str, str | None, Rca | None]]:
+def incident_rows() -> Select[Incident, str, str | None, Rca | None]:
     return (
         select(Incident, Service.name, User.name, Rca)
         .join(Service, Service.id == Incident.service_id)
@@ -80,7 +80,7 @@ async def load_incident(session: AsyncSession, incident_id: int, now: datetime) 
     row = (await session.execute(stmt.execution_options(populate_existing=True))).first()
     if row is None:
         raise NotFound("Incident", incident_id)
-    return to_read(*row, now=now)
+    return to_read(row[0], row[1], row[2], row[3], now=now)
 
 
 def rca_read(record: Rca) -> RcaRead:

@@ -153,7 +153,7 @@ async def list_incidents(
     async with db.read() as session:
         rows = (await session.execute(stmt)).all()
         total = (await session.execute(count_stmt)).scalar_one()
-    items = [to_read(*row, now=now) for row in rows[:limit]]
+    items = [to_read(row[0], row[1], row[2], row[3], now=now) for row in rows[:limit]]
     next_cursor = None
     if len(rows) > limit:
         last = rows[limit - 1][0]

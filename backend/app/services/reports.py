@@ -23,7 +23,7 @@ SECTION_TITLES = {
 def duration(seconds: float | None) -> str:
     if seconds is None:
         return "n/a"
-    total = int(round(seconds))
+    total = round(seconds)
     days, rest = divmod(total, 86400)
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
@@ -38,6 +38,10 @@ def stamp(value: datetime | None) -> str:
 
 def _between(later: datetime | None, earlier: datetime) -> str:
     return duration((later - earlier).total_seconds()) if later else "n/a"
+
+
+def _outcome(breached: bool, done_at: datetime | None) -> str:
+    return "Breached" if breached else "Met" if done_at else "Pending"
 
 
 def _cell(text: str) -> str:
@@ -88,9 +92,9 @@ def render(incident: IncidentRead, events: list[EventRead], rca: Rca | None,
         "| Target | Allowed | Due | Outcome |",
         "|---|---|---|---|",
         f"| Acknowledge | {duration(target.ack_minutes * 60) if target else 'n/a'} | "
-        f"{stamp(s.ack_due_at)} | {'Breached' if s.ack_breached else 'Met' if incident.acknowledged_at else 'Pending'} |",
+        f"{stamp(s.ack_due_at)} | {_outcome(s.ack_breached, incident.acknowledged_at)} |",
         f"| Resolve | {duration(target.resolve_minutes * 60) if target else 'n/a'} | "
-        f"{stamp(s.resolve_due_at)} | {'Breached' if s.resolve_breached else 'Met' if incident.resolved_at else 'Pending'} |",
+        f"{stamp(s.resolve_due_at)} | {_outcome(s.resolve_breached, incident.resolved_at)} |",
         "",
         f"Overall SLA outcome: **{outcome}**.",
         "",

@@ -32,7 +32,7 @@ async def test_illegal_transitions_are_409_and_change_nothing(
                                   json={"status": step})).status_code == 200
     before = (await client.get(f"/incidents/{iid}", headers=admin)).json()
     for target in Status:
-        if target in TRANSITIONS[current] or target is Status.CLOSED and current is Status.RESOLVED:
+        if target in TRANSITIONS[current] or (target is Status.CLOSED and current is Status.RESOLVED):
             continue
         r = await client.post(f"/incidents/{iid}/status", headers=admin, json={"status": target})
         assert r.status_code == 409, (current, target)
