@@ -22,7 +22,8 @@ export function detailMessage(detail: unknown, status?: number): string {
     return detail
       .map((item: ValidationItem | string) => {
         if (typeof item === 'string') return item;
-        const where = (item.loc ?? []).filter((p) => p !== 'body' && p !== 'query').join('.');
+        const loc = item.loc ?? [];
+        const where = loc.slice(['body', 'query', 'path', 'header'].includes(String(loc[0])) ? 1 : 0).join('.');
         return where ? `${where}: ${item.msg ?? 'invalid'}` : (item.msg ?? 'invalid');
       })
       .join('; ');

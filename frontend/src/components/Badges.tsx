@@ -6,7 +6,7 @@ import { useNow } from './useNow';
 const SEVERITY_ICON: Record<Severity, string> = { SEV1: '▲▲', SEV2: '▲', SEV3: '◆', SEV4: '▽' };
 const STATUS_ICON: Record<Status, string> = {
   New: '●',
-  Investigating: '🔍',
+  Investigating: '◎',
   Mitigated: '◐',
   Resolved: '✔',
   Closed: '■',

@@ -27,7 +27,6 @@ export function IncidentDetailPage() {
   useHotkeys({
     c: () => {
       commentRef.current?.focus();
-      commentRef.current?.scrollIntoView({ block: 'center' });
     },
   });
 

@@ -14,14 +14,14 @@ interface Kind {
 const KINDS: Record<string, Kind> = {
   created: { label: 'System', icon: '⚙', className: 'ev-system' },
   status_change: { label: 'Status', icon: '⇄', className: 'ev-status' },
-  comment: { label: 'Comment', icon: '💬', className: 'ev-comment' },
-  runbook_step: { label: 'Runbook', icon: '📘', className: 'ev-runbook' },
+  comment: { label: 'Comment', icon: '❝', className: 'ev-comment' },
+  runbook_step: { label: 'Runbook', icon: '☑', className: 'ev-runbook' },
   rca_updated: { label: 'RCA', icon: '✎', className: 'ev-system' },
-  assignment: { label: 'Owner', icon: '👤', className: 'ev-triage' },
+  assignment: { label: 'Owner', icon: '☺', className: 'ev-triage' },
   severity_change: { label: 'Severity', icon: '▲', className: 'ev-triage' },
   sla_breach: { label: 'SLA breach', icon: '✖', className: 'ev-breach' },
   sla_at_risk: { label: 'SLA at risk', icon: '⚠', className: 'ev-breach' },
-  alert: { label: 'Alert', icon: '🔔', className: 'ev-system' },
+  alert: { label: 'Alert', icon: '⚑', className: 'ev-system' },
 };
 
 export function eventKind(type: string): Kind {

@@ -42,9 +42,9 @@ export default function Charts({ metrics }: { metrics: Metrics }) {
               <YAxis allowDecimals={false} />
               <Tooltip />
               <Legend />
-              <Bar dataKey="opened" name="Opened" fill={COLORS.opened} />
-              <Bar dataKey="resolved" name="Resolved" fill={COLORS.resolved} />
-              <Bar dataKey="breached" name="Breached" fill={COLORS.breached} />
+              <Bar isAnimationActive={false} dataKey="opened" name="Opened" fill={COLORS.opened} />
+              <Bar isAnimationActive={false} dataKey="resolved" name="Resolved" fill={COLORS.resolved} />
+              <Bar isAnimationActive={false} dataKey="breached" name="Breached" fill={COLORS.breached} />
             </BarChart>
           </ResponsiveContainer>
         }
@@ -66,8 +66,9 @@ export default function Charts({ metrics }: { metrics: Metrics }) {
               <YAxis unit=" min" />
               <Tooltip />
               <Legend />
-              <Line type="monotone" dataKey="mtta" name="MTTA (min)" stroke={COLORS.mtta} strokeWidth={2} connectNulls />
+              <Line isAnimationActive={false} type="monotone" dataKey="mtta" name="MTTA (min)" stroke={COLORS.mtta} strokeWidth={2} connectNulls />
               <Line
+                isAnimationActive={false}
                 type="monotone"
                 dataKey="mttr"
                 name="MTTR (min)"
@@ -100,8 +101,8 @@ export default function Charts({ metrics }: { metrics: Metrics }) {
               <YAxis allowDecimals={false} />
               <Tooltip />
               <Legend />
-              <Bar dataKey="incident_count" name="Incidents" fill={COLORS.opened} />
-              <Bar dataKey="breached_count" name="Breached" fill={COLORS.breached} />
+              <Bar isAnimationActive={false} dataKey="incident_count" name="Incidents" fill={COLORS.opened} />
+              <Bar isAnimationActive={false} dataKey="breached_count" name="Breached" fill={COLORS.breached} />
             </BarChart>
           </ResponsiveContainer>
         }
@@ -126,8 +127,8 @@ export default function Charts({ metrics }: { metrics: Metrics }) {
               <YAxis allowDecimals={false} />
               <Tooltip />
               <Legend />
-              <Bar dataKey="incident_count" name="Incidents" fill={COLORS.opened} />
-              <Bar dataKey="breached_count" name="Breached" fill={COLORS.breached} />
+              <Bar isAnimationActive={false} dataKey="incident_count" name="Incidents" fill={COLORS.opened} />
+              <Bar isAnimationActive={false} dataKey="breached_count" name="Breached" fill={COLORS.breached} />
             </BarChart>
           </ResponsiveContainer>
         }

@@ -15,7 +15,7 @@ function Card({ title, value, detail, n, hint }: { title: string; value: string;
       <p className="metric-detail">{detail}</p>
       {thin && (
         <p className="metric-thin">
-          <span aria-hidden="true">ⓘ </span>Not enough data (n={n}, fewer than {MIN_SAMPLE})
+          <span aria-hidden="true">⚠ </span>Not enough data (n={n}, fewer than {MIN_SAMPLE})
         </p>
       )}
     </section>

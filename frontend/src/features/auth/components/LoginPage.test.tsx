@@ -1,0 +1,41 @@
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { renderApp, reply, users } from '../../../test/utils';
+import { getToken } from '../../../api/token';
+import { LoginPage } from './LoginPage';
+
+describe('LoginPage', () => {
+  it('signs in with the labelled fields and stores the token', async () => {
+    const { calls } = renderApp(<LoginPage />, {
+      path: '/login',
+      pattern: '/login',
+      as: null,
+      routes: {
+        'POST /auth/login': { access_token: 'abc', token_type: 'bearer', expires_in: 3600 },
+        'GET /auth/me': users.avery,
+      },
+    });
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('Username'), 'avery');
+    await user.type(screen.getByLabelText('Password'), 'demo123');
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    await waitFor(() => expect(getToken()).toBe('abc'));
+    expect(calls.find((c) => c.path === '/auth/login')?.body).toEqual({ username: 'avery', password: 'demo123' });
+    await waitFor(() => expect(calls.some((c) => c.path === '/auth/me' && c.headers.get('Authorization') === 'Bearer abc')).toBe(true));
+  });
+
+  it("shows the server's detail when the credentials are wrong", async () => {
+    renderApp(<LoginPage />, {
+      path: '/login',
+      pattern: '/login',
+      as: null,
+      routes: { 'POST /auth/login': reply(401, { detail: 'Incorrect username or password' }) },
+    });
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('Username'), 'avery');
+    await user.type(screen.getByLabelText('Password'), 'nope');
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Incorrect username or password');
+    expect(screen.getByRole('button', { name: 'Sign in' })).toBeEnabled();
+  });
+});

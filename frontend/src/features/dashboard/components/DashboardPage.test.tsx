@@ -1,0 +1,103 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { makeIncident, renderApp } from '../../../test/utils';
+import { DashboardPage } from './DashboardPage';
+
+function page(items = [makeIncident()], next_cursor: string | null = null) {
+  return { items, next_cursor, total: items.length };
+}
+
+function renderDashboard(path = '/', as: 'jordan' | 'morgan' = 'jordan') {
+  return renderApp(<DashboardPage />, {
+    path,
+    as,
+    routes: {
+      'GET /incidents': (call: { search: string }) => {
+        const sp = new URLSearchParams(call.search);
+        if (sp.get('limit') === '1') return { body: { items: [], next_cursor: null, total: sp.has('sla_state') ? 2 : 5 } };
+        if (sp.get('cursor') === 'c2') return { body: page([makeIncident({ id: 3, title: 'Older one' })]) };
+        const breached = makeIncident({
+          id: 8,
+          title: 'Payments failing',
+          severity: 'SEV1',
+          status: 'Investigating',
+          acknowledged_at: new Date(Date.now() - 3_600_000).toISOString(),
+          sla: {
+            ...makeIncident().sla,
+            resolve_due_at: new Date(Date.now() - 12 * 60_000).toISOString(),
+            resolve_breached: true,
+            breached: true,
+            state: 'breached',
+          },
+        });
+        return { body: page([breached, makeIncident()], 'c2') };
+      },
+    },
+  });
+}
+
+describe('DashboardPage', () => {
+  it('lists incidents with severity, status, owner, age and a live SLA countdown', async () => {
+    renderDashboard();
+    const table = await screen.findByRole('table');
+    const rows = within(table).getAllByRole('row');
+    expect(rows).toHaveLength(3);
+    expect(rows[1]).toHaveTextContent('INC-8 Payments failing');
+    expect(rows[1]).toHaveTextContent('SEV1');
+    expect(rows[1]).toHaveTextContent('Breached 12m ago');
+    expect(rows[2]).toHaveTextContent('Avery Patel');
+    expect(rows[2]).toHaveTextContent('On track');
+    expect(rows[2]).toHaveTextContent(/Ack due in 1h (19m|20m)/);
+    expect(rows[2]).toHaveTextContent('1m ago');
+  });
+
+  it('shows the open and breached counts', async () => {
+    renderDashboard();
+    const counts = await screen.findByLabelText('Incident counts');
+    await waitFor(() => expect(counts).toHaveTextContent('Open5'));
+    expect(counts).toHaveTextContent('Breached (open)2');
+  });
+
+  it('combines labelled filters and keeps them in the URL and the request', async () => {
+    const { router, calls } = renderDashboard();
+    const user = userEvent.setup();
+    await screen.findByRole('table');
+    await user.selectOptions(screen.getByLabelText('Status'), 'Investigating');
+    await user.selectOptions(screen.getByLabelText('Severity'), 'SEV1');
+    await user.selectOptions(await screen.findByLabelText('Owner'), 'Avery Patel');
+    await waitFor(() => expect(router.state.location.search).toContain('assignee_id=2'));
+    const sp = new URLSearchParams(router.state.location.search);
+    expect(sp.getAll('status')).toEqual(['Investigating']);
+    expect(sp.getAll('severity')).toEqual(['SEV1']);
+    await waitFor(() =>
+      expect(calls.some((c) => c.search.includes('status=Investigating') && c.search.includes('severity=SEV1') && c.search.includes('assignee_id=2'))).toBe(true),
+    );
+  });
+
+  it('reads filters from the URL, and pages by cursor', async () => {
+    const { router } = renderDashboard('/?status=New&status=Investigating&status=Mitigated&q=latency');
+    expect(await screen.findByLabelText('Status')).toHaveValue('open');
+    expect(screen.getByLabelText('Search')).toHaveValue('latency');
+    await screen.findByRole('table');
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Next page' }));
+    expect(await screen.findByText('Older one')).toBeInTheDocument();
+    expect(new URLSearchParams(router.state.location.search).get('cursor')).toBe('c2');
+  });
+
+  it('focuses search on /, and n opens the new incident form', async () => {
+    const { router } = renderDashboard();
+    const user = userEvent.setup();
+    await screen.findByRole('table');
+    await user.keyboard('/');
+    expect(screen.getByLabelText('Search')).toHaveFocus();
+    await user.keyboard('n');
+    expect(screen.getByLabelText('Search')).toHaveValue('n');
+    expect(router.state.location.pathname).toBe('/');
+  });
+
+  it('hides the New incident action from viewers', async () => {
+    renderDashboard('/', 'morgan');
+    await screen.findByRole('table');
+    await waitFor(() => expect(screen.queryByRole('link', { name: 'New incident' })).not.toBeInTheDocument());
+  });
+});

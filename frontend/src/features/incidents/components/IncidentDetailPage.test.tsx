@@ -1,0 +1,146 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { makeIncident, renderApp, reply } from '../../../test/utils';
+import { IncidentDetailPage } from './IncidentDetailPage';
+
+const runbooks = [
+  {
+    id: 3,
+    service_id: 1,
+    title: 'Checkout latency',
+    steps: [
+      { index: 1, title: 'Roll back the latest deploy', detail: '' },
+      { index: 0, title: 'Check the dashboard', detail: 'p99 and 5xx' },
+    ],
+  },
+];
+
+function renderDetail(incident = makeIncident(), as: 'jordan' | 'avery' | 'morgan' = 'avery', routes = {}) {
+  return renderApp(<IncidentDetailPage />, {
+    path: `/incidents/${incident.id}`,
+    pattern: '/incidents/:id',
+    as,
+    routes: { [`GET /incidents/${incident.id}`]: incident, 'GET /runbooks': runbooks, ...routes },
+  });
+}
+
+describe('IncidentDetailPage', () => {
+  it('names the page after the incident and offers one button per allowed transition', async () => {
+    const incident = makeIncident({ status: 'Mitigated', allowed_transitions: ['Resolved', 'Investigating'] });
+    renderDetail(incident);
+    expect(await screen.findByRole('heading', { level: 1, name: /Checkout p99 latency/ })).toBeInTheDocument();
+    await waitFor(() => expect(document.title).toMatch(/^INC-7 · SEV2 · Mitigated/));
+    const group = await screen.findByRole('group', { name: 'Move incident' });
+    const names = within(group).getAllByRole('button').map((b) => b.textContent);
+    expect(names).toEqual(['Resolved', 'Investigating']);
+  });
+
+  it('sends the transition with its note and disables the buttons while in flight', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    const incident = makeIncident();
+    const { calls } = renderDetail(incident, 'avery', {
+      'POST /incidents/7/status': async () => {
+        await gate;
+        return { body: { ...incident, status: 'Investigating', allowed_transitions: ['Mitigated'] } };
+      },
+    });
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText('Note for the status change (optional)'), 'paging db team');
+    await user.click(screen.getByRole('button', { name: 'Investigating' }));
+    expect(screen.getByRole('button', { name: 'Investigating' })).toBeDisabled();
+    release();
+    expect(await screen.findByText('Moved to Investigating.')).toBeInTheDocument();
+    const post = calls.find((c) => c.method === 'POST');
+    expect(post?.body).toEqual({ status: 'Investigating', note: 'paging db team' });
+    expect(post?.headers.get('Authorization')).toBe('Bearer token-avery');
+  });
+
+  it('names the missing RCA fields when closing is refused', async () => {
+    const incident = makeIncident({
+      status: 'Resolved',
+      allowed_transitions: ['Closed', 'Investigating'],
+      close_blockers: ['contributing_factors', 'prevention_actions'],
+    });
+    renderDetail(incident, 'jordan', {
+      'POST /incidents/7/status': reply(409, {
+        detail: 'Cannot close: RCA missing contributing_factors, prevention_actions',
+      }),
+    });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Closed' }));
+    const alert = await screen.findByText(/Cannot close yet/);
+    expect(alert).toHaveTextContent('Contributing factors');
+    expect(alert).toHaveTextContent('Prevention actions');
+    expect(alert).not.toHaveTextContent('Root cause,');
+  });
+
+  it('lists runbook steps in order with an Apply button that logs the step', async () => {
+    const { calls } = renderDetail(makeIncident({ status: 'Investigating', allowed_transitions: ['Mitigated'] }), 'avery', {
+      'POST /incidents/7/apply-runbook-step': reply(201, { id: 1 }),
+    });
+    const apply = await screen.findAllByRole('button', { name: /^Apply step/ });
+    expect(apply.map((b) => b.getAttribute('aria-label'))).toEqual([
+      'Apply step 1: Check the dashboard',
+      'Apply step 2: Roll back the latest deploy',
+    ]);
+    await userEvent.setup().click(apply[1]);
+    expect(await screen.findByText(/Logged “Roll back the latest deploy”/)).toBeInTheDocument();
+    expect(calls.find((c) => c.path.endsWith('apply-runbook-step'))?.body).toEqual({ runbook_id: 3, step_index: 1 });
+  });
+
+  it('posts a comment from the labelled Comment box and shows the server detail on error', async () => {
+    renderDetail(makeIncident(), 'avery', {
+      'POST /incidents/7/comments': reply(422, {
+        detail: [{ loc: ['body', 'body'], msg: 'String should have at least 1 character' }],
+      }),
+    });
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText('Comment'), 'checking');
+    await user.click(screen.getByRole('button', { name: 'Add comment' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('body: String should have at least 1 character');
+  });
+
+  it('saves the four RCA fields', async () => {
+    const { calls } = renderDetail(makeIncident(), 'avery', {
+      'PUT /incidents/7/rca': { body: {} },
+    });
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText('Root cause'), 'bad config');
+    await user.type(screen.getByLabelText('Contributing factors'), 'no canary');
+    await user.type(screen.getByLabelText('Corrective actions'), 'reverted');
+    await user.type(screen.getByLabelText('Prevention actions'), 'add canary');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('RCA saved.')).toBeInTheDocument();
+    expect(calls.find((c) => c.method === 'PUT')?.body).toEqual({
+      root_cause: 'bad config',
+      contributing_factors: 'no canary',
+      corrective_actions: 'reverted',
+      prevention_actions: 'add canary',
+    });
+  });
+
+  it('is read-only for a viewer', async () => {
+    renderDetail(makeIncident(), 'morgan');
+    await screen.findByText(/read-only: your role cannot change incidents/);
+    expect(screen.queryByRole('button', { name: 'Investigating' })).not.toBeInTheDocument();
+    expect(screen.queryByLabelText('Comment')).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /^Apply/ })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Save' })).not.toBeInTheDocument();
+    expect(screen.getByLabelText('Root cause')).toHaveAttribute('readonly');
+    expect(screen.getByRole('button', { name: 'Export Post-Incident Report (Markdown)' })).toBeEnabled();
+  });
+
+  it('focuses the comment box on c, but not while typing in a field', async () => {
+    renderDetail(makeIncident(), 'avery');
+    const user = userEvent.setup();
+    const note = await screen.findByLabelText('Note for the status change (optional)');
+    await user.click(note);
+    await user.keyboard('c');
+    expect(note).toHaveValue('c');
+    expect(note).toHaveFocus();
+    note.blur();
+    await user.keyboard('c');
+    expect(screen.getByLabelText('Comment')).toHaveFocus();
+  });
+});

@@ -1,0 +1,65 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import type { Metrics } from '../../../api/types';
+import { renderApp } from '../../../test/utils';
+import MetricsPage from './MetricsPage';
+
+const figures = {
+  incident_count: 12,
+  acknowledged_count: 10,
+  resolved_count: 4,
+  mtta_seconds: 4800,
+  mtta_p50_seconds: 600,
+  mtta_p90_seconds: 7200,
+  mttr_seconds: 9000,
+  mttr_p50_seconds: 8000,
+  mttr_p90_seconds: 20000,
+  breach_rate: 0.25,
+  breached_count: 2,
+  sla_known_count: 8,
+};
+
+const metrics: Metrics = {
+  ...figures,
+  by_severity: [{ severity: 'SEV1', ...figures }],
+  by_service: [{ service_id: 1, service_name: 'checkout-api', ...figures }],
+  daily: [{ date: '2026-11-26', opened: 3, resolved: 2, breached: 1, mtta_seconds: 60, mttr_seconds: 600 }],
+};
+
+describe('MetricsPage', () => {
+  it('shows MTTA, MTTR and breach rate as readable numbers with median, p90 and n', async () => {
+    renderApp(<MetricsPage />, { routes: { 'GET /metrics': metrics } });
+    const mtta = await screen.findByRole('region', { name: 'MTTA' });
+    expect(mtta).toHaveTextContent('1h 20m');
+    expect(mtta).toHaveTextContent('median 10m · p90 2h · n=10');
+    const mttr = screen.getByRole('region', { name: 'MTTR' });
+    expect(mttr).toHaveTextContent('2h 30m');
+    expect(mttr).toHaveTextContent('Not enough data (n=4, fewer than 5)');
+    expect(within(mtta).queryByText(/Not enough data/)).not.toBeInTheDocument();
+    expect(screen.getByRole('region', { name: 'Breach rate' })).toHaveTextContent('25%');
+  });
+
+  it('offers each chart as a table', async () => {
+    renderApp(<MetricsPage />, { routes: { 'GET /metrics': metrics } });
+    const toggles = await screen.findAllByRole('button', { name: 'View as table' });
+    expect(toggles).toHaveLength(4);
+    await userEvent.setup().click(toggles[0]);
+    const table = await screen.findByRole('table', { name: 'Opened, resolved and breached per day' });
+    expect(within(table).getAllByRole('row')[1]).toHaveTextContent('2026-11-26321');
+    expect(screen.getByRole('button', { name: 'View as chart' })).toHaveAttribute('aria-pressed', 'true');
+  });
+
+  it('sends the filters as the API expects them', async () => {
+    const { calls } = renderApp(<MetricsPage />, {
+      path: '/?from=2026-11-01&to=2026-11-26&severity=SEV1&service_id=1',
+      routes: { 'GET /metrics': metrics },
+    });
+    await screen.findByRole('region', { name: 'MTTA' });
+    await waitFor(() => expect(calls.some((c) => c.path === '/metrics')).toBe(true));
+    const sp = new URLSearchParams(calls.find((c) => c.path === '/metrics')!.search);
+    expect(sp.get('from')).toBe('2026-11-01T00:00:00Z');
+    expect(sp.get('to')).toBe('2026-11-27T00:00:00Z');
+    expect(sp.get('severity')).toBe('SEV1');
+    expect(sp.get('service_id')).toBe('1');
+  });
+});
