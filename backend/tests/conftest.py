@@ -46,6 +46,9 @@ def test_settings(database_url: str, **overrides: object) -> Settings:
     )
 
 
+test_settings.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
+
+
 def run_in_thread(make: Callable[[], Awaitable[T]]) -> T:
     """Run a coroutine to completion on its own loop, even from inside a running one."""
     with ThreadPoolExecutor(1) as pool:
