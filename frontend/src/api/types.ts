@@ -12,6 +12,7 @@ export type SlaPolicy = S['ServiceRead']['sla_policy'];
 export type Runbook = S['RunbookRead'];
 export type RunbookCreate = S['RunbookCreate'];
 export type RunbookUpdate = S['RunbookUpdate'];
+export type RunbookStepIn = S['RunbookStepIn'];
 export type Incident = S['IncidentRead'];
 export type IncidentDetail = S['IncidentDetail'];
 export type IncidentPage = S['IncidentPage'];

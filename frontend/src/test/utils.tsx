@@ -120,7 +120,8 @@ export function renderApp(
   const router = createMemoryRouter(
     [
       { path: pattern, element },
-      { path: '/login', element: <p>login screen</p> },
+      ...(pattern === '/login' ? [] : [{ path: '/login', element: <p>login screen</p> }]),
+      ...(pattern === '*' || pattern === '/' ? [] : [{ path: '*', element: <p>home screen</p> }]),
     ],
     { initialEntries: [path] },
   );

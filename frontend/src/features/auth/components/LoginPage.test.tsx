@@ -22,6 +22,7 @@ describe('LoginPage', () => {
     await waitFor(() => expect(getToken()).toBe('abc'));
     expect(calls.find((c) => c.path === '/auth/login')?.body).toEqual({ username: 'avery', password: 'demo123' });
     await waitFor(() => expect(calls.some((c) => c.path === '/auth/me' && c.headers.get('Authorization') === 'Bearer abc')).toBe(true));
+    expect(await screen.findByText('home screen')).toBeInTheDocument();
   });
 
   it("shows the server's detail when the credentials are wrong", async () => {

@@ -1,6 +1,6 @@
 /** Create or edit a runbook: its title and ordered steps (add, move up or down, remove). */
 import { useState, type FormEvent } from 'react';
-import type { Runbook } from '../../../api/types';
+import type { Runbook, RunbookStepIn } from '../../../api/types';
 import { ActionResult } from '../../../components/States';
 import { useCreateRunbook, useUpdateRunbook } from '../api/runbooks';
 
@@ -46,7 +46,7 @@ export function RunbookEditor({ serviceId, serviceName, runbook, onDone }: Props
       title: title.trim(),
       steps: steps
         .filter((s) => s.title.trim())
-        .map((s, index) => ({ index, title: s.title.trim(), detail: s.detail.trim() })),
+        .map((s): RunbookStepIn => ({ title: s.title.trim(), detail: s.detail.trim() })),
     };
     if (runbook) update.mutate({ id: runbook.id, body }, { onSuccess: onDone });
     else create.mutate({ service_id: serviceId, ...body }, { onSuccess: onDone });

@@ -1,0 +1,79 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { renderApp } from '../../../test/utils';
+import { moveItem } from './RunbookEditor';
+import RunbooksPage from './RunbooksPage';
+
+const runbooks = [
+  {
+    id: 4,
+    service_id: 1,
+    title: 'Checkout latency',
+    steps: [
+      { index: 0, title: 'Check the dashboard', detail: '' },
+      { index: 1, title: 'Roll back', detail: '' },
+      { index: 2, title: 'Scale out', detail: '' },
+    ],
+  },
+];
+
+describe('moveItem', () => {
+  it('moves within bounds and ignores moves past the ends', () => {
+    expect(moveItem(['a', 'b', 'c'], 2, 0)).toEqual(['c', 'a', 'b']);
+    expect(moveItem(['a', 'b'], 0, -1)).toEqual(['a', 'b']);
+  });
+});
+
+describe('RunbooksPage', () => {
+  it('shows each service with its SLA policy table and ordered runbook steps', async () => {
+    renderApp(<RunbooksPage />, { as: 'avery', routes: { 'GET /runbooks': runbooks } });
+    const policy = await screen.findByRole('table', { name: 'SLA policy for checkout-api' });
+    const sev2 = within(policy).getByRole('row', { name: /SEV2/ });
+    expect(sev2).toHaveTextContent('10m');
+    expect(sev2).toHaveTextContent('2h');
+    expect(screen.getAllByRole('listitem').map((li) => li.textContent)).toEqual(['Check the dashboard', 'Roll back', 'Scale out']);
+    expect(screen.queryByRole('button', { name: /Edit/ })).not.toBeInTheDocument();
+  });
+
+  it('lets an admin reorder, remove and add steps, then saves them', async () => {
+    const { calls } = renderApp(<RunbooksPage />, {
+      as: 'jordan',
+      routes: { 'GET /runbooks': runbooks, 'PATCH /runbooks/4': runbooks[0] },
+    });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Edit runbook Checkout latency' }));
+    await user.click(screen.getByRole('button', { name: 'Move step 3 up' }));
+    await user.click(screen.getByRole('button', { name: 'Remove step 1' }));
+    await user.click(screen.getByRole('button', { name: 'Add step' }));
+    await user.type(screen.getByLabelText('Step 3 title'), 'Confirm recovery');
+    await user.clear(screen.getByLabelText('Runbook title'));
+    await user.type(screen.getByLabelText('Runbook title'), 'Checkout latency v2');
+    await user.click(screen.getByRole('button', { name: 'Save runbook' }));
+    await waitFor(() => expect(calls.some((c) => c.method === 'PATCH')).toBe(true));
+    expect(calls.find((c) => c.method === 'PATCH')?.body).toEqual({
+      title: 'Checkout latency v2',
+      steps: [
+        { title: 'Scale out', detail: '' },
+        { title: 'Roll back', detail: '' },
+        { title: 'Confirm recovery', detail: '' },
+      ],
+    });
+  });
+
+  it('lets an admin edit the SLA policy', async () => {
+    const { calls } = renderApp(<RunbooksPage />, {
+      as: 'jordan',
+      routes: { 'GET /runbooks': runbooks, 'PATCH /services/1': {} },
+    });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Edit SLA policy for checkout-api' }));
+    const ack = screen.getByLabelText('SEV1 acknowledge minutes');
+    await user.clear(ack);
+    await user.type(ack, '3');
+    await user.click(screen.getByRole('button', { name: 'Save SLA policy' }));
+    await waitFor(() => expect(calls.some((c) => c.method === 'PATCH')).toBe(true));
+    const body = calls.find((c) => c.method === 'PATCH')?.body as { sla_policy: Record<string, unknown> };
+    expect(body.sla_policy.SEV1).toEqual({ ack_minutes: 3, resolve_minutes: 30 });
+    expect(body.sla_policy.SEV4).toEqual({ ack_minutes: 240, resolve_minutes: 4320 });
+  });
+});
