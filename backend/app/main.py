@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 from fastapi.middleware.cors import CORSMiddleware
 
 from app.config import Settings, get_settings
@@ -39,7 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             await db.dispose()
 
-    app = FastAPI(
+    app = FastAPIOffline(  # Swagger UI and ReDoc served from the package, not a CDN
         title="Incident Console API",
         version="1.0.0",
         description=DESCRIPTION,
