@@ -32,3 +32,4 @@ export type Role = S['UserRead']['role'];
 export const SEVERITIES: readonly Severity[] = ['SEV1', 'SEV2', 'SEV3', 'SEV4'];
 export const STATUSES: readonly Status[] = ['New', 'Investigating', 'Mitigated', 'Resolved', 'Closed'];
 export const OPEN_STATUSES: readonly Status[] = ['New', 'Investigating', 'Mitigated'];
+export const SLA_STATES: readonly SlaState[] = ['on_track', 'at_risk', 'breached', 'met'];

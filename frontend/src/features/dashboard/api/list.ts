@@ -1,13 +1,14 @@
 /** The incident list as the dashboard asks for it: filters and cursor straight from the URL. */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../../../api/client';
-import { OPEN_STATUSES, SEVERITIES, STATUSES, type Severity, type Status } from '../../../api/types';
+import { OPEN_STATUSES, SEVERITIES, SLA_STATES, STATUSES, type Severity, type SlaState, type Status } from '../../../api/types';
 
 export interface ListFilters {
   status: Status[];
   severity: Severity[];
   service_id: number[];
   assignee_id: number[];
+  sla_state: SlaState[];
   q: string;
   cursor: string | null;
 }
@@ -22,6 +23,7 @@ export function filtersFromSearch(sp: URLSearchParams): ListFilters {
     severity: sp.getAll('severity').filter((s): s is Severity => (SEVERITIES as string[]).includes(s)),
     service_id: ints(sp.getAll('service_id')),
     assignee_id: ints(sp.getAll('assignee_id')),
+    sla_state: sp.getAll('sla_state').filter((s): s is SlaState => (SLA_STATES as string[]).includes(s)),
     q: sp.get('q') ?? '',
     cursor: sp.get('cursor'),
   };
@@ -39,6 +41,7 @@ export function useIncidentList(f: ListFilters) {
               severity: f.severity.length ? f.severity : undefined,
               service_id: f.service_id.length ? f.service_id : undefined,
               assignee_id: f.assignee_id.length ? f.assignee_id : undefined,
+              sla_state: f.sla_state.length ? f.sla_state : undefined,
               q: f.q || undefined,
               cursor: f.cursor ?? undefined,
               limit: PAGE_SIZE,

@@ -71,7 +71,16 @@ export function DashboardPage() {
             <span aria-hidden="true">✖ </span>Breached (open)
           </dt>
           <dd>
-            {counts.data ? counts.data.breached : '…'}
+            {counts.data ? (
+              <Link
+                to="/?status=New&status=Investigating&status=Mitigated&sla_state=breached"
+                aria-label={`${counts.data.breached} open incidents breached an SLA target: show them`}
+              >
+                {counts.data.breached}
+              </Link>
+            ) : (
+              '…'
+            )}
           </dd>
         </div>
       </dl>

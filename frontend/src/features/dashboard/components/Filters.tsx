@@ -1,9 +1,10 @@
 /** The dashboard's filters: Status, Severity, Service, Owner and a text search, all kept in the URL. */
 import { useEffect, useRef, useState, type RefObject } from 'react';
-import { OPEN_STATUSES, SEVERITIES, STATUSES, type Service, type User } from '../../../api/types';
+import { OPEN_STATUSES, SEVERITIES, SLA_STATES, STATUSES, type Service, type User } from '../../../api/types';
+import { SLA_STATE_TEXT } from '../../../lib/sla';
 import type { ListFilters } from '../api/list';
 
-export type FilterChange = Partial<Record<'status' | 'severity' | 'service_id' | 'assignee_id' | 'q', string[]>>;
+export type FilterChange = Partial<Record<'status' | 'severity' | 'service_id' | 'assignee_id' | 'sla_state' | 'q', string[]>>;
 
 interface Props {
   filters: ListFilters;
@@ -42,7 +43,12 @@ export function Filters({ filters, services, users, onChange, searchRef }: Props
   }, [q, onChange]);
 
   const active =
-    filters.status.length + filters.severity.length + filters.service_id.length + filters.assignee_id.length > 0 ||
+    filters.status.length +
+      filters.severity.length +
+      filters.service_id.length +
+      filters.assignee_id.length +
+      filters.sla_state.length >
+      0 ||
     filters.q !== '';
 
   return (
@@ -111,6 +117,21 @@ export function Filters({ filters, services, users, onChange, searchRef }: Props
           ))}
         </select>
       </div>
+      <div className="field">
+        <label htmlFor="f-sla">SLA</label>
+        <select
+          id="f-sla"
+          value={filters.sla_state[0] ?? ''}
+          onChange={(e) => onChange({ sla_state: e.target.value ? [e.target.value] : [] })}
+        >
+          <option value="">Any SLA state</option>
+          {SLA_STATES.map((s) => (
+            <option key={s} value={s}>
+              {SLA_STATE_TEXT[s].word}
+            </option>
+          ))}
+        </select>
+      </div>
       <div className="field grow">
         <label htmlFor="f-q">Search</label>
         <input
@@ -129,7 +150,7 @@ export function Filters({ filters, services, users, onChange, searchRef }: Props
           onClick={() => {
             setQ('');
             lastSent.current = '';
-            onChange({ status: [], severity: [], service_id: [], assignee_id: [], q: [] });
+            onChange({ status: [], severity: [], service_id: [], assignee_id: [], sla_state: [], q: [] });
           }}
         >
           Clear filters

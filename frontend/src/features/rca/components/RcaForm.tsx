@@ -38,7 +38,7 @@ export function RcaForm({ incident, canAct }: { incident: IncidentDetail; canAct
       }}
     >
       {RCA_FIELDS.map((field) => {
-        const blocked = incident.close_blockers.includes(field);
+        const blocked = incident.status === 'Resolved' && incident.close_blockers.includes(field);
         return (
           <div key={field} className="field">
             <label htmlFor={`rca-${field}`}>{RCA_FIELD_LABELS[field]}</label>

@@ -90,6 +90,7 @@ export default function RunbooksPage() {
         {!auth.canAdminister && <span className="muted">Read-only: only admins edit runbooks and SLA policies.</span>}
       </div>
       {services.data.length === 0 && <EmptyState>No services are defined yet.</EmptyState>}
+      <div className="services">
       {services.data.map((svc) => (
         <ServiceSection
           key={svc.id}
@@ -98,6 +99,7 @@ export default function RunbooksPage() {
           isAdmin={auth.canAdminister}
         />
       ))}
+      </div>
     </section>
   );
 }
