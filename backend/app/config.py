@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     password_parallelism: int = 1
     db_pool_size: int = 10
     db_max_overflow: int = 10
+    # SLA sweeper period (0 disables it) and the live stream's heartbeat, in seconds.
+    sla_sweep_seconds: float = Field(default=5.0, ge=0)
+    stream_heartbeat_seconds: float = Field(default=15.0, gt=0)
 
     @field_validator("cors_origins", mode="before")
     @classmethod

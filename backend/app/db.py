@@ -4,7 +4,7 @@ SQLite needs care under concurrent writers: WAL, a busy timeout, and write trans
 take the write lock up front (BEGIN IMMEDIATE) so a read-then-write never fails half way.
 """
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -56,6 +56,8 @@ class Database:
         self._read = async_sessionmaker(engine, expire_on_commit=False)
         writer = engine.execution_options(sqlite_begin="IMMEDIATE")
         self._write = async_sessionmaker(writer, expire_on_commit=False)
+        self.before_commit: list[Callable[[AsyncSession], Awaitable[None]]] = []
+        self.after_commit: list[Callable[[AsyncSession], None]] = []
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
@@ -64,9 +66,17 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """One write transaction: commits when the block ends, rolls back on any error."""
-        async with self._write() as session, session.begin():
-            yield session
+        """One write transaction: commits when the block ends, rolls back on any error.
+
+        `before_commit` hooks run last inside it, `after_commit` hooks once it committed
+        (services/live.py publishes the live updates the transaction announced)."""
+        async with self._write() as session:
+            async with session.begin():
+                yield session
+                for before in self.before_commit:
+                    await before(session)
+            for after in self.after_commit:
+                after(session)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -10,9 +10,11 @@ from fastapi.middleware.cors import CORSMiddleware
 from app.config import Settings, get_settings
 from app.db import Database, make_engine
 from app.errors import install_error_handlers
-from app.routers import alerts, auth, console, incidents, metrics, services, users
+from app.routers import alerts, auth, console, incidents, integration_keys, metrics, services, stream, users
 from app.security import make_password_hasher
 from app.services.accounts import Accounts
+from app.services.live import LiveFeed
+from app.services.sla_sweeper import SlaSweeper
 from app.startup import prepare_database
 
 DESCRIPTION = """Production-support incident console: intake and triage, SLA tracking,
@@ -35,9 +37,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         accounts = Accounts(db, settings, hasher)
         app.state.db, app.state.accounts, app.state.settings = db, accounts, settings
         await prepare_database(db, settings, accounts)
+        app.state.live = LiveFeed(db, settings.database_url)
+        await app.state.live.start()
+        sweeper = SlaSweeper(db, settings.sla_sweep_seconds).start()
         try:
             yield
         finally:
+            await sweeper.stop()
+            await app.state.live.stop()
             await db.dispose()
 
     app = FastAPIOffline(  # Swagger UI and ReDoc served from the package, not a CDN
@@ -55,7 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key"],
         )
     install_error_handlers(app)
-    for module in (auth, users, services, incidents, metrics, alerts, console):
+    for module in (auth, users, services, integration_keys, incidents, metrics, alerts, stream, console):
         app.include_router(module.router)
     console.mount_console(app, settings.frontend_dist)
     return app

@@ -1,7 +1,10 @@
-"""Alert drills: what to generate and what came of it."""
+"""Alerts as the API shows them, and drills: what to generate and what came of it."""
 
-from pydantic import Field
+from typing import Any, Literal
 
+from pydantic import AwareDatetime, Field
+
+from app.domain.severity import Severity
 from app.schemas.common import Input, Output
 
 
@@ -24,3 +27,27 @@ class GenerateResult(Output):
     created_incident_ids: list[int]
     attached_incident_ids: list[int]
     alerts: list[GeneratedAlert]
+
+
+class AlertRead(Output):
+    id: int
+    source: str
+    fingerprint: str
+    status: Literal["firing", "acknowledged", "resolved"]
+    severity: Severity
+    summary: str
+    description: str
+    labels: dict[str, Any]
+    source_url: str | None
+    group_key: str | None
+    service_id: int
+    incident_id: int | None
+    first_seen_at: AwareDatetime
+    last_seen_at: AwareDatetime
+    resolved_at: AwareDatetime | None
+    count: int
+
+
+class AlertPage(Output):
+    items: list[AlertRead]
+    next_cursor: str | None

@@ -1,4 +1,4 @@
-"""Alert drills: synthetic alerts that open incidents, or attach to one already open."""
+"""Alert drills: synthetic alerts, dressed as real senders' payloads, through the real intake."""
 
 import random
 
@@ -6,47 +6,45 @@ from sqlalchemy import select
 
 from app.clock import utcnow
 from app.db import Database
-from app.domain import drills
+from app.domain import alert_payloads, drills
+from app.domain.alert_payloads import AlertSource, NormalizedAlert
+from app.domain.drill_payloads import as_payload
 from app.errors import Unprocessable
 from app.models import Service, User
+from app.schemas.alert_intake import AlertmanagerWebhook, GrafanaWebhook, PagerDutyEvent
 from app.schemas.alerts import GeneratedAlert, GenerateRequest, GenerateResult
-from app.schemas.incidents import IncidentCreate
-from app.services.incidents import open_incident
-from app.services.timeline import record_event
+from app.services.alert_intake import parsed, receive
+from app.services.integration_keys import AlertSender
+
+
+def _normalised(shape: AlertSource, body: dict[str, object]) -> list[NormalizedAlert]:
+    """Validated by the same models as the webhooks, then parsed by the same parsers."""
+    if shape is AlertSource.PAGERDUTY:
+        return parsed(alert_payloads.from_pagerduty, PagerDutyEvent.model_validate(body).model_dump(by_alias=True))
+    if shape is AlertSource.GRAFANA:
+        return parsed(alert_payloads.from_grafana, GrafanaWebhook.model_validate(body).model_dump())
+    return parsed(alert_payloads.from_alertmanager, AlertmanagerWebhook.model_validate(body).model_dump())
 
 
 async def generate(db: Database, body: GenerateRequest, actor: User) -> GenerateResult:
     seed = body.seed if body.seed is not None else random.SystemRandom().randrange(2**31)
-    async with db.transaction() as session:
-        services = {s.name: s for s in await session.scalars(select(Service).order_by(Service.id))}
-        if not services:
-            raise Unprocessable("There are no services to raise alerts on; create one first")
-        alerts = drills.generate(body.count, seed, list(services))
-        open_by_fingerprint: dict[str, int] = {}
-        out: list[GeneratedAlert] = []
-        for alert in alerts:
-            incident_id = open_by_fingerprint.get(alert.fingerprint)
-            outcome = "attached"
-            if incident_id is None:
-                incident = await open_incident(
-                    session,
-                    IncidentCreate(title=alert.summary, description=alert.description,
-                                   severity=alert.severity, service_id=services[alert.service].id),
-                    actor,
-                    source="drill",
-                )
-                incident_id = open_by_fingerprint[alert.fingerprint] = incident.id
-                outcome = "created"
-            await record_event(
-                session, incident_id=incident_id, type="alert",
-                body=f"Alert {'fired' if outcome == 'created' else 'fired again'}: {alert.summary}",
-                data={"source": "drill", "fingerprint": alert.fingerprint, "labels": alert.labels},
-                actor=actor, now=utcnow(),
-            )
-            out.append(GeneratedAlert(fingerprint=alert.fingerprint, summary=alert.summary,
-                                      severity=alert.severity.value, service=alert.service,
-                                      incident_id=incident_id, outcome=outcome))
-    created = list(dict.fromkeys(a.incident_id for a in out if a.outcome == "created"))
-    attached = list(dict.fromkeys(a.incident_id for a in out if a.outcome == "attached"))
-    return GenerateResult(seed=seed, created_incident_ids=created,
-                          attached_incident_ids=attached, alerts=out)
+    async with db.read() as session:
+        names = list(await session.scalars(select(Service.name).order_by(Service.id)))
+    if not names:
+        raise Unprocessable("There are no services to raise alerts on; create one first")
+    synthetic = drills.generate(body.count, seed, names)
+    now = utcnow()
+    normalised = [a for s in synthetic for a in _normalised(*as_payload(s, now))]
+    result = await receive(db, normalised, AlertSender(user=actor), origin="drill")
+    seen: set[str] = set()
+    out: list[GeneratedAlert] = []
+    for alert, outcome in zip(synthetic, result.alerts, strict=True):
+        first = alert.fingerprint not in seen
+        seen.add(alert.fingerprint)
+        assert outcome.incident_id is not None
+        out.append(GeneratedAlert(
+            fingerprint=alert.fingerprint, summary=alert.summary, severity=alert.severity.value,
+            service=alert.service, incident_id=outcome.incident_id,
+            outcome="created" if first and outcome.outcome == "created" else "attached"))
+    return GenerateResult(seed=seed, created_incident_ids=result.created_incident_ids,
+                          attached_incident_ids=result.attached_incident_ids, alerts=out)

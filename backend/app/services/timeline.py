@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.models import IncidentEvent, User
 from app.schemas.incidents import EventRead
 from app.services.incident_views import event_read
+from app.services.live import announce_event
 
 
 async def record_event(
@@ -30,4 +31,6 @@ async def record_event(
     )
     session.add(event)
     await session.flush()
-    return event_read(event, actor.name if actor else None)
+    read = event_read(event, actor.name if actor else None)
+    announce_event(session, read.model_dump(mode="json"))
+    return read

@@ -1,11 +1,14 @@
 """Moving an incident through its lifecycle, one compare-and-set at a time."""
 
+from datetime import datetime
+
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.clock import utcnow
 from app.db import Database
 from app.domain import lifecycle, rca
-from app.models import Rca, User
+from app.models import Incident, Rca, User
 from app.schemas.incidents import IncidentRead, TransitionRequest
 from app.services.incident_views import load_incident, rca_values
 from app.services.incidents import bump_version, check_version, ensure_exists
@@ -19,35 +22,48 @@ async def change_status(
         incident = await ensure_exists(session, incident_id)
         check_version(incident, body.version if body.version is not None else if_match)
         now = utcnow()
-        current = lifecycle.Status(incident.status)
-        record = await session.scalar(select(Rca).where(Rca.incident_id == incident_id))
-        before = lifecycle.Timestamps(
-            acknowledged_at=incident.acknowledged_at,
-            mitigated_at=incident.mitigated_at,
-            resolved_at=incident.resolved_at,
-            closed_at=incident.closed_at,
-        )
-        after = lifecycle.transition(
-            current, body.status, before, now, rca.missing_fields(rca_values(record))
-        )
-        await bump_version(session, incident, {
-            "status": body.status.value,
-            "acknowledged_at": after.acknowledged_at,
-            "mitigated_at": after.mitigated_at,
-            "resolved_at": after.resolved_at,
-            "closed_at": after.closed_at,
-        })
-        verb = "Reopened" if lifecycle.is_reopen(current, body.status) else "Moved"
-        text = f"{verb} from {current.value} to {body.status.value}"
-        if body.note:
-            text += f": {body.note}"
-        await record_event(
-            session,
-            incident_id=incident_id,
-            type="status_change",
-            body=text,
-            data={"from": current.value, "to": body.status.value, "note": body.note},
-            actor=actor,
-            now=now,
-        )
+        await move(session, incident, body.status, body.note, actor, now)
         return await load_incident(session, incident_id, now)
+
+
+async def move(
+    session: AsyncSession,
+    incident: Incident,
+    target: lifecycle.Status,
+    note: str | None,
+    actor: User | None,
+    now: datetime,
+) -> None:
+    """One compare-and-set move with its `status_change` event, inside the caller's
+    transaction (flush only); raises Conflict if someone moved the incident first."""
+    current = lifecycle.Status(incident.status)
+    record = await session.scalar(select(Rca).where(Rca.incident_id == incident.id))
+    before = lifecycle.Timestamps(
+        acknowledged_at=incident.acknowledged_at,
+        mitigated_at=incident.mitigated_at,
+        resolved_at=incident.resolved_at,
+        closed_at=incident.closed_at,
+    )
+    after = lifecycle.transition(
+        current, target, before, now, rca.missing_fields(rca_values(record))
+    )
+    await bump_version(session, incident, {
+        "status": target.value,
+        "acknowledged_at": after.acknowledged_at,
+        "mitigated_at": after.mitigated_at,
+        "resolved_at": after.resolved_at,
+        "closed_at": after.closed_at,
+    })
+    verb = "Reopened" if lifecycle.is_reopen(current, target) else "Moved"
+    text = f"{verb} from {current.value} to {target.value}"
+    if note:
+        text += f": {note}"
+    await record_event(
+        session,
+        incident_id=incident.id,
+        type="status_change",
+        body=text,
+        data={"from": current.value, "to": target.value, "note": note},
+        actor=actor,
+        now=now,
+    )

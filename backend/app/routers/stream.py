@@ -1,0 +1,62 @@
+"""The live stream: server-sent events of incident, timeline and alert changes.
+
+`EventSource` cannot send headers, so this endpoint alone also takes the token as
+`?access_token=`. Heartbeat comments keep proxies from closing an idle stream.
+"""
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+
+from app.deps import get_accounts, oauth2_scheme
+from app.models import User
+from app.schemas.common import error_responses
+from app.services.accounts import Accounts
+from app.services.live import LiveFeed
+
+router = APIRouter(tags=["live"])
+RETRY_MS = 3000
+
+
+async def stream_user(
+    accounts: Annotated[Accounts, Depends(get_accounts)],
+    bearer: Annotated[str | None, Depends(oauth2_scheme)],
+    access_token: Annotated[str | None, Query(description="For EventSource, which cannot send headers")] = None,
+) -> User:
+    return await accounts.authenticate(bearer or access_token)
+
+
+async def _events(feed: LiveFeed, heartbeat: float) -> AsyncIterator[str]:
+    async with feed.subscription() as queue:
+        yield f"retry: {RETRY_MS}\n: connected\n\n"
+        while True:
+            try:
+                update = await asyncio.wait_for(queue.get(), heartbeat)
+            except TimeoutError:
+                yield ": heartbeat\n\n"
+                continue
+            if update is None:
+                return
+            yield f"event: {update.kind}\ndata: {json.dumps(update.data, default=str)}\n\n"
+
+
+@router.get(
+    "/stream",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {"schema": {"type": "string"}}},
+                     "description": "`event:` incident.created | incident.updated | event.created | "
+                                    "alert.updated; `data:` JSON with at least `incident_id`"},
+               **error_responses(401)},
+)
+async def stream(request: Request, _: Annotated[User, Depends(stream_user)]) -> StreamingResponse:
+    """Server-sent events, one per change, from every replica."""
+    feed: LiveFeed = request.app.state.live
+    heartbeat: float = request.app.state.settings.stream_heartbeat_seconds
+    return StreamingResponse(
+        _events(feed, heartbeat), media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )

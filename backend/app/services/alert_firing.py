@@ -1,0 +1,166 @@
+"""Firing alerts: one upsert for a whole delivery, then incidents only where none is open.
+
+Idempotent on both databases without a read-then-write. The upsert on the unique
+(source, fingerprint) decides, row by row, what a delivery is: `first_seen_at` equal to this
+delivery's time means the row was inserted here (a retry or a concurrent delivery updates
+it instead, after waiting for the inserter's commit on PostgreSQL), and `fired_at` equal to
+it means it fired again after resolving. Only the inserter opens an incident. Alerts of one
+group attach to the group's open incident; on PostgreSQL a transaction-scoped advisory lock
+per group makes concurrent first alerts of a group agree on one incident. Rows go in
+fingerprint order so concurrent deliveries lock them in the same order.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, func, null, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.domain.alert_payloads import NormalizedAlert
+from app.domain.lifecycle import Status
+from app.domain.severity import Severity
+from app.models import Alert, Incident, User
+from app.schemas.alert_intake import IntakeOutcome
+from app.services.alert_timeline import NewEvent, NewIncident, open_incidents, record_events
+
+AlertKey = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Firing:
+    alert: NormalizedAlert
+    service_id: int
+    repeats: int = 1
+
+    @property
+    def key(self) -> AlertKey:
+        return (self.alert.source.value, self.alert.fingerprint)
+
+
+def _row(f: Firing, now: datetime) -> dict[str, Any]:
+    a = f.alert
+    return {
+        "source": a.source.value, "fingerprint": a.fingerprint, "status": "firing",
+        "severity": a.severity.value, "summary": a.summary, "description": a.description,
+        "labels": a.labels, "source_url": a.source_url, "group_key": a.group_key,
+        "service_id": f.service_id, "incident_id": None, "first_seen_at": now,
+        "last_seen_at": now, "fired_at": now, "starts_at": a.starts_at, "ends_at": a.ends_at,
+        "acknowledged_at": None, "resolved_at": None, "count": f.repeats,
+    }
+
+
+async def _upsert(session: AsyncSession, dialect: str, firings: list[Firing], now: datetime) -> list[Any]:
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    values = insert(Alert).values([_row(f, now) for f in sorted(firings, key=lambda f: f.key)])
+    new = values.excluded
+    was_resolved = Alert.status == "resolved"
+    stmt = values.on_conflict_do_update(
+        index_elements=[Alert.source, Alert.fingerprint],
+        set_={
+            "count": Alert.count + new.count,
+            "last_seen_at": new.last_seen_at,
+            "fired_at": case((was_resolved, new.fired_at), else_=Alert.fired_at),
+            "status": case((was_resolved, "firing"), else_=Alert.status),
+            "resolved_at": case((was_resolved, null()), else_=Alert.resolved_at),
+            "acknowledged_at": case((was_resolved, null()), else_=Alert.acknowledged_at),
+            "severity": new.severity, "summary": new.summary, "description": new.description,
+            "labels": new.labels, "source_url": new.source_url, "ends_at": new.ends_at,
+        },
+    ).returning(Alert.id, Alert.source, Alert.fingerprint, Alert.incident_id, Alert.first_seen_at,
+                Alert.fired_at, Alert.status, Alert.group_key, Alert.service_id)
+    return list((await session.execute(stmt)).all())
+
+
+async def _open_group_incidents(
+    session: AsyncSession, dialect: str, groups: set[tuple[str, int]]
+) -> dict[tuple[str, int], int]:
+    if not groups:
+        return {}
+    if dialect == "postgresql":
+        for group_key, service_id in sorted(groups):
+            await session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"),
+                                  {"k": f"alert-group:{service_id}:{group_key}"})
+    rows = await session.execute(
+        select(Alert.group_key, Alert.service_id, func.max(Alert.incident_id))
+        .join(Incident, Incident.id == Alert.incident_id)
+        .where(Alert.group_key.in_({g for g, _ in groups}),
+               Alert.service_id.in_({s for _, s in groups}),
+               Incident.status != Status.CLOSED.value)
+        .group_by(Alert.group_key, Alert.service_id)
+    )
+    return {(g, s): i for g, s, i in rows.all() if g is not None and i is not None and (g, s) in groups}
+
+
+def _worst(firings: list[Firing]) -> Firing:
+    return min(firings, key=lambda f: list(Severity).index(f.alert.severity))
+
+
+async def fire(
+    session: AsyncSession, dialect: str, firings: list[Firing], actor: User | None,
+    origin: str | None, now: datetime,
+) -> tuple[dict[AlertKey, IntakeOutcome], list[int]]:
+    """Upsert the firing alerts; returns each one's outcome and the incidents opened."""
+    if not firings:
+        return {}, []
+    by_key = {f.key: f for f in firings}
+    position = {key: i for i, key in enumerate(by_key)}
+    rows = sorted(await _upsert(session, dialect, firings, now),
+                  key=lambda r: position[(r.source, r.fingerprint)])
+    linked = {r.incident_id for r in rows if r.incident_id is not None}
+    status_of: dict[int, str] = dict((await session.execute(
+        select(Incident.id, Incident.status).where(Incident.id.in_(linked)))).all()) if linked else {}
+    homeless = [r for r in rows if r.incident_id is None or status_of[r.incident_id] == Status.CLOSED.value]
+    groups = {(r.group_key, r.service_id) for r in homeless if r.group_key}
+    incident_for: dict[int, int] = {}
+    open_of_group = await _open_group_incidents(session, dialect, groups)
+    pending_groups: dict[tuple[str, int], list[Any]] = defaultdict(list)
+    founders: list[Any] = []
+    for r in homeless:
+        group = (r.group_key, r.service_id)
+        if r.group_key and group in open_of_group:
+            incident_for[r.id] = open_of_group[group]
+        elif r.group_key:
+            if not pending_groups[group]:
+                founders.append(r)
+            pending_groups[group].append(r)
+        else:
+            founders.append(r)
+    specs = []
+    for r in founders:
+        members = pending_groups[(r.group_key, r.service_id)] if r.group_key else [r]
+        lead = _worst([by_key[(m.source, m.fingerprint)] for m in members]).alert
+        specs.append(NewIncident(title=lead.summary, description=lead.description,
+                                 severity=lead.severity, service_id=r.service_id))
+    created = await open_incidents(session, specs, actor, origin or rows[0].source, now)
+    for r, incident_id in zip(founders, created, strict=True):
+        members = pending_groups[(r.group_key, r.service_id)] if r.group_key else [r]
+        incident_for.update({m.id: incident_id for m in members})
+    if incident_for:
+        await session.execute(update(Alert), [{"id": a, "incident_id": i} for a, i in incident_for.items()])
+    founder_ids = {r.id for r in founders}
+    outcomes: dict[AlertKey, IntakeOutcome] = {}
+    events: list[NewEvent] = []
+    for r in rows:
+        incident_id = incident_for.get(r.id, r.incident_id)
+        new, refired = r.first_seen_at == now, r.first_seen_at != now and r.fired_at == now
+        if r.id in founder_ids:
+            outcome = "created"
+        elif new or r.id in incident_for:
+            outcome = "attached"
+        else:
+            outcome = "refired" if refired else "repeated"
+        outcomes[(r.source, r.fingerprint)] = IntakeOutcome(
+            fingerprint=r.fingerprint, alert_id=r.id, incident_id=incident_id, status=r.status,
+            outcome=outcome)
+        if new or refired or r.id in incident_for:
+            summary = by_key[(r.source, r.fingerprint)].alert.summary
+            verb = "fired" if new else "fired again" if refired else "still firing"
+            events.append(NewEvent(incident_id, "alert", f"Alert {verb}: {summary}", {
+                "kind": "fired" if new else "refired", "source": r.source,
+                "fingerprint": r.fingerprint, "alert_id": r.id}))
+    await record_events(session, events, actor, now)
+    return outcomes, created

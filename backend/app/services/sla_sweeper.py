@@ -1,0 +1,147 @@
+"""The SLA sweeper: one `sla_at_risk` and one `sla_breach` event per target and incident.
+
+Exactly once by construction: each notice is an INSERT ... SELECT into `sla_notices`, whose
+unique (incident_id, kind) turns a second sweep's insert, concurrent or not, on any replica,
+into nothing; only rows inserted now get an event. Set-based: one statement per kind,
+whatever the number of incidents. On PostgreSQL one replica leads (a session advisory lock
+held on its own connection) so the others do not even try; on SQLite every process sweeps
+and the unique key keeps it exactly once.
+"""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import and_, exists, literal, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.elements import ColumnElement
+
+from app.clock import utcnow
+from app.db import Database
+from app.domain.lifecycle import Status
+from app.models import Incident, SlaNotice
+from app.services import sla_filters
+from app.services.alert_timeline import NewEvent, record_events
+
+LEADER_LOCK_KEY = 7_314_002_612
+log = logging.getLogger(__name__)
+
+
+def ack_at_risk(now: datetime) -> ColumnElement[bool]:
+    at = sla_filters.utc_literal(now)
+    return and_(Incident.acknowledged_at.is_(None), Incident.ack_at_risk_at <= at, Incident.ack_due_at >= at)
+
+
+def resolve_at_risk(now: datetime) -> ColumnElement[bool]:
+    at = sla_filters.utc_literal(now)
+    return and_(Incident.resolved_at.is_(None), Incident.resolve_at_risk_at <= at,
+                Incident.resolve_due_at >= at)
+
+
+Condition = Callable[[datetime], ColumnElement[bool]]
+NOTICES: tuple[tuple[str, str, Condition, str], ...] = (
+    ("ack_at_risk", "sla_at_risk", ack_at_risk, "Acknowledgement SLA at risk: due {due}"),
+    ("resolve_at_risk", "sla_at_risk", resolve_at_risk, "Resolution SLA at risk: due {due}"),
+    ("ack_breach", "sla_breach", sla_filters.ack_breached, "Acknowledgement SLA breached: was due {due}"),
+    ("resolve_breach", "sla_breach", sla_filters.resolve_breached, "Resolution SLA breached: was due {due}"),
+)
+
+
+async def sweep(db: Database, now: datetime) -> int:
+    """Write the notices due at `now`; returns how many events were written."""
+    insert = pg_insert if db.dialect == "postgresql" else sqlite_insert
+    async with db.transaction() as session:
+        fired: list[tuple[int, str, str, str]] = []
+        for kind, event_type, condition, text_ in NOTICES:
+            already = exists().where(SlaNotice.incident_id == Incident.id, SlaNotice.kind == kind)
+            candidates = select(Incident.id, literal(kind), sla_filters.utc_literal(now)).where(
+                Incident.status != Status.CLOSED.value, condition(now), ~already)
+            stmt = (
+                insert(SlaNotice)
+                .from_select(["incident_id", "kind", "notified_at"], candidates)
+                .on_conflict_do_nothing(index_elements=["incident_id", "kind"])
+                .returning(SlaNotice.incident_id)
+            )
+            fired += [(i, kind, event_type, text_) for i in (await session.scalars(stmt)).all()]
+        if not fired:
+            return 0
+        due = {row.id: row for row in (await session.execute(
+            select(Incident.id, Incident.ack_due_at, Incident.resolve_due_at)
+            .where(Incident.id.in_({f[0] for f in fired})))).all()}
+        events = []
+        for incident_id, kind, event_type, text_ in sorted(fired):
+            target = "ack" if kind.startswith("ack") else "resolve"
+            due_at: datetime = getattr(due[incident_id], f"{target}_due_at")
+            events.append(NewEvent(incident_id, event_type,
+                                   text_.format(due=due_at.strftime("%Y-%m-%d %H:%M UTC")),
+                                   {"target": target, "due_at": due_at.isoformat(), "kind": kind}))
+        await record_events(session, events, None, now)
+        return len(events)
+
+
+class SlaSweeper:
+    """Runs `sweep` every `interval` seconds while this replica leads (0 disables it)."""
+
+    def __init__(self, db: Database, interval: float) -> None:
+        self.db = db
+        self.interval = interval
+        self._task: asyncio.Task[None] | None = None
+        self._leader: AsyncConnection | None = None
+
+    def start(self) -> "SlaSweeper":
+        if self.interval > 0:
+            self._task = asyncio.create_task(self._run(), name="sla-sweeper")
+        return self
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        await self._resign()
+
+    async def is_leader(self) -> bool:
+        if self.db.dialect != "postgresql":
+            return True
+        if self._leader is not None:
+            try:
+                await self._leader.execute(text("SELECT 1"))
+                await self._leader.commit()
+                return True
+            except Exception:
+                log.warning("lost the SLA sweeper's leader connection; electing again")
+                await self._resign()
+        conn = await self.db.engine.connect()
+        won = await conn.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": LEADER_LOCK_KEY})
+        await conn.commit()
+        if won:
+            self._leader = conn
+            return True
+        await conn.close()
+        return False
+
+    async def _resign(self) -> None:
+        if self._leader is None:
+            return
+        conn, self._leader = self._leader, None
+        with contextlib.suppress(Exception):
+            await conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": LEADER_LOCK_KEY})
+            await conn.commit()
+        with contextlib.suppress(Exception):
+            await conn.close()
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                if await self.is_leader():
+                    await sweep(self.db, utcnow())
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("SLA sweep failed; trying again next round")
+            await asyncio.sleep(self.interval)

@@ -1,0 +1,12 @@
+"""The real sender payloads (copied untrimmed from ../shared/alerts/) as test fixtures."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+FIXTURES = Path(__file__).parent / "fixtures" / "alerts"
+
+
+def payload(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((FIXTURES / f"{name}.json").read_text())
+    return data
