@@ -35,6 +35,7 @@ T = TypeVar("T")
 
 
 def test_settings(database_url: str, **overrides: object) -> Settings:
+    overrides.setdefault("sla_sweep_seconds", 0)  # tests sweep explicitly, at a chosen `now`
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         app_env="development",

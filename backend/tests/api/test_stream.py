@@ -1,0 +1,148 @@
+"""The live stream: authenticated server-sent events, heartbeats, and (PostgreSQL) a change
+made through one app instance reaching a client of another."""
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, MutableMapping
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from app.main import create_app
+from tests.alert_fixtures import payload
+from tests.conftest import test_settings
+
+Headers = dict[str, str]
+TIMEOUT = 5.0
+
+
+class EventStream:
+    """Reads an SSE response straight off the ASGI app (httpx's ASGI transport buffers)."""
+
+    def __init__(self) -> None:
+        self.chunks: asyncio.Queue[str] = asyncio.Queue()
+        self.status: int | None = None
+        self.headers: dict[str, str] = {}
+        self._buffer = ""
+
+    async def next_message(self) -> tuple[str | None, str]:
+        """The next message: (`event:` name or None for a comment, its data or comment)."""
+        async with asyncio.timeout(TIMEOUT):
+            while "\n\n" not in self._buffer:
+                self._buffer += await self.chunks.get()
+        block, self._buffer = self._buffer.split("\n\n", 1)
+        lines = block.split("\n")
+        event = next((line[7:] for line in lines if line.startswith("event: ")), None)
+        data = next((line[6:] for line in lines if line.startswith("data: ")), None)
+        return event, data if data is not None else lines[-1]
+
+    async def next_event(self, kind: str) -> dict[str, Any]:
+        while True:
+            event, data = await self.next_message()
+            if event == kind:
+                parsed: dict[str, Any] = json.loads(data)
+                return parsed
+
+
+@asynccontextmanager
+async def open_stream(app: FastAPI, query: str) -> AsyncIterator[EventStream]:
+    stream = EventStream()
+    disconnect = asyncio.Event()
+    started = asyncio.Event()
+    requested = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal requested
+        if not requested:
+            requested = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await disconnect.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            stream.status = message["status"]
+            stream.headers = {k.decode(): v.decode() for k, v in message["headers"]}
+            started.set()
+        elif message["type"] == "http.response.body" and message.get("body"):
+            await stream.chunks.put(message["body"].decode())
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+             "scheme": "http", "path": "/stream", "raw_path": b"/stream", "root_path": "",
+             "query_string": query.encode(), "headers": [(b"host", b"test")],
+             "client": ("127.0.0.1", 1), "server": ("test", 80), "state": {}}
+    task = asyncio.create_task(app(scope, receive, send))
+    try:
+        async with asyncio.timeout(TIMEOUT):
+            await started.wait()
+        yield stream
+    finally:
+        disconnect.set()
+        try:
+            async with asyncio.timeout(TIMEOUT):
+                await task
+        except TimeoutError:
+            task.cancel()
+
+
+def token_of(headers: Headers) -> str:
+    return headers["Authorization"].removeprefix("Bearer ")
+
+
+async def test_stream_needs_a_token(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/stream")).status_code == 401
+    assert (await client.get("/stream", params={"access_token": "forged"})).status_code == 401
+
+
+async def test_stream_sends_changes_after_commit(
+    app: FastAPI, client: httpx.AsyncClient, responder: Headers
+) -> None:
+    async with open_stream(app, f"access_token={token_of(responder)}") as stream:
+        assert stream.status == 200 and stream.headers["content-type"].startswith("text/event-stream")
+        assert await stream.next_message() == (None, ": connected")
+        fired = await client.post("/alerts/alertmanager", headers=responder, json=payload("alertmanager-v4-firing"))
+        incident_id = fired.json()["created_incident_ids"][0]
+        assert (await stream.next_event("incident.created"))["incident_id"] == incident_id
+        event = await stream.next_event("event.created")
+        assert event["incident_id"] == incident_id and event["type"] == "created"
+        assert (await stream.next_event("alert.updated"))["alert_count"] == 2
+        refused = await client.post(f"/incidents/{incident_id}/status", headers=responder,
+                                    json={"status": "Closed"})
+        assert refused.status_code == 409
+        moved = await client.post(f"/incidents/{incident_id}/status", headers=responder,
+                                  json={"status": "Investigating"})
+        assert moved.status_code == 200
+        updated = await stream.next_event("incident.updated")
+        assert updated == {"incident_id": incident_id}, "nothing was published for the rolled-back move"
+
+
+async def test_heartbeats_keep_an_idle_stream_open(database_url: str) -> None:
+    application = create_app(test_settings(database_url, stream_heartbeat_seconds=0.05))
+    async with application.router.lifespan_context(application):
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            login = await client.post("/auth/login", json={"username": "morgan", "password": "demo123"})
+            token = login.json()["access_token"]
+        async with open_stream(application, f"access_token={token}") as stream:
+            assert await stream.next_message() == (None, ": connected")
+            assert await stream.next_message() == (None, ": heartbeat")
+
+
+@pytest.mark.postgres_only
+async def test_a_change_through_one_instance_reaches_a_client_of_another(
+    client: httpx.AsyncClient, responder: Headers, database_url: str
+) -> None:
+    other = create_app(test_settings(database_url))
+    async with other.router.lifespan_context(other), open_stream(
+        other, f"access_token={token_of(responder)}"
+    ) as stream:
+        assert await stream.next_message() == (None, ": connected")
+        services = (await client.get("/services", headers=responder)).json()
+        created = await client.post("/incidents", headers=responder, json={
+            "title": "Search is slow", "severity": "SEV2", "service_id": services[0]["id"]})
+        assert created.status_code == 201
+        crossed = await stream.next_event("incident.created")
+        assert crossed["incident_id"] == created.json()["id"]
