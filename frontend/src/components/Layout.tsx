@@ -1,11 +1,14 @@
 /** The frame around every signed-in screen: navigation, who is signed in, logout. */
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { useAuth } from '../features/auth/components/AuthContext';
+import { useLiveUpdates } from '../features/live/api/liveUpdates';
+import { LiveIndicator } from '../features/live/components/LiveIndicator';
 import { useHotkeys } from './useHotkeys';
 
 export function Layout() {
   const auth = useAuth();
   const navigate = useNavigate();
+  const live = useLiveUpdates(Boolean(auth.user));
   useHotkeys({
     n: () => {
       if (auth.canWorkIncidents) navigate('/incidents/new');
@@ -28,6 +31,7 @@ export function Layout() {
           <NavLink to="/metrics">Metrics</NavLink>
         </nav>
         <div className="whoami">
+          <LiveIndicator state={live} />
           {auth.user && (
             <span>
               {auth.user.name} <span className={`role role-${auth.user.role}`}>{auth.user.role}</span>

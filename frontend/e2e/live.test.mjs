@@ -1,0 +1,57 @@
+// A browser watching the dashboard and an incident sees another user's changes without reloading.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { login, openBrowser, startBackend } from './harness.mjs';
+
+let server;
+let b;
+
+before(async () => {
+  server = await startBackend();
+  b = await openBrowser('live');
+});
+
+after(async () => {
+  await b?.shot('final').catch(() => {});
+  await b?.close();
+  await server?.stop();
+});
+
+async function asJordan(path, body) {
+  const login = await fetch(`${server.url}/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: 'jordan', password: 'demo123' }),
+  });
+  const { access_token } = await login.json();
+  const r = await fetch(`${server.url}${path}`, {
+    method: body ? 'POST' : 'GET',
+    headers: { Authorization: `Bearer ${access_token}`, 'Content-Type': 'application/json' },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  assert.ok(r.ok, `${path}: HTTP ${r.status}`);
+  return r.json();
+}
+
+test('dashboard and incident detail update live', async () => {
+  const { page, shot } = b;
+  await login(page, server.url, 'avery');
+  await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+
+  const [svc] = await asJordan('/services');
+  const title = `Live: queue backlog growing ${Date.now()}`;
+  const incident = await asJordan('/incidents', { title, description: 'seen live', severity: 'SEV3', service_id: svc.id });
+  // The list polls every 30 s; seeing it within 5 s means the stream delivered it.
+  await page.getByRole('link', { name: new RegExp(title) }).waitFor({ timeout: 5000 });
+  await shot('dashboard-live');
+
+  await page.getByRole('link', { name: new RegExp(title) }).click();
+  await page.getByRole('heading', { level: 1, name: title }).waitFor();
+  await asJordan(`/incidents/${incident.id}/comments`, { body: 'Jordan here: scaling consumers now.' });
+  await page.locator('.timeline').getByText('Jordan here: scaling consumers now.').waitFor({ timeout: 5000 });
+  await asJordan(`/incidents/${incident.id}/status`, { status: 'Investigating' });
+  await page.waitForFunction(() => document.title.includes('· Investigating'), null, { timeout: 5000 });
+  await shot('incident-live');
+
+  assert.deepEqual(b.problems, [], 'no console errors or uncaught page errors');
+});
