@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { artifactsDir, login, openBrowser, startBackend } from './harness.mjs';
+import { accessibilityViolations, artifactsDir, login, openBrowser, startBackend } from './harness.mjs';
 
 let server;
 let b;
@@ -19,6 +19,11 @@ after(async () => {
   await server?.stop();
 });
 
+const a11y = [];
+async function checkA11y(page, screen) {
+  for (const v of await accessibilityViolations(page)) a11y.push(`${screen}: ${v}`);
+}
+
 test('the demo: declare, work, resolve, RCA-gated close, export, metrics', async () => {
   const { page, shot } = b;
   const title = `Search results empty for EU shoppers ${Date.now()}`;
@@ -26,9 +31,11 @@ test('the demo: declare, work, resolve, RCA-gated close, export, metrics', async
   await page.goto(`${server.url}/ui/`);
   await page.getByLabel('Username').waitFor();
   await shot('login');
+  await checkA11y(page, 'login');
   await login(page, server.url, 'jordan');
   await page.getByRole('table').waitFor();
   await shot('dashboard');
+  await checkA11y(page, 'dashboard');
 
   // New SEV2 incident with a service and an owner.
   await page.getByRole('link', { name: 'New incident' }).click();
@@ -41,6 +48,7 @@ test('the demo: declare, work, resolve, RCA-gated close, export, metrics', async
   const serviceName = (await service.locator('option:checked').textContent()).trim();
   await page.getByLabel('Owner').selectOption({ label: 'Avery Patel (avery)' });
   await shot('new-incident-form');
+  await checkA11y(page, 'new incident');
   await page.getByRole('button', { name: 'Create incident' }).click();
 
   await page.getByRole('heading', { level: 1, name: title }).waitFor();
@@ -84,6 +92,7 @@ test('the demo: declare, work, resolve, RCA-gated close, export, metrics', async
     assert.ok(refusalText.includes(field), `refusal should name ${field}: ${refusalText}`);
   }
   await shot('close-refused');
+  await checkA11y(page, 'incident detail');
 
   // Fill and save the RCA, then close.
   await page.getByLabel('Root cause').fill('A config push disabled the EU search shard.');
@@ -141,6 +150,12 @@ test('the demo: declare, work, resolve, RCA-gated close, export, metrics', async
   await page.getByRole('button', { name: 'View as table' }).first().click();
   await page.getByRole('columnheader', { name: 'Opened' }).waitFor();
   await shot('metrics');
+  await checkA11y(page, 'metrics');
+  await page.getByRole('link', { name: 'Runbooks' }).click();
+  await page.getByRole('heading', { name: 'Runbooks and SLA policies' }).waitFor();
+  await checkA11y(page, 'runbooks');
+
+  assert.deepEqual(a11y, [], 'no WCAG 2.2 A/AA violations (axe-core)');
 
   assert.deepEqual(b.problems, [], 'no console errors or uncaught page errors');
 });

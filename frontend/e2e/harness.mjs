@@ -135,3 +135,24 @@ export async function login(page, baseUrl, username, password = 'demo123') {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Incidents', level: 1 }).waitFor();
 }
+
+const axeSource = await import('node:fs').then((fs) =>
+  fs.readFileSync(join(frontendDir, 'node_modules/axe-core/axe.min.js'), 'utf8'),
+);
+
+/** WCAG 2.2 A/AA violations on the current page (axe-core), as readable lines. */
+export async function accessibilityViolations(page) {
+  // Evaluated through the DevTools protocol: the console's CSP (script-src 'self') stays on.
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+    });
+    return result.violations.map((v) => ({
+      id: v.id,
+      help: v.help,
+      nodes: v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${n.failureSummary ?? ''}`),
+    }));
+  });
+  return violations.map((v) => `${v.id}: ${v.help}\n    ${v.nodes.join('\n    ')}`);
+}
