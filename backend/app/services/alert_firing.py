@@ -54,11 +54,11 @@ def _row(f: Firing, now: datetime) -> dict[str, Any]:
 
 
 async def _upsert(session: AsyncSession, dialect: str, firings: list[Firing], now: datetime) -> list[Any]:
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    values = insert(Alert).values([_row(f, now) for f in sorted(firings, key=lambda f: f.key)])
-    new = values.excluded
+    """One cached statement, rows sent in batches (SQLAlchemy's insertmanyvalues)."""
+    insert = pg_insert(Alert) if dialect == "postgresql" else sqlite_insert(Alert)
+    new = insert.excluded
     was_resolved = Alert.status == "resolved"
-    stmt = values.on_conflict_do_update(
+    stmt = insert.on_conflict_do_update(
         index_elements=[Alert.source, Alert.fingerprint],
         set_={
             "count": Alert.count + new.count,
@@ -72,7 +72,8 @@ async def _upsert(session: AsyncSession, dialect: str, firings: list[Firing], no
         },
     ).returning(Alert.id, Alert.source, Alert.fingerprint, Alert.incident_id, Alert.first_seen_at,
                 Alert.fired_at, Alert.status, Alert.group_key, Alert.service_id)
-    return list((await session.execute(stmt)).all())
+    rows = [_row(f, now) for f in sorted(firings, key=lambda f: f.key)]
+    return list((await session.execute(stmt, rows)).all())
 
 
 async def _open_group_incidents(
@@ -134,7 +135,9 @@ async def fire(
         members = pending_groups[(r.group_key, r.service_id)] if r.group_key else [r]
         lead = _worst([by_key[(m.source, m.fingerprint)] for m in members]).alert
         specs.append(NewIncident(title=lead.summary, description=lead.description,
-                                 severity=lead.severity, service_id=r.service_id))
+                                 severity=lead.severity, service_id=r.service_id,
+                                 alert={"source": r.source, "fingerprint": r.fingerprint,
+                                        "alert_id": r.id}))
     created = await open_incidents(session, specs, actor, origin or rows[0].source, now)
     for r, incident_id in zip(founders, created, strict=True):
         members = pending_groups[(r.group_key, r.service_id)] if r.group_key else [r]
@@ -156,7 +159,7 @@ async def fire(
         outcomes[(r.source, r.fingerprint)] = IntakeOutcome(
             fingerprint=r.fingerprint, alert_id=r.id, incident_id=incident_id, status=r.status,
             outcome=outcome)
-        if new or refired or r.id in incident_for:
+        if r.id not in founder_ids and (new or refired or r.id in incident_for):
             summary = by_key[(r.source, r.fingerprint)].alert.summary
             verb = "fired" if new else "fired again" if refired else "still firing"
             events.append(NewEvent(incident_id, "alert", f"Alert {verb}: {summary}", {

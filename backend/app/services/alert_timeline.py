@@ -5,6 +5,7 @@ or two per row; a batch of a thousand alerts must not. Same rows, same events, s
 updates as those forms.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -34,6 +35,7 @@ class NewIncident:
     description: str
     severity: Severity
     service_id: int
+    alert: dict[str, Any] | None = None
 
 
 async def record_events(
@@ -43,11 +45,14 @@ async def record_events(
         return
     rows = [{"incident_id": e.incident_id, "type": e.type, "body": e.body, "data": e.data,
              "created_by": actor.id if actor else None, "created_at": now} for e in events]
-    ids = (await session.scalars(
-        insert(IncidentEvent).returning(IncidentEvent.id, sort_by_parameter_order=True), rows
-    )).all()
-    for ident, row in zip(ids, rows, strict=True):
-        read = EventRead(id=ident, created_by_name=actor.name if actor else None, **row)
+    written = await session.execute(
+        insert(IncidentEvent).returning(
+            IncidentEvent.id, IncidentEvent.incident_id, IncidentEvent.type, IncidentEvent.body,
+            IncidentEvent.data, IncidentEvent.created_by, IncidentEvent.created_at),
+        rows,
+    )
+    for row in sorted(written.all(), key=lambda r: r.id):
+        read = EventRead(**row._asdict(), created_by_name=actor.name if actor else None)
         announce_event(session, read.model_dump(mode="json"))
 
 
@@ -55,25 +60,35 @@ async def open_incidents(
     session: AsyncSession, specs: list[NewIncident], actor: User | None, source: str,
     now: datetime,
 ) -> list[int]:
-    """New incidents with their SLA deadlines and `created` events, in the order given."""
+    """New incidents with their SLA deadlines and `created` events (naming the alert that
+    opened each, which therefore needs no `alert` event of its own), ids in the order given.
+
+    Rows go in batches without RETURNING order guarantees, so ids are matched back by
+    content; incidents with identical content are interchangeable."""
     if not specs:
         return []
     wanted = {s.service_id for s in specs}
     services = {s.id: s for s in await session.scalars(select(Service).where(Service.id.in_(wanted)))}
+    policies = {(s.service_id, s.severity): deadlines_for(services[s.service_id], s.severity, now)
+                for s in specs}
     rows = [{
         "title": s.title[:200], "description": s.description, "severity": s.severity.value,
         "status": Status.NEW.value, "service_id": s.service_id, "assignee_id": None,
-        "created_at": now, "version": 1,
-        **deadlines_for(services[s.service_id], s.severity, now),
+        "created_at": now, "version": 1, **policies[(s.service_id, s.severity)],
     } for s in specs]
-    ids = list((await session.scalars(
-        insert(Incident).returning(Incident.id, sort_by_parameter_order=True), rows
-    )).all())
+    written = await session.execute(
+        insert(Incident).returning(Incident.id, Incident.title, Incident.description,
+                                   Incident.severity, Incident.service_id), rows)
+    ids_by_content: dict[tuple[str, str, str, int], list[int]] = defaultdict(list)
+    for r in sorted(written.all(), key=lambda r: r.id, reverse=True):
+        ids_by_content[(r.title, r.description, r.severity, r.service_id)].append(r.id)
+    ids = [ids_by_content[(r["title"], r["description"], r["severity"], r["service_id"])].pop()
+           for r in rows]
     await record_events(session, [
         NewEvent(ident, "created", f"{s.severity.value} incident opened on "
-                 f"{services[s.service_id].name} from a {source} alert",
+                 f"{services[s.service_id].name} by a {source} alert: {s.title}",
                  {"severity": s.severity.value, "service_id": s.service_id,
-                  "assignee_id": None, "source": source})
+                  "assignee_id": None, "source": source, "alert": s.alert})
         for ident, s in zip(ids, specs, strict=True)
     ], actor, now)
     return ids
