@@ -39,6 +39,11 @@ class Settings(BaseSettings):
     # SLA sweeper period (0 disables it) and the live stream's heartbeat, in seconds.
     sla_sweep_seconds: float = Field(default=5.0, ge=0)
     stream_heartbeat_seconds: float = Field(default=15.0, gt=0)
+    # Hardening: request body cap, and failed sign-ins allowed per window before a 429.
+    max_request_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
+    login_failures_per_user: int = Field(default=5, ge=1)
+    login_failures_per_client: int = Field(default=20, ge=1)
+    login_throttle_window_seconds: int = Field(default=900, ge=1)
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -39,6 +39,7 @@ def require_role(*roles: str) -> Callable[[User], Awaitable[User]]:
             )
         return user
 
+    guard.roles = roles  # type: ignore[attr-defined]  # read by the role-matrix test
     return guard
 
 

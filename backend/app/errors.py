@@ -2,8 +2,10 @@
 
 from typing import Any
 
+from asyncpg.exceptions import DataError as PgDataError
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError, StatementError
 
 from app.domain.lifecycle import ClosureBlocked, IllegalTransition
 from app.domain.sla import InvalidPolicy
@@ -30,6 +32,18 @@ class Forbidden(Exception):
     pass
 
 
+class TooManyAttempts(Exception):
+    """Throttled: try again after `retry_after` seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class PayloadTooLarge(Exception):
+    pass
+
+
 STATUS_FOR: dict[type[Exception], int] = {
     NotFound: 404,
     Conflict: 409,
@@ -39,19 +53,46 @@ STATUS_FOR: dict[type[Exception], int] = {
     InvalidPolicy: 422,
     Unauthenticated: 401,
     Forbidden: 403,
+    TooManyAttempts: 429,
+    PayloadTooLarge: 413,
+    OverflowError: 422,
 }
+OUT_OF_RANGE = "A number or date in the request is out of the range this server stores"
 
 
 def _detail(exc: Exception) -> Any:
+    if isinstance(exc, OverflowError):
+        return OUT_OF_RANGE
     return str(exc)
+
+
+def _is_out_of_range(exc: BaseException | None) -> bool:
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, (OverflowError, PgDataError, DataError)):
+            return True
+        exc = getattr(exc, "orig", None) or exc.__cause__ or exc.__context__
+        seen += 1
+    return False
+
+
+async def _database_error(_request: Request, exc: Exception) -> JSONResponse:
+    """An id past the integer column, a date past year 9999: the caller's value, so a 422.
+    The driver's own message names SQL, not the request, so it is not passed on."""
+    if _is_out_of_range(exc):
+        return JSONResponse({"detail": OUT_OF_RANGE}, status_code=422)
+    raise exc
 
 
 async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     status = next(code for kind, code in STATUS_FOR.items() if isinstance(exc, kind))
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if isinstance(exc, TooManyAttempts):
+        headers = {"Retry-After": str(exc.retry_after)}
     return JSONResponse({"detail": _detail(exc)}, status_code=status, headers=headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     for kind in STATUS_FOR:
         app.add_exception_handler(kind, _domain_error)
+    app.add_exception_handler(StatementError, _database_error)

@@ -5,11 +5,11 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
-from fastapi.middleware.cors import CORSMiddleware
 
 from app.config import Settings, get_settings
 from app.db import Database, make_engine
 from app.errors import install_error_handlers
+from app.middleware import install_http_guards
 from app.routers import alerts, auth, console, incidents, integration_keys, metrics, services, stream, users
 from app.security import make_password_hasher
 from app.services.accounts import Accounts
@@ -54,13 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         swagger_ui_parameters={"persistAuthorization": True},
     )
-    if settings.cors_origins:
-        app.add_middleware(
-            CORSMiddleware,
-            allow_origins=settings.cors_origins,
-            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-            allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key"],
-        )
+    install_http_guards(app, settings)
     install_error_handlers(app)
     for module in (auth, users, services, integration_keys, incidents, metrics, alerts, stream, console):
         app.include_router(module.router)

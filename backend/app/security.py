@@ -9,7 +9,8 @@ from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
 ALGORITHM = "HS256"
-REQUIRED_CLAIMS = ["exp", "iat", "sub", "iss", "aud"]
+REQUIRED_CLAIMS = ["exp", "iat", "nbf", "sub", "iss", "aud", "tv"]
+MAX_USER_ID_DIGITS = 18
 
 
 def make_password_hasher(memory_kib: int, time_cost: int, parallelism: int) -> PasswordHash:
@@ -62,7 +63,12 @@ def decode_access_token(token: str, *, secret: str, issuer: str, audience: str) 
         )
     except jwt.PyJWTError as exc:
         raise InvalidToken(str(exc)) from exc
-    sub, version = payload.get("sub"), payload.get("tv", 0)
-    if not isinstance(sub, str) or not sub.isdigit() or not isinstance(version, int):
+    sub, version = payload.get("sub"), payload.get("tv")
+    if (
+        not isinstance(sub, str)
+        or not (sub.isascii() and sub.isdigit() and len(sub) <= MAX_USER_ID_DIGITS)
+        or not isinstance(version, int)
+        or isinstance(version, bool)
+    ):
         raise InvalidToken("token subject is not a user")
     return TokenClaims(user_id=int(sub), token_version=version)

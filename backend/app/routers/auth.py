@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from app.deps import AnyUser, get_accounts
 from app.schemas.common import error_responses
-from app.schemas.users import LoginRequest, Token, UserRead
+from app.schemas.users import LoginRequest, PasswordChange, Token, UserRead
 from app.services.accounts import Accounts
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -52,12 +52,30 @@ async def _credentials(request: Request) -> LoginRequest:
         )
 
 
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
 @router.post("/login", response_model=Token, openapi_extra=LOGIN_BODY,
              responses=error_responses(401, 422, 429))
 async def login(request: Request, accounts: Annotated[Accounts, Depends(get_accounts)]) -> Token:
     """Exchange a username and password for a bearer token."""
     creds = await _credentials(request)
-    return await accounts.login(creds.username, creds.password)
+    return await accounts.login(creds.username, creds.password, _client(request))
+
+
+@router.post("/password", response_model=Token, responses=error_responses(401, 403, 422, 429))
+async def change_password(
+    request: Request,
+    user: AnyUser,
+    body: PasswordChange,
+    accounts: Annotated[Accounts, Depends(get_accounts)],
+) -> Token:
+    """Change your own password. Every token issued before stops working; use the one
+    returned. A wrong `current_password` is 403."""
+    return await accounts.change_password(
+        user, body.current_password, body.new_password, _client(request)
+    )
 
 
 @router.get("/me", response_model=UserRead, responses=error_responses(401))

@@ -2,9 +2,11 @@
 
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from app.schemas.common import Output
+from app.schemas.common import Input, Output
+
+MAX_PASSWORD = 1024
 
 Role = Literal["admin", "responder", "viewer"]
 
@@ -17,8 +19,13 @@ class UserRead(Output):
 
 
 class LoginRequest(BaseModel):
-    username: str
-    password: str
+    username: str = Field(max_length=64)
+    password: str = Field(max_length=MAX_PASSWORD)
+
+
+class PasswordChange(Input):
+    current_password: str = Field(max_length=MAX_PASSWORD)
+    new_password: str = Field(min_length=8, max_length=MAX_PASSWORD)
 
 
 class Token(BaseModel):

@@ -4,15 +4,16 @@ import asyncio
 from datetime import timedelta
 
 from pwdlib import PasswordHash
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.clock import utcnow
 from app.config import Settings
 from app.db import Database
-from app.errors import Unauthenticated
+from app.errors import Forbidden, Unauthenticated
 from app.models import User
 from app.schemas.users import Token, UserRead
 from app.security import InvalidToken, decode_access_token, encode_access_token
+from app.services.login_throttle import LoginThrottle
 
 BAD_CREDENTIALS = "Incorrect username or password"
 
@@ -24,17 +25,25 @@ class Accounts:
         self.hasher = hasher
         # Verified against when the username is unknown, so both cases cost the same time.
         self._decoy_hash = hasher.hash("decoy password that never matches")
+        self.throttle = LoginThrottle.from_settings(settings)
 
     async def hash_password(self, password: str) -> str:
         return await asyncio.to_thread(self.hasher.hash, password)
 
-    async def login(self, username: str, password: str) -> Token:
+    async def login(self, username: str, password: str, client: str = "unknown") -> Token:
+        """Check the password (throttled per username and per client address)."""
+        self.throttle.check(username, client)
         async with self.db.read() as session:
             user = await session.scalar(select(User).where(User.username == username))
         stored = user.password_hash if user else self._decoy_hash
         valid = await asyncio.to_thread(self.hasher.verify, password, stored)
         if user is None or not valid or not user.is_active:
+            self.throttle.failed(username, client)
             raise Unauthenticated(BAD_CREDENTIALS)
+        self.throttle.succeeded(username)
+        return self._token_for(user)
+
+    def _token_for(self, user: User) -> Token:
         ttl = timedelta(minutes=self.settings.access_token_ttl_minutes)
         token = encode_access_token(
             user_id=user.id,
@@ -64,6 +73,26 @@ class Accounts:
         if user is None or not user.is_active or user.token_version != claims.token_version:
             raise Unauthenticated("Invalid or expired token; sign in again")
         return user
+
+    async def change_password(
+        self, user: User, current_password: str, new_password: str, client: str = "unknown"
+    ) -> Token:
+        """Replace the password and bump token_version, so every older token stops working."""
+        self.throttle.check(user.username, client)
+        valid = await asyncio.to_thread(self.hasher.verify, current_password, user.password_hash)
+        if not valid:
+            self.throttle.failed(user.username, client)
+            raise Forbidden("current_password is not your current password")
+        new_hash = await self.hash_password(new_password)
+        async with self.db.transaction() as session:
+            await session.execute(
+                update(User)
+                .where(User.id == user.id)
+                .values(password_hash=new_hash, token_version=User.token_version + 1)
+            )
+            fresh = await session.get(User, user.id, populate_existing=True)
+        assert fresh is not None
+        return self._token_for(fresh)
 
     async def list_users(self) -> list[UserRead]:
         async with self.db.read() as session:

@@ -3,7 +3,7 @@
 import base64
 import binascii
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 
 from app.errors import Unprocessable
 
@@ -20,6 +20,6 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         created_at = datetime.fromisoformat(stamp)
         if created_at.tzinfo is None or not isinstance(ident, int) or isinstance(ident, bool):
             raise ValueError(cursor)
-        return created_at, ident
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        return created_at.astimezone(UTC), ident
+    except (ValueError, TypeError, OverflowError, binascii.Error, UnicodeDecodeError):
         raise Unprocessable("cursor is not one this server issued; start again without it")

@@ -4,6 +4,73 @@
  */
 
 export interface paths {
+    "/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Alerts
+         * @description Newest first (by first seen).
+         */
+        get: operations["list_alerts_alerts_get"];
+        put?: never;
+        /**
+         * Generic Alerts
+         * @description One alert, or a list of up to 1,000 in one transaction, for scripts and curl.
+         */
+        post: operations["generic_alerts_alerts_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alerts/alertmanager": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Alertmanager Webhook
+         * @description Prometheus Alertmanager's webhook receiver (`version` "4"); deduplicated on each
+         *     alert's `fingerprint`, grouped into one incident per `groupKey` and service.
+         */
+        post: operations["alertmanager_webhook_alerts_alertmanager_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alerts/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pagerduty Event
+         * @description PagerDuty Events API v2: `trigger`, `acknowledge` (acknowledges the incident: New moves
+         *     to Investigating) and `resolve`, keyed by `dedup_key`. Without an integration key the
+         *     service is `payload.custom_details.service`, else `payload.group`.
+         */
+        post: operations["pagerduty_event_alerts_events_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/alerts/generate": {
         parameters: {
             query?: never;
@@ -15,9 +82,30 @@ export interface paths {
         put?: never;
         /**
          * Generate Alerts
-         * @description Synthetic alerts for a drill; the same `seed` gives the same alerts.
+         * @description Synthetic alerts for a drill, sent as Alertmanager, Grafana and PagerDuty payloads
+         *     through the same intake as real ones; the same `seed` gives the same alerts.
          */
         post: operations["generate_alerts_alerts_generate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alerts/grafana": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Grafana Webhook
+         * @description Grafana alerting's webhook contact point; same rules as Alertmanager's.
+         */
+        post: operations["grafana_webhook_alerts_grafana_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -55,6 +143,27 @@ export interface paths {
         get: operations["me_auth_me_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change Password
+         * @description Change your own password. Every token issued before stops working; use the one
+         *     returned. A wrong `current_password` is 403.
+         */
+        post: operations["change_password_auth_password_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -119,6 +228,26 @@ export interface paths {
          *     the SLA deadlines from the incident's creation.
          */
         patch: operations["triage_incident_incidents__incident_id__patch"];
+        trace?: never;
+    };
+    "/incidents/{incident_id}/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Incident Alerts
+         * @description The alerts attached to one incident, newest first.
+         */
+        get: operations["incident_alerts_incidents__incident_id__alerts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/incidents/{incident_id}/apply-runbook-step": {
@@ -330,6 +459,47 @@ export interface paths {
         patch: operations["update_service_services__service_id__patch"];
         trace?: never;
     };
+    "/services/{service_id}/integration-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Integration Keys */
+        get: operations["list_integration_keys_services__service_id__integration_keys_get"];
+        put?: never;
+        /**
+         * Create Integration Key
+         * @description The key is in this answer only; we keep its SHA-256.
+         */
+        post: operations["create_integration_key_services__service_id__integration_keys_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/services/{service_id}/integration-keys/{key_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke Integration Key
+         * @description Senders using it get 401 from now on.
+         */
+        delete: operations["revoke_integration_key_services__service_id__integration_keys__key_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/services/{service_id}/runbooks": {
         parameters: {
             query?: never;
@@ -339,6 +509,26 @@ export interface paths {
         };
         /** Service Runbooks */
         get: operations["service_runbooks_services__service_id__runbooks_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream
+         * @description Server-sent events, one per change, from every replica.
+         */
+        get: operations["stream_stream_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -368,6 +558,138 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AlertPage */
+        AlertPage: {
+            /** Items */
+            items: components["schemas"]["AlertRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** AlertRead */
+        AlertRead: {
+            /** Count */
+            count: number;
+            /** Description */
+            description: string;
+            /** Fingerprint */
+            fingerprint: string;
+            /**
+             * First Seen At
+             * Format: date-time
+             */
+            first_seen_at: string;
+            /** Group Key */
+            group_key: string | null;
+            /** Id */
+            id: number;
+            /** Incident Id */
+            incident_id: number | null;
+            /** Labels */
+            labels: {
+                [key: string]: unknown;
+            };
+            /**
+             * Last Seen At
+             * Format: date-time
+             */
+            last_seen_at: string;
+            /** Resolved At */
+            resolved_at: string | null;
+            /** Service Id */
+            service_id: number;
+            severity: components["schemas"]["Severity"];
+            /** Source */
+            source: string;
+            /** Source Url */
+            source_url: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "firing" | "acknowledged" | "resolved";
+            /** Summary */
+            summary: string;
+        };
+        /**
+         * AlertSource
+         * @enum {string}
+         */
+        AlertSource: "alertmanager" | "grafana" | "pagerduty" | "generic";
+        /** AlertmanagerAlert */
+        AlertmanagerAlert: {
+            /** Annotations */
+            annotations?: {
+                [key: string]: string;
+            };
+            /**
+             * Endsat
+             * @description 0001-01-01T00:00:00Z: no end
+             */
+            endsAt?: string | null;
+            /** Fingerprint */
+            fingerprint?: string | null;
+            /** Generatorurl */
+            generatorURL?: string | null;
+            /** Labels */
+            labels: {
+                [key: string]: string;
+            };
+            /** Startsat */
+            startsAt?: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "firing" | "resolved";
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * AlertmanagerWebhook
+         * @description Prometheus Alertmanager's webhook (`version` "4").
+         */
+        AlertmanagerWebhook: {
+            /** Alerts */
+            alerts: components["schemas"]["AlertmanagerAlert"][];
+            /** Commonannotations */
+            commonAnnotations?: {
+                [key: string]: string;
+            };
+            /** Commonlabels */
+            commonLabels?: {
+                [key: string]: string;
+            };
+            /** Externalurl */
+            externalURL?: string | null;
+            /** Groupkey */
+            groupKey?: string | null;
+            /** Grouplabels */
+            groupLabels?: {
+                [key: string]: string;
+            };
+            /**
+             * Receiver
+             * @default
+             */
+            receiver: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "firing" | "resolved";
+            /**
+             * Truncatedalerts
+             * @default 0
+             */
+            truncatedAlerts: number;
+            /**
+             * Version
+             * @default 4
+             */
+            version: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** CommentCreate */
         CommentCreate: {
             /** Body */
@@ -458,6 +780,143 @@ export interface components {
             severity: string;
             /** Summary */
             summary: string;
+        };
+        /**
+         * GenericAlert
+         * @description One alert from a script or curl; `status: resolved` resolves it.
+         */
+        GenericAlert: {
+            /**
+             * Dedup Key
+             * @description Repeats attach; defaults to a hash of service and title
+             */
+            dedup_key?: string | null;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Service
+             * @description A service name; an integration key implies its own
+             */
+            service: string;
+            /**
+             * Severity
+             * @description SEV1..SEV4 or critical / error / warning / info (else SEV3)
+             * @default SEV3
+             */
+            severity: string;
+            /** Source Url */
+            source_url?: string | null;
+            /**
+             * Status
+             * @default firing
+             * @enum {string}
+             */
+            status: "firing" | "resolved";
+            /** Title */
+            title: string;
+        };
+        /** GrafanaAlert */
+        GrafanaAlert: {
+            /** Annotations */
+            annotations?: {
+                [key: string]: string;
+            };
+            /** Dashboardurl */
+            dashboardURL?: string | null;
+            /**
+             * Endsat
+             * @description 0001-01-01T00:00:00Z: no end
+             */
+            endsAt?: string | null;
+            /** Fingerprint */
+            fingerprint?: string | null;
+            /** Generatorurl */
+            generatorURL?: string | null;
+            /** Labels */
+            labels: {
+                [key: string]: string;
+            };
+            /** Panelurl */
+            panelURL?: string | null;
+            /** Silenceurl */
+            silenceURL?: string | null;
+            /** Startsat */
+            startsAt?: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "firing" | "resolved";
+            /** Valuestring */
+            valueString?: string | null;
+            /** Values */
+            values?: {
+                [key: string]: unknown;
+            } | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * GrafanaWebhook
+         * @description Grafana alerting's webhook contact point (`version` "1").
+         */
+        GrafanaWebhook: {
+            /** Alerts */
+            alerts: components["schemas"]["GrafanaAlert"][];
+            /** Commonannotations */
+            commonAnnotations?: {
+                [key: string]: string;
+            };
+            /** Commonlabels */
+            commonLabels?: {
+                [key: string]: string;
+            };
+            /** Externalurl */
+            externalURL?: string | null;
+            /** Groupkey */
+            groupKey?: string | null;
+            /** Grouplabels */
+            groupLabels?: {
+                [key: string]: string;
+            };
+            /** Message */
+            message?: string | null;
+            /** Orgid */
+            orgId?: number | null;
+            /**
+             * Receiver
+             * @default
+             */
+            receiver: string;
+            /** State */
+            state?: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "firing" | "resolved";
+            /** Title */
+            title?: string | null;
+            /**
+             * Truncatedalerts
+             * @default 0
+             */
+            truncatedAlerts: number;
+            /**
+             * Version
+             * @default 1
+             */
+            version: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** HTTPValidationError */
+        HTTPValidationError: {
+            /** Detail */
+            detail?: components["schemas"]["ValidationError"][];
         };
         /** IncidentCreate */
         IncidentCreate: {
@@ -582,6 +1041,75 @@ export interface components {
              */
             version?: number | null;
         };
+        /** IntakeOutcome */
+        IntakeOutcome: {
+            /** Alert Id */
+            alert_id: number | null;
+            /** Fingerprint */
+            fingerprint: string;
+            /** Incident Id */
+            incident_id: number | null;
+            /**
+             * Outcome
+             * @description created: opened an incident; attached: new alert on an open incident; repeated: already firing; refired: firing again after resolving; ignored: unknown key
+             * @enum {string}
+             */
+            outcome: "created" | "attached" | "repeated" | "refired" | "acknowledged" | "resolved" | "ignored";
+            /** Status */
+            status: string | null;
+        };
+        /** IntakeResult */
+        IntakeResult: {
+            /** Alerts */
+            alerts: components["schemas"]["IntakeOutcome"][];
+            /** Attached Incident Ids */
+            attached_incident_ids: number[];
+            /** Created Incident Ids */
+            created_incident_ids: number[];
+        };
+        /** IntegrationKeyCreate */
+        IntegrationKeyCreate: {
+            /**
+             * Name
+             * @default default
+             */
+            name: string;
+        };
+        /** IntegrationKeyCreated */
+        IntegrationKeyCreated: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /**
+             * Key
+             * @description Shown this once; send as `Authorization: Bearer` or routing_key
+             */
+            key: string;
+            /** Name */
+            name: string;
+        };
+        /** IntegrationKeyRead */
+        IntegrationKeyRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Key Last4 */
+            key_last4: string;
+            /** Name */
+            name: string;
+            /** Revoked At */
+            revoked_at: string | null;
+            /** Service Id */
+            service_id: number;
+        };
         /** Metrics */
         Metrics: {
             /** Acknowledged Count */
@@ -614,6 +1142,98 @@ export interface components {
             resolved_count: number;
             /** Sla Known Count */
             sla_known_count: number;
+        };
+        /** PagerDutyAccepted */
+        PagerDutyAccepted: {
+            /** Dedup Key */
+            dedup_key: string;
+            /**
+             * Message
+             * @default Event processed
+             */
+            message: string;
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+        };
+        /**
+         * PagerDutyEvent
+         * @description PagerDuty Events API v2 (`/v2/enqueue`).
+         */
+        PagerDutyEvent: {
+            /** Client */
+            client?: string | null;
+            /** Client Url */
+            client_url?: string | null;
+            /** Dedup Key */
+            dedup_key?: string | null;
+            /**
+             * Event Action
+             * @enum {string}
+             */
+            event_action: "trigger" | "acknowledge" | "resolve";
+            /** Images */
+            images?: {
+                [key: string]: unknown;
+            }[];
+            /** Links */
+            links?: components["schemas"]["PagerDutyLink"][];
+            payload?: components["schemas"]["PagerDutyPayload"] | null;
+            /**
+             * Routing Key
+             * @description An integration key
+             */
+            routing_key?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** PagerDutyLink */
+        PagerDutyLink: {
+            /** Href */
+            href: string;
+            /** Text */
+            text?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** PagerDutyPayload */
+        PagerDutyPayload: {
+            /** Class */
+            class?: string | null;
+            /** Component */
+            component?: string | null;
+            /** Custom Details */
+            custom_details?: {
+                [key: string]: unknown;
+            } | string | null;
+            /**
+             * Group
+             * @description Names our service when no key does
+             */
+            group?: string | null;
+            /**
+             * Severity
+             * @enum {string}
+             */
+            severity: "critical" | "error" | "warning" | "info";
+            /** Source */
+            source: string;
+            /** Summary */
+            summary: string;
+            /** Timestamp */
+            timestamp?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** PasswordChange */
+        PasswordChange: {
+            /** Current Password */
+            current_password: string;
+            /** New Password */
+            new_password: string;
         };
         /** RcaRead */
         RcaRead: {
@@ -914,6 +1534,19 @@ export interface components {
             /** Username */
             username: string;
         };
+        /** ValidationError */
+        ValidationError: {
+            /** Context */
+            ctx?: Record<string, never>;
+            /** Input */
+            input?: unknown;
+            /** Location */
+            loc: (string | number)[];
+            /** Message */
+            msg: string;
+            /** Error Type */
+            type: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -923,6 +1556,241 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_alerts_alerts_get: {
+        parameters: {
+            query?: {
+                status?: ("firing" | "acknowledged" | "resolved")[] | null;
+                incident_id?: number | null;
+                fingerprint?: string | null;
+                source?: components["schemas"]["AlertSource"] | null;
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertPage"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    generic_alerts_alerts_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GenericAlert"] | components["schemas"]["GenericAlert"][];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeResult"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    alertmanager_webhook_alerts_alertmanager_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertmanagerWebhook"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeResult"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    pagerduty_event_alerts_events_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PagerDutyEvent"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PagerDutyAccepted"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     generate_alerts_alerts_generate_post: {
         parameters: {
             query?: never;
@@ -956,6 +1824,66 @@ export interface operations {
             };
             /** @description Your role may not do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    grafana_webhook_alerts_grafana_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GrafanaWebhook"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeResult"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1057,6 +1985,66 @@ export interface operations {
             };
             /** @description Missing, malformed, expired or forged token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    change_password_auth_password_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Token"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many attempts */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1293,6 +2281,58 @@ export interface operations {
             };
             /** @description A workflow rule refused the change */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    incident_alerts_incidents__incident_id__alerts_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertPage"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2204,6 +3244,183 @@ export interface operations {
             };
         };
     };
+    list_integration_keys_services__service_id__integration_keys_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                service_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationKeyRead"][];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_integration_key_services__service_id__integration_keys_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                service_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["IntegrationKeyCreate"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationKeyCreated"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    revoke_integration_key_services__service_id__integration_keys__key_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                service_id: number;
+                key_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     service_runbooks_services__service_id__runbooks_get: {
         parameters: {
             query?: never;
@@ -2249,6 +3466,47 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    stream_stream_get: {
+        parameters: {
+            query?: {
+                /** @description For EventSource, which cannot send headers */
+                access_token?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `event:` incident.created | incident.updated | event.created | alert.updated; `data:` JSON with at least `incident_id` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
