@@ -53,5 +53,11 @@ test('dashboard and incident detail update live', async () => {
   await page.waitForFunction(() => document.title.includes('· Investigating'), null, { timeout: 5000 });
   await shot('incident-live');
 
+  // The alert drill goes through the real intake; new incidents show on the dashboard.
+  await page.getByRole('link', { name: 'Dashboard' }).click();
+  await page.getByRole('button', { name: 'Run alert drill (5 alerts)' }).click();
+  await page.getByText(/Drill sent 5 alerts/).waitFor();
+  await shot('alert-drill');
+
   assert.deepEqual(b.problems, [], 'no console errors or uncaught page errors');
 });

@@ -95,6 +95,19 @@ describe('DashboardPage', () => {
     expect(router.state.location.pathname).toBe('/');
   });
 
+  it('runs the alert drill and reports what it created', async () => {
+    const { calls } = renderApp(<DashboardPage />, {
+      routes: {
+        'GET /incidents': { items: [], next_cursor: null, total: 0 },
+        'POST /alerts/generate': { seed: 1, created_incident_ids: [4, 5], attached_incident_ids: [4], alerts: [{}, {}, {}] },
+      },
+    });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Run alert drill (5 alerts)' }));
+    expect(await screen.findByText(/Drill sent 3 alerts: 2 new incident\(s\), 1 attached/)).toBeInTheDocument();
+    expect(calls.find((c) => c.path === '/alerts/generate')?.body).toEqual({ count: 5 });
+  });
+
   it('hides the New incident action from viewers', async () => {
     renderDashboard('/', 'morgan');
     await screen.findByRole('table');

@@ -8,6 +8,7 @@ import { useUsers } from '../../auth/api/auth';
 import { useAuth } from '../../auth/components/AuthContext';
 import { useServices } from '../../runbooks/api/runbooks';
 import { filtersFromSearch, useIncidentList, useOpenCounts } from '../api/list';
+import { AlertDrill } from './AlertDrill';
 import { Filters, type FilterChange } from './Filters';
 import { IncidentTable } from './IncidentTable';
 
@@ -56,9 +57,12 @@ export function DashboardPage() {
       <div className="page-head">
         <h1 id="dash-title">Incidents</h1>
         {auth.canWorkIncidents && (
-          <Link className="button primary" to="/incidents/new" aria-keyshortcuts="n">
-            New incident
-          </Link>
+          <div className="actions">
+            <AlertDrill />
+            <Link className="button primary" to="/incidents/new" aria-keyshortcuts="n">
+              New incident
+            </Link>
+          </div>
         )}
       </div>
       <dl className="counters" aria-label="Incident counts">
