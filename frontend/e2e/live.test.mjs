@@ -58,6 +58,12 @@ test('dashboard and incident detail update live', async () => {
   await page.getByRole('button', { name: 'Run alert drill (5 alerts)' }).click();
   await page.getByText(/Drill sent 5 alerts/).waitFor();
   await shot('alert-drill');
+  const { items } = await asJordan('/alerts');
+  assert.ok(items.length > 0, 'the drill created alerts');
+  await page.goto(`${server.url}/ui/incidents/${items[0].incident_id}`);
+  const panel = page.getByRole('region', { name: 'Alerts', exact: true });
+  await panel.getByText(items[0].summary).first().waitFor();
+  await shot('incident-alerts');
 
   assert.deepEqual(b.problems, [], 'no console errors or uncaught page errors');
 });

@@ -28,6 +28,7 @@ export type DailyMetrics = Metrics['daily'][number];
 export type SeverityMetrics = Metrics['by_severity'][number];
 export type ServiceMetrics = Metrics['by_service'][number];
 export type Role = S['UserRead']['role'];
+export type Alert = S['AlertRead'];
 
 export const SEVERITIES: readonly Severity[] = ['SEV1', 'SEV2', 'SEV3', 'SEV4'];
 export const STATUSES: readonly Status[] = ['New', 'Investigating', 'Mitigated', 'Resolved', 'Closed'];

@@ -80,3 +80,12 @@ export function useApplyRunbookStep(id: number) {
     onSettled: () => invalidateIncidents(qc, id),
   });
 }
+
+/** The alerts attached to an incident (refreshed with it: same key prefix). */
+export function useIncidentAlerts(id: number) {
+  return useQuery({
+    queryKey: [...incidentKey(id), 'alerts'],
+    queryFn: () =>
+      unwrap(api.GET('/incidents/{incident_id}/alerts', { params: { path: { incident_id: id }, query: { limit: 100 } } })),
+  });
+}

@@ -15,12 +15,38 @@ const runbooks = [
   },
 ];
 
+const alerts = [
+  {
+    id: 1,
+    source: 'alertmanager',
+    fingerprint: 'abc',
+    status: 'firing',
+    severity: 'SEV2',
+    summary: 'HighLatency on checkout',
+    description: '',
+    labels: {},
+    source_url: null,
+    group_key: null,
+    service_id: 1,
+    incident_id: 7,
+    first_seen_at: new Date(Date.now() - 600_000).toISOString(),
+    last_seen_at: new Date(Date.now() - 60_000).toISOString(),
+    resolved_at: null,
+    count: 3,
+  },
+];
+
 function renderDetail(incident = makeIncident(), as: 'jordan' | 'avery' | 'morgan' = 'avery', routes = {}) {
   return renderApp(<IncidentDetailPage />, {
     path: `/incidents/${incident.id}`,
     pattern: '/incidents/:id',
     as,
-    routes: { [`GET /incidents/${incident.id}`]: incident, 'GET /runbooks': runbooks, ...routes },
+    routes: {
+      [`GET /incidents/${incident.id}`]: incident,
+      [`GET /incidents/${incident.id}/alerts`]: { items: alerts, next_cursor: null },
+      'GET /runbooks': runbooks,
+      ...routes,
+    },
   });
 }
 
@@ -118,6 +144,14 @@ describe('IncidentDetailPage', () => {
       corrective_actions: 'reverted',
       prevention_actions: 'add canary',
     });
+  });
+
+  it('shows the attached alerts and whether they still fire', async () => {
+    renderDetail();
+    const panel = await screen.findByRole('region', { name: 'Alerts' });
+    expect(await within(panel).findByText('HighLatency on checkout')).toBeInTheDocument();
+    expect(panel).toHaveTextContent('1 of 1 alert(s) still firing.');
+    expect(panel).toHaveTextContent('alertmanager · ×3');
   });
 
   it('is read-only for a viewer', async () => {

@@ -10,6 +10,7 @@ import { incidentKey } from '../../../lib/format';
 import { useAuth } from '../../auth/components/AuthContext';
 import { RcaForm } from '../../rca/components/RcaForm';
 import { useIncident } from '../api/incidents';
+import { AlertsPanel } from './AlertsPanel';
 import { ExportReportButton } from './ExportReportButton';
 import { RunbookPanel } from './RunbookPanel';
 import { SlaPanel } from './SlaPanel';
@@ -98,6 +99,10 @@ export function IncidentDetailPage() {
 
         <div className="col-side">
           <SlaPanel incident={incident} />
+          <section className="card" aria-labelledby="alerts-title">
+            <h2 id="alerts-title">Alerts</h2>
+            <AlertsPanel incidentId={incident.id} />
+          </section>
           <section className="card" aria-labelledby="runbooks-title">
             <h2 id="runbooks-title">Runbooks for {incident.service_name}</h2>
             <RunbookPanel incident={incident} canAct={canAct} />

@@ -28,6 +28,8 @@ export function eventKind(type: string): Kind {
   return KINDS[type] ?? { label: type.replace(/_/g, ' '), icon: '•', className: 'ev-system' };
 }
 
+const FIELD_LABELS: Record<string, string> = { assignee_id: 'Owner', severity: 'Severity', title: 'Title', description: 'Description' };
+
 function show(value: unknown): string {
   if (value === null || value === undefined || value === '') return 'none';
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
@@ -38,7 +40,7 @@ export function changeOf(event: TimelineEvent): { field?: string; from: string; 
   const data = (event.data ?? {}) as Record<string, unknown>;
   if (!('from' in data) && !('to' in data)) return null;
   return {
-    field: typeof data.field === 'string' ? data.field : undefined,
+    field: typeof data.field === 'string' ? (FIELD_LABELS[data.field] ?? data.field.replace(/_/g, ' ')) : undefined,
     from: show(data.from_name ?? data.from),
     to: show(data.to_name ?? data.to),
     note: typeof data.note === 'string' && data.note ? data.note : undefined,
