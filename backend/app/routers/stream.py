@@ -20,6 +20,7 @@ from app.services.live import LiveFeed
 
 router = APIRouter(tags=["live"])
 RETRY_MS = 3000
+MAX_STREAM_SECONDS = 300
 
 
 async def stream_user(
@@ -31,9 +32,12 @@ async def stream_user(
 
 
 async def _events(feed: LiveFeed, heartbeat: float) -> AsyncIterator[str]:
+    """Ends after MAX_STREAM_SECONDS (EventSource reconnects by itself), so a stream never
+    holds up a server's graceful shutdown for long and clients spread over new replicas."""
+    deadline = asyncio.get_running_loop().time() + MAX_STREAM_SECONDS
     async with feed.subscription() as queue:
         yield f"retry: {RETRY_MS}\n: connected\n\n"
-        while True:
+        while asyncio.get_running_loop().time() < deadline:
             try:
                 update = await asyncio.wait_for(queue.get(), heartbeat)
             except TimeoutError:

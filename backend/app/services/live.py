@@ -80,24 +80,55 @@ class LiveFeed:
         self.database_url = database_url
         self._subscribers: set[asyncio.Queue[LiveUpdate | None]] = set()
         self._listener: asyncpg.Connection | None = None
+        self._reconnect: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         if self.db.dialect == "postgresql":
-            url = make_url(self.database_url).set(drivername="postgresql")
-            self._listener = await asyncpg.connect(url.render_as_string(hide_password=False))
-            await self._listener.add_listener(CHANNEL, self._on_notify)
+            await self._listen()
             self.db.before_commit.append(self._notify)
         else:
             self.db.after_commit.append(self._deliver)
 
-    async def stop(self) -> None:
-        for queue in list(self._subscribers):
-            with contextlib.suppress(asyncio.QueueFull):
-                queue.put_nowait(None)
+    async def _listen(self) -> None:
+        url = make_url(self.database_url).set(drivername="postgresql")
+        self._listener = await asyncpg.connect(url.render_as_string(hide_password=False))
+        await self._listener.add_listener(CHANNEL, self._on_notify)
+        self._listener.add_termination_listener(self._on_lost)
+
+    def _on_lost(self, _conn: object) -> None:
+        """The LISTEN connection dropped: updates may have been missed, so end every stream
+        (clients reconnect and reload) and listen again."""
+        self._end_streams()
         if self._listener is not None:
+            self._reconnect = asyncio.get_running_loop().create_task(self._listen_again())
+
+    async def _listen_again(self) -> None:
+        delay = 0.5
+        while self._listener is not None:
+            try:
+                await self._listen()
+                return
+            except (OSError, asyncpg.PostgresError):
+                log.warning("live updates: PostgreSQL unreachable; retrying in %.1fs", delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30)
+
+    def _end_streams(self) -> None:
+        for queue in list(self._subscribers):
+            self._subscribers.discard(queue)
+            with contextlib.suppress(asyncio.QueueEmpty):
+                while True:
+                    queue.get_nowait()
+            queue.put_nowait(None)
+
+    async def stop(self) -> None:
+        self._end_streams()
+        listener, self._listener = self._listener, None
+        if self._reconnect is not None:
+            self._reconnect.cancel()
+        if listener is not None:
             with contextlib.suppress(Exception):
-                await self._listener.close()
-            self._listener = None
+                await listener.close()
 
     @contextlib.asynccontextmanager
     async def subscription(self) -> AsyncIterator["asyncio.Queue[LiveUpdate | None]"]:

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import text
 
 from app.main import create_app
 from tests.alert_fixtures import payload
@@ -27,6 +28,7 @@ class EventStream:
         self.status: int | None = None
         self.headers: dict[str, str] = {}
         self._buffer = ""
+        self.ended = asyncio.Event()
 
     async def next_message(self) -> tuple[str | None, str]:
         """The next message: (`event:` name or None for a comment, its data or comment)."""
@@ -67,8 +69,11 @@ async def open_stream(app: FastAPI, query: str) -> AsyncIterator[EventStream]:
             stream.status = message["status"]
             stream.headers = {k.decode(): v.decode() for k, v in message["headers"]}
             started.set()
-        elif message["type"] == "http.response.body" and message.get("body"):
-            await stream.chunks.put(message["body"].decode())
+        elif message["type"] == "http.response.body":
+            if message.get("body"):
+                await stream.chunks.put(message["body"].decode())
+            if not message.get("more_body", False):
+                stream.ended.set()
 
     scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
              "scheme": "http", "path": "/stream", "raw_path": b"/stream", "root_path": "",
@@ -145,4 +150,33 @@ async def test_a_change_through_one_instance_reaches_a_client_of_another(
             "title": "Search is slow", "severity": "SEV2", "service_id": services[0]["id"]})
         assert created.status_code == 201
         crossed = await stream.next_event("incident.created")
+        assert crossed["incident_id"] == created.json()["id"]
+
+
+@pytest.mark.postgres_only
+async def test_streams_end_when_listening_is_lost_and_resume_after(
+    app: FastAPI, client: httpx.AsyncClient, responder: Headers, database_url: str
+) -> None:
+    query = f"access_token={token_of(responder)}"
+    services = (await client.get("/services", headers=responder)).json()
+    async with open_stream(app, query) as stream:
+        assert await stream.next_message() == (None, ": connected")
+        async with app.state.db.engine.connect() as conn:
+            await conn.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND query LIKE 'LISTEN%'"))
+        async with asyncio.timeout(TIMEOUT):
+            await stream.ended.wait()
+    async with open_stream(app, query) as stream:
+        assert await stream.next_message() == (None, ": connected")
+        async with asyncio.timeout(TIMEOUT):
+            while True:
+                created = await client.post("/incidents", headers=responder, json={
+                    "title": "After the drop", "severity": "SEV4", "service_id": services[0]["id"]})
+                try:
+                    async with asyncio.timeout(0.5):
+                        crossed = await stream.next_event("incident.created")
+                    break
+                except TimeoutError:
+                    continue
         assert crossed["incident_id"] == created.json()["id"]
