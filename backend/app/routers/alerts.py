@@ -48,7 +48,11 @@ async def alertmanager_webhook(
     db: DB, accounts: AccountsDep, bearer: Bearer, body: AlertmanagerWebhook
 ) -> IntakeResult:
     """Prometheus Alertmanager's webhook receiver (`version` "4"); deduplicated on each
-    alert's `fingerprint`, grouped into one incident per `groupKey` and service."""
+    alert's `fingerprint`, grouped into one incident per `groupKey` and service.
+
+    Service: the integration key's; with a user token, the `service` label (422 when missing
+    or unknown). Severity: the `severity` label, SEV1..SEV4 or critical/page = SEV1,
+    error/high = SEV2, warning/medium = SEV3, info/low = SEV4; anything else SEV3."""
     sender = await identify_sender(db, accounts, bearer)
     alerts = alert_intake.parsed(alert_payloads.from_alertmanager, body.model_dump())
     return await alert_intake.receive(db, alerts, sender)
@@ -56,7 +60,8 @@ async def alertmanager_webhook(
 
 @router.post("/alerts/grafana", response_model=IntakeResult, responses=INTAKE_ERRORS)
 async def grafana_webhook(db: DB, accounts: AccountsDep, bearer: Bearer, body: GrafanaWebhook) -> IntakeResult:
-    """Grafana alerting's webhook contact point; same rules as Alertmanager's."""
+    """Grafana alerting's webhook contact point; the same dedup, grouping, service and
+    severity rules as Alertmanager's."""
     sender = await identify_sender(db, accounts, bearer)
     alerts = alert_intake.parsed(alert_payloads.from_grafana, body.model_dump())
     return await alert_intake.receive(db, alerts, sender)
@@ -76,7 +81,9 @@ async def pagerduty_event(db: DB, accounts: AccountsDep, bearer: Bearer, body: P
 
 @router.post("/alerts", response_model=IntakeResult, responses=INTAKE_ERRORS)
 async def generic_alerts(db: DB, accounts: AccountsDep, bearer: Bearer, body: GenericAlerts) -> IntakeResult:
-    """One alert, or a list of up to 1,000 in one transaction, for scripts and curl."""
+    """One alert, or a list of up to 1,000 in one transaction, for scripts and curl.
+    Repeats of a `dedup_key` attach to its open incident; `status: resolved` resolves it.
+    Service: the integration key's, else `service` (422 when unknown)."""
     sender = await identify_sender(db, accounts, bearer)
     items = body if isinstance(body, list) else [body]
     alerts = alert_intake.parsed(alert_payloads.from_generic, [i.model_dump() for i in items])

@@ -86,7 +86,7 @@ async def open_incidents(
            for r in rows]
     await record_events(session, [
         NewEvent(ident, "created", f"{s.severity.value} incident opened on "
-                 f"{services[s.service_id].name} by a {source} alert: {s.title}",
+                 f"{services[s.service_id].name} from {source}: {s.title}",
                  {"severity": s.severity.value, "service_id": s.service_id,
                   "assignee_id": None, "source": source, "alert": s.alert})
         for ident, s in zip(ids, specs, strict=True)
