@@ -8,6 +8,7 @@ import { useUsers } from '../../auth/api/auth';
 import { useAuth } from '../../auth/components/AuthContext';
 import { useServices } from '../../runbooks/api/runbooks';
 import { filtersFromSearch, useIncidentList, useOpenCounts } from '../api/list';
+import { sortFrom, sortIncidents, SORTS, type SortKey } from '../sort';
 import { AlertDrill } from './AlertDrill';
 import { Filters, type FilterChange } from './Filters';
 import { IncidentTable } from './IncidentTable';
@@ -51,6 +52,13 @@ export function DashboardPage() {
     setSp(next);
   };
   const back = sp.getAll('back');
+  const sort = sortFrom(sp.get('sort'));
+  const setSort = (value: SortKey) => {
+    const next = new URLSearchParams(sp);
+    if (value === 'newest') next.delete('sort');
+    else next.set('sort', value);
+    setSp(next, { replace: true });
+  };
 
   return (
     <section aria-labelledby="dash-title">
@@ -113,11 +121,23 @@ export function DashboardPage() {
         </EmptyState>
       ) : (
         <>
-          <p className="muted" aria-live="polite">
-            {list.data.total} incident{list.data.total === 1 ? '' : 's'} match
-            {list.isFetching && ' · refreshing…'}
-          </p>
-          <IncidentTable items={list.data.items} />
+          <div className="table-head">
+            <p className="muted" aria-live="polite">
+              {list.data.total} incident{list.data.total === 1 ? '' : 's'} match
+              {list.isFetching && ' · refreshing…'}
+            </p>
+            <div className="field inline">
+              <label htmlFor="f-sort">Sort this page</label>
+              <select id="f-sort" value={sort} onChange={(e) => setSort(e.target.value as SortKey)}>
+                {Object.entries(SORTS).map(([key, label]) => (
+                  <option key={key} value={key}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
+          <IncidentTable items={sortIncidents(list.data.items, sort)} />
         </>
       )}
       <nav className="pager" aria-label="Pages">
