@@ -37,8 +37,13 @@ test('the demo: declare, work, resolve, RCA-gated close, export, metrics', async
   await shot('dashboard');
   await checkA11y(page, 'dashboard');
 
+  // Keyboard: `/` focuses the search, `n` (outside text fields) opens the new incident form.
+  await page.keyboard.press('/');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'f-q');
+  await page.keyboard.press('Escape');
+  await page.locator('body').click({ position: { x: 5, y: 400 } });
   // New SEV2 incident with a service and an owner.
-  await page.getByRole('link', { name: 'New incident' }).click();
+  await page.keyboard.press('n');
   await page.getByLabel('Title').fill(title);
   await page.getByLabel('Description').fill('Search returns no results for EU customers since 10:05 UTC.');
   await page.getByLabel('Severity').selectOption('SEV2');

@@ -51,6 +51,14 @@ test('a viewer reads the console but has no control that changes anything', asyn
   assert.deepEqual(b.problems, [], 'no console errors or uncaught page errors');
 });
 
+test('logging out returns to the login screen and forgets the token', async () => {
+  const { page } = b;
+  await page.goto(`${server.url}/ui/`);
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.getByLabel('Username').waitFor();
+  assert.equal(await page.evaluate(() => window.localStorage.getItem('incident-console.token')), null);
+});
+
 test('a rejected token returns to the login screen', async () => {
   const { page } = b;
   await page.evaluate(() => window.localStorage.setItem('incident-console.token', 'forged.token.value'));
