@@ -65,5 +65,18 @@ test('dashboard and incident detail update live', async () => {
   await panel.getByText(items[0].summary).first().waitFor();
   await shot('incident-alerts');
 
+  // Triage: severity and owner, each a timeline event reading old -> new.
+  const before = await page.getByLabel('Change severity').inputValue();
+  const target = before === 'SEV1' ? 'SEV2' : 'SEV1';
+  await page.getByLabel('Change severity').selectOption(target);
+  await page.getByLabel('Change owner').selectOption({ label: 'Avery Patel' });
+  await page.getByRole('button', { name: 'Save triage' }).click();
+  await page.waitForFunction((t) => document.title.includes(`· ${t} ·`), target);
+  const change = page.locator('.timeline .ev-triage', { hasText: 'Severity' }).first();
+  await change.waitFor();
+  assert.match(await change.textContent(), new RegExp(`${before}\\s*→\\s*${target}`));
+  await page.locator('.timeline .ev-triage', { hasText: 'Owner' }).getByText('Avery Patel').first().waitFor();
+  await shot('triage');
+
   assert.deepEqual(b.problems, [], 'no console errors or uncaught page errors');
 });
