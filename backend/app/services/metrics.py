@@ -15,6 +15,7 @@ from app.db import Database
 from app.domain.severity import Severity
 from app.models import Incident, Service
 from app.schemas.metrics import DailyFigures, Figures, Metrics, ServiceFigures, SeverityFigures
+from app.services import metrics_pg
 from app.services.sla_filters import breached, utc_literal
 from app.services.sql_functions import seconds_between, utc_day
 
@@ -29,7 +30,7 @@ class MetricsWindow:
     severity: list[Severity] | None = None
 
 
-def _base(window: MetricsWindow, now: datetime) -> Any:
+def _conditions(window: MetricsWindow) -> list[Any]:
     conditions = []
     if window.start is not None:
         conditions.append(Incident.created_at >= utc_literal(window.start))
@@ -39,6 +40,11 @@ def _base(window: MetricsWindow, now: datetime) -> Any:
         conditions.append(Incident.service_id.in_(window.service_id))
     if window.severity:
         conditions.append(Incident.severity.in_([s.value for s in window.severity]))
+    return conditions
+
+
+def _base(window: MetricsWindow, now: datetime) -> Any:
+    conditions = _conditions(window)
     is_breached = breached(now)
     return (
         select(
@@ -169,7 +175,10 @@ def _daily(days: dict[str, Any], resolved: dict[str, int], window: MetricsWindow
 async def compute(db: Database, window: MetricsWindow) -> Metrics:
     now = utcnow()
     async with db.read() as session:
-        rows = (await session.execute(_query(window, now))).all()
+        if db.dialect == "postgresql":
+            rows = await metrics_pg.rows(session, _conditions(window), now)
+        else:
+            rows = list((await session.execute(_query(window, now))).all())
         names = dict((await session.execute(select(Service.id, Service.name))).all())
     by_level: dict[str, dict[str, Any]] = {}
     for row in rows:
