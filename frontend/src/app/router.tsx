@@ -1,6 +1,6 @@
 /** The console's screens under /ui/, guarded by sign-in. */
 import { lazy, Suspense } from 'react';
-import { createBrowserRouter, Navigate, Outlet, useLocation } from 'react-router';
+import { createBrowserRouter, Link, Navigate, Outlet, useLocation, useRouteError } from 'react-router';
 import { Layout } from '../components/Layout';
 import { ErrorState, Loading } from '../components/States';
 import { useAuth } from '../features/auth/components/AuthContext';
@@ -28,6 +28,17 @@ function Lazy({ children, what }: { children: React.ReactNode; what: string }) {
   return <Suspense fallback={<Loading what={what} />}>{children}</Suspense>;
 }
 
+/** Shown instead of a blank page if a screen throws while rendering. */
+function RouteError() {
+  const error = useRouteError();
+  return (
+    <main id="main">
+      <ErrorState error={error instanceof Error ? error : new Error('This screen failed to load.')} retry={() => window.location.reload()} />
+      <Link to="/">Back to the dashboard</Link>
+    </main>
+  );
+}
+
 function NotFound() {
   return <ErrorState error={new Error('There is no such page in the console.')} />;
 }
@@ -35,9 +46,10 @@ function NotFound() {
 export function buildRouter() {
   return createBrowserRouter(
     [
-      { path: '/login', element: <LoginPage /> },
+      { path: '/login', element: <LoginPage />, errorElement: <RouteError /> },
       {
         element: <RequireAuth />,
+        errorElement: <RouteError />,
         children: [
           {
             element: <Layout />,
