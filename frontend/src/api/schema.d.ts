@@ -20,6 +20,8 @@ export interface paths {
         /**
          * Generic Alerts
          * @description One alert, or a list of up to 1,000 in one transaction, for scripts and curl.
+         *     Repeats of a `dedup_key` attach to its open incident; `status: resolved` resolves it.
+         *     Service: the integration key's, else `service` (422 when unknown).
          */
         post: operations["generic_alerts_alerts_post"];
         delete?: never;
@@ -41,6 +43,10 @@ export interface paths {
          * Alertmanager Webhook
          * @description Prometheus Alertmanager's webhook receiver (`version` "4"); deduplicated on each
          *     alert's `fingerprint`, grouped into one incident per `groupKey` and service.
+         *
+         *     Service: the integration key's; with a user token, the `service` label (422 when missing
+         *     or unknown). Severity: the `severity` label, SEV1..SEV4 or critical/page = SEV1,
+         *     error/high = SEV2, warning/medium = SEV3, info/low = SEV4; anything else SEV3.
          */
         post: operations["alertmanager_webhook_alerts_alertmanager_post"];
         delete?: never;
@@ -103,7 +109,8 @@ export interface paths {
         put?: never;
         /**
          * Grafana Webhook
-         * @description Grafana alerting's webhook contact point; same rules as Alertmanager's.
+         * @description Grafana alerting's webhook contact point; the same dedup, grouping, service and
+         *     severity rules as Alertmanager's.
          */
         post: operations["grafana_webhook_alerts_grafana_post"];
         delete?: never;
