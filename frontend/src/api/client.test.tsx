@@ -1,0 +1,31 @@
+import { screen, waitFor } from '@testing-library/react';
+import { Navigate, Outlet } from 'react-router';
+import { renderApp, reply } from '../test/utils';
+import { useAuth } from '../features/auth/components/AuthContext';
+import { DashboardPage } from '../features/dashboard/components/DashboardPage';
+import { api, unwrap } from './client';
+import { ApiError } from './errors';
+import { getToken } from './token';
+
+function Guarded() {
+  const auth = useAuth();
+  return auth.token ? <DashboardPage /> : <Navigate to="/login" replace />;
+}
+
+describe('the API client', () => {
+  it('throws an ApiError carrying the server detail', async () => {
+    renderApp(<Outlet />, { routes: { 'GET /users': reply(403, { detail: 'Viewers cannot do that' }) } });
+    const error = await unwrap(api.GET('/users')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).status).toBe(403);
+    expect((error as ApiError).message).toBe('Viewers cannot do that');
+  });
+
+  it('drops the token and returns to login when the server answers 401', async () => {
+    renderApp(<Guarded />, {
+      routes: { 'GET /incidents': reply(401, { detail: 'Token expired' }) },
+    });
+    expect(await screen.findByText('login screen')).toBeInTheDocument();
+    await waitFor(() => expect(getToken()).toBeNull());
+  });
+});
