@@ -70,7 +70,7 @@ test('dashboard and incident detail update live', async () => {
   const target = before === 'SEV1' ? 'SEV2' : 'SEV1';
   await page.getByLabel('Change severity').selectOption(target);
   await page.getByLabel('Change owner').selectOption({ label: 'Avery Patel' });
-  await page.getByRole('button', { name: 'Save triage' }).click();
+  await page.getByRole('button', { name: 'Update triage' }).click();
   await page.waitForFunction((t) => document.title.includes(`· ${t} ·`), target);
   const change = page.locator('.timeline .ev-triage', { hasText: 'Severity' }).first();
   await change.waitFor();

@@ -57,7 +57,7 @@ export function TriagePanel({ incident }: { incident: IncidentDetail }) {
         </select>
       </div>
       <button type="submit" disabled={!changed || update.isPending}>
-        {update.isPending ? 'Saving…' : 'Save triage'}
+        {update.isPending ? 'Saving…' : 'Update triage'}
       </button>
       <ActionResult error={update.error} success={update.isSuccess && !changed && 'Triage saved.'} />
     </form>
