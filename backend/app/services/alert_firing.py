@@ -13,9 +13,9 @@ fingerprint order so concurrent deliveries lock them in the same order.
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import case, func, null, select, text, update
+from sqlalchemy import Table, bindparam, case, func, null, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +28,7 @@ from app.schemas.alert_intake import IntakeOutcome
 from app.services.alert_timeline import NewEvent, NewIncident, open_incidents, record_events
 
 AlertKey = tuple[str, str]
+ALERTS = cast(Table, Alert.__table__)
 
 
 @dataclass(frozen=True)
@@ -54,24 +55,25 @@ def _row(f: Firing, now: datetime) -> dict[str, Any]:
 
 
 async def _upsert(session: AsyncSession, dialect: str, firings: list[Firing], now: datetime) -> list[Any]:
-    """One cached statement, rows sent in batches (SQLAlchemy's insertmanyvalues)."""
-    insert = pg_insert(Alert) if dialect == "postgresql" else sqlite_insert(Alert)
+    """One cached Core statement, rows sent in batches (SQLAlchemy's insertmanyvalues)."""
+    c = ALERTS.c
+    insert = pg_insert(ALERTS) if dialect == "postgresql" else sqlite_insert(ALERTS)
     new = insert.excluded
-    was_resolved = Alert.status == "resolved"
+    was_resolved = c.status == "resolved"
     stmt = insert.on_conflict_do_update(
-        index_elements=[Alert.source, Alert.fingerprint],
+        index_elements=[c.source, c.fingerprint],
         set_={
-            "count": Alert.count + new.count,
+            "count": c.count + new.count,
             "last_seen_at": new.last_seen_at,
-            "fired_at": case((was_resolved, new.fired_at), else_=Alert.fired_at),
-            "status": case((was_resolved, "firing"), else_=Alert.status),
-            "resolved_at": case((was_resolved, null()), else_=Alert.resolved_at),
-            "acknowledged_at": case((was_resolved, null()), else_=Alert.acknowledged_at),
+            "fired_at": case((was_resolved, new.fired_at), else_=c.fired_at),
+            "status": case((was_resolved, "firing"), else_=c.status),
+            "resolved_at": case((was_resolved, null()), else_=c.resolved_at),
+            "acknowledged_at": case((was_resolved, null()), else_=c.acknowledged_at),
             "severity": new.severity, "summary": new.summary, "description": new.description,
             "labels": new.labels, "source_url": new.source_url, "ends_at": new.ends_at,
         },
-    ).returning(Alert.id, Alert.source, Alert.fingerprint, Alert.incident_id, Alert.first_seen_at,
-                Alert.fired_at, Alert.status, Alert.group_key, Alert.service_id)
+    ).returning(c.id, c.source, c.fingerprint, c.incident_id, c.first_seen_at, c.fired_at,
+                c.status, c.group_key, c.service_id)
     rows = [_row(f, now) for f in sorted(firings, key=lambda f: f.key)]
     return list((await session.execute(stmt, rows)).all())
 
@@ -143,7 +145,10 @@ async def fire(
         members = pending_groups[(r.group_key, r.service_id)] if r.group_key else [r]
         incident_for.update({m.id: incident_id for m in members})
     if incident_for:
-        await session.execute(update(Alert), [{"id": a, "incident_id": i} for a, i in incident_for.items()])
+        await session.execute(
+            update(ALERTS).where(ALERTS.c.id == bindparam("alert_id"))
+            .values(incident_id=bindparam("new_incident_id")),
+            [{"alert_id": a, "new_incident_id": i} for a, i in incident_for.items()])
     founder_ids = {r.id for r in founders}
     outcomes: dict[AlertKey, IntakeOutcome] = {}
     events: list[NewEvent] = []

@@ -8,9 +8,9 @@ updates as those forms.
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.domain.lifecycle import Status
@@ -19,6 +19,9 @@ from app.models import Incident, IncidentEvent, Service, User
 from app.schemas.incidents import EventRead
 from app.services.incidents import deadlines_for
 from app.services.live import announce_event
+
+INCIDENTS = cast(Table, Incident.__table__)
+EVENTS = cast(Table, IncidentEvent.__table__)
 
 
 @dataclass(frozen=True)
@@ -45,10 +48,9 @@ async def record_events(
         return
     rows = [{"incident_id": e.incident_id, "type": e.type, "body": e.body, "data": e.data,
              "created_by": actor.id if actor else None, "created_at": now} for e in events]
+    c = EVENTS.c
     written = await session.execute(
-        insert(IncidentEvent).returning(
-            IncidentEvent.id, IncidentEvent.incident_id, IncidentEvent.type, IncidentEvent.body,
-            IncidentEvent.data, IncidentEvent.created_by, IncidentEvent.created_at),
+        insert(EVENTS).returning(c.id, c.incident_id, c.type, c.body, c.data, c.created_by, c.created_at),
         rows,
     )
     for row in sorted(written.all(), key=lambda r: r.id):
@@ -69,16 +71,16 @@ async def open_incidents(
         return []
     wanted = {s.service_id for s in specs}
     services = {s.id: s for s in await session.scalars(select(Service).where(Service.id.in_(wanted)))}
-    policies = {(s.service_id, s.severity): deadlines_for(services[s.service_id], s.severity, now)
-                for s in specs}
+    policies = {key: deadlines_for(services[key[0]], key[1], now)
+                for key in {(s.service_id, s.severity) for s in specs}}
     rows = [{
         "title": s.title[:200], "description": s.description, "severity": s.severity.value,
         "status": Status.NEW.value, "service_id": s.service_id, "assignee_id": None,
         "created_at": now, "version": 1, **policies[(s.service_id, s.severity)],
     } for s in specs]
+    c = INCIDENTS.c
     written = await session.execute(
-        insert(Incident).returning(Incident.id, Incident.title, Incident.description,
-                                   Incident.severity, Incident.service_id), rows)
+        insert(INCIDENTS).returning(c.id, c.title, c.description, c.severity, c.service_id), rows)
     ids_by_content: dict[tuple[str, str, str, int], list[int]] = defaultdict(list)
     for r in sorted(written.all(), key=lambda r: r.id, reverse=True):
         ids_by_content[(r.title, r.description, r.severity, r.service_id)].append(r.id)
