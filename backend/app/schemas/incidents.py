@@ -104,7 +104,11 @@ class IncidentDetail(IncidentRead):
 class IncidentPage(Output):
     items: list[IncidentRead]
     next_cursor: str | None
-    total: int
+    total: int = Field(description=(
+        "How many incidents match the filters. Exact whenever at most 10,000 match (the count "
+        "stops there, so it stays cheap at any history size); above that, PostgreSQL's planner "
+        "estimate, never below 10,001 (SQLite counts exactly). Counted once, for the first "
+        "page: pages fetched with `cursor` repeat the first page's figure."))
 
 
 class CommentCreate(Input):

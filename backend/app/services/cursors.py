@@ -8,18 +8,33 @@ from datetime import UTC, datetime
 from app.errors import Unprocessable
 
 
-def encode_cursor(created_at: datetime, ident: int) -> str:
-    raw = json.dumps([created_at.isoformat(), ident], separators=(",", ":")).encode()
+def encode_cursor(created_at: datetime, ident: int, total: int | None = None) -> str:
+    """`total`, when given, rides along so that later pages need not count again."""
+    values: list[object] = [created_at.isoformat(), ident]
+    if total is not None:
+        values.append(total)
+    raw = json.dumps(values, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> tuple[datetime, int]:
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def decode_cursor_with_total(cursor: str) -> tuple[datetime, int, int | None]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        stamp, ident = json.loads(raw)
+        stamp, ident, *rest = json.loads(raw)
         created_at = datetime.fromisoformat(stamp)
-        if created_at.tzinfo is None or not isinstance(ident, int) or isinstance(ident, bool):
+        total = rest[0] if rest else None
+        if (created_at.tzinfo is None or not _is_int(ident) or len(rest) > 1
+                or (total is not None and (not _is_int(total) or total < 0))):
             raise ValueError(cursor)
-        return created_at.astimezone(UTC), ident
+        return created_at.astimezone(UTC), ident, total
     except (ValueError, TypeError, OverflowError, binascii.Error, UnicodeDecodeError):
         raise Unprocessable("cursor is not one this server issued; start again without it")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    created_at, ident, _ = decode_cursor_with_total(cursor)
+    return created_at, ident

@@ -1,5 +1,6 @@
 """Incident intake, reading, listing and triage edits."""
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +16,7 @@ from app.errors import Conflict, NotFound, Unprocessable
 from app.models import Incident, Rca, Service, User
 from app.schemas.incidents import IncidentCreate, IncidentDetail, IncidentPage, IncidentUpdate
 from app.services import sla_filters
-from app.services.cursors import decode_cursor, encode_cursor
+from app.services.cursors import decode_cursor_with_total, encode_cursor
 from app.services.incident_views import incident_rows, load_events, load_incident, rca_read, to_read
 from app.services.timeline import record_event
 
@@ -139,25 +140,57 @@ def _filtered(stmt: Any, f: IncidentFilter, now: Any) -> Any:
     return stmt
 
 
+TOTAL_CAP = 10_000
+
+
+async def _estimate(session: AsyncSession, matching: Any) -> int:
+    """PostgreSQL's planner estimate of how many rows `matching` returns (no rows read)."""
+    conn = await session.connection()
+    compiled = matching.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    positional = tuple(params[name] for name in compiled.positiontup or ())
+    plan = (await conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", positional)).scalar_one()
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+async def count_matching(session: AsyncSession, f: IncidentFilter, now: Any) -> int:
+    """Exact when at most TOTAL_CAP incidents match, counted no further than that (a few ms
+    at any table size); above the cap, PostgreSQL's planner estimate (never below the cap).
+    An exact count(*) over a million incidents costs 50-120 ms on every page; SQLite, the
+    small-install database, still counts exactly."""
+    matching = _filtered(select(Incident.id), f, now)
+    capped = select(func.count()).select_from(matching.limit(TOTAL_CAP + 1).subquery())
+    total = int((await session.execute(capped)).scalar_one())
+    if total <= TOTAL_CAP:
+        return total
+    if session.bind.dialect.name != "postgresql":
+        exact = _filtered(select(func.count()).select_from(Incident), f, now)
+        return int((await session.execute(exact)).scalar_one())
+    return max(TOTAL_CAP + 1, await _estimate(session, matching))
+
+
 async def list_incidents(
     db: Database, f: IncidentFilter, limit: int, cursor: str | None
 ) -> IncidentPage:
     now = utcnow()
     stmt = _filtered(incident_rows(), f, now)
+    total: int | None = None
     if cursor:
-        created_at, ident = decode_cursor(cursor)
+        created_at, ident, total = decode_cursor_with_total(cursor)
         stmt = stmt.where(tuple_(Incident.created_at, Incident.id) < tuple_(
             sla_filters.utc_literal(created_at), ident))
     stmt = stmt.order_by(Incident.created_at.desc(), Incident.id.desc()).limit(limit + 1)
-    count_stmt = _filtered(select(func.count()).select_from(Incident), f, now)
     async with db.read() as session:
         rows = (await session.execute(stmt)).all()
-        total = (await session.execute(count_stmt)).scalar_one()
+        if total is None:
+            total = await count_matching(session, f, now)
     items = [to_read(row[0], row[1], row[2], row[3], now=now) for row in rows[:limit]]
     next_cursor = None
     if len(rows) > limit:
         last = rows[limit - 1][0]
-        next_cursor = encode_cursor(last.created_at, last.id)
+        next_cursor = encode_cursor(last.created_at, last.id, total)
     return IncidentPage(items=items, next_cursor=next_cursor, total=total)
 
 

@@ -988,7 +988,10 @@ export interface components {
             items: components["schemas"]["IncidentRead"][];
             /** Next Cursor */
             next_cursor: string | null;
-            /** Total */
+            /**
+             * Total
+             * @description How many incidents match the filters. Exact whenever at most 10,000 match (the count stops there, so it stays cheap at any history size); above that, PostgreSQL's planner estimate, never below 10,001 (SQLite counts exactly). Counted once, for the first page: pages fetched with `cursor` repeat the first page's figure.
+             */
             total: number;
         };
         /** IncidentRead */
