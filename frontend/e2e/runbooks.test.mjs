@@ -50,5 +50,13 @@ test('an admin creates a runbook with ordered steps and edits an SLA policy', as
   await policy.getByRole('row', { name: /SEV4 5h/ }).waitFor();
   await shot('runbook-created');
 
+  await page.getByRole('button', { name: 'New service', exact: true }).click();
+  await page.getByLabel('Service name').fill('search-indexer');
+  await page.getByLabel('Owner team').fill('Discovery');
+  await page.getByRole('button', { name: 'Create service' }).click();
+  const added = page.getByRole('region', { name: 'search-indexer', exact: true });
+  await added.getByRole('table', { name: 'SLA policy for search-indexer' }).waitFor();
+  await added.getByText('No runbooks for search-indexer yet.').waitFor();
+
   assert.deepEqual(b.problems, [], 'no console errors or uncaught page errors');
 });

@@ -8,6 +8,7 @@ export type Status = S['Status'];
 export type User = S['UserRead'];
 export type Service = S['ServiceRead'];
 export type ServiceUpdate = S['ServiceUpdate'];
+export type ServiceCreate = S['ServiceCreate'];
 export type SlaPolicy = S['ServiceRead']['sla_policy'];
 export type Runbook = S['RunbookRead'];
 export type RunbookCreate = S['RunbookCreate'];

@@ -1,7 +1,7 @@
 /** Services (with their SLA policies) and runbooks: read by all, edited by admins. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../../api/client';
-import type { RunbookCreate, RunbookUpdate, ServiceUpdate } from '../../../api/types';
+import type { RunbookCreate, RunbookUpdate, ServiceCreate, ServiceUpdate } from '../../../api/types';
 
 export function useServices() {
   return useQuery({
@@ -46,5 +46,13 @@ export function useUpdateService() {
       void qc.invalidateQueries({ queryKey: ['services'] });
       void qc.invalidateQueries({ queryKey: ['incidents'] });
     },
+  });
+}
+
+export function useCreateService() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: ServiceCreate) => unwrap(api.POST('/services', { body })),
+    onSettled: () => qc.invalidateQueries({ queryKey: ['services'] }),
   });
 }

@@ -60,6 +60,23 @@ describe('RunbooksPage', () => {
     });
   });
 
+  it('lets an admin add a service with a starting SLA policy', async () => {
+    const { calls } = renderApp(<RunbooksPage />, {
+      as: 'jordan',
+      routes: { 'GET /runbooks': runbooks, 'POST /services': { id: 9 } },
+    });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'New service' }));
+    await user.type(screen.getByLabelText('Service name'), 'search-indexer');
+    await user.type(screen.getByLabelText('Owner team'), 'Discovery');
+    await user.click(screen.getByRole('button', { name: 'Create service' }));
+    await waitFor(() => expect(calls.some((c) => c.method === 'POST')).toBe(true));
+    const body = calls.find((c) => c.method === 'POST')?.body as { name: string; owner_team: string; sla_policy: object };
+    expect(body.name).toBe('search-indexer');
+    expect(body.owner_team).toBe('Discovery');
+    expect(Object.keys(body.sla_policy)).toEqual(['SEV1', 'SEV2', 'SEV3', 'SEV4']);
+  });
+
   it('lets an admin edit the SLA policy', async () => {
     const { calls } = renderApp(<RunbooksPage />, {
       as: 'jordan',

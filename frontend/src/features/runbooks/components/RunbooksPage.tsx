@@ -5,6 +5,7 @@ import { EmptyState, ErrorState, Loading } from '../../../components/States';
 import { useDocumentTitle } from '../../../components/useDocumentTitle';
 import { useAuth } from '../../auth/components/AuthContext';
 import { useRunbooks, useServices } from '../api/runbooks';
+import { NewServiceForm } from './NewServiceForm';
 import { RunbookEditor } from './RunbookEditor';
 import { SlaPolicyEditor, SlaPolicyTable } from './SlaPolicy';
 
@@ -78,6 +79,7 @@ export default function RunbooksPage() {
   const auth = useAuth();
   const services = useServices();
   const runbooks = useRunbooks();
+  const [addingService, setAddingService] = useState(false);
 
   if (services.isPending || runbooks.isPending) return <Loading what="runbooks" />;
   if (services.isError) return <ErrorState error={services.error} retry={() => void services.refetch()} />;
@@ -88,7 +90,13 @@ export default function RunbooksPage() {
       <div className="page-head">
         <h1 id="rb-title">Runbooks and SLA policies</h1>
         {!auth.canAdminister && <span className="muted">Read-only: only admins edit runbooks and SLA policies.</span>}
+        {auth.canAdminister && !addingService && (
+          <button type="button" onClick={() => setAddingService(true)}>
+            New service
+          </button>
+        )}
       </div>
+      {addingService && <NewServiceForm onDone={() => setAddingService(false)} />}
       {services.data.length === 0 && <EmptyState>No services are defined yet.</EmptyState>}
       <div className="services">
       {services.data.map((svc) => (
