@@ -13,6 +13,8 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app.config import Settings
+from app.services import idempotency
+from app.services.idempotency import IdempotencyMiddleware
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -130,7 +132,9 @@ class BodySizeLimit:
 
 
 def install_http_guards(app: FastAPI, settings: Settings) -> None:
-    """Innermost first: the size cap, then CORS, then the headers on every answer."""
+    """Innermost first: Idempotency-Key replays, the size cap, CORS, then the headers on
+    every answer."""
+    app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(BodySizeLimit, limit=settings.max_request_bytes)
     if settings.cors_origins:
         app.add_middleware(
@@ -140,3 +144,9 @@ def install_http_guards(app: FastAPI, settings: Settings) -> None:
             allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key"],
         )
     app.add_middleware(SecurityHeaders)
+    generate = app.openapi
+
+    def openapi_with_idempotency() -> dict[str, Any]:
+        return idempotency.document(generate())
+
+    app.openapi = openapi_with_idempotency  # type: ignore[method-assign]

@@ -2,6 +2,7 @@
 
 from app.models.alerts import Alert, IntegrationKey, SlaNotice
 from app.models.base import Base
+from app.models.idempotency import IdempotencyKey
 from app.models.incidents import Incident, IncidentEvent, Rca
 from app.models.services import Runbook, Service
 from app.models.users import User
@@ -9,6 +10,7 @@ from app.models.users import User
 __all__ = [
     "Alert",
     "Base",
+    "IdempotencyKey",
     "Incident",
     "IncidentEvent",
     "IntegrationKey",

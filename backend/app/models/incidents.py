@@ -49,6 +49,9 @@ class IncidentEvent(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime]
+    # Tamper evidence: SHA-256 over this event's content and the incident's previous hash.
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class Rca(Base):

@@ -9,6 +9,7 @@ from app.deps import DB, AnyUser, IfMatch, Responder
 from app.domain.lifecycle import Status
 from app.domain.severity import Severity
 from app.domain.sla import SlaState
+from app.schemas.audit import AuditReport
 from app.schemas.common import error_responses
 from app.schemas.incidents import (
     CommentCreate,
@@ -23,7 +24,7 @@ from app.schemas.incidents import (
     RunbookStepApply,
     TransitionRequest,
 )
-from app.services import activity, incidents, rcas, reports, transitions
+from app.services import activity, audit, incidents, rcas, reports, transitions
 
 router = APIRouter(prefix="/incidents", tags=["incidents"])
 
@@ -131,3 +132,12 @@ async def post_incident_report(db: DB, _: AnyUser, incident_id: int) -> Response
         media_type="text/markdown; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+@router.get("/{incident_id}/audit", response_model=AuditReport,
+            responses=error_responses(401, 404, 422))
+async def audit_timeline(db: DB, _: AnyUser, incident_id: int) -> AuditReport:
+    """Recompute the timeline's hash chain: `verified` is false, with the first broken
+    link named, if any stored event was altered, removed or reordered. Events cannot be
+    edited or deleted through the API, and on PostgreSQL a trigger refuses it in SQL."""
+    return await audit.audit(db, incident_id)

@@ -17,6 +17,7 @@ from app.domain.lifecycle import Status
 from app.domain.severity import Severity
 from app.models import Incident, IncidentEvent, Service, User
 from app.schemas.incidents import EventRead
+from app.services.audit import seal
 from app.services.incidents import deadlines_for
 from app.services.live import announce_event
 
@@ -48,6 +49,7 @@ async def record_events(
         return
     rows = [{"incident_id": e.incident_id, "type": e.type, "body": e.body, "data": e.data,
              "created_by": actor.id if actor else None, "created_at": now} for e in events]
+    await seal(session, rows)  # hash chain: see services/audit.py
     c = EVENTS.c
     written = await session.execute(
         insert(EVENTS).returning(c.id, c.incident_id, c.type, c.body, c.data, c.created_by, c.created_at),

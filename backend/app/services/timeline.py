@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import IncidentEvent, User
 from app.schemas.incidents import EventRead
+from app.services.audit import seal
 from app.services.incident_views import event_read
 from app.services.live import announce_event
 
@@ -21,14 +22,10 @@ async def record_event(
     actor: User | None,
     now: datetime,
 ) -> EventRead:
-    event = IncidentEvent(
-        incident_id=incident_id,
-        type=type,
-        body=body,
-        data=data,
-        created_by=actor.id if actor else None,
-        created_at=now,
-    )
+    row: dict[str, Any] = {"incident_id": incident_id, "type": type, "body": body, "data": data,
+                           "created_by": actor.id if actor else None, "created_at": now}
+    await seal(session, [row])  # chains it to the incident's previous event
+    event = IncidentEvent(**row)
     session.add(event)
     await session.flush()
     read = event_read(event, actor.name if actor else None)

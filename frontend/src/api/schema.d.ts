@@ -274,6 +274,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/incidents/{incident_id}/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Audit Timeline
+         * @description Recompute the timeline's hash chain: `verified` is false, with the first broken
+         *     link named, if any stored event was altered, removed or reordered. Events cannot be
+         *     edited or deleted through the API, and on PostgreSQL a trigger refuses it in SQL.
+         */
+        get: operations["audit_timeline_incidents__incident_id__audit_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/incidents/{incident_id}/comments": {
         parameters: {
             query?: never;
@@ -696,6 +718,30 @@ export interface components {
             version: string;
         } & {
             [key: string]: unknown;
+        };
+        /** AuditReport */
+        AuditReport: {
+            /** Event Count */
+            event_count: number;
+            /**
+             * First Broken Event Id
+             * @description The first event whose link fails
+             */
+            first_broken_event_id: number | null;
+            /**
+             * Head Hash
+             * @description Hash of the last event that verified (all zeros if none)
+             */
+            head_hash: string;
+            /** Incident Id */
+            incident_id: number;
+            /** Reason */
+            reason: string | null;
+            /**
+             * Verified
+             * @description Every event's hash recomputes and links to the one before
+             */
+            verified: boolean;
         };
         /** CommentCreate */
         CommentCreate: {
@@ -1624,7 +1670,10 @@ export interface operations {
     generic_alerts_alerts_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique string (a UUID): a retry with the same key and body gets the first answer back and creates nothing twice; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1661,6 +1710,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A workflow rule refused the change, or a request with this key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Request body too large */
             413: {
                 headers: {
@@ -1684,7 +1742,10 @@ export interface operations {
     alertmanager_webhook_alerts_alertmanager_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique string (a UUID): a retry with the same key and body gets the first answer back and creates nothing twice; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1721,6 +1782,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description A workflow rule refused the change, or a request with this key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Request body too large */
             413: {
                 headers: {
@@ -1744,7 +1814,10 @@ export interface operations {
     pagerduty_event_alerts_events_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique string (a UUID): a retry with the same key and body gets the first answer back and creates nothing twice; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1774,6 +1847,15 @@ export interface operations {
             };
             /** @description Your role may not do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A workflow rule refused the change, or a request with this key is still running */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1855,7 +1937,10 @@ export interface operations {
     grafana_webhook_alerts_grafana_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique string (a UUID): a retry with the same key and body gets the first answer back and creates nothing twice; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1885,6 +1970,15 @@ export interface operations {
             };
             /** @description Your role may not do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A workflow rule refused the change, or a request with this key is still running */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2138,7 +2232,10 @@ export interface operations {
     create_incident_incidents_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique string (a UUID): a retry with the same key and body gets the first answer back and creates nothing twice; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2168,6 +2265,15 @@ export interface operations {
             };
             /** @description Your role may not do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A workflow rule refused the change, or a request with this key is still running */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2364,7 +2470,10 @@ export interface operations {
     apply_runbook_step_incidents__incident_id__apply_runbook_step_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique string (a UUID): a retry with the same key and body gets the first answer back and creates nothing twice; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 incident_id: number;
             };
@@ -2432,10 +2541,62 @@ export interface operations {
             };
         };
     };
-    add_comment_incidents__incident_id__comments_post: {
+    audit_timeline_incidents__incident_id__audit_get: {
         parameters: {
             query?: never;
             header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditReport"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_comment_incidents__incident_id__comments_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID): a retry with the same key and body gets the first answer back and creates nothing twice; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 incident_id: number;
             };
@@ -2476,6 +2637,15 @@ export interface operations {
             };
             /** @description Unknown id */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A workflow rule refused the change, or a request with this key is still running */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
