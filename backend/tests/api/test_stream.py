@@ -12,7 +12,9 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import text
 
+from app.clock import utcnow
 from app.main import create_app
+from app.services.timeline import record_event
 from tests.alert_fixtures import payload
 from tests.conftest import test_settings
 
@@ -180,3 +182,19 @@ async def test_streams_end_when_listening_is_lost_and_resume_after(
                 except TimeoutError:
                     continue
         assert crossed["incident_id"] == created.json()["id"]
+
+
+async def test_nothing_is_published_for_a_rolled_back_transaction(app: FastAPI) -> None:
+    db = app.state.db
+    async with app.state.live.subscription() as queue:
+        with pytest.raises(RuntimeError):
+            async with db.transaction() as session:
+                await record_event(session, incident_id=1, type="comment", body="rolled back",
+                                   data={}, actor=None, now=utcnow())
+                raise RuntimeError("the use case failed after writing its event")
+        async with db.transaction() as session:
+            await record_event(session, incident_id=1, type="comment", body="committed",
+                               data={}, actor=None, now=utcnow())
+        update = await asyncio.wait_for(queue.get(), TIMEOUT)
+        assert update is not None and update.kind == "event.created"
+        assert update.data["body"] == "committed"
