@@ -50,6 +50,16 @@ async def _untouched(
     return out
 
 
+async def _open_only(session: AsyncSession, events: list[NewEvent]) -> list[NewEvent]:
+    """A Closed incident's timeline is final: alerts changing afterwards are not written to it."""
+    ids = {e.incident_id for e in events}
+    if not ids:
+        return events
+    closed = set((await session.scalars(select(Incident.id).where(
+        Incident.id.in_(ids), Incident.status == Status.CLOSED.value))).all())
+    return [e for e in events if e.incident_id not in closed]
+
+
 async def resolve(
     session: AsyncSession, alerts: list[NormalizedAlert], sender: AlertSender, now: datetime
 ) -> dict[AlertKey, IntakeOutcome]:
@@ -75,6 +85,7 @@ async def resolve(
                 events.append(NewEvent(r.incident_id, "alert", f"Alert resolved: {r.summary}", {
                     "kind": "resolved", "source": source, "fingerprint": r.fingerprint,
                     "alert_id": r.id}))
+    events = await _open_only(session, events)
     touched = sorted({e.incident_id for e in events})
     if touched:
         await session.execute(select(Incident.id).where(Incident.id.in_(touched))
@@ -121,7 +132,9 @@ async def acknowledge(
     who = sender_name(sender)
     for incident_id in sorted(summaries):
         incident = await session.get(Incident, incident_id, populate_existing=True)
-        if incident is not None and incident.status == Status.NEW.value:
+        if incident is None or incident.status == Status.CLOSED.value:
+            continue
+        if incident.status == Status.NEW.value:
             try:
                 await move(session, incident, Status.INVESTIGATING,
                            f"alert acknowledged by {who}", sender.user, now)

@@ -271,3 +271,29 @@ async def test_drill_goes_through_the_real_intake(client: httpx.AsyncClient, res
     incident_id = body["created_incident_ids"][0]
     created = (await events(client, responder, incident_id))[0]
     assert created["data"]["source"] == "drill" and created["created_by_name"] == "Avery Patel"
+
+
+async def test_a_closed_incident_stays_closed_and_a_new_fire_opens_another(
+    client: httpx.AsyncClient, responder: Headers
+) -> None:
+    fired = (await client.post("/alerts/alertmanager", headers=responder,
+                               json=payload("alertmanager-v4-firing"))).json()
+    incident_id = fired["created_incident_ids"][0]
+    rca = {"root_cause": "Slow query", "contributing_factors": "No index",
+           "corrective_actions": "Added index", "prevention_actions": "Query review"}
+    assert (await client.put(f"/incidents/{incident_id}/rca", headers=responder, json=rca)).status_code == 200
+    for status in ("Investigating", "Mitigated", "Resolved", "Closed"):
+        moved = await client.post(f"/incidents/{incident_id}/status", headers=responder, json={"status": status})
+        assert moved.status_code == 200, moved.text
+    closed_timeline = await events(client, responder, incident_id)
+
+    resolved = (await client.post("/alerts/alertmanager", headers=responder,
+                                  json=payload("alertmanager-v4-resolved"))).json()
+    assert [a["outcome"] for a in resolved["alerts"]] == ["resolved", "resolved"]
+    assert await events(client, responder, incident_id) == closed_timeline, "a Closed timeline is final"
+
+    again = (await client.post("/alerts/alertmanager", headers=responder,
+                               json=payload("alertmanager-v4-firing"))).json()
+    [reopened] = again["created_incident_ids"]
+    assert reopened != incident_id
+    assert {a["incident_id"] for a in again["alerts"]} == {reopened}
