@@ -65,4 +65,5 @@ test('a rejected token returns to the login screen', async () => {
   await page.goto(`${server.url}/ui/runbooks`);
   await page.getByLabel('Username').waitFor();
   assert.match(page.url(), /\/ui\/login/);
+  await page.getByText('Your session has ended').waitFor();
 });

@@ -27,5 +27,6 @@ describe('the API client', () => {
     });
     expect(await screen.findByText('login screen')).toBeInTheDocument();
     await waitFor(() => expect(getToken()).toBeNull());
+    expect(window.sessionStorage.getItem('incident-console.signed-out')).toBe('rejected');
   });
 });

@@ -16,9 +16,23 @@ export function setToken(token: string): void {
   window.localStorage.setItem(KEY, token);
 }
 
-export function clearToken(): void {
+const REASON_KEY = 'incident-console.signed-out';
+
+/** `rejected`: the server answered 401 (expired, revoked or forged); `logout`: the user chose to. */
+export function clearToken(reason: 'rejected' | 'logout' = 'rejected'): void {
+  const had = window.localStorage.getItem(KEY) !== null;
   window.localStorage.removeItem(KEY);
+  if (had && reason === 'rejected') window.sessionStorage.setItem(REASON_KEY, reason);
   listeners.forEach((l) => l());
+}
+
+/** Why the last session ended, for the login screen (which then forgets it). */
+export function signOutReason(): string | null {
+  return window.sessionStorage.getItem(REASON_KEY);
+}
+
+export function forgetSignOutReason(): void {
+  window.sessionStorage.removeItem(REASON_KEY);
 }
 
 /** Called when the server rejects the token (401) or the user logs out. */

@@ -38,7 +38,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       loading: token !== null && me.isPending,
       error: me.error,
       signedIn: (t: string) => setTokenState(t),
-      logout: () => clearToken(),
+      logout: () => clearToken('logout'),
     }),
     [me.data, me.isPending, me.error, token],
   );

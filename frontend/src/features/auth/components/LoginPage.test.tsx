@@ -25,6 +25,13 @@ describe('LoginPage', () => {
     expect(await screen.findByText('home screen')).toBeInTheDocument();
   });
 
+  it('says why the last session ended when the server rejected the token', async () => {
+    window.sessionStorage.setItem('incident-console.signed-out', 'rejected');
+    renderApp(<LoginPage />, { path: '/login', pattern: '/login', as: null });
+    expect(await screen.findByText(/Your session has ended/)).toBeInTheDocument();
+    await waitFor(() => expect(window.sessionStorage.getItem('incident-console.signed-out')).toBeNull());
+  });
+
   it("shows the server's detail when the credentials are wrong", async () => {
     renderApp(<LoginPage />, {
       path: '/login',

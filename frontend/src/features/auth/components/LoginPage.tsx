@@ -1,7 +1,8 @@
 /** The sign-in screen: username and password, the server's message on failure. */
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { errorMessage } from '../../../api/errors';
+import { forgetSignOutReason, signOutReason } from '../../../api/token';
 import { useDocumentTitle } from '../../../components/useDocumentTitle';
 import { useLogin } from '../api/auth';
 import { useAuth } from './AuthContext';
@@ -13,6 +14,8 @@ export function LoginPage() {
   const location = useLocation();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
+  const [ended] = useState(() => signOutReason() === 'rejected');
+  useEffect(() => forgetSignOutReason(), []);
   const next = new URLSearchParams(location.search).get('next') || '/';
 
   if (auth.token && auth.user) return <Navigate to={next} replace />;
@@ -30,6 +33,11 @@ export function LoginPage() {
       <form className="card login-card" onSubmit={submit} aria-labelledby="login-title">
         <h1 id="login-title">Incident Console</h1>
         <p className="muted">Sign in to work incidents.</p>
+        {ended && (
+          <p className="notice" role="status">
+            Your session has ended (expired or no longer valid). Sign in again to continue.
+          </p>
+        )}
         <label htmlFor="login-username">Username</label>
         <input
           id="login-username"
