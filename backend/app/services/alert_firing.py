@@ -25,10 +25,12 @@ from app.domain.lifecycle import Status
 from app.domain.severity import Severity
 from app.models import Alert, Incident, User
 from app.schemas.alert_intake import IntakeOutcome
-from app.services.alert_timeline import NewEvent, NewIncident, open_incidents, record_events
+from app.services.alert_events import AlertChange, summarised
+from app.services.alert_timeline import NewIncident, open_incidents, record_events
 
 AlertKey = tuple[str, str]
 ALERTS = cast(Table, Alert.__table__)
+FEW_INCIDENTS = 20
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,22 @@ async def _open_group_incidents(
     return {(g, s): i for g, s, i in rows.all() if g is not None and i is not None and (g, s) in groups}
 
 
+async def _link(session: AsyncSession, incident_for: dict[int, int]) -> None:
+    """Set alerts' incident: one UPDATE per incident when few (a storm in one group), else
+    one executemany."""
+    members: dict[int, list[int]] = defaultdict(list)
+    for alert_id, incident_id in incident_for.items():
+        members[incident_id].append(alert_id)
+    if len(members) > FEW_INCIDENTS:
+        await session.execute(
+            update(ALERTS).where(ALERTS.c.id == bindparam("alert_id"))
+            .values(incident_id=bindparam("new_incident_id")),
+            [{"alert_id": a, "new_incident_id": i} for a, i in incident_for.items()])
+        return
+    for incident_id, alert_ids in members.items():
+        await session.execute(update(ALERTS).where(ALERTS.c.id.in_(alert_ids)).values(incident_id=incident_id))
+
+
 def _worst(firings: list[Firing]) -> Firing:
     return min(firings, key=lambda f: list(Severity).index(f.alert.severity))
 
@@ -144,14 +162,10 @@ async def fire(
     for r, incident_id in zip(founders, created, strict=True):
         members = pending_groups[(r.group_key, r.service_id)] if r.group_key else [r]
         incident_for.update({m.id: incident_id for m in members})
-    if incident_for:
-        await session.execute(
-            update(ALERTS).where(ALERTS.c.id == bindparam("alert_id"))
-            .values(incident_id=bindparam("new_incident_id")),
-            [{"alert_id": a, "new_incident_id": i} for a, i in incident_for.items()])
+    await _link(session, incident_for)
     founder_ids = {r.id for r in founders}
     outcomes: dict[AlertKey, IntakeOutcome] = {}
-    events: list[NewEvent] = []
+    changes: list[AlertChange] = []
     for r in rows:
         incident_id = incident_for.get(r.id, r.incident_id)
         new, refired = r.first_seen_at == now, r.first_seen_at != now and r.fired_at == now
@@ -165,10 +179,7 @@ async def fire(
             fingerprint=r.fingerprint, alert_id=r.id, incident_id=incident_id, status=r.status,
             outcome=outcome)
         if r.id not in founder_ids and (new or refired or r.id in incident_for):
-            summary = by_key[(r.source, r.fingerprint)].alert.summary
-            verb = "fired" if new else "fired again" if refired else "still firing"
-            events.append(NewEvent(incident_id, "alert", f"Alert {verb}: {summary}", {
-                "kind": "fired" if new else "refired", "source": r.source,
-                "fingerprint": r.fingerprint, "alert_id": r.id}))
-    await record_events(session, events, actor, now)
+            changes.append(AlertChange(incident_id, "fired" if new else "refired", r.id, r.fingerprint,
+                                       r.source, by_key[(r.source, r.fingerprint)].alert.summary))
+    await record_events(session, summarised(changes), actor, now)
     return outcomes, created

@@ -18,6 +18,7 @@ from app.domain.lifecycle import Status
 from app.errors import Conflict
 from app.models import Alert, Incident
 from app.schemas.alert_intake import IntakeOutcome
+from app.services.alert_events import AlertChange, summarised
 from app.services.alert_firing import AlertKey
 from app.services.alert_timeline import NewEvent, record_events
 from app.services.integration_keys import AlertSender
@@ -67,7 +68,7 @@ async def resolve(
     for a in alerts:
         batches[(a.source.value, a.ends_at)].append(a.fingerprint)
     outcomes: dict[AlertKey, IntakeOutcome] = {}
-    events: list[NewEvent] = []
+    changes: list[AlertChange] = []
     for (source, ends_at), fingerprints in sorted(batches.items(), key=lambda b: (b[0][0], str(b[0][1]))):
         rows = await session.execute(
             update(Alert)
@@ -82,10 +83,8 @@ async def resolve(
                 fingerprint=r.fingerprint, alert_id=r.id, incident_id=r.incident_id,
                 status="resolved", outcome="resolved")
             if r.incident_id is not None:
-                events.append(NewEvent(r.incident_id, "alert", f"Alert resolved: {r.summary}", {
-                    "kind": "resolved", "source": source, "fingerprint": r.fingerprint,
-                    "alert_id": r.id}))
-    events = await _open_only(session, events)
+                changes.append(AlertChange(r.incident_id, "resolved", r.id, r.fingerprint, source, r.summary))
+    events = await _open_only(session, summarised(changes))
     touched = sorted({e.incident_id for e in events})
     if touched:
         await session.execute(select(Incident.id).where(Incident.id.in_(touched))
@@ -112,7 +111,7 @@ async def acknowledge(
     """Acknowledge the alerts, and their incidents: a New one moves to Investigating through
     the lifecycle's compare-and-set (someone moving it first is as good)."""
     outcomes: dict[AlertKey, IntakeOutcome] = {}
-    summaries: dict[int, list[str]] = defaultdict(list)
+    changes: dict[int, list[AlertChange]] = defaultdict(list)
     for source in sorted({a.source for a in alerts}):
         rows = await session.execute(
             update(Alert)
@@ -127,10 +126,11 @@ async def acknowledge(
                 fingerprint=r.fingerprint, alert_id=r.id, incident_id=r.incident_id,
                 status="acknowledged", outcome="acknowledged")
             if r.incident_id is not None:
-                summaries[r.incident_id].append(r.summary)
+                changes[r.incident_id].append(
+                    AlertChange(r.incident_id, "acknowledged", r.id, r.fingerprint, source.value, r.summary))
     events: list[NewEvent] = []
     who = sender_name(sender)
-    for incident_id in sorted(summaries):
+    for incident_id in sorted(changes):
         incident = await session.get(Incident, incident_id, populate_existing=True)
         if incident is None or incident.status == Status.CLOSED.value:
             continue
@@ -141,7 +141,6 @@ async def acknowledge(
                 continue
             except Conflict:
                 pass
-        events.extend(NewEvent(incident_id, "alert", f"Alert acknowledged by {who}: {s}",
-                               {"kind": "acknowledged"}) for s in summaries[incident_id])
+        events += summarised(changes[incident_id], f" by {who}")
     await record_events(session, events, sender.user, now)
     return {**await _untouched(session, alerts, set(outcomes)), **outcomes}

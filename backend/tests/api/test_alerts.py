@@ -84,7 +84,9 @@ async def test_resolved_sample_marks_alerts_and_says_when_all_resolved(
     assert {a["status"] for a in stored} == {"resolved"}
     assert all(a["resolved_at"] for a in stored)
     timeline = await events(client, responder, incident_id)
-    assert [e["data"].get("kind") for e in timeline[2:]] == ["resolved", "resolved", "all_resolved"]
+    assert [e["data"].get("kind") for e in timeline[2:]] == ["resolved", "all_resolved"]
+    assert timeline[2]["body"] == "2 alerts resolved: Checkout p99 latency above 3s and 1 more"
+    assert timeline[2]["data"]["count"] == 2
     assert timeline[-1]["body"] == "All 2 of its alerts have resolved"
     incident = (await client.get(f"/incidents/{incident_id}", headers=responder)).json()
     assert incident["status"] == "New", "resolving alerts does not move the incident"
@@ -100,7 +102,7 @@ async def test_resolved_sample_marks_alerts_and_says_when_all_resolved(
     assert refired["created_incident_ids"] == []
     assert {a["incident_id"] for a in refired["alerts"]} == {incident_id}
     later = await events(client, responder, incident_id)
-    assert [e["body"].split(":")[0] for e in later[len(timeline):]] == ["Alert fired again"] * 2
+    assert [e["body"].split(":")[0] for e in later[len(timeline):]] == ["2 alerts fired again"]
     assert {a["status"] for a in await alerts_of(client, responder, incident_id)} == {"firing"}
 
 
@@ -207,8 +209,8 @@ async def test_twenty_concurrent_identical_deliveries_make_one_alert_and_one_inc
     assert created == 1
     for incident_id in {a["incident_id"] for a in items}:
         timeline = await events(client, responder, incident_id)
-        fired = [e for e in timeline if e["type"] in ("created", "alert")]
-        assert len(fired) == len([a for a in items if a["incident_id"] == incident_id]), timeline
+        fired = sum(1 if e["type"] == "created" else e["data"]["count"] for e in timeline)
+        assert fired == len([a for a in items if a["incident_id"] == incident_id]), timeline
 
 
 async def test_a_new_alert_of_an_open_group_attaches_to_its_incident(
@@ -297,3 +299,25 @@ async def test_a_closed_incident_stays_closed_and_a_new_fire_opens_another(
     [reopened] = again["created_incident_ids"]
     assert reopened != incident_id
     assert {a["incident_id"] for a in again["alerts"]} == {reopened}
+
+
+async def test_an_alert_storm_in_one_group_is_one_incident_and_one_event_per_delivery(
+    client: httpx.AsyncClient, responder: Headers
+) -> None:
+    storm = payload("alertmanager-v4-firing")
+    template = storm["alerts"][0]
+    storm["alerts"] = [{**template, "fingerprint": f"storm-{i:04d}",
+                        "labels": {**template["labels"], "instance": f"checkout-{i}:8080"}} for i in range(300)]
+    first = (await client.post("/alerts/alertmanager", headers=responder, json=storm)).json()
+    [incident_id] = first["created_incident_ids"]
+    storm["alerts"] = storm["alerts"][150:] + [
+        {**template, "fingerprint": f"storm-{i:04d}"} for i in range(300, 450)]
+    second = (await client.post("/alerts/alertmanager", headers=responder, json=storm)).json()
+    assert second["created_incident_ids"] == [] and second["attached_incident_ids"] == [incident_id]
+    assert sorted({a["outcome"] for a in second["alerts"]}) == ["attached", "repeated"]
+    timeline = await events(client, responder, incident_id)
+    assert [(e["type"], e["data"].get("count")) for e in timeline] == [
+        ("created", None), ("alert", 299), ("alert", 150)]
+    assert timeline[2]["body"].startswith("150 alerts fired: ")
+    page = (await client.get("/alerts", headers=responder, params={"incident_id": incident_id, "limit": 500})).json()
+    assert len(page["items"]) == 450
