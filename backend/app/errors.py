@@ -4,8 +4,10 @@ from typing import Any
 
 from asyncpg.exceptions import DataError as PgDataError
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, StatementError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.domain.lifecycle import ClosureBlocked, IllegalTransition
 from app.domain.sla import InvalidPolicy
@@ -92,7 +94,18 @@ async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": _detail(exc)}, status_code=status, headers=headers)
 
 
+async def _http_error(request: Request, exc: Exception) -> Any:
+    """FastAPI answers a body it cannot decode (not UTF-8, say) with a bare 400; the contract
+    says a body that fails validation is a 422, so it is one."""
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
+        return JSONResponse({"detail": "The body could not be decoded: send UTF-8 JSON"},
+                            status_code=422)
+    return await http_exception_handler(request, exc)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     for kind in STATUS_FOR:
         app.add_exception_handler(kind, _domain_error)
     app.add_exception_handler(StatementError, _database_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
