@@ -40,7 +40,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 HEADER = b"idempotency-key"
 KEY_FORMAT = re.compile(r"[\x21-\x7e]{1,255}")  # visible ASCII, like a UUID or a ULID
-WAIT_FOR_FIRST_SECONDS = 15.0
+WAIT_FOR_FIRST_SECONDS = 10.0
 POLL_SECONDS = 0.05
 RETENTION = timedelta(hours=24)
 # Operations that document the header (the behaviour applies to every POST).
