@@ -17,6 +17,7 @@ retrying them runs the request again.
 import asyncio
 import hashlib
 import json
+import random
 import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from contextvars import ContextVar
@@ -43,11 +44,15 @@ KEY_FORMAT = re.compile(r"[\x21-\x7e]{1,255}")  # visible ASCII, like a UUID or 
 WAIT_FOR_FIRST_SECONDS = 10.0
 POLL_SECONDS = 0.05
 RETENTION = timedelta(hours=24)
-# Operations that document the header (the behaviour applies to every POST).
+# The POSTs clients retry. Not /auth/*: a stored answer there would hold a token.
 DOCUMENTED = (
     "/incidents", "/incidents/{incident_id}/comments", "/incidents/{incident_id}/apply-runbook-step",
     "/alerts", "/alerts/alertmanager", "/alerts/grafana", "/alerts/events",
 )
+
+
+IDEMPOTENT_PATHS = [re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", p) + "$") for p in DOCUMENTED]
+PURGE_ONE_IN = 200
 
 
 @dataclass
@@ -142,6 +147,19 @@ async def _remember(db: Database, claim: Claim, status: int, content_type: str |
             .values(status_code=status, content_type=content_type,
                     response_body=body.decode("utf-8", errors="replace"))
         )
+    if random.randrange(PURGE_ONE_IN) == 0:
+        await _purge_expired(db)
+
+
+async def _purge_expired(db: Database) -> None:
+    """Now and then, drop answered keys past their retention (a failure here costs nothing)."""
+    try:
+        async with db.transaction() as session:
+            await session.execute(delete(IdempotencyKey).where(
+                IdempotencyKey.created_at < utcnow() - RETENTION,
+                IdempotencyKey.status_code.is_not(None)))
+    except Exception:  # pragma: no cover - best effort housekeeping
+        return
 
 
 async def _send_json(send: Send, status: int, detail: str) -> None:
@@ -159,7 +177,8 @@ class IdempotencyMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         raw = None
-        if scope["type"] == "http" and scope.get("method") == "POST":
+        if scope["type"] == "http" and scope.get("method") == "POST" and any(
+                p.match(scope.get("path", "")) for p in IDEMPOTENT_PATHS):
             raw = dict(scope.get("headers", [])).get(HEADER)
         if raw is None:
             await self.app(scope, receive, send)
@@ -264,7 +283,7 @@ async def _read_body(receive: Receive) -> tuple[bytes, Receive]:
 
 def document(openapi: dict[str, Any]) -> dict[str, Any]:
     """Add the Idempotency-Key header, and the 409/422 it can answer, to the POST operations
-    clients are expected to retry."""
+    clients are expected to retry; and the body cap's 413 to every operation with a body."""
     parameter = {
         "name": "Idempotency-Key", "in": "header", "required": False,
         "description": "Any unique string (a UUID): a retry with the same key and body gets "
@@ -275,6 +294,11 @@ def document(openapi: dict[str, Any]) -> dict[str, Any]:
     }
     error = {"description": "", "content": {"application/json": {
         "schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
+    for operations in openapi.get("paths", {}).values():
+        for operation in operations.values():
+            if isinstance(operation, dict) and "requestBody" in operation:
+                operation.setdefault("responses", {}).setdefault("413", {
+                    **error, "description": "Request body too large (the limit is named)"})
     for path in DOCUMENTED:
         operation = openapi.get("paths", {}).get(path, {}).get("post")
         if operation is None:

@@ -150,3 +150,23 @@ async def test_documented_in_openapi(client: httpx.AsyncClient) -> None:
     for path in ("/incidents", "/incidents/{incident_id}/comments", "/alerts"):
         params = schema["paths"][path]["post"]["parameters"]
         assert any(p["name"] == "Idempotency-Key" for p in params), path
+
+
+async def test_sign_in_answers_are_never_stored(
+    client: httpx.AsyncClient, responder: dict[str, str]
+) -> None:
+    headers = keyed(responder)
+    body = {"current_password": "demo123", "new_password": "longer password"}
+    first = await client.post("/auth/password", json=body, headers=headers)
+    assert first.status_code == 200
+    again = await client.post("/auth/password", json=body, headers=headers)
+    assert again.status_code == 401  # ran again, with a token the first call ended
+    assert "idempotent-replayed" not in again.headers
+
+
+async def test_413_documented_wherever_there_is_a_body(client: httpx.AsyncClient) -> None:
+    schema = (await client.get("/openapi.json")).json()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if "requestBody" in operation:
+                assert "413" in operation["responses"], (method, path)
