@@ -17,6 +17,10 @@ class Incident(Base):
         Index(None, "severity", "created_at", "id"),
         Index(None, "service_id", "created_at", "id"),
         Index(None, "assignee_id", "created_at", "id"),
+        Index(None, "service_id", "severity", "created_at", "id"),
+        Index(None, "service_id", "status", "created_at", "id"),
+        Index(None, "status", "severity", "created_at", "id"),
+        Index(None, "assignee_id", "status", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
