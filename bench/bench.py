@@ -1,0 +1,566 @@
+"""Measure each operation next to its floor, in one run, and write bench/.work/results.json.
+
+Floors:
+- the SQL an operation sends (captured from the service layer in-process) replayed directly
+  through asyncpg (PostgreSQL) or sqlite3 (SQLite), against the HTTP call;
+- for throughput, a bare FastAPI app (bench/floor_app.py: a constant, and SELECT 1 through
+  asyncpg) served by uvicorn with exactly the same flags as the real app, driven by wrk.
+
+Everything targets 127.0.0.1 and stops by itself. Run through bench/run.sh.
+"""
+
+import asyncio
+import http.client
+import json
+import os
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+ROOT = Path(__file__).resolve().parent.parent
+BACKEND = ROOT / "backend"
+BENCH = ROOT / "bench"
+WORK = BENCH / ".work"
+sys.path.insert(0, str(BACKEND))
+sys.path.insert(0, str(BENCH))
+
+from sqlalchemy import event  # noqa: E402
+
+from app.config import Settings  # noqa: E402
+from app.db import Database, make_engine  # noqa: E402
+from app.domain.lifecycle import Status  # noqa: E402
+from app.domain.severity import Severity  # noqa: E402
+from app.domain.sla import SlaState  # noqa: E402
+from app.services import incidents as incident_service  # noqa: E402
+from app.services import metrics as metrics_service  # noqa: E402
+from app.services.cursors import encode_cursor  # noqa: E402
+
+HOST = "127.0.0.1"
+APP_PORT = int(os.environ.get("BENCH_APP_PORT", "8781"))
+FLOOR_PORT = int(os.environ.get("BENCH_FLOOR_PORT", "8782"))
+SQLITE_PORT = int(os.environ.get("BENCH_SQLITE_PORT", "8783"))
+PG_DB = os.environ.get("BENCH_PG_DB", "ic_bench")
+PG_DSN = f"postgresql://postgres@{HOST}:5432/{PG_DB}"
+PG_URL = f"postgresql+asyncpg://postgres@{HOST}:5432/{PG_DB}"
+SQLITE_N = int(os.environ.get("BENCH_SQLITE_N", "100000"))
+SQLITE_FILE = WORK / "ic_bench_sqlite.db"
+SQLITE_URL = f"sqlite+aiosqlite:///{SQLITE_FILE}"
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "5"))
+WORKERS = os.environ.get("BENCH_WORKERS", "1")
+UVICORN_FLAGS = ["--host", HOST, "--workers", WORKERS, "--loop", "uvloop", "--http", "httptools",
+                 "--no-access-log", "--log-level", "warning", "--timeout-keep-alive", "120"]
+PAGE = 50
+
+
+def log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- servers and memory
+
+
+class Server:
+    def __init__(self, name: str, target: str, port: int, env: dict[str, str], probe: str) -> None:
+        self.name, self.port, self.probe = name, port, probe
+        with socket.socket() as sock:
+            if sock.connect_ex((HOST, port)) == 0:
+                raise RuntimeError(f"port {port} is already in use: stop whatever listens there")
+        cmd = [str(BACKEND / ".venv/bin/uvicorn"), target, "--port", str(port), *UVICORN_FLAGS]
+        self.log = open(WORK / f"{name}.log", "w")
+        self.proc = subprocess.Popen(cmd, cwd=env.pop("_CWD", str(BACKEND)),
+                                     env={**os.environ, **env}, stdout=self.log,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{name} exited; see {WORK / (name + '.log')}")
+            try:
+                conn = http.client.HTTPConnection(HOST, port, timeout=2)
+                conn.request("GET", probe)
+                if conn.getresponse().status == 200:
+                    conn.close()
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"{name} did not answer on {port}")
+
+    def pids(self) -> list[int]:
+        """The server and, with --workers > 1, its worker processes."""
+        out = [self.proc.pid]
+        try:
+            children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text()
+            out += [int(p) for p in children.split()]
+        except OSError:
+            pass
+        return out
+
+    def rss_kib(self) -> int:
+        total = 0
+        for pid in self.pids():
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+            except OSError:
+                pass
+        return total
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self.log.close()
+
+
+class RssSampler(threading.Thread):
+    def __init__(self, server: Server, every: float = 0.5) -> None:
+        super().__init__(daemon=True)
+        self.server, self.every = server, every
+        self.samples: list[tuple[float, int, str]] = []
+        self.phase = "start"
+        self._halt = threading.Event()
+        self.t0 = time.time()
+
+    def run(self) -> None:
+        while not self._halt.is_set():
+            self.samples.append((round(time.time() - self.t0, 2), self.server.rss_kib(), self.phase))
+            self._halt.wait(self.every)
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join()
+
+
+# ---------------------------------------------------------------- HTTP and direct SQL
+
+
+class Client:
+    """A keep-alive HTTP/1.1 client with as little overhead as the standard library allows."""
+
+    def __init__(self, port: int, token: str | None = None) -> None:
+        self.port, self.token = port, token
+        self.conn = http.client.HTTPConnection(HOST, port, timeout=120)
+
+    def call(self, method: str, path: str, body: Any = None) -> tuple[int, float, bytes]:
+        headers = {"Content-Type": "application/json"}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        payload = json.dumps(body).encode() if body is not None else None
+        for attempt in (1, 2):
+            try:
+                t0 = time.perf_counter()
+                self.conn.request(method, path, body=payload, headers=headers)
+                resp = self.conn.getresponse()
+                data = resp.read()
+                return resp.status, time.perf_counter() - t0, data
+            except (http.client.RemoteDisconnected, ConnectionError):
+                self.conn.close()
+                self.conn = http.client.HTTPConnection(HOST, self.port, timeout=120)
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+
+def login(port: int) -> str:
+    status, _, data = Client(port).call("POST", "/auth/login",
+                                        {"username": "jordan", "password": "demo123"})
+    if status != 200:
+        raise RuntimeError(f"login failed: {status} {data[:200]!r}")
+    return str(json.loads(data)["access_token"])
+
+
+Statements = list[tuple[str, Any]]
+
+
+async def capture(url: str, call: Callable[[Database], Awaitable[Any]]) -> Statements:
+    """The statements a service function sends, with their bound parameters."""
+    settings = Settings(_env_file=None, database_url=url, seed_demo_data=False,  # type: ignore[call-arg]
+                        migrate_on_start=False)
+    engine = make_engine(settings)
+    seen: Statements = []
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _record(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
+                executemany: bool) -> None:
+        if not statement.lstrip().upper().startswith(("BEGIN", "PRAGMA", "COMMIT", "ROLLBACK")):
+            seen.append((statement, parameters))
+
+    db = Database(engine)
+    try:
+        await call(db)
+    finally:
+        await db.dispose()
+    return seen
+
+
+class PgDirect:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+
+    async def run(self, statements: Statements) -> float:
+        t0 = time.perf_counter()
+        async with self.conn.transaction():  # as the app's read(): SET LOCAL holds inside it
+            for stmt, params in statements:
+                await self.conn.fetch(stmt, *(params or ()))
+        return time.perf_counter() - t0
+
+
+class SqliteDirect:
+    def __init__(self, path: Path) -> None:
+        self.conn = sqlite3.connect(path)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+
+    async def run(self, statements: Statements) -> float:
+        t0 = time.perf_counter()
+        for stmt, params in statements:
+            self.conn.execute(stmt, params or ()).fetchall()
+        return time.perf_counter() - t0
+
+
+def summary(run_medians: list[float], samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
+    return {"median_ms": round(statistics.median(run_medians) * 1000, 3),
+            "run_medians_ms": [round(m * 1000, 3) for m in run_medians],
+            "p50_ms": round(statistics.median(ordered) * 1000, 3),
+            "p99_ms": round(p99 * 1000, 3), "n": len(ordered)}
+
+
+async def versus(client: Client, path: str, direct: Any, statements: Statements,
+                 reps: int) -> dict[str, Any]:
+    """Interleave the HTTP call and its SQL sent directly; RUNS runs of `reps` each."""
+    status, _, body = client.call("GET", path)
+    if status != 200:
+        raise RuntimeError(f"GET {path}: {status} {body[:300]!r}")
+    await direct.run(statements)
+    http_runs, sql_runs, http_all, sql_all = [], [], [], []
+    for _ in range(RUNS):
+        h, s = [], []
+        for _ in range(reps):
+            h.append(client.call("GET", path)[1])
+            s.append(await direct.run(statements))
+        http_runs.append(statistics.median(h))
+        sql_runs.append(statistics.median(s))
+        http_all += h
+        sql_all += s
+    out = {"path": path, "statements": len(statements), "http": summary(http_runs, http_all),
+           "sql": summary(sql_runs, sql_all)}
+    out["ratio"] = round(out["http"]["median_ms"] / out["sql"]["median_ms"], 2)
+    return out
+
+
+# ---------------------------------------------------------------- scenarios
+
+
+def list_cases(service_id: int, assignee_id: int) -> list[tuple[str, str, Any]]:
+    F = incident_service.IncidentFilter
+    open_ = [Status.NEW, Status.INVESTIGATING, Status.MITIGATED]
+    return [
+        ("no filter", "", F()),
+        ("status=open", "status=New&status=Investigating&status=Mitigated", F(status=open_)),
+        ("status=Closed", "status=Closed", F(status=[Status.CLOSED])),
+        ("severity=SEV1", "severity=SEV1", F(severity=[Severity.SEV1])),
+        ("service", f"service_id={service_id}", F(service_id=[service_id])),
+        ("assignee", f"assignee_id={assignee_id}", F(assignee_id=[assignee_id])),
+        ("status+severity", "status=New&status=Investigating&severity=SEV1&severity=SEV2",
+         F(status=[Status.NEW, Status.INVESTIGATING], severity=[Severity.SEV1, Severity.SEV2])),
+        ("service+severity", f"service_id={service_id}&severity=SEV2",
+         F(service_id=[service_id], severity=[Severity.SEV2])),
+        ("service+assignee+status", f"service_id={service_id}&assignee_id={assignee_id}"
+         "&status=Closed",
+         F(service_id=[service_id], assignee_id=[assignee_id], status=[Status.CLOSED])),
+        ("sla_state=breached", "sla_state=breached", F(sla_state=[SlaState.BREACHED])),
+        ("q=latency", "q=latency", F(q="latency")),
+    ]
+
+
+async def list_benchmarks(client: Client, url: str, direct: Any, service_id: int,
+                          assignee_id: int, reps: int,
+                          cases: list[tuple[str, str, Any]] | None = None) -> list[dict[str, Any]]:
+    out = []
+    for name, query, f in cases or list_cases(service_id, assignee_id):
+        stmts = await capture(url, lambda db, f=f: incident_service.list_incidents(db, f, PAGE, None))
+        path = "/incidents" + (f"?{query}" if query else "")
+        result = await versus(client, path, direct, stmts, reps)
+        result["name"] = name
+        log(f"list {name}: http {result['http']['median_ms']} ms, sql "
+            f"{result['sql']['median_ms']} ms, x{result['ratio']}")
+        out.append(result)
+    return out
+
+
+async def deep_page(client: Client, url: str, direct: Any, cursor_row: tuple[datetime, int],
+                    reps: int) -> dict[str, Any]:
+    """Page 1,000 as a client reaches it: the cursor of page 999 (with the first page's total
+    when the server carries it in its cursors)."""
+    first = json.loads(client.call("GET", "/incidents")[2])
+    try:
+        cursor = encode_cursor(*cursor_row, first["total"])  # type: ignore[call-arg]
+    except TypeError:
+        cursor = encode_cursor(*cursor_row)
+    f = incident_service.IncidentFilter()
+    stmts = await capture(url, lambda db: incident_service.list_incidents(db, f, PAGE, cursor))
+    result = await versus(client, f"/incidents?cursor={cursor}", direct, stmts, reps)
+    result["name"] = "page 1000 (cursor)"
+    log(f"list page 1000: http {result['http']['median_ms']} ms, sql "
+        f"{result['sql']['median_ms']} ms, x{result['ratio']}")
+    return result
+
+
+async def metrics_benchmarks(client: Client, url: str, direct: Any, service_id: int,
+                             reps: int) -> list[dict[str, Any]]:
+    now = datetime.now(UTC).replace(microsecond=0)
+    start = now - timedelta(days=30)
+    cases = [
+        ("whole history", "/metrics", metrics_service.MetricsWindow()),
+        ("one service, 30 days",
+         f"/metrics?service_id={service_id}&from={start.strftime('%Y-%m-%dT%H:%M:%SZ')}",
+         metrics_service.MetricsWindow(start=start, service_id=[service_id])),
+    ]
+    out = []
+    for name, path, window in cases:
+        stmts = await capture(url, lambda db, w=window: metrics_service.compute(db, w))
+        result = await versus(client, path, direct, stmts, reps)
+        result["name"] = name
+        log(f"metrics {name}: http {result['http']['median_ms']} ms, sql "
+            f"{result['sql']['median_ms']} ms, x{result['ratio']}")
+        out.append(result)
+    return out
+
+
+def wrk(port: int, conns: int, seconds: int, env: dict[str, str]) -> dict[str, Any]:
+    cmd = ["wrk", "-t1", f"-c{conns}", f"-d{seconds}s", "--timeout", "10s",
+           "-s", str(BENCH / "wrk.lua"), f"http://{HOST}:{port}"]
+    proc = subprocess.run(cmd, env={**os.environ, **env}, capture_output=True, text=True,
+                          timeout=seconds + 60)
+    line = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+    if not line:
+        raise RuntimeError(f"wrk gave no result: {proc.stdout} {proc.stderr}")
+    r = json.loads(line[-1])
+    r["rps"] = r["requests"] / (r["duration_us"] / 1e6)
+    drain(port)
+    return r
+
+
+def drain(port: int) -> None:
+    """Wait (at most 30 s) until requests wrk left in flight are done, so runs do not overlap."""
+    deadline = time.time() + 30
+    probe = Client(port)
+    while time.time() < deadline:
+        try:
+            status, elapsed, _ = probe.call("GET", "/healthz" if port != FLOOR_PORT else "/const")
+            if status == 200 and elapsed < 0.02:
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+
+
+async def throughput(token: str, pg: asyncpg.Connection, sampler: RssSampler) -> list[dict[str, Any]]:
+    n_max = await pg.fetchval("SELECT max(id) FROM incidents")
+    read_ids = [str(i) for i in await pg.fetchval(
+        "SELECT array_agg(id) FROM (SELECT id FROM incidents TABLESAMPLE SYSTEM (1)"
+        " ORDER BY random() LIMIT 2000) s")]
+    pool = [int(i) for i in await pg.fetchval(
+        "SELECT array_agg(id) FROM (SELECT id FROM incidents WHERE status IN"
+        " ('Investigating', 'Mitigated') ORDER BY id DESC LIMIT 1000) s")]
+    pool_ids = ",".join(str(i) for i in pool)
+
+    async def reset_pool() -> None:
+        await pg.execute("UPDATE incidents SET status = 'Investigating', mitigated_at = NULL"
+                         " WHERE id = ANY($1::int[])", pool)
+
+    cases: list[tuple[str, int, dict[str, str], bool]] = [
+        ("constant (floor)", FLOOR_PORT, {"BENCH_PATH": "/const"}, False),
+        ("SELECT 1 (floor)", FLOOR_PORT, {"BENCH_PATH": "/select1"}, False),
+        ("GET /incidents", APP_PORT, {"BENCH_PATH": "/incidents", "BENCH_TOKEN": token}, False),
+        ("GET /incidents/{id}", APP_PORT, {"BENCH_PATH": "/incidents/{id}", "BENCH_TOKEN": token,
+                                           "BENCH_IDS": ",".join(read_ids)}, False),
+        ("transition", APP_PORT, {"BENCH_MODE": "transition", "BENCH_TOKEN": token,
+                                  "BENCH_IDS": pool_ids}, True),
+        ("comment", APP_PORT, {"BENCH_MODE": "comment", "BENCH_TOKEN": token,
+                               "BENCH_IDS": pool_ids}, False),
+    ]
+    out = []
+    for name, port, env, resets in cases:
+        for conns in (10, 50):
+            sampler.phase = f"wrk {name} c{conns}"
+            if resets:
+                await reset_pool()
+            wrk(port, conns, 1, env)  # warm-up
+            runs = []
+            for _ in range(RUNS):
+                if resets:
+                    await reset_pool()
+                runs.append(wrk(port, conns, WRK_SECONDS, env))
+            rps = statistics.median(r["rps"] for r in runs)
+            res = {"name": name, "conns": conns, "rps": round(rps, 1),
+                   "rps_runs": [round(r["rps"], 1) for r in runs],
+                   "p50_ms": round(statistics.median(r["p50_us"] for r in runs) / 1000, 2),
+                   "p99_ms": round(statistics.median(r["p99_us"] for r in runs) / 1000, 2),
+                   "non2xx": sum(r["non2xx"] for r in runs),
+                   "socket_errors": sum(r["socket_errors"] for r in runs)}
+            log(f"wrk {name} c{conns}: {res['rps']} rps, p99 {res['p99_ms']} ms, "
+                f"non2xx {res['non2xx']}")
+            out.append(res)
+    del n_max
+    return out
+
+
+# ---------------------------------------------------------------- SQLite at 100k
+
+
+def sqlite_time(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, (dict, list)):
+        return json.dumps(value)
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+async def build_sqlite(pg: asyncpg.Connection) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(SQLITE_FILE) + suffix).unlink(missing_ok=True)
+    subprocess.run([str(BACKEND / ".venv/bin/alembic"), "-c", str(ROOT / "alembic.ini"),
+                    "upgrade", "head"], cwd=BACKEND, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, env={**os.environ, "DATABASE_URL": SQLITE_URL})
+    total = await pg.fetchval("SELECT count(*) FROM incidents")
+    step = max(1, total // SQLITE_N)
+    lite = sqlite3.connect(SQLITE_FILE)
+    lite.execute("PRAGMA journal_mode=WAL")
+    lite.execute("PRAGMA synchronous=OFF")
+    queries = {
+        "users": "SELECT * FROM users",
+        "services": "SELECT * FROM services",
+        "runbooks": "SELECT * FROM runbooks",
+        "incidents": f"SELECT * FROM incidents WHERE id % {step} = 0",
+        "incident_events": f"SELECT * FROM incident_events WHERE incident_id % {step} = 0",
+        "rcas": f"SELECT * FROM rcas WHERE incident_id % {step} = 0",
+    }
+    await pg.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+    counts = {}
+    for table, sql in queries.items():
+        rows = await pg.fetch(sql)
+        if not rows:
+            continue
+        cols = list(rows[0].keys())
+        lite.executemany(
+            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            ([sqlite_time(v) for v in r.values()] for r in rows))
+        counts[table] = len(rows)
+    lite.commit()
+    lite.execute("ANALYZE")
+    lite.close()
+    await pg.reset_type_codec("jsonb", schema="pg_catalog")
+    return {"rows": counts, "seconds": round(time.perf_counter() - t0, 2)}
+
+
+# ---------------------------------------------------------------- main
+
+
+async def main() -> None:
+    WORK.mkdir(exist_ok=True)
+    started = time.time()
+    results: dict[str, Any] = {"started": datetime.now(UTC).isoformat(timespec="seconds"),
+                               "runs": RUNS, "wrk_seconds": WRK_SECONDS, "workers": WORKERS,
+                               "uvicorn_flags": " ".join(UVICORN_FLAGS)}
+    pg = await asyncpg.connect(PG_DSN)
+    results["incidents"] = await pg.fetchval("SELECT count(*) FROM incidents")
+    service_id = await pg.fetchval(
+        "SELECT service_id FROM incidents GROUP BY 1 ORDER BY count(*) DESC OFFSET 2 LIMIT 1")
+    assignee_id = await pg.fetchval(
+        "SELECT assignee_id FROM incidents WHERE assignee_id IS NOT NULL"
+        " GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
+    deep = await pg.fetchrow("SELECT created_at, id FROM incidents ORDER BY created_at DESC,"
+                             f" id DESC OFFSET {PAGE * 999 - 1} LIMIT 1")
+
+    env = {"DATABASE_URL": PG_URL, "APP_ENV": "development"}
+    app = Server("app-pg", "app.main:app", APP_PORT, dict(env), "/healthz")
+    try:
+        floor = Server("floor", "floor_app:app", FLOOR_PORT,
+                       {"_CWD": str(BENCH), "BENCH_PG_DSN": PG_DSN}, "/const")
+    except Exception:
+        app.stop()
+        raise
+    sampler = RssSampler(app)
+    sampler.start()
+    try:
+        token = login(APP_PORT)
+        client = Client(APP_PORT, token)
+        direct = PgDirect(pg)
+        sampler.phase = "metrics"
+        results["metrics"] = await metrics_benchmarks(client, PG_URL, direct, service_id, 3)
+        sampler.phase = "list"
+        results["list"] = await list_benchmarks(client, PG_URL, direct, service_id, assignee_id, 15)
+        results["list"].append(await deep_page(client, PG_URL, direct, (deep[0], deep[1]), 15))
+        results["throughput"] = await throughput(token, pg, sampler)
+        sampler.phase = "metrics (again)"
+        results["metrics_again"] = await metrics_benchmarks(client, PG_URL, direct, service_id, 1)
+        if await pg.fetchval("SELECT to_regclass('public.alerts') IS NOT NULL"):
+            from intake_bench import intake_benchmarks
+            sampler.phase = "intake"
+            results["intake"] = await intake_benchmarks(APP_PORT, token, pg, RUNS, log, Client,
+                                                        wrk, WRK_SECONDS)
+        else:
+            results["intake"] = None
+    finally:
+        for stop in (sampler.stop, app.stop, floor.stop):
+            try:
+                stop()
+            except Exception as exc:  # noqa: BLE001 - stop the others whatever happens
+                log(f"stopping: {exc!r}")
+    results["rss_pg"] = sampler.samples
+
+    log("building the SQLite database")
+    results["sqlite_build"] = await build_sqlite(pg)
+    lite = Server("app-sqlite", "app.main:app", SQLITE_PORT,
+                  {"DATABASE_URL": SQLITE_URL, "APP_ENV": "development"}, "/healthz")
+    lite_sampler = RssSampler(lite)
+    lite_sampler.start()
+    try:
+        token = login(SQLITE_PORT)
+        client = Client(SQLITE_PORT, token)
+        direct_lite = SqliteDirect(SQLITE_FILE)
+        cases = [c for c in list_cases(service_id, assignee_id)
+                 if c[0] in ("no filter", "status=open", "severity=SEV1", "service+severity",
+                             "q=latency")]
+        results["sqlite_list"] = await list_benchmarks(client, SQLITE_URL, direct_lite,
+                                                       service_id, assignee_id, 10, cases)
+        results["sqlite_metrics"] = await metrics_benchmarks(client, SQLITE_URL, direct_lite,
+                                                             service_id, 3)
+    finally:
+        for stop in (lite_sampler.stop, lite.stop):
+            try:
+                stop()
+            except Exception as exc:  # noqa: BLE001
+                log(f"stopping: {exc!r}")
+    results["rss_sqlite"] = lite_sampler.samples
+    await pg.close()
+    results["seconds"] = round(time.time() - started, 1)
+    (WORK / "results.json").write_text(json.dumps(results, indent=1, default=str))
+    log(f"measured in {results['seconds']} s")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,257 @@
+"""Turn bench/.work/results.json into bench/RESULTS.md and bench/ratios.png.
+
+Usage: python bench/report.py [total_seconds_of_make_bench]
+The hand-written analysis in bench/analysis.md is appended verbatim.
+"""
+
+import json
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+BENCH = Path(__file__).resolve().parent
+WORK = BENCH / ".work"
+R: dict[str, Any] = json.loads((WORK / "results.json").read_text())
+LOAD: dict[str, Any] = json.loads((WORK / "load.json").read_text()) if (WORK / "load.json").exists() else {}
+TOTAL = int(sys.argv[1]) if len(sys.argv) > 1 else None
+
+METRICS_MAX, LIST_MAX, LIST_MS = 1.2, 2.0, 10.0
+DETAIL_MIN, LIST_RPS_MIN, INTAKE_MIN, RSS_MAX = 0.25, 0.10, 0.5, 0.10
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem = next(int(x.split()[1]) for x in Path("/proc/meminfo").read_text().splitlines()
+               if x.startswith("MemTotal"))
+    try:
+        pg = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc", "show server_version"],
+                            capture_output=True, text=True, timeout=10).stdout.strip()
+    except OSError:
+        pg = "?"
+    return (f"{cpu}, {os.cpu_count()} cores, {mem // 1024 // 1024} GiB RAM; Linux "
+            f"{platform.release()}; PostgreSQL {pg} (stock settings); Python {platform.python_version()}")
+
+
+def ok(flag: bool) -> str:
+    return "met" if flag else "**not met**"
+
+
+def fmt(x: float | None, nd: int = 1) -> str:
+    return "-" if x is None else f"{x:,.{nd}f}"
+
+
+def tp(name: str, conns: int) -> dict[str, Any]:
+    return next(t for t in R["throughput"] if t["name"] == name and t["conns"] == conns)
+
+
+def rss(samples: list[list[Any]]) -> dict[str, Any]:
+    values = [s[1] for s in samples if s[1] > 0]
+    warm = [s[1] for s in samples if s[2] not in ("start",) and s[1] > 0]
+    base = warm[0] if warm else values[0]
+    return {"start_mib": values[0] / 1024, "baseline_mib": base / 1024, "max_mib": max(warm) / 1024,
+            "min_mib": min(warm) / 1024, "end_mib": warm[-1] / 1024,
+            "growth": (max(warm) - base) / base, "drift": (warm[-1] - base) / base}
+
+
+def main() -> None:
+    metrics = R["metrics"]
+    lists = R["list"]
+    first_pages = [x for x in lists if not x["name"].startswith("page 1000")]
+    deep = next(x for x in lists if x["name"].startswith("page 1000"))
+    nofilter = next(x for x in lists if x["name"] == "no filter")
+    intake = R.get("intake")
+    mem = rss(R["rss_pg"])
+    const = {c: tp("constant (floor)", c)["rps"] for c in (10, 50)}
+
+    metrics_ok = all(m["ratio"] <= METRICS_MAX for m in metrics)
+    list_ok = all(x["ratio"] <= LIST_MAX and x["http"]["median_ms"] < LIST_MS for x in first_pages)
+    deep_ok = deep["http"]["median_ms"] <= 1.25 * nofilter["http"]["median_ms"] + 1
+    detail = {c: tp("GET /incidents/{id}", c)["rps"] / const[c] for c in (10, 50)}
+    listing = {c: tp("GET /incidents", c)["rps"] / const[c] for c in (10, 50)}
+    detail_ok = all(v >= DETAIL_MIN for v in detail.values())
+    listing_ok = all(v >= LIST_RPS_MIN for v in listing.values())
+    intake_ok = bool(intake) and intake["ratio"] >= INTAKE_MIN and intake["dedup_ok"]
+    rss_ok = mem["growth"] <= RSS_MAX
+
+    out: list[str] = []
+    w = out.append
+    w("# Benchmark results\n")
+    w(f"- Machine: {machine()}.")
+    w(f"- Command: `make bench` (bench/run.sh): {R['incidents']:,} incidents, "
+      f"{R['runs']} runs of everything, medians of the per-run medians; wrk runs of "
+      f"{R['wrk_seconds']} s, one wrk thread. Started {R['started']}.")
+    w(f"- Servers: `uvicorn {R['uvicorn_flags']}` (workers={R['workers']}) for the app and for "
+      "the floor app (bench/floor_app.py), both on 127.0.0.1.")
+    if LOAD:
+        rows = LOAD.get("rows", {})
+        w(f"- Load: {', '.join(f'{k} {v:,}' for k, v in rows.items())}"
+          f"{', alerts ' + format(LOAD['alerts_rows'], ',') if 'alerts_rows' in LOAD else ''}"
+          f" in {LOAD.get('total')} s (migrate+seed {LOAD.get('migrate_seed')} s, incidents "
+          f"{LOAD.get('incidents')} s, timelines+RCAs {LOAD.get('events_and_rcas')} s, alerts "
+          f"{LOAD.get('alerts', '-')} s, indexes {LOAD.get('indexes')} s, VACUUM ANALYZE "
+          f"{LOAD.get('vacuum_analyze')} s).")
+    w(f"- Measuring took {R['seconds']} s" + (f"; the whole `make bench` {TOTAL} s." if TOTAL else "."))
+    w("")
+    w("## Targets\n")
+    w("| Target | Measured | |")
+    w("|---|---|---|")
+    w(f"| GET /metrics <= {METRICS_MAX}x direct SQL | "
+      + ", ".join(f"{m['name']} {m['ratio']}x" for m in metrics) + f" | {ok(metrics_ok)} |")
+    worst = max(first_pages, key=lambda x: x["ratio"])
+    slowest = max(first_pages, key=lambda x: x["http"]["median_ms"])
+    w(f"| GET /incidents first page <= {LIST_MAX}x SQL and < {LIST_MS:g} ms, any filters | worst ratio "
+      f"{worst['ratio']}x ({worst['name']}), slowest {slowest['http']['median_ms']:.1f} ms "
+      f"({slowest['name']}) | {ok(list_ok)} |")
+    w(f"| Page 1,000 costs the same as page 1 | {deep['http']['median_ms']:.1f} ms vs "
+      f"{nofilter['http']['median_ms']:.1f} ms | {ok(deep_ok)} |")
+    w(f"| GET /incidents/{{id}} >= {DETAIL_MIN}x constant rps | "
+      f"{detail[10]:.3f}x (c10), {detail[50]:.3f}x (c50) | {ok(detail_ok)} |")
+    w(f"| GET /incidents >= {LIST_RPS_MIN}x constant rps | "
+      f"{listing[10]:.3f}x (c10), {listing[50]:.3f}x (c50) | {ok(listing_ok)} |")
+    if intake:
+        w(f"| Batch intake >= {INTAKE_MIN:.0%} of raw upsert rows/s, every duplicate deduplicated | "
+          f"{intake['ratio']:.0%} ({intake['api_rows_per_s']:,} vs {intake['raw_rows_per_s']:,} rows/s); "
+          f"{intake['rows_stored']:,} rows for {intake['distinct_sent']:,} distinct fingerprints | "
+          f"{ok(intake_ok)} |")
+    else:
+        w("| Batch intake | the alerts table did not exist: not measured | **not met** |")
+    w(f"| Server RSS flat within {RSS_MAX:.0%} | {mem['baseline_mib']:.0f} MiB after warm-up, max "
+      f"{mem['max_mib']:.0f} MiB (+{mem['growth']:.1%}), end {mem['end_mib']:.0f} MiB | {ok(rss_ok)} |")
+    w("")
+
+    w("## GET /metrics against the same SQL through asyncpg (PostgreSQL)\n")
+    w("| Window | HTTP median ms | p50 | p99 | SQL median ms | ratio |")
+    w("|---|---:|---:|---:|---:|---:|")
+    for m in metrics:
+        w(f"| {m['name']} | {fmt(m['http']['median_ms'])} | {fmt(m['http']['p50_ms'])} | "
+          f"{fmt(m['http']['p99_ms'])} | {fmt(m['sql']['median_ms'])} | {m['ratio']} |")
+    w("")
+    w("## GET /incidents (50 rows) against the same SQL through asyncpg\n")
+    w("HTTP time is measured by a keep-alive client on the same machine, so it is an upper bound "
+      "on server time. The SQL floor is every statement the list sends (page, then the count), "
+      "replayed in one transaction.\n")
+    w("| Filters | HTTP median ms | p50 | p99 | SQL median ms | statements | ratio |")
+    w("|---|---:|---:|---:|---:|---:|---:|")
+    for x in lists:
+        w(f"| {x['name']} | {fmt(x['http']['median_ms'], 2)} | {fmt(x['http']['p50_ms'], 2)} | "
+          f"{fmt(x['http']['p99_ms'], 2)} | {fmt(x['sql']['median_ms'], 2)} | {x['statements']} | "
+          f"{x['ratio']} |")
+    w("")
+    w("## Throughput (wrk, one worker) against the floors\n")
+    w("| Endpoint | clients | req/s | x constant | p50 ms | p99 ms | non-2xx |")
+    w("|---|---:|---:|---:|---:|---:|---:|")
+    for t in R["throughput"]:
+        w(f"| {t['name']} | {t['conns']} | {fmt(t['rps'])} | {t['rps'] / const[t['conns']]:.3f} | "
+          f"{fmt(t['p50_ms'], 2)} | {fmt(t['p99_ms'], 2)} | {t['non2xx']} |")
+    w("")
+    if intake:
+        w("## Alert intake\n")
+        w(f"Batches of {intake['batch_size']:,} Alertmanager alerts, half of them repeats of the "
+          f"previous batch, {intake['batches_per_run']} batches per run, one client; the floor is "
+          "one `INSERT ... SELECT unnest(...) ON CONFLICT (source, fingerprint) DO UPDATE` of the "
+          "same rows in a transaction.\n")
+        w("| | batch median ms | p50 | max | rows/s |")
+        w("|---|---:|---:|---:|---:|")
+        a, r = intake["api_batch_ms"], intake["raw_batch_ms"]
+        w(f"| POST /alerts/alertmanager | {a['median']} | {a['p50']} | {a['p99']} | {intake['api_rows_per_s']:,} |")
+        w(f"| raw upsert | {r['median']} | {r['p50']} | {r['p99']} | {intake['raw_rows_per_s']:,} |")
+        w("")
+        w("Single webhooks (one new alert each, one alert group):\n")
+        w("| clients | webhooks/s | p50 ms | p99 ms | non-2xx |")
+        w("|---:|---:|---:|---:|---:|")
+        for s in intake["single"]:
+            w(f"| {s['conns']} | {fmt(s['rps'])} | {fmt(s['p50_ms'], 2)} | {fmt(s['p99_ms'], 2)} | {s['non2xx']} |")
+        w("")
+    w(f"## SQLite at {R['sqlite_build']['rows'].get('incidents', 0):,} incidents (the laptop case)\n")
+    w(f"Built from every {R['incidents'] // max(1, R['sqlite_build']['rows'].get('incidents', 1))}th "
+      f"incident of the PostgreSQL data in {R['sqlite_build']['seconds']} s; floor: the same SQL "
+      "through sqlite3.\n")
+    w("| Call | HTTP median ms | p99 | SQL median ms | ratio |")
+    w("|---|---:|---:|---:|---:|")
+    for x in R["sqlite_list"] + R["sqlite_metrics"]:
+        label = ("GET /incidents " if x in R["sqlite_list"] else "GET /metrics ") + x["name"]
+        w(f"| {label} | {fmt(x['http']['median_ms'], 2)} | {fmt(x['http']['p99_ms'], 2)} | "
+          f"{fmt(x['sql']['median_ms'], 2)} | {x['ratio']} |")
+    w("")
+    lite = rss(R["rss_sqlite"])
+    w("## Memory\n")
+    w(f"PostgreSQL-backed server, sampled every 0.5 s over the whole run ({len(R['rss_pg'])} "
+      f"samples): {mem['start_mib']:.0f} MiB at start, {mem['baseline_mib']:.0f} MiB once "
+      f"serving, between {mem['min_mib']:.0f} and {mem['max_mib']:.0f} MiB, "
+      f"{mem['end_mib']:.0f} MiB at the end (+{mem['drift']:.1%}). SQLite-backed server: "
+      f"{lite['baseline_mib']:.0f} to {lite['max_mib']:.0f} MiB.\n")
+    analysis = BENCH / "analysis.md"
+    if analysis.exists():
+        w(analysis.read_text())
+    (BENCH / "RESULTS.md").write_text("\n".join(out) + "\n")
+    chart(metrics, first_pages + [deep], detail, listing, intake)
+
+
+def chart(metrics: list[dict[str, Any]], lists: list[dict[str, Any]], detail: dict[int, float],
+          listing: dict[int, float], intake: dict[str, Any] | None) -> None:
+    fig, (left, right) = plt.subplots(1, 2, figsize=(14, 7), gridspec_kw={"width_ratios": [3, 2]})
+    names, values, limits = [], [], []
+    for m in metrics:
+        names.append(f"metrics: {m['name']}")
+        values.append(m["ratio"])
+        limits.append(METRICS_MAX)
+    for x in lists:
+        names.append(f"list: {x['name']}")
+        values.append(x["ratio"])
+        limits.append(LIST_MAX)
+    colors = ["tab:green" if v <= lim else "tab:red" for v, lim in zip(values, limits)]
+    y = range(len(names))
+    left.barh(list(y), values, color=colors)
+    for i, (v, lim) in enumerate(zip(values, limits)):
+        left.plot([lim, lim], [i - 0.4, i + 0.4], color="black", lw=1.5)
+        left.text(v, i, f" {v:.2f}x", va="center", fontsize=8)
+    left.set_yticks(list(y), names, fontsize=8)
+    left.invert_yaxis()
+    left.set_xlabel("HTTP time / same SQL direct (lower is better; black tick = target)")
+    left.set_title("Latency against the SQL floor, 1M incidents")
+
+    names2, values2, limits2 = [], [], []
+    for c in (10, 50):
+        names2 += [f"GET /incidents/{{id}} c{c}", f"GET /incidents c{c}"]
+        values2 += [detail[c], listing[c]]
+        limits2 += [DETAIL_MIN, LIST_RPS_MIN]
+    for t in R["throughput"]:
+        if t["name"] in ("transition", "comment", "SELECT 1 (floor)"):
+            const = tp("constant (floor)", t["conns"])["rps"]
+            names2.append(f"{t['name']} c{t['conns']}")
+            values2.append(t["rps"] / const)
+            limits2.append(0.0)
+    if intake:
+        names2.append("batch intake (rows/s vs raw upsert)")
+        values2.append(intake["ratio"])
+        limits2.append(INTAKE_MIN)
+    colors2 = ["tab:gray" if lim == 0 else "tab:green" if v >= lim else "tab:red"
+               for v, lim in zip(values2, limits2)]
+    y2 = range(len(names2))
+    right.barh(list(y2), values2, color=colors2)
+    for i, (v, lim) in enumerate(zip(values2, limits2)):
+        if lim:
+            right.plot([lim, lim], [i - 0.4, i + 0.4], color="black", lw=1.5)
+        right.text(v, i, f" {v:.3f}", va="center", fontsize=8)
+    right.set_yticks(list(y2), names2, fontsize=8)
+    right.invert_yaxis()
+    right.set_xlabel("throughput / floor (higher is better; grey = no target)")
+    right.set_title("Requests per second against the constant endpoint")
+    fig.tight_layout()
+    fig.savefig(BENCH / "ratios.png", dpi=110)
+
+
+if __name__ == "__main__":
+    main()
