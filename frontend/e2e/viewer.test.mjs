@@ -30,7 +30,7 @@ test('a viewer reads the console but has no control that changes anything', asyn
 
   await page.locator('a.incident-link').first().click();
   await page.getByRole('heading', { name: 'Timeline' }).waitFor();
-  for (const name of ['Investigating', 'Mitigated', 'Resolved', 'Closed', 'Add comment', 'Save', 'Update triage']) {
+  for (const name of ['Investigating', 'Mitigated', 'Resolved', 'Closed', 'Add comment', 'Save', 'Update triage', 'Edit title and description']) {
     assert.equal(await page.getByRole('button', { name, exact: true }).count(), 0, `no "${name}" button`);
   }
   assert.equal(await page.getByRole('button', { name: /^Apply/ }).count(), 0, 'no Apply buttons');

@@ -154,6 +154,17 @@ describe('IncidentDetailPage', () => {
     expect(panel).toHaveTextContent('alertmanager · ×3');
   });
 
+  it('edits the title and description, sending only what changed', async () => {
+    const { calls } = renderDetail(makeIncident(), 'avery', { 'PATCH /incidents/7': makeIncident({ title: 'Checkout down in EU' }) });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Edit title and description' }));
+    await user.clear(screen.getByLabelText('Title'));
+    await user.type(screen.getByLabelText('Title'), 'Checkout down in EU');
+    await user.click(screen.getByRole('button', { name: 'Save title and description' }));
+    await waitFor(() => expect(screen.queryByLabelText('Title')).not.toBeInTheDocument());
+    expect(calls.find((c) => c.method === 'PATCH')?.body).toEqual({ title: 'Checkout down in EU' });
+  });
+
   it('is read-only for a viewer', async () => {
     renderDetail(makeIncident(), 'morgan');
     await screen.findByText(/read-only: your role cannot change incidents/);
@@ -161,6 +172,7 @@ describe('IncidentDetailPage', () => {
     expect(screen.queryByLabelText('Comment')).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /^Apply/ })).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Save' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Edit title and description' })).not.toBeInTheDocument();
     expect(screen.getByLabelText('Root cause')).toHaveAttribute('readonly');
     expect(screen.getByRole('button', { name: 'Export Post-Incident Report (Markdown)' })).toBeEnabled();
   });

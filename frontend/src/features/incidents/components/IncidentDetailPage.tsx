@@ -14,6 +14,7 @@ import { AlertsPanel } from './AlertsPanel';
 import { ExportReportButton } from './ExportReportButton';
 import { RunbookPanel } from './RunbookPanel';
 import { SlaPanel } from './SlaPanel';
+import { SummaryEditor } from './SummaryEditor';
 import { CommentBox, Timeline } from './Timeline';
 import { TransitionBar } from './TransitionBar';
 import { TriagePanel } from './TriagePanel';
@@ -69,6 +70,7 @@ export function IncidentDetailPage() {
           <section className="card" aria-labelledby="details-title">
             <h2 id="details-title">Details</h2>
             <p className="description">{incident.description || <span className="muted">No description.</span>}</p>
+            {canAct && !closed && <SummaryEditor incident={incident} />}
             <dl className="facts">
               <dt>Service</dt>
               <dd>{incident.service_name}</dd>

@@ -49,6 +49,15 @@ describe('MetricsPage', () => {
     expect(screen.getByRole('button', { name: 'View as chart' })).toHaveAttribute('aria-pressed', 'true');
   });
 
+  it('sets the date range from a preset', async () => {
+    const { router } = renderApp(<MetricsPage />, { routes: { 'GET /metrics': metrics } });
+    await userEvent.setup().click(await screen.findByRole('button', { name: 'Last 7 days' }));
+    const sp = new URLSearchParams(router.state.location.search);
+    expect(sp.get('to')).toBe(new Date().toISOString().slice(0, 10));
+    expect(Date.parse(sp.get('to')!) - Date.parse(sp.get('from')!)).toBe(6 * 86_400_000);
+    expect(screen.getByLabelText('From (UTC day)')).toHaveValue(sp.get('from'));
+  });
+
   it('sends the filters as the API expects them', async () => {
     const { calls } = renderApp(<MetricsPage />, {
       path: '/?from=2026-11-01&to=2026-11-26&severity=SEV1&service_id=1',

@@ -10,6 +10,8 @@ import { MetricCards } from './MetricCards';
 
 const Charts = lazy(() => import('./Charts'));
 
+const utcDay = (offsetDays: number) => new Date(Date.now() - offsetDays * 86_400_000).toISOString().slice(0, 10);
+
 export default function MetricsPage() {
   useDocumentTitle('Metrics');
   const [sp, setSp] = useSearchParams();
@@ -17,11 +19,14 @@ export default function MetricsPage() {
   const metrics = useMetrics(filters);
   const services = useServices();
 
-  const set = (key: string, value: string) =>
+  const set = (key: string, value: string) => setMany({ [key]: value });
+  const setMany = (values: Record<string, string>) =>
     setSp((prev) => {
       const next = new URLSearchParams(prev);
-      if (value) next.set(key, value);
-      else next.delete(key);
+      for (const [key, value] of Object.entries(values)) {
+        if (value) next.set(key, value);
+        else next.delete(key);
+      }
       return next;
     });
 
@@ -39,6 +44,17 @@ export default function MetricsPage() {
         <div className="field">
           <label htmlFor="m-to">To (UTC day)</label>
           <input id="m-to" type="date" value={filters.to} min={filters.from || undefined} onChange={(e) => set('to', e.target.value)} />
+        </div>
+        <div className="actions presets" role="group" aria-label="Date range presets">
+          <button type="button" onClick={() => setMany({ from: utcDay(6), to: utcDay(0) })}>
+            Last 7 days
+          </button>
+          <button type="button" onClick={() => setMany({ from: utcDay(29), to: utcDay(0) })}>
+            Last 30 days
+          </button>
+          <button type="button" onClick={() => setMany({ from: '', to: '' })}>
+            All time
+          </button>
         </div>
         <div className="field">
           <label htmlFor="m-service">Service</label>
