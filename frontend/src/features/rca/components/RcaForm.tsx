@@ -25,6 +25,13 @@ export function RcaForm({ incident, canAct }: { incident: IncidentDetail; canAct
   const save = useSaveRca(incident.id);
   const [draft, setDraft] = useState<RcaUpdate>(() => fromIncident(incident));
   const [dirty, setDirty] = useState(false);
+  // Someone else saved the RCA (seen through a refetch or the live stream): show theirs unless we are editing.
+  const serverRca = fromIncident(incident);
+  const [seen, setSeen] = useState(serverRca);
+  if (RCA_FIELDS.some((f) => serverRca[f] !== seen[f])) {
+    setSeen(serverRca);
+    if (!dirty) setDraft(serverRca);
+  }
   const readOnly = !canAct || incident.status === 'Closed';
   const missing = RCA_FIELDS.filter((f) => !draft[f].trim());
 
