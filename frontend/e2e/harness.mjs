@@ -1,6 +1,6 @@
 // Starts the real backend on a fresh SQLite database and a free port, and drives Debian's Chromium.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -100,6 +100,9 @@ export async function startBackend() {
 /** A browser page that records console errors and uncaught page errors, and takes numbered screenshots. */
 export async function openBrowser(name) {
   mkdirSync(artifactsDir, { recursive: true });
+  for (const old of readdirSync(artifactsDir)) {
+    if (old.startsWith(`${name}-`)) rmSync(join(artifactsDir, old), { force: true });
+  }
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true, timezoneId: 'UTC' });
   const page = await context.newPage();
