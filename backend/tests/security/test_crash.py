@@ -20,11 +20,13 @@ from tests.security.servers import KINDS, Server, free_port, fresh_database, tok
 
 CLIENTS = 16
 BATCH = 5
-STORM_SECONDS = 2.0
+STORM_SECONDS = 0.5
+MIN_ACKED_BEFORE_KILL = 100
 
 
 async def _storm(server: Server, headers: dict[str, str], acked: set[str],
-                 in_flight: dict[str, list[dict[str, Any]]], stop: asyncio.Event) -> None:
+                 in_flight: dict[str, list[dict[str, Any]]], stop: asyncio.Event,
+                 enough: asyncio.Event) -> None:
     async def client(n: int) -> None:
         async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as c:
             i = 0
@@ -41,6 +43,8 @@ async def _storm(server: Server, headers: dict[str, str], acked: set[str],
                     return  # the server is gone; this batch stays in flight
                 if r.status_code < 300:
                     acked.update(a["dedup_key"] for a in batch)
+                    if len(acked) >= MIN_ACKED_BEFORE_KILL:
+                        enough.set()
                     del in_flight[key]
                 else:
                     raise AssertionError(f"{r.status_code} {r.text}")
@@ -76,9 +80,11 @@ async def test_sigkill_mid_storm_loses_and_duplicates_nothing(kind: str, tmp_pat
             headers = await asyncio.to_thread(token, server, "avery")
             acked: set[str] = set()
             in_flight: dict[str, list[dict[str, Any]]] = {}
-            stop = asyncio.Event()
-            storm = asyncio.create_task(_storm(server, headers, acked, in_flight, stop))
-            await asyncio.sleep(STORM_SECONDS)
+            stop, enough = asyncio.Event(), asyncio.Event()
+            storm = asyncio.create_task(
+                _storm(server, headers, acked, in_flight, stop, enough))
+            await asyncio.wait_for(enough.wait(), 60)
+            await asyncio.sleep(STORM_SECONDS)  # then kill it in full flow
             assert acked, "the storm got nothing through before the kill"
             server.kill()  # SIGKILL mid-storm: clients are still sending
             killed_at = time.monotonic()

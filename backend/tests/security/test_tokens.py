@@ -80,32 +80,30 @@ async def test_a_well_formed_token_works(client: httpx.AsyncClient, mint: Mint) 
     assert response.status_code == 200, response.text
 
 
-@pytest.mark.parametrize("header", [None, "", "Bearer", "Bearer ", "Basic YXZlcnk6ZGVtbzEyMw==",
-                                    "Bearer not.a.jwt", "Bearer a.b", "Bearer ....",
-                                    "Bearer eyJhbGciOiJIUzI1NiJ9.e30", "Bearer \u00e9\u00e9\u00e9"])
-async def test_missing_or_malformed(client: httpx.AsyncClient, header: str | None) -> None:
-    if header is not None and not header.isascii():
-        # httpx refuses non-ASCII header values; send them as raw bytes.
-        response = await client.get("/auth/me", headers=[(b"Authorization", header.encode())])
-        assert response.status_code == 401
-        return
-    await assert_401(client, None, header)
+MALFORMED = [None, "", "Bearer", "Bearer ", "Basic YXZlcnk6ZGVtbzEyMw==", "Bearer not.a.jwt",
+             "Bearer a.b", "Bearer ....", "Bearer eyJhbGciOiJIUzI1NiJ9.e30", "bearer x.y.z"]
 
 
-async def test_alg_none(client: httpx.AsyncClient, claims: Callable[..., dict[str, Any]]) -> None:
+async def test_missing_or_malformed(client: httpx.AsyncClient) -> None:
+    for header in MALFORMED:
+        await assert_401(client, None, header)
+    # httpx refuses non-ASCII header values; send them as raw bytes.
+    response = await client.get("/auth/me", headers=[(b"Authorization", "Bearer été".encode())])
+    assert response.status_code == 401
+
+
+@pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
+async def test_algorithms_off_the_allowlist(
+    client: httpx.AsyncClient, mint: Mint, settings: Settings,
+    claims: Callable[..., dict[str, Any]],
+) -> None:
     for alg in ("none", "None", "NONE"):
         await assert_401(client, hand_signed({"alg": alg, "typ": "JWT"}, claims(), None))
-
-
-@pytest.mark.parametrize("algorithm", ["HS384", "HS512"])
-async def test_other_hmac_algorithms(client: httpx.AsyncClient, mint: Mint, algorithm: str) -> None:
-    await assert_401(client, mint(algorithm=algorithm))
-
-
-async def test_rs256_header(client: httpx.AsyncClient, settings: Settings,
-                            claims: Callable[..., dict[str, Any]]) -> None:
-    token = hand_signed({"alg": "RS256", "typ": "JWT"}, claims(), settings.jwt_secret.encode())
-    await assert_401(client, token)
+    for algorithm in ("HS384", "HS512"):
+        await assert_401(client, mint(algorithm=algorithm))
+    # An RS256 header, whatever the signature.
+    await assert_401(client, hand_signed({"alg": "RS256", "typ": "JWT"}, claims(),
+                                         settings.jwt_secret.encode()))
 
 
 async def test_algorithm_confusion_with_a_public_key(
@@ -208,11 +206,11 @@ async def test_password_change_needs_the_current_password(
     assert anonymous.status_code == 401
 
 
-@pytest.mark.parametrize("secret", ["", "short", DEFAULT_JWT_SECRET, "x" * 31])
-def test_outside_development_the_signing_key_must_be_256_bits(secret: str) -> None:
-    settings = Settings(_env_file=None, app_env="production", jwt_secret=secret)  # type: ignore[call-arg]
-    with pytest.raises(InsecureConfiguration):
-        settings.check_secure()
+def test_outside_development_the_signing_key_must_be_256_bits() -> None:
+    for secret in ["", "short", DEFAULT_JWT_SECRET, "x" * 31]:
+        settings = Settings(_env_file=None, app_env="production", jwt_secret=secret)  # type: ignore[call-arg]
+        with pytest.raises(InsecureConfiguration):
+            settings.check_secure()
 
 
 def test_a_256_bit_key_is_accepted_and_the_default_is_long_enough() -> None:
