@@ -185,7 +185,8 @@ async def list_incidents(
     async with db.read() as session:
         rows = (await session.execute(stmt)).all()
         if total is None:
-            total = await count_matching(session, f, now)
+            # A first page that is not full already holds every match: nothing to count.
+            total = len(rows) if not cursor and len(rows) <= limit else await count_matching(session, f, now)
     items = [to_read(row[0], row[1], row[2], row[3], now=now) for row in rows[:limit]]
     next_cursor = None
     if len(rows) > limit:
