@@ -1,6 +1,6 @@
 """Sealing timeline events into each incident's hash chain, and verifying a chain.
 
-Writers lock the incidents they append to (row locks, taken in id order) before reading the
+Writers lock the incidents they append to (row locks in id order) before reading the
 chain heads, so two transactions never chain from the same head; on SQLite the write lock
 (BEGIN IMMEDIATE) already serialises them.
 """
@@ -19,8 +19,12 @@ from app.schemas.audit import AuditReport
 
 async def chain_heads(session: AsyncSession, incident_ids: list[int]) -> dict[int, str]:
     ids = sorted(set(incident_ids))
+    # FOR NO KEY UPDATE, like the version compare-and-set's UPDATE: it serialises chain
+    # writers, yet never waits on the KEY SHARE locks that foreign-key checks take (inserting
+    # an alert or an event for the incident), which FOR UPDATE would turn into deadlocks.
     await session.execute(
-        select(Incident.id).where(Incident.id.in_(ids)).order_by(Incident.id).with_for_update()
+        select(Incident.id).where(Incident.id.in_(ids)).order_by(Incident.id)
+        .with_for_update(key_share=True)
     )
     last = (
         select(func.max(IncidentEvent.id).label("id"))

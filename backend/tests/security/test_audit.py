@@ -135,7 +135,20 @@ async def test_chain_holds_under_concurrent_writers_and_alert_batches(
     alerts = [{"title": f"Alert {i % 3}", "severity": "SEV3", "service": "checkout-api",
                "dedup_key": f"audit-{i % 3}"} for i in range(6)]
     writes += [client.post("/alerts", json=alerts, headers=responder) for _ in range(5)]
-    answers = await asyncio.wait_for(asyncio.gather(*writes), 60)
+    first = await asyncio.wait_for(asyncio.gather(*writes), 60)
+    # Then triggers, acknowledgements and resolutions racing on the same alerts and incidents.
+    storm = []
+    for i in range(24):
+        action = ("trigger", "acknowledge", "resolve")[i % 3]
+        event: dict[str, Any] = {"event_action": action, "dedup_key": f"audit-pd-{i % 2}"}
+        if action == "trigger":
+            event["payload"] = {"summary": f"PD {i % 2}", "source": "db-1", "severity": "error",
+                                "group": "checkout-api"}
+        storm.append(client.post("/alerts/events", json=event, headers=responder))
+        storm.append(client.post("/alerts", json=alerts[: 1 + i % 3], headers=responder))
+        storm.append(client.post(f"/incidents/{ident}/comments", json={"body": f"more {i}"},
+                                 headers=responder))
+    answers = first + await asyncio.wait_for(asyncio.gather(*storm), 90)
     assert all(a.status_code < 300 for a in answers), [a.text for a in answers if a.status_code >= 300]
     rows = await sql("SELECT DISTINCT incident_id FROM incident_events")
     for (incident_id,) in rows:
