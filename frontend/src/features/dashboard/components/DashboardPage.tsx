@@ -117,7 +117,9 @@ export function DashboardPage() {
             ) : undefined
           }
         >
-          {sp.toString() ? 'No incident matches these filters.' : 'No incidents yet. Quiet day.'}
+          {['status', 'severity', 'service_id', 'assignee_id', 'sla_state', 'q'].some((k) => sp.has(k))
+            ? 'No incident matches these filters.'
+            : 'No incidents yet. Quiet day.'}
         </EmptyState>
       ) : (
         <>
