@@ -111,3 +111,21 @@ async def test_tampered_cursors_are_422(
         assert response.status_code in (200, 422), (cursor, response.status_code, response.text)
         if response.status_code == 200:  # only a well-formed cursor can be a page
             json.loads(base64.urlsafe_b64decode(cursor + "==="))
+
+
+async def test_tampered_alert_cursors_and_limits(
+    client: httpx.AsyncClient, responder: dict[str, str]
+) -> None:
+    batch = [{"title": f"A{i}", "service": "checkout-api", "dedup_key": f"lim-{i}"}
+             for i in range(3)]
+    assert (await client.post("/alerts", json=batch, headers=responder)).status_code < 300
+    page = (await client.get("/alerts", params={"limit": 1}, headers=responder)).json()
+    good = page["next_cursor"]
+    assert good
+    for cursor in ["x", good[:-3], good[::-1], _cursor(["2026-11-27T10:00:00+00:00", 10**40]),
+                   _cursor(["0001-01-01T00:00:00+14:00", 1]), _cursor({"id": 1})]:
+        response = await client.get("/alerts", params={"cursor": cursor}, headers=responder)
+        assert response.status_code in (200, 422), (cursor, response.status_code)
+    for limit in ["0", "501", "abc"]:
+        response = await client.get("/alerts", params={"limit": limit}, headers=responder)
+        assert response.status_code == 422
