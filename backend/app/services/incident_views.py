@@ -75,12 +75,19 @@ def to_read(
     )
 
 
-async def load_incident(session: AsyncSession, incident_id: int, now: datetime) -> IncidentRead:
+async def load_incident_and_rca(
+    session: AsyncSession, incident_id: int, now: datetime
+) -> tuple[IncidentRead, Rca | None]:
+    """The incident as read, and its RCA row from the same query (no second round trip)."""
     stmt = incident_rows().where(Incident.id == incident_id)
     row = (await session.execute(stmt.execution_options(populate_existing=True))).first()
     if row is None:
         raise NotFound("Incident", incident_id)
-    return to_read(row[0], row[1], row[2], row[3], now=now)
+    return to_read(row[0], row[1], row[2], row[3], now=now), row[3]
+
+
+async def load_incident(session: AsyncSession, incident_id: int, now: datetime) -> IncidentRead:
+    return (await load_incident_and_rca(session, incident_id, now))[0]
 
 
 def rca_read(record: Rca) -> RcaRead:

@@ -13,11 +13,11 @@ from app.domain import sla
 from app.domain.lifecycle import Status
 from app.domain.severity import Severity
 from app.errors import Conflict, NotFound, Unprocessable
-from app.models import Incident, Rca, Service, User
+from app.models import Incident, Service, User
 from app.schemas.incidents import IncidentCreate, IncidentDetail, IncidentPage, IncidentUpdate
 from app.services import sla_filters
 from app.services.cursors import decode_cursor_with_total, encode_cursor
-from app.services.incident_views import incident_rows, load_events, load_incident, rca_read, to_read
+from app.services.incident_views import incident_rows, load_events, load_incident_and_rca, rca_read, to_read
 from app.services.timeline import record_event
 
 
@@ -99,10 +99,9 @@ async def create(db: Database, body: IncidentCreate, actor: User) -> IncidentDet
 
 
 async def _detail(session: AsyncSession, incident_id: int) -> IncidentDetail:
-    read = await load_incident(session, incident_id, utcnow())
-    record = await session.scalar(select(Rca).where(Rca.incident_id == incident_id))
+    read, record = await load_incident_and_rca(session, incident_id, utcnow())
     return IncidentDetail(
-        **read.model_dump(),
+        **dict(read),
         events=await load_events(session, incident_id),
         rca=rca_read(record) if record else None,
     )
@@ -165,7 +164,7 @@ async def count_matching(session: AsyncSession, f: IncidentFilter, now: Any) -> 
     total = int((await session.execute(capped)).scalar_one())
     if total <= TOTAL_CAP:
         return total
-    if session.bind.dialect.name != "postgresql":
+    if session.get_bind().dialect.name != "postgresql":
         exact = _filtered(select(func.count()).select_from(Incident), f, now)
         return int((await session.execute(exact)).scalar_one())
     return max(TOTAL_CAP + 1, await _estimate(session, matching))

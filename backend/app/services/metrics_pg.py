@@ -85,7 +85,7 @@ def _query(conditions: list[Any], now: datetime) -> Any:
     ).group_by(func.grouping_sets(
         tuple_(), tuple_(l1.c.severity), tuple_(l1.c.service_id), tuple_(l1.c.dnum)))
 
-    ranks = literal_column("ARRAY[0.5, 0.9]")
+    ranks: Any = literal_column("ARRAY[0.5, 0.9]")
     p_sev, p_svc = func.grouping(Incident.severity), func.grouping(Incident.service_id)
     percentiles = (
         select(
