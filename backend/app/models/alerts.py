@@ -19,7 +19,7 @@ class Alert(Base):
         Index(None, "first_seen_at", "id"),
         Index(None, "status", "first_seen_at", "id"),
         Index(None, "incident_id", "status"),
-        Index(None, "group_key", "service_id"),
+        Index(None, "group_key", "service_id", "incident_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,8 +6,9 @@ delivery's time means the row was inserted here (a retry or a concurrent deliver
 it instead, after waiting for the inserter's commit on PostgreSQL), and `fired_at` equal to
 it means it fired again after resolving. Only the inserter opens an incident. Alerts of one
 group attach to the group's open incident, looked up before the upsert so new alerts are
-written with it; on PostgreSQL a transaction-scoped advisory lock per group, taken first and
-in order, makes concurrent first alerts of a group agree on one incident. Rows go in
+written with it; on PostgreSQL a group without one is looked up again under a
+transaction-scoped advisory lock (taken before any row lock, in order), so concurrent first
+alerts of a group agree on one incident while attaching never waits. Rows go in
 fingerprint order so concurrent deliveries lock them in the same order.
 """
 
@@ -147,24 +148,38 @@ async def _upsert(
     return list((await session.execute(stmt, [_row(f, now, _open_incident(f, incidents)) for f in ordered])).all())
 
 
+async def _open_incident_of(session: AsyncSession, group_key: str, service_id: int) -> int | None:
+    """The newest non-Closed incident holding an alert of the group (an index range read from
+    its newest end, however many alerts the group had)."""
+    return await session.scalar(
+        select(Alert.incident_id)
+        .join(Incident, Incident.id == Alert.incident_id)
+        .where(Alert.group_key == group_key, Alert.service_id == service_id,
+               Alert.incident_id.is_not(None), Incident.status != Status.CLOSED.value)
+        .order_by(Alert.incident_id.desc())
+        .limit(1)
+    )
+
+
 async def _open_group_incidents(
     session: AsyncSession, dialect: str, groups: set[tuple[str, int]]
 ) -> dict[tuple[str, int], int]:
-    if not groups:
-        return {}
-    if dialect == "postgresql":
-        for group_key, service_id in sorted(groups):
-            await session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"),
-                                  {"k": f"alert-group:{service_id}:{group_key}"})
-    rows = await session.execute(
-        select(Alert.group_key, Alert.service_id, func.max(Alert.incident_id))
-        .join(Incident, Incident.id == Alert.incident_id)
-        .where(Alert.group_key.in_({g for g, _ in groups}),
-               Alert.service_id.in_({s for _, s in groups}),
-               Incident.status != Status.CLOSED.value)
-        .group_by(Alert.group_key, Alert.service_id)
-    )
-    return {(g, s): i for g, s, i in rows.all() if g is not None and i is not None and (g, s) in groups}
+    """Each group's open incident. Attaching needs no lock; a group without one is looked up
+    again under its advisory lock (PostgreSQL), so concurrent deliveries open it only once."""
+    found: dict[tuple[str, int], int] = {}
+    for group in sorted(groups):
+        if (incident_id := await _open_incident_of(session, *group)) is not None:
+            found[group] = incident_id
+    missing = sorted(groups - found.keys())
+    if dialect != "postgresql" or not missing:
+        return found
+    for group_key, service_id in missing:
+        await session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"),
+                              {"k": f"alert-group:{service_id}:{group_key}"})
+    for group in missing:
+        if (incident_id := await _open_incident_of(session, *group)) is not None:
+            found[group] = incident_id
+    return found
 
 
 async def _link(session: AsyncSession, incident_for: dict[int, int]) -> None:
