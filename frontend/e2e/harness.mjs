@@ -92,7 +92,8 @@ export async function startBackend() {
         await exited;
         clearTimeout(timer);
       }
-      for (const suffix of ['', '-wal', '-shm', '-journal', '.startup.lock']) rmSync(db + suffix, { force: true });
+      for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(db + suffix, { force: true });
+      rmSync(db.replace(/\.db$/, '.startup.lock'), { force: true });
     },
   };
 }
