@@ -40,4 +40,11 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         422: "The body or query failed validation",
         429: "Too many attempts",
     }
-    return {code: {"model": ErrorBody, "description": text[code]} for code in codes}
+    headers = {
+        401: {"WWW-Authenticate": {"description": "Bearer", "schema": {"type": "string"}}},
+        429: {"Retry-After": {"description": "Seconds to wait before trying again",
+                              "schema": {"type": "string", "pattern": "^[0-9]+$"}}},
+    }
+    return {code: {"model": ErrorBody, "description": text[code],
+                   **({"headers": headers[code]} if code in headers else {})}
+            for code in codes}

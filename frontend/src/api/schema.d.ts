@@ -1641,6 +1641,8 @@ export interface operations {
             /** @description Missing, malformed, expired or forged token */
             401: {
                 headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1695,6 +1697,8 @@ export interface operations {
             /** @description Missing, malformed, expired or forged token */
             401: {
                 headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1767,6 +1771,8 @@ export interface operations {
             /** @description Missing, malformed, expired or forged token */
             401: {
                 headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1839,6 +1845,8 @@ export interface operations {
             /** @description Missing, malformed, expired or forged token */
             401: {
                 headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1908,6 +1916,8 @@ export interface operations {
             /** @description Missing, malformed, expired or forged token */
             401: {
                 headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1971,6 +1981,8 @@ export interface operations {
             /** @description Missing, malformed, expired or forged token */
             401: {
                 headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2052,6 +2064,8 @@ export interface operations {
             /** @description Missing, malformed, expired or forged token */
             401: {
                 headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2079,6 +2093,8 @@ export interface operations {
             /** @description Too many attempts */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2108,6 +2124,8 @@ export interface operations {
             /** @description Missing, malformed, expired or forged token */
             401: {
                 headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2141,6 +2159,8 @@ export interface operations {
             /** @description Missing, malformed, expired or forged token */
             401: {
                 headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2177,6 +2197,8 @@ export interface operations {
             /** @description Too many attempts */
             429: {
                 headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2239,6 +2261,8 @@ export interface operations {
             /** @description Missing, malformed, expired or forged token */
             401: {
                 headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2284,6 +2308,8 @@ export interface operations {
             /** @description Missing, malformed, expired or forged token */
             401: {
                 headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2351,6 +2377,8 @@ export interface operations {
             /** @description Missing, malformed, expired or forged token */
             401: {
                 headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2407,6 +2435,8 @@ export interface operations {
             /** @description Missing, malformed, expired or forged token */
             401: {
                 headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2486,6 +2516,8 @@ export interface operations {
             /** @description Missing, malformed, expired or forged token */
             401: {
                 headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2542,6 +2574,8 @@ export interface operations {
             /** @description Missing, malformed, expired or forged token */
             401: {
                 headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2618,6 +2652,8 @@ export interface operations {
             /** @description Missing, malformed, expired or forged token */
             401: {
                 headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2674,6 +2710,8 @@ export interface operations {
             /** @description Missing, malformed, expired or forged token */
             401: {
                 headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2750,6 +2788,8 @@ export interface operations {
             /** @description Missing, malformed, expired or forged token */
             401: {
                 headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2799,6 +2839,8 @@ export interface operations {
             /** @description Missing, malformed, expired or forged token */
             401: {
                 headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2855,6 +2897,8 @@ export interface operations {
             /** @description Missing, malformed, expired or forged token */
             401: {
                 headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2931,6 +2975,8 @@ export interface operations {
             /** @description Missing, malformed, expired or forged token */
             401: {
                 headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2987,6 +3033,8 @@ export interface operations {
             /** @description Missing, malformed, expired or forged token */
             401: {
                 headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3068,6 +3116,8 @@ export interface operations {
             /** @description Missing, malformed, expired or forged token */
             401: {
                 headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3108,6 +3158,8 @@ export interface operations {
             /** @description Missing, malformed, expired or forged token */
             401: {
                 headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3159,6 +3211,8 @@ export interface operations {
             /** @description Missing, malformed, expired or forged token */
             401: {
                 headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3217,6 +3271,8 @@ export interface operations {
             /** @description Missing, malformed, expired or forged token */
             401: {
                 headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3270,6 +3326,8 @@ export interface operations {
             /** @description Missing, malformed, expired or forged token */
             401: {
                 headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3335,6 +3393,8 @@ export interface operations {
             /** @description Missing, malformed, expired or forged token */
             401: {
                 headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3368,6 +3428,8 @@ export interface operations {
             /** @description Missing, malformed, expired or forged token */
             401: {
                 headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3435,6 +3497,8 @@ export interface operations {
             /** @description Missing, malformed, expired or forged token */
             401: {
                 headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3488,6 +3552,8 @@ export interface operations {
             /** @description Missing, malformed, expired or forged token */
             401: {
                 headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3564,6 +3630,8 @@ export interface operations {
             /** @description Missing, malformed, expired or forged token */
             401: {
                 headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3626,6 +3694,8 @@ export interface operations {
             /** @description Missing, malformed, expired or forged token */
             401: {
                 headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3692,6 +3762,8 @@ export interface operations {
             /** @description Missing, malformed, expired or forged token */
             401: {
                 headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3750,6 +3822,8 @@ export interface operations {
             /** @description Missing, malformed, expired or forged token */
             401: {
                 headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3800,6 +3874,8 @@ export interface operations {
             /** @description Missing, malformed, expired or forged token */
             401: {
                 headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3838,6 +3914,8 @@ export interface operations {
             /** @description Missing, malformed, expired or forged token */
             401: {
                 headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
