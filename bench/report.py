@@ -253,7 +253,7 @@ def chart(metrics: list[dict[str, Any]], lists: list[dict[str, Any]], detail: di
     right.set_yticks(list(y2), names2, fontsize=8)
     right.invert_yaxis()
     right.set_xlabel("throughput / floor (higher is better; grey = no target)")
-    right.set_title("Requests per second against the constant endpoint")
+    right.set_title("Req/s against the constant endpoint")
     fig.tight_layout()
     fig.savefig(BENCH / "ratios.png", dpi=110)
 
