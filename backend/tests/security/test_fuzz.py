@@ -2,7 +2,7 @@
 OpenAPI, against a real server on each database, as each role and as nobody: no 5xx, and
 every answer's status, content type, headers and body match what the OpenAPI documents.
 
-Bounded: FUZZ_EXAMPLES (default 10) cases per operation and strategy, each sent as four
+Bounded: FUZZ_EXAMPLES (default 25) cases per operation and strategy, each sent as four
 callers; about a minute per database.
 """
 
@@ -29,7 +29,7 @@ from schemathesis.checks import (
 
 from tests.security.servers import KINDS, Server, running_server, token
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]
 NEVER_ENDS = {"GET /stream"}
