@@ -53,7 +53,11 @@ class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
-        self._read = async_sessionmaker(engine, expire_on_commit=False)
+        # PostgreSQL reads run without BEGIN/COMMIT: at READ COMMITTED every statement takes
+        # its own snapshot inside a transaction too, so the two round trips bought nothing.
+        reader = (engine.execution_options(isolation_level="AUTOCOMMIT")
+                  if self.dialect == "postgresql" else engine)
+        self._read = async_sessionmaker(reader, expire_on_commit=False)
         writer = engine.execution_options(sqlite_begin="IMMEDIATE")
         self._write = async_sessionmaker(writer, expire_on_commit=False)
         self.before_commit: list[Callable[[AsyncSession], Awaitable[None]]] = []

@@ -113,11 +113,16 @@ def _seconds(ms: Any) -> float | None:
 
 async def rows(session: AsyncSession, conditions: list[Any], now: datetime) -> list[Any]:
     """Rows shaped like the portable query's: lvl, k, counts, means and percentiles."""
-    await session.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
     sums, percentiles, resolved = _query(conditions, now)
-    ranked = {(r.lvl, r.k): r for r in (await session.execute(percentiles)).all()}
+    await session.execute(text(f"SET work_mem = '{WORK_MEM}'"))
+    try:
+        ranked = {(r.lvl, r.k): r for r in (await session.execute(percentiles)).all()}
+        sums_rows = (await session.execute(sums)).all()
+        resolved_rows = (await session.execute(resolved)).all()
+    finally:
+        await session.execute(text("RESET work_mem"))
     out: list[Any] = []
-    for r in (await session.execute(sums)).all():
+    for r in sums_rows:
         if r.incident_count is None:  # the () grouping set over no incidents at all
             continue
         p = ranked.get((r.lvl, r.k))
@@ -131,6 +136,6 @@ async def rows(session: AsyncSession, conditions: list[Any], now: datetime) -> l
             res_p50=_seconds(res_p[0]), res_p90=_seconds(res_p[1]),
             breached_count=r.breached_count, known_count=r.known_count,
         ))
-    for r in (await session.execute(resolved)).all():
+    for r in resolved_rows:
         out.append(SimpleNamespace(lvl="resolved_day", k=r.k, incident_count=r.n))
     return out
