@@ -72,12 +72,15 @@ def log(msg: str) -> None:
 
 
 class Server:
-    def __init__(self, name: str, target: str, port: int, env: dict[str, str], probe: str) -> None:
+    def __init__(self, name: str, target: str, port: int, env: dict[str, str], probe: str,
+                 workers: str = WORKERS) -> None:
         self.name, self.port, self.probe = name, port, probe
         with socket.socket() as sock:
             if sock.connect_ex((HOST, port)) == 0:
                 raise RuntimeError(f"port {port} is already in use: stop whatever listens there")
-        cmd = [str(BACKEND / ".venv/bin/uvicorn"), target, "--port", str(port), *UVICORN_FLAGS]
+        flags = list(UVICORN_FLAGS)
+        flags[flags.index("--workers") + 1] = workers
+        cmd = [str(BACKEND / ".venv/bin/uvicorn"), target, "--port", str(port), *flags]
         self.log = open(WORK / f"{name}.log", "w")
         self.proc = subprocess.Popen(cmd, cwd=env.pop("_CWD", str(BACKEND)),
                                      env={**os.environ, **env}, stdout=self.log,
@@ -425,6 +428,42 @@ async def throughput(token: str, pg: asyncpg.Connection, sampler: RssSampler) ->
     return out
 
 
+async def two_workers(pg: asyncpg.Connection) -> list[dict[str, Any]]:
+    """The stated exception to one worker: both servers with --workers 2 (one per core)."""
+    read_ids = ",".join(str(i) for i in await pg.fetchval(
+        "SELECT array_agg(id) FROM (SELECT id FROM incidents TABLESAMPLE SYSTEM (1)"
+        " ORDER BY random() LIMIT 2000) s"))
+    app = Server("app-pg-2w", "app.main:app", APP_PORT,
+                 {"DATABASE_URL": PG_URL, "APP_ENV": "development"}, "/healthz", workers="2")
+    try:
+        floor = Server("floor-2w", "floor_app:app", FLOOR_PORT,
+                       {"_CWD": str(BENCH), "BENCH_PG_DSN": PG_DSN}, "/const", workers="2")
+    except Exception:
+        app.stop()
+        raise
+    out = []
+    try:
+        token = login(APP_PORT)
+        for name, port, env in [
+            ("constant (floor)", FLOOR_PORT, {"BENCH_PATH": "/const"}),
+            ("GET /incidents", APP_PORT, {"BENCH_PATH": "/incidents", "BENCH_TOKEN": token}),
+            ("GET /incidents/{id}", APP_PORT, {"BENCH_PATH": "/incidents/{id}",
+                                               "BENCH_TOKEN": token, "BENCH_IDS": read_ids}),
+        ]:
+            wrk(port, 50, 1, env)
+            runs = [wrk(port, 50, WRK_SECONDS, env) for _ in range(RUNS)]
+            res = {"name": name, "conns": 50, "workers": 2,
+                   "rps": round(statistics.median(r["rps"] for r in runs), 1),
+                   "p99_ms": round(statistics.median(r["p99_us"] for r in runs) / 1000, 2),
+                   "non2xx": sum(r["non2xx"] for r in runs)}
+            log(f"2 workers, wrk {name} c50: {res['rps']} rps, p99 {res['p99_ms']} ms")
+            out.append(res)
+    finally:
+        app.stop()
+        floor.stop()
+    return out
+
+
 async def warm_up(client: Client, pg: asyncpg.Connection) -> None:
     """Touch every code path once, so the memory baseline is that of a server in use."""
     some = await pg.fetchval("SELECT max(id) FROM incidents WHERE status = 'Investigating'")
@@ -545,6 +584,11 @@ async def main() -> None:
             except Exception as exc:  # noqa: BLE001 - stop the others whatever happens
                 log(f"stopping: {exc!r}")
     results["rss_pg"] = sampler.samples
+    try:
+        results["two_workers"] = await two_workers(pg)
+    except Exception as exc:  # noqa: BLE001 - an extra, stated run; never sinks the rest
+        log(f"two-worker run failed: {exc!r}")
+        results["two_workers"] = None
 
     log("building the SQLite database")
     results["sqlite_build"] = await build_sqlite(pg)

@@ -158,6 +158,17 @@ def main() -> None:
         w(f"| {t['name']} | {t['conns']} | {fmt(t['rps'])} | {t['rps'] / const[t['conns']]:.3f} | "
           f"{fmt(t['p50_ms'], 2)} | {fmt(t['p99_ms'], 2)} | {t['non2xx']} |")
     w("")
+    if R.get("two_workers"):
+        two = {t["name"]: t for t in R["two_workers"]}
+        const2 = two["constant (floor)"]["rps"]
+        w("Stated exception, `--workers 2` (one per core) for the app and the floor, 50 clients:\n")
+        w("| Endpoint | req/s | x constant (2 workers) | x same endpoint, 1 worker | p99 ms | non-2xx |")
+        w("|---|---:|---:|---:|---:|---:|")
+        for t in R["two_workers"]:
+            one = tp(t["name"], 50)["rps"]
+            w(f"| {t['name']} | {fmt(t['rps'])} | {t['rps'] / const2:.3f} | {t['rps'] / one:.2f} | "
+              f"{fmt(t['p99_ms'], 2)} | {t['non2xx']} |")
+        w("")
     if intake:
         w("## Alert intake\n")
         w(f"Batches of {intake['batch_size']:,} Alertmanager alerts, half of them repeats of the "
