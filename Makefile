@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: install install-backend install-frontend run dev migrate openapi lint \
-        test test-unit test-api test-api-sqlite test-api-postgres test-frontend test-e2e bench clean
+        test test-unit test-api test-api-sqlite test-api-postgres test-security test-frontend test-e2e bench clean
 
 install: install-backend install-frontend
 
@@ -54,7 +54,7 @@ lint: install
 	cd backend && .venv/bin/ruff check app tests && .venv/bin/mypy app
 	cd frontend && npm run lint && npm run typecheck
 
-test: install lint test-unit test-api test-frontend test-e2e
+test: install lint test-unit test-api test-security test-frontend test-e2e
 
 test-unit: install-backend
 	cd backend && .venv/bin/pytest -q tests/unit
@@ -66,6 +66,10 @@ test-api-sqlite: install-backend
 
 test-api-postgres: install-backend
 	cd backend && TEST_DATABASES=postgresql .venv/bin/pytest -q tests/api
+
+## Tokens, roles, limits, headers, throttling, races, idempotency, audit chain, fuzzing, crash safety.
+test-security: install-backend
+	cd backend && .venv/bin/pytest -q tests/security
 
 test-frontend: install-frontend
 	cd backend && .venv/bin/python -m app.openapi_dump | diff -q - ../frontend/openapi.json \
