@@ -176,7 +176,9 @@ async def compute(db: Database, window: MetricsWindow) -> Metrics:
     now = utcnow()
     async with db.read() as session:
         if db.dialect == "postgresql":
-            rows = await metrics_pg.rows(session, _conditions(window), now)
+            rows = await metrics_pg.rows(
+                session, window.start, window.end, window.service_id,
+                [s.value for s in window.severity] if window.severity else None, now)
         else:
             rows = list((await session.execute(_query(window, now))).all())
         names = dict((await session.execute(select(Service.id, Service.name))).all())

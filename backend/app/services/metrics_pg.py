@@ -12,6 +12,7 @@ sums and sorts stay in integer arithmetic rather than numeric.
 """
 
 from datetime import datetime
+from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
 
@@ -20,6 +21,7 @@ from sqlalchemy import (
     Integer,
     String,
     and_,
+    bindparam,
     case,
     func,
     literal_column,
@@ -32,6 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import Incident
+from app.models.base import UTCDateTime
 from app.services.sla_filters import breached
 
 WORK_MEM = "256MB"
@@ -52,7 +55,23 @@ def _day_key(day_number: Any) -> Any:
     return func.to_char(literal_column("DATE '1970-01-01'") + day_number, "YYYY-MM-DD")
 
 
-def _query(conditions: list[Any], now: datetime) -> Any:
+@lru_cache(maxsize=32)
+def _statements(has_start: bool, has_end: bool, by_service: bool, by_severity: bool) -> Any:
+    """Built once per shape of window (about 6 ms of Python each time otherwise); the window's
+    values and the clock are bound at execution."""
+    conditions = []
+    if has_start:
+        conditions.append(Incident.created_at >= bindparam("start", type_=UTCDateTime()))
+    if has_end:
+        conditions.append(Incident.created_at < bindparam("end", type_=UTCDateTime()))
+    if by_service:
+        conditions.append(Incident.service_id.in_(bindparam("service_ids", expanding=True)))
+    if by_severity:
+        conditions.append(Incident.severity.in_(bindparam("severities", expanding=True)))
+    return _query(conditions, bindparam("now", type_=UTCDateTime()))
+
+
+def _query(conditions: list[Any], now: Any) -> Any:
     where = and_(true(), *conditions)
     is_breached = breached(now)
     ack_ms, res_ms = _ms("acknowledged_at"), _ms("resolved_at")
@@ -111,14 +130,20 @@ def _seconds(ms: Any) -> float | None:
     return None if ms is None else ms / 1000
 
 
-async def rows(session: AsyncSession, conditions: list[Any], now: datetime) -> list[Any]:
+async def rows(
+    session: AsyncSession, start: datetime | None, end: datetime | None,
+    service_ids: list[int] | None, severities: list[str] | None, now: datetime,
+) -> list[Any]:
     """Rows shaped like the portable query's: lvl, k, counts, means and percentiles."""
-    sums, percentiles, resolved = _query(conditions, now)
+    sums, percentiles, resolved = _statements(
+        start is not None, end is not None, bool(service_ids), bool(severities))
+    params = {"now": now, "start": start, "end": end, "service_ids": service_ids or [],
+              "severities": severities or []}
     await session.execute(text(f"SET work_mem = '{WORK_MEM}'"))
     try:
-        ranked = {(r.lvl, r.k): r for r in (await session.execute(percentiles)).all()}
-        sums_rows = (await session.execute(sums)).all()
-        resolved_rows = (await session.execute(resolved)).all()
+        ranked = {(r.lvl, r.k): r for r in (await session.execute(percentiles, params)).all()}
+        sums_rows = (await session.execute(sums, params)).all()
+        resolved_rows = (await session.execute(resolved, params)).all()
     finally:
         await session.execute(text("RESET work_mem"))
     out: list[Any] = []

@@ -4,14 +4,17 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, literal, not_, or_
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from app.domain.sla import SlaState
 from app.models import Incident
 from app.models.base import UTCDateTime
 
 
-def utc_literal(value: datetime) -> Any:
+def utc_literal(value: datetime | BindParameter[datetime]) -> Any:
+    """A UTC timestamp as SQL; a bind parameter passes through (statements built once)."""
+    if isinstance(value, BindParameter):
+        return value
     return literal(value, UTCDateTime())
 
 
