@@ -1,0 +1,47 @@
+"""How GET /incidents counts: exact up to the cap, estimated above it (PostgreSQL), counted once
+per listing (the total rides in the cursor), and not at all when the first page holds it all."""
+
+import httpx
+import pytest
+
+from app.services import incidents as incident_service
+
+
+async def open_incidents(client: httpx.AsyncClient, headers: dict[str, str], n: int) -> None:
+    for i in range(n):
+        r = await client.post("/incidents", headers=headers, json={
+            "title": f"Queue backlog {i}", "severity": "SEV4", "service_id": 1})
+        assert r.status_code == 201, r.text
+
+
+async def test_exact_below_the_cap_and_carried_by_the_cursor(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    await open_incidents(client, admin, 4)  # five with the seeded one
+    first = (await client.get("/incidents", params={"limit": 2}, headers=admin)).json()
+    assert first["total"] == 5 and len(first["items"]) == 2
+    await open_incidents(client, admin, 1)
+    second = (await client.get("/incidents", params={"limit": 2, "cursor": first["next_cursor"]},
+                               headers=admin)).json()
+    assert second["total"] == 5, "later pages repeat the first page's count"
+    fresh = (await client.get("/incidents", params={"limit": 2}, headers=admin)).json()
+    assert fresh["total"] == 6
+
+
+async def test_a_page_that_holds_every_match_is_its_own_total(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    await open_incidents(client, admin, 2)
+    page = (await client.get("/incidents", params={"q": "backlog"}, headers=admin)).json()
+    assert page["total"] == len(page["items"]) == 2 and page["next_cursor"] is None
+
+
+async def test_above_the_cap(client: httpx.AsyncClient, admin: dict[str, str],
+                             monkeypatch: pytest.MonkeyPatch, database_url: str) -> None:
+    monkeypatch.setattr(incident_service, "TOTAL_CAP", 3)
+    await open_incidents(client, admin, 5)  # six with the seeded one
+    page = (await client.get("/incidents", params={"limit": 2}, headers=admin)).json()
+    if database_url.startswith("sqlite"):
+        assert page["total"] == 6, "SQLite counts exactly"
+    else:
+        assert page["total"] >= 4, "PostgreSQL estimates, never below the cap"
