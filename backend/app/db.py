@@ -43,7 +43,10 @@ def make_engine(settings: Settings) -> AsyncEngine:
         settings.database_url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
-        pool_pre_ping=True,
+        # No pre-ping: it cost a round trip per session (list 6.5 -> 5.3 ms, detail 4.1 ->
+        # 3.1 ms in-process). A connection found dead fails its one request with a 503
+        # (errors.py) and SQLAlchemy then refreshes the pool; recycling bounds their age.
+        pool_recycle=1800,
     )
 
 

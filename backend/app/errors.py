@@ -6,7 +6,7 @@ from asyncpg.exceptions import DataError as PgDataError
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError, StatementError
+from sqlalchemy.exc import DataError, InterfaceError, OperationalError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.domain.lifecycle import ClosureBlocked, IllegalTransition
@@ -78,11 +78,26 @@ def _is_out_of_range(exc: BaseException | None) -> bool:
     return False
 
 
+DATABASE_UNAVAILABLE = "The database is unavailable or restarting; nothing was changed, retry shortly"
+
+
+def _is_unavailable(exc: Exception) -> bool:
+    return (
+        getattr(exc, "connection_invalidated", False)
+        or isinstance(exc, (OperationalError, InterfaceError))
+        or isinstance(exc, OSError)
+    )
+
+
 async def _database_error(_request: Request, exc: Exception) -> JSONResponse:
     """An id past the integer column, a date past year 9999: the caller's value, so a 422.
-    The driver's own message names SQL, not the request, so it is not passed on."""
+    The driver's own message names SQL, not the request, so it is not passed on.
+    A lost or refused database connection is a 503 to retry: the transaction rolled back."""
     if _is_out_of_range(exc):
         return JSONResponse({"detail": OUT_OF_RANGE}, status_code=422)
+    if _is_unavailable(exc):
+        return JSONResponse({"detail": DATABASE_UNAVAILABLE}, status_code=503,
+                            headers={"Retry-After": "1"})
     raise exc
 
 
@@ -108,4 +123,5 @@ def install_error_handlers(app: FastAPI) -> None:
     for kind in STATUS_FOR:
         app.add_exception_handler(kind, _domain_error)
     app.add_exception_handler(StatementError, _database_error)
+    app.add_exception_handler(OSError, _database_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -1,0 +1,34 @@
+"""A database connection lost under the app: the caller gets a 503 to retry, never a 500,
+and the next request works on fresh connections."""
+
+import asyncpg
+import httpx
+import pytest
+from sqlalchemy.engine import make_url
+
+from tests.conftest import PG_ADMIN_DSN
+
+
+@pytest.mark.postgres_only
+async def test_killed_connections_answer_503_then_recover(
+    client: httpx.AsyncClient, admin: dict[str, str], database_url: str
+) -> None:
+    assert (await client.get("/incidents", headers=admin)).status_code == 200
+    database = make_url(database_url).database
+    conn = await asyncpg.connect(PG_ADMIN_DSN)
+    try:
+        killed = await conn.fetchval(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = $1 AND pid <> pg_backend_pid()", database)
+    finally:
+        await conn.close()
+    assert killed >= 1, "the app held pooled connections to kill"
+    statuses = []
+    for _ in range(killed + 2):
+        response = await client.get("/incidents", headers=admin)
+        statuses.append(response.status_code)
+        if response.status_code == 503:
+            assert response.headers["retry-after"] == "1"
+            assert "retry" in response.json()["detail"]
+    assert set(statuses) <= {200, 503}, statuses
+    assert statuses[-1] == 200, statuses
