@@ -40,7 +40,7 @@ run: install
 dev: install
 	@echo "  Console (Vite, hot reload): http://127.0.0.1:5173/ui/"
 	(cd backend && .venv/bin/uvicorn app.main:app --reload --port $(PORT)) & \
-	cd frontend && npm run dev
+	cd frontend && API_URL=http://$(HOST):$(PORT) npm run dev
 
 migrate: install-backend
 	$(VENV)/bin/alembic upgrade head
