@@ -11,10 +11,7 @@ Everything targets 127.0.0.1 and stops by itself. Run through bench/run.sh.
 
 import asyncio
 import json
-import os
-import sqlite3
 import statistics
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -36,16 +33,13 @@ from app.services.cursors import encode_cursor  # noqa: E402
 
 from harness import (  # noqa: E402
     APP_PORT,
-    BACKEND,
     BENCH,
     FLOOR_PORT,
     PAGE,
     PG_DSN,
     PG_URL,
-    ROOT,
     RUNS,
     SQLITE_FILE,
-    SQLITE_N,
     SQLITE_PORT,
     SQLITE_URL,
     UVICORN_FLAGS,
@@ -64,6 +58,7 @@ from harness import (  # noqa: E402
     summary,
     wrk,
 )
+from sqlite_copy import build_sqlite  # noqa: E402
 
 
 async def versus(client: Client, path: str, direct: Any, statements: Statements,
@@ -267,57 +262,6 @@ async def warm_up(client: Client, pg: asyncpg.Connection) -> None:
         tag = f"warm-{time.time_ns()}"
         client.call("POST", "/alerts/alertmanager",
                     _webhook([f"{tag}-{i}" for i in range(1000)], f"bench-{tag}"))
-
-
-# ---------------------------------------------------------------- SQLite at 100k
-
-
-def sqlite_time(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-    if isinstance(value, (dict, list)):
-        return json.dumps(value)
-    if isinstance(value, bool):
-        return int(value)
-    return value
-
-
-async def build_sqlite(pg: asyncpg.Connection) -> dict[str, Any]:
-    t0 = time.perf_counter()
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(SQLITE_FILE) + suffix).unlink(missing_ok=True)
-    subprocess.run([str(BACKEND / ".venv/bin/alembic"), "-c", str(ROOT / "alembic.ini"),
-                    "upgrade", "head"], cwd=BACKEND, check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, env={**os.environ, "DATABASE_URL": SQLITE_URL})
-    total = await pg.fetchval("SELECT count(*) FROM incidents")
-    step = max(1, total // SQLITE_N)
-    lite = sqlite3.connect(SQLITE_FILE)
-    lite.execute("PRAGMA journal_mode=WAL")
-    lite.execute("PRAGMA synchronous=OFF")
-    queries = {
-        "users": "SELECT * FROM users",
-        "services": "SELECT * FROM services",
-        "runbooks": "SELECT * FROM runbooks",
-        "incidents": f"SELECT * FROM incidents WHERE id % {step} = 0",
-        "incident_events": f"SELECT * FROM incident_events WHERE incident_id % {step} = 0",
-        "rcas": f"SELECT * FROM rcas WHERE incident_id % {step} = 0",
-    }
-    await pg.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
-    counts = {}
-    for table, sql in queries.items():
-        rows = await pg.fetch(sql)
-        if not rows:
-            continue
-        cols = list(rows[0].keys())
-        lite.executemany(
-            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-            ([sqlite_time(v) for v in r.values()] for r in rows))
-        counts[table] = len(rows)
-    lite.commit()
-    lite.execute("ANALYZE")
-    lite.close()
-    await pg.reset_type_codec("jsonb", schema="pg_catalog")
-    return {"rows": counts, "seconds": round(time.perf_counter() - t0, 2)}
 
 
 # ---------------------------------------------------------------- main
