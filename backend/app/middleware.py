@@ -6,21 +6,15 @@ stream pass through untouched apart from their headers.
 """
 
 import json
-from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from app.asgi import ASGIApp, Message, Receive, Scope, Send, replaying
 from app.config import Settings
 from app.services import idempotency
 from app.services.idempotency import IdempotencyMiddleware
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 # The console and the API: everything from this origin only, nothing inline, never framed.
 CONSOLE_CSP = (
@@ -118,17 +112,7 @@ class BodySizeLimit:
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
-        body = b"".join(chunks)
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
+        await self.app(scope, replaying(b"".join(chunks), receive), send)
 
 
 def install_http_guards(app: FastAPI, settings: Settings) -> None:

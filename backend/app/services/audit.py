@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import Database
 from app.domain.audit import GENESIS, ChainedEvent, Verdict, event_hash, verify
-from app.errors import NotFound
 from app.models import Incident, IncidentEvent
 from app.schemas.audit import AuditReport
+from app.services.records import get_or_404
 
 
 async def chain_heads(session: AsyncSession, incident_ids: list[int]) -> dict[int, str]:
@@ -67,8 +67,7 @@ def _verdict_report(incident_id: int, verdict: Verdict) -> AuditReport:
 
 async def audit(db: Database, incident_id: int) -> AuditReport:
     async with db.read() as session:
-        if await session.get(Incident, incident_id) is None:
-            raise NotFound("Incident", incident_id)
+        await get_or_404(session, Incident, incident_id, "Incident")
         rows = await session.scalars(
             select(IncidentEvent).where(IncidentEvent.incident_id == incident_id)
             .order_by(IncidentEvent.id)

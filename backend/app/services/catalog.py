@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.db import Database
-from app.errors import Conflict, NotFound, Unprocessable
+from app.errors import Conflict, Unprocessable
 from app.models import Runbook, Service
 from app.schemas.services import (
     RunbookCreate,
@@ -17,6 +17,7 @@ from app.schemas.services import (
     ServiceRead,
     ServiceUpdate,
 )
+from app.services.records import get_or_404
 
 
 def _service_read(service: Service) -> ServiceRead:
@@ -43,9 +44,7 @@ async def list_services(db: Database) -> list[ServiceRead]:
 
 async def get_service(db: Database, service_id: int) -> ServiceRead:
     async with db.read() as session:
-        service = await session.get(Service, service_id)
-        if service is None:
-            raise NotFound("Service", service_id)
+        service = await get_or_404(session, Service, service_id, "Service")
         return _service_read(service)
 
 
@@ -71,9 +70,7 @@ async def update_service(db: Database, service_id: int, body: ServiceUpdate) -> 
     """Policy changes apply to incidents opened from now on; open ones keep their deadlines."""
     try:
         async with db.transaction() as session:
-            service = await session.get(Service, service_id)
-            if service is None:
-                raise NotFound("Service", service_id)
+            service = await get_or_404(session, Service, service_id, "Service")
             if body.name is not None:
                 service.name = body.name
             if body.owner_team is not None:
@@ -90,17 +87,14 @@ async def list_runbooks(db: Database, service_id: int | None) -> list[RunbookRea
     async with db.read() as session:
         stmt = select(Runbook).order_by(Runbook.service_id, Runbook.id)
         if service_id is not None:
-            if await session.get(Service, service_id) is None:
-                raise NotFound("Service", service_id)
+            await get_or_404(session, Service, service_id, "Service")
             stmt = stmt.where(Runbook.service_id == service_id)
         return [_runbook_read(r) for r in await session.scalars(stmt)]
 
 
 async def get_runbook(db: Database, runbook_id: int) -> RunbookRead:
     async with db.read() as session:
-        runbook = await session.get(Runbook, runbook_id)
-        if runbook is None:
-            raise NotFound("Runbook", runbook_id)
+        runbook = await get_or_404(session, Runbook, runbook_id, "Runbook")
         return _runbook_read(runbook)
 
 
@@ -117,9 +111,7 @@ async def create_runbook(db: Database, body: RunbookCreate) -> RunbookRead:
 
 async def update_runbook(db: Database, runbook_id: int, body: RunbookUpdate) -> RunbookRead:
     async with db.transaction() as session:
-        runbook = await session.get(Runbook, runbook_id)
-        if runbook is None:
-            raise NotFound("Runbook", runbook_id)
+        runbook = await get_or_404(session, Runbook, runbook_id, "Runbook")
         if body.title is not None:
             runbook.title = body.title
         if body.steps is not None:

@@ -19,7 +19,6 @@ import hashlib
 import json
 import random
 import re
-from collections.abc import Awaitable, Callable, MutableMapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
@@ -29,15 +28,10 @@ from sqlalchemy import delete, event, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from app.asgi import ASGIApp, Message, Receive, Scope, Send, replaying
 from app.clock import utcnow
 from app.db import Database
 from app.models import IdempotencyKey
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 HEADER = b"idempotency-key"
 KEY_FORMAT = re.compile(r"[\x21-\x7e]{1,255}")  # visible ASCII, like a UUID or a ULID
@@ -269,16 +263,7 @@ async def _read_body(receive: Receive) -> tuple[bytes, Receive]:
         if not message.get("more_body", False):
             break
     body = b"".join(chunks)
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return body, replay
+    return body, replaying(body, receive)
 
 
 def document(openapi: dict[str, Any]) -> dict[str, Any]:

@@ -63,15 +63,7 @@ def to_read(
         version=incident.version,
         allowed_transitions=list(lifecycle.allowed_transitions(lifecycle.Status(incident.status))),
         close_blockers=rca.missing_fields(rca_values(rca_record)),
-        sla=SlaRead(
-            ack_due_at=status.ack_due_at,
-            resolve_due_at=status.resolve_due_at,
-            ack_breached=status.ack_breached,
-            resolve_breached=status.resolve_breached,
-            breached=status.breached,
-            state=status.state,
-            next_due_at=status.next_due_at,
-        ),
+        sla=SlaRead.model_validate(status),
     )
 
 

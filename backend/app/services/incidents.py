@@ -12,12 +12,13 @@ from app.db import Database
 from app.domain import sla
 from app.domain.lifecycle import Status
 from app.domain.severity import Severity
-from app.errors import Conflict, NotFound, Unprocessable
+from app.errors import Conflict, Unprocessable
 from app.models import Incident, Service, User
 from app.schemas.incidents import IncidentCreate, IncidentDetail, IncidentPage, IncidentUpdate
 from app.services import sla_filters
 from app.services.cursors import decode_cursor_with_total, encode_cursor
 from app.services.incident_views import incident_rows, load_events, load_incident_and_rca, rca_read, to_read
+from app.services.records import get_or_404
 from app.services.timeline import record_event
 
 
@@ -113,10 +114,7 @@ async def get(db: Database, incident_id: int) -> IncidentDetail:
 
 
 async def ensure_exists(session: AsyncSession, incident_id: int) -> Incident:
-    incident = await session.get(Incident, incident_id)
-    if incident is None:
-        raise NotFound("Incident", incident_id)
-    return incident
+    return await get_or_404(session, Incident, incident_id, "Incident")
 
 
 def _filtered(stmt: Any, f: IncidentFilter, now: Any) -> Any:

@@ -13,6 +13,7 @@ from app.errors import Forbidden, NotFound, Unauthenticated
 from app.models import IntegrationKey, Service, User
 from app.schemas.integration_keys import IntegrationKeyCreate, IntegrationKeyCreated, IntegrationKeyRead
 from app.services.accounts import Accounts
+from app.services.records import get_or_404
 
 ALERT_SENDER_ROLES = ("admin", "responder")
 NO_CREDENTIALS = (
@@ -40,8 +41,7 @@ async def create_key(
 ) -> IntegrationKeyCreated:
     key = secrets.token_hex(16)
     async with db.transaction() as session:
-        if await session.get(Service, service_id) is None:
-            raise NotFound("Service", service_id)
+        await get_or_404(session, Service, service_id, "Service")
         record = IntegrationKey(service_id=service_id, name=body.name, key_hash=key_hash(key),
                                 key_last4=key[-4:], created_at=utcnow(), created_by=actor.id)
         session.add(record)
@@ -52,8 +52,7 @@ async def create_key(
 
 async def list_keys(db: Database, service_id: int) -> list[IntegrationKeyRead]:
     async with db.read() as session:
-        if await session.get(Service, service_id) is None:
-            raise NotFound("Service", service_id)
+        await get_or_404(session, Service, service_id, "Service")
         rows = await session.scalars(
             select(IntegrationKey).where(IntegrationKey.service_id == service_id)
             .order_by(IntegrationKey.id)
