@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Strict, StringConstraints
 
 MAX_TEXT = 20_000
 
@@ -16,6 +16,9 @@ class Input(BaseModel):
 class Output(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
+
+# Ids and versions in request bodies: a JSON number, never `true` or "7" coerced into one.
+Id = Annotated[int, Strict()]
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]

@@ -7,15 +7,15 @@ from pydantic import AwareDatetime, Field
 from app.domain.lifecycle import Status
 from app.domain.severity import Severity
 from app.domain.sla import SlaState
-from app.schemas.common import Input, LongText, Output, RequiredText, Title
+from app.schemas.common import Id, Input, LongText, Output, RequiredText, Title
 
 
 class IncidentCreate(Input):
     title: Title
     description: LongText = ""
     severity: Severity
-    service_id: int
-    assignee_id: int | None = None
+    service_id: Id
+    assignee_id: Id | None = None
 
 
 class IncidentUpdate(Input):
@@ -24,14 +24,14 @@ class IncidentUpdate(Input):
     title: Title | None = None
     description: LongText | None = None
     severity: Severity | None = None
-    assignee_id: int | None = None
-    version: int | None = Field(default=None, description="Refuse with 409 unless current")
+    assignee_id: Id | None = None
+    version: Id | None = Field(default=None, description="Refuse with 409 unless current")
 
 
 class TransitionRequest(Input):
     status: Status
     note: LongText | None = None
-    version: int | None = Field(default=None, description="Refuse with 409 unless current")
+    version: Id | None = Field(default=None, description="Refuse with 409 unless current")
 
 
 class SlaRead(Output):
@@ -116,8 +116,8 @@ class CommentCreate(Input):
 
 
 class RunbookStepApply(Input):
-    runbook_id: int
-    step_index: int = Field(ge=0)
+    runbook_id: Id
+    step_index: Id = Field(ge=0)
     note: LongText | None = None
 
 

@@ -5,7 +5,7 @@ from typing import Annotated
 from pydantic import Field, field_validator
 
 from app.domain.sla import parse_policy, policy_to_json
-from app.schemas.common import Input, LongText, Name, Output, Title
+from app.schemas.common import Id, Input, LongText, Name, Output, Title
 
 
 class SlaTarget(Input):
@@ -71,7 +71,7 @@ Steps = Annotated[list[RunbookStepIn], Field(min_length=1, max_length=100)]
 
 
 class RunbookCreate(Input):
-    service_id: int
+    service_id: Id
     title: Title
     steps: Steps
 

@@ -93,6 +93,8 @@ async def test_triage_edits_write_one_event_per_change(client: httpx.AsyncClient
     {"title": "x", "severity": "SEV2", "service_id": 1, "status": "Closed"},
     {"title": "x" * 201, "severity": "SEV2", "service_id": 1},
     {"severity": "SEV2", "service_id": 1},
+    {"title": "x", "severity": "SEV2", "service_id": True},
+    {"title": "x", "severity": "SEV2", "service_id": "1"},
 ])
 async def test_bad_intake_is_422_and_creates_nothing(client: httpx.AsyncClient,
                                                      admin: dict[str, str], body: dict) -> None:
@@ -168,3 +170,12 @@ async def test_alert_drill_is_reproducible(client: httpx.AsyncClient, responder:
     assert incidents["total"] == 1 + len(body["created_incident_ids"])
     assert (await client.post("/alerts/generate", headers=responder,
                               json={"count": 101})).status_code == 422
+
+
+@pytest.mark.parametrize("body", [{"assignee_id": True}, {"assignee_id": "3"}, {"version": True}])
+async def test_ids_are_not_coerced_from_booleans_or_strings(
+    client: httpx.AsyncClient, admin: dict[str, str], body: dict
+) -> None:
+    before = (await client.get("/incidents/1", headers=admin)).json()
+    assert (await client.patch("/incidents/1", headers=admin, json=body)).status_code == 422
+    assert (await client.get("/incidents/1", headers=admin)).json() == before
