@@ -14,12 +14,13 @@ from app.services.accounts import Accounts
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/login", auto_error=False)
 
 
-def get_db(request: Request) -> Database:
+# async, not def: FastAPI runs a plain-def dependency in a worker thread (a thread hop each).
+async def get_db(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
 
 
-def get_accounts(request: Request) -> Accounts:
+async def get_accounts(request: Request) -> Accounts:
     accounts: Accounts = request.app.state.accounts
     return accounts
 

@@ -27,6 +27,12 @@ class InvalidToken(Exception):
 class TokenClaims:
     user_id: int
     token_version: int
+    not_before: int = 0
+    expires_at: int = 0
+
+    def current(self, now: float) -> bool:
+        """Inside the token's validity window (PyJWT's rule: nbf <= now < exp)."""
+        return self.not_before <= now < self.expires_at
 
 
 def encode_access_token(
@@ -71,4 +77,5 @@ def decode_access_token(token: str, *, secret: str, issuer: str, audience: str) 
         or isinstance(version, bool)
     ):
         raise InvalidToken("token subject is not a user")
-    return TokenClaims(user_id=int(sub), token_version=version)
+    return TokenClaims(user_id=int(sub), token_version=version,
+                       not_before=int(payload["nbf"]), expires_at=int(payload["exp"]))

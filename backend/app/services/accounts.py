@@ -1,6 +1,7 @@
 """Signing in and finding out who is calling."""
 
 import asyncio
+import time
 from datetime import timedelta
 
 from pwdlib import PasswordHash
@@ -12,10 +13,12 @@ from app.db import Database
 from app.errors import Forbidden, Unauthenticated
 from app.models import User
 from app.schemas.users import Token, UserRead
-from app.security import InvalidToken, decode_access_token, encode_access_token
+from app.security import InvalidToken, TokenClaims, decode_access_token, encode_access_token
+from app.services.callers import CallerCache
 from app.services.login_throttle import LoginThrottle
 
 BAD_CREDENTIALS = "Incorrect username or password"
+VERIFIED_TOKENS_KEPT = 10_000
 
 
 class Accounts:
@@ -26,6 +29,10 @@ class Accounts:
         # Verified against when the username is unknown, so both cases cost the same time.
         self._decoy_hash = hasher.hash("decoy password that never matches")
         self.throttle = LoginThrottle.from_settings(settings)
+        self.callers = CallerCache()  # enabled by the LISTEN connection (services/live.py)
+        # A console sends the same token with every request: its signature and claims are
+        # checked once, then only its validity window (about 0.1 ms saved per request).
+        self._verified: dict[str, TokenClaims] = {}
 
     async def hash_password(self, password: str) -> str:
         return await asyncio.to_thread(self.hasher.hash, password)
@@ -59,17 +66,28 @@ class Accounts:
     async def authenticate(self, token: str | None) -> User:
         if not token:
             raise Unauthenticated("Not authenticated: send Authorization: Bearer <token>")
-        try:
-            claims = decode_access_token(
-                token,
-                secret=self.settings.jwt_secret,
-                issuer=self.settings.jwt_issuer,
-                audience=self.settings.jwt_audience,
-            )
-        except InvalidToken:
-            raise Unauthenticated("Invalid or expired token; sign in again")
-        async with self.db.read() as session:
-            user = await session.get(User, claims.user_id)
+        claims = self._verified.get(token)
+        if claims is None or not claims.current(time.time()):
+            try:
+                claims = decode_access_token(
+                    token,
+                    secret=self.settings.jwt_secret,
+                    issuer=self.settings.jwt_issuer,
+                    audience=self.settings.jwt_audience,
+                )
+            except InvalidToken:
+                self._verified.pop(token, None)
+                raise Unauthenticated("Invalid or expired token; sign in again")
+            if len(self._verified) >= VERIFIED_TOKENS_KEPT:
+                self._verified.clear()
+            self._verified[token] = claims
+        user = self.callers.get(claims.user_id)
+        if user is None:
+            generation = self.callers.generation()
+            async with self.db.read() as session:
+                user = await session.get(User, claims.user_id)
+            if user is not None:
+                self.callers.keep(user, generation)
         if user is None or not user.is_active or user.token_version != claims.token_version:
             raise Unauthenticated("Invalid or expired token; sign in again")
         return user
@@ -79,7 +97,10 @@ class Accounts:
     ) -> Token:
         """Replace the password and bump token_version, so every older token stops working."""
         self.throttle.check(user.username, client)
-        valid = await asyncio.to_thread(self.hasher.verify, current_password, user.password_hash)
+        async with self.db.read() as session:  # the stored hash, never a cached copy
+            stored = await session.scalar(select(User.password_hash).where(User.id == user.id))
+        valid = stored is not None and await asyncio.to_thread(
+            self.hasher.verify, current_password, stored)
         if not valid:
             self.throttle.failed(user.username, client)
             raise Forbidden("current_password is not your current password")
@@ -92,6 +113,7 @@ class Accounts:
             )
             fresh = await session.get(User, user.id, populate_existing=True)
         assert fresh is not None
+        self.callers.forget(str(user.id))  # this replica at once; the others on NOTIFY
         return self._token_for(fresh)
 
     async def list_users(self) -> list[UserRead]:

@@ -22,8 +22,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import Text
 
 from app.db import Database
+from app.services.callers import CallerCache
 
 CHANNEL = "incident_console_live"
+USERS_CHANNEL = "incident_console_users"  # sent by the trigger on users (migration 0006)
 PENDING = "live_updates"
 NOTIFY_LIMIT = 7900
 SUBSCRIBER_BACKLOG = 1000
@@ -75,9 +77,10 @@ def _pending(session: AsyncSession) -> list[LiveUpdate]:
 class LiveFeed:
     """This process's subscribers, fed from NOTIFY (PostgreSQL) or from commits (SQLite)."""
 
-    def __init__(self, db: Database, database_url: str) -> None:
+    def __init__(self, db: Database, database_url: str, callers: CallerCache | None = None) -> None:
         self.db = db
         self.database_url = database_url
+        self.callers = callers  # evicted on every change to a user, cached only while listening
         self._subscribers: set[asyncio.Queue[LiveUpdate | None]] = set()
         self._listener: asyncpg.Connection | None = None
         self._reconnect: asyncio.Task[None] | None = None
@@ -93,11 +96,16 @@ class LiveFeed:
         url = make_url(self.database_url).set(drivername="postgresql")
         self._listener = await asyncpg.connect(url.render_as_string(hide_password=False))
         await self._listener.add_listener(CHANNEL, self._on_notify)
+        if self.callers is not None:
+            await self._listener.add_listener(USERS_CHANNEL, self._on_user_change)
+            self.callers.listening(True)
         self._listener.add_termination_listener(self._on_lost)
 
     def _on_lost(self, _conn: object) -> None:
         """The LISTEN connection dropped: updates may have been missed, so end every stream
-        (clients reconnect and reload) and listen again."""
+        (clients reconnect and reload), stop trusting cached users, and listen again."""
+        if self.callers is not None:
+            self.callers.listening(False)
         self._end_streams()
         if self._listener is not None:
             self._reconnect = asyncio.get_running_loop().create_task(self._listen_again())
@@ -122,6 +130,8 @@ class LiveFeed:
             queue.put_nowait(None)
 
     async def stop(self) -> None:
+        if self.callers is not None:
+            self.callers.listening(False)
         self._end_streams()
         listener, self._listener = self._listener, None
         if self._reconnect is not None:
@@ -164,6 +174,10 @@ class LiveFeed:
             self._fan_out(LiveUpdate.decoded(payload))
         except (ValueError, KeyError):
             log.warning("ignored a malformed live update: %.200s", payload)
+
+    def _on_user_change(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
+        assert self.callers is not None
+        self.callers.forget(payload)
 
     def _deliver(self, session: AsyncSession) -> None:
         for update in _pending(session):
