@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from app.config import Settings
+from app.db_rows import Rows
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -63,6 +64,8 @@ class Database:
         self._read = async_sessionmaker(reader, expire_on_commit=False)
         writer = engine.execution_options(sqlite_begin="IMMEDIATE")
         self._write = async_sessionmaker(writer, expire_on_commit=False)
+        pool_size = getattr(engine.pool, "size", lambda: 5)()
+        self.rows = Rows(engine, pool_size)  # the hot reads' rows, straight from asyncpg on PG
         self.before_commit: list[Callable[[AsyncSession], Awaitable[None]]] = []
         self.after_commit: list[Callable[[AsyncSession], None]] = []
 
@@ -85,5 +88,9 @@ class Database:
             for after in self.after_commit:
                 after(session)
 
+    async def start(self) -> None:
+        await self.rows.start()
+
     async def dispose(self) -> None:
+        await self.rows.close()
         await self.engine.dispose()

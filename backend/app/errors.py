@@ -2,6 +2,7 @@
 
 from typing import Any
 
+import asyncpg
 from asyncpg.exceptions import DataError as PgDataError
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
@@ -81,10 +82,17 @@ def _is_out_of_range(exc: BaseException | None) -> bool:
 DATABASE_UNAVAILABLE = "The database is unavailable or restarting; nothing was changed, retry shortly"
 
 
+# Straight from asyncpg (the hot reads, db_rows.py): a lost or refused connection, a server
+# shutting down or out of connection slots.
+PG_UNAVAILABLE = (asyncpg.InterfaceError, asyncpg.PostgresConnectionError,
+                  asyncpg.exceptions.OperatorInterventionError,
+                  asyncpg.exceptions.InsufficientResourcesError)
+
+
 def _is_unavailable(exc: Exception) -> bool:
     return (
         getattr(exc, "connection_invalidated", False)
-        or isinstance(exc, (OperationalError, InterfaceError))
+        or isinstance(exc, (OperationalError, InterfaceError, *PG_UNAVAILABLE))
         or isinstance(exc, OSError)
     )
 
@@ -124,4 +132,6 @@ def install_error_handlers(app: FastAPI) -> None:
         app.add_exception_handler(kind, _domain_error)
     app.add_exception_handler(StatementError, _database_error)
     app.add_exception_handler(OSError, _database_error)
+    app.add_exception_handler(asyncpg.PostgresError, _database_error)
+    app.add_exception_handler(asyncpg.InterfaceError, _database_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

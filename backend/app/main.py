@@ -37,6 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         accounts = Accounts(db, settings, hasher)
         app.state.db, app.state.accounts, app.state.settings = db, accounts, settings
         await prepare_database(db, settings, accounts)
+        await db.start()
         app.state.live = LiveFeed(db, settings.database_url, accounts.callers)
         await app.state.live.start()
         sweeper = SlaSweeper(db, settings.sla_sweep_seconds).start()

@@ -1,6 +1,6 @@
 """Incidents: intake, list, detail, triage, lifecycle, timeline, RCA and report."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
@@ -9,6 +9,7 @@ from app.deps import DB, AnyUser, IfMatch, Responder
 from app.domain.lifecycle import Status
 from app.domain.severity import Severity
 from app.domain.sla import SlaState
+from app.responses import json_response
 from app.schemas.audit import AuditReport
 from app.schemas.common import error_responses
 from app.schemas.incidents import (
@@ -24,7 +25,7 @@ from app.schemas.incidents import (
     RunbookStepApply,
     TransitionRequest,
 )
-from app.services import activity, audit, incidents, rcas, reports, transitions
+from app.services import activity, audit, incident_list, incidents, rcas, reports, transitions
 
 router = APIRouter(prefix="/incidents", tags=["incidents"])
 
@@ -43,32 +44,32 @@ async def list_incidents(
     q: Annotated[str | None, Query(max_length=200, description="Matches title and description")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=500, description="next_cursor of the previous page")] = None,
-) -> IncidentPage:
+) -> Response:
     """Newest first. Each filter may repeat; different filters combine with AND."""
-    f = incidents.IncidentFilter(
+    f = incident_list.IncidentFilter(
         status=status or [], severity=severity or [], service_id=service_id or [],
         assignee_id=assignee_id or [], sla_state=sla_state or [], q=(q or "").strip() or None,
     )
-    return await incidents.list_incidents(db, f, limit, cursor)
+    return json_response(await incident_list.list_incidents(db, f, limit, cursor))
 
 
 @router.post("", status_code=201, response_model=IncidentDetail,
              responses=error_responses(401, 403, 422))
-async def create_incident(db: DB, user: Responder, body: IncidentCreate) -> IncidentDetail:
+async def create_incident(db: DB, user: Responder, body: IncidentCreate) -> Any:
     return await incidents.create(db, body, user)
 
 
 @router.get("/{incident_id}", response_model=IncidentDetail,
             responses=error_responses(401, 404, 422))
-async def get_incident(db: DB, _: AnyUser, incident_id: int) -> IncidentDetail:
-    return await incidents.get(db, incident_id)
+async def get_incident(db: DB, _: AnyUser, incident_id: int) -> Response:
+    return json_response(await incidents.get(db, incident_id))
 
 
 @router.patch("/{incident_id}", response_model=IncidentDetail,
               responses=error_responses(401, 403, 404, 409, 422))
 async def triage_incident(
     db: DB, user: Responder, incident_id: int, body: IncidentUpdate, if_match: IfMatch
-) -> IncidentDetail:
+) -> Any:
     """Triage edits; each changed field is one timeline event. A severity change recomputes
     the SLA deadlines from the incident's creation."""
     return await incidents.triage(db, incident_id, body, if_match, user)

@@ -1,85 +1,117 @@
-"""Reading incidents as the API shows them: names joined in, SLA and workflow derived."""
+"""Reading incidents as the API shows them: names joined in, SLA and workflow derived.
 
+One Core statement per read, built once; rows become plain dicts in the API's JSON shape
+(`IncidentRead`, `EventRead`, `RcaRead`), so a read endpoint can write them out with orjson
+without ORM objects or a pydantic pass (services that return models validate the dict).
+"""
+
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db_rows import Row, RowReader, SessionReader
 from app.domain import lifecycle, rca, sla
 from app.errors import NotFound
 from app.models import Incident, IncidentEvent, Rca, Service, User
-from app.schemas.incidents import EventRead, IncidentRead, RcaRead, SlaRead
+from app.schemas.incidents import EventRead, IncidentRead, RcaRead
+
+_I, _R, _E = Incident.__table__.c, Rca.__table__.c, IncidentEvent.__table__.c
+INCIDENT_FIELDS = ("id", "title", "description", "severity", "status", "service_id",
+                   "assignee_id", "created_at", "acknowledged_at", "mitigated_at",
+                   "resolved_at", "closed_at", "ack_due_at", "resolve_due_at", "ack_at_risk_at",
+                   "resolve_at_risk_at", "version")
+RCA_COLUMNS = (*rca.RCA_FIELDS, "incident_id", "updated_at", "updated_by")
+RCA_ORDER = ("incident_id", *rca.RCA_FIELDS, "updated_at", "updated_by")  # RcaRead's order
+EVENT_FIELDS = ("id", "incident_id", "type", "body", "data", "created_by", "created_at")
+ALLOWED = {s.value: [t.value for t in lifecycle.allowed_transitions(s)] for s in lifecycle.Status}
 
 
-def incident_rows() -> Select[Incident, str, str | None, Rca | None]:
+def incident_rows() -> Select[Any]:
+    """Incidents with their service's and owner's names and their RCA's fields (`rca_*`)."""
     return (
-        select(Incident, Service.name, User.name, Rca)
+        select(*(_I[name] for name in INCIDENT_FIELDS),
+               Service.name.label("service_name"), User.name.label("assignee_name"),
+               *(_R[name].label(f"rca_{name}") for name in RCA_COLUMNS))
+        .select_from(Incident)
         .join(Service, Service.id == Incident.service_id)
         .outerjoin(User, User.id == Incident.assignee_id)
         .outerjoin(Rca, Rca.incident_id == Incident.id)
     )
 
 
-def rca_values(record: Rca | None) -> dict[str, str | None] | None:
+ONE_INCIDENT = incident_rows().where(Incident.id == bindparam("incident_id"))
+TIMELINE = (
+    select(*(_E[name] for name in EVENT_FIELDS), User.name.label("created_by_name"))
+    .outerjoin(User, User.id == IncidentEvent.created_by)
+    .where(IncidentEvent.incident_id == bindparam("incident_id"))
+    .order_by(IncidentEvent.id)
+)
+
+
+def rca_values(record: Rca | Mapping[str, Any] | None) -> dict[str, str | None] | None:
     if record is None:
         return None
-    return {name: getattr(record, name) for name in rca.RCA_FIELDS}
+    if isinstance(record, Rca):
+        return {name: getattr(record, name) for name in rca.RCA_FIELDS}
+    return {name: record[name] for name in rca.RCA_FIELDS}
 
 
-def incident_deadlines(incident: Incident) -> sla.Deadlines:
-    return sla.Deadlines(
-        ack_due_at=incident.ack_due_at,
-        resolve_due_at=incident.resolve_due_at,
-        ack_at_risk_at=incident.ack_at_risk_at,
-        resolve_at_risk_at=incident.resolve_at_risk_at,
-    )
+def incident_payload(r: Row, now: datetime) -> dict[str, Any]:
+    """An incident row as `IncidentRead`: SLA evaluated at `now`, next moves, close blockers."""
+    deadlines = sla.Deadlines(ack_due_at=r["ack_due_at"], resolve_due_at=r["resolve_due_at"],
+                              ack_at_risk_at=r["ack_at_risk_at"],
+                              resolve_at_risk_at=r["resolve_at_risk_at"])
+    s = sla.evaluate(deadlines, r["acknowledged_at"], r["resolved_at"], now)
+    has_rca = r["rca_incident_id"] is not None
+    return {  # IncidentRead's field order, so the JSON is byte for byte what pydantic writes
+        "id": r["id"], "title": r["title"], "description": r["description"],
+        "severity": r["severity"], "status": r["status"], "service_id": r["service_id"],
+        "service_name": r["service_name"], "assignee_id": r["assignee_id"],
+        "assignee_name": r["assignee_name"], "created_at": r["created_at"],
+        "acknowledged_at": r["acknowledged_at"], "mitigated_at": r["mitigated_at"],
+        "resolved_at": r["resolved_at"], "closed_at": r["closed_at"], "version": r["version"],
+        "allowed_transitions": ALLOWED[r["status"]],
+        "close_blockers": rca.missing_fields(
+            {name: r[f"rca_{name}"] for name in rca.RCA_FIELDS} if has_rca else None),
+        "sla": {"ack_due_at": s.ack_due_at, "resolve_due_at": s.resolve_due_at,
+                "ack_breached": s.ack_breached, "resolve_breached": s.resolve_breached,
+                "breached": s.breached, "state": s.state.value, "next_due_at": s.next_due_at},
+    }
 
 
-def to_read(
-    incident: Incident,
-    service_name: str,
-    assignee_name: str | None,
-    rca_record: Rca | None,
-    now: datetime,
-) -> IncidentRead:
-    status = sla.evaluate(
-        incident_deadlines(incident), incident.acknowledged_at, incident.resolved_at, now
-    )
-    return IncidentRead(
-        id=incident.id,
-        title=incident.title,
-        description=incident.description,
-        severity=incident.severity,  # type: ignore[arg-type]
-        status=incident.status,  # type: ignore[arg-type]
-        service_id=incident.service_id,
-        service_name=service_name,
-        assignee_id=incident.assignee_id,
-        assignee_name=assignee_name,
-        created_at=incident.created_at,
-        acknowledged_at=incident.acknowledged_at,
-        mitigated_at=incident.mitigated_at,
-        resolved_at=incident.resolved_at,
-        closed_at=incident.closed_at,
-        version=incident.version,
-        allowed_transitions=list(lifecycle.allowed_transitions(lifecycle.Status(incident.status))),
-        close_blockers=rca.missing_fields(rca_values(rca_record)),
-        sla=SlaRead.model_validate(status),
-    )
+def rca_payload(r: Row) -> dict[str, Any] | None:
+    """The RCA part of an incident row as `RcaRead`, or None when there is none yet."""
+    if r["rca_incident_id"] is None:
+        return None
+    values = {name: r[f"rca_{name}"] for name in RCA_ORDER}
+    return {**values, "missing_fields": rca.missing_fields(values)}
 
 
-async def load_incident_and_rca(
-    session: AsyncSession, incident_id: int, now: datetime
-) -> tuple[IncidentRead, Rca | None]:
-    """The incident as read, and its RCA row from the same query (no second round trip)."""
-    stmt = incident_rows().where(Incident.id == incident_id)
-    row = (await session.execute(stmt.execution_options(populate_existing=True))).first()
-    if row is None:
+def event_payload(r: Row) -> dict[str, Any]:
+    data = r["data"]
+    return {"id": r["id"], "incident_id": r["incident_id"], "type": r["type"], "body": r["body"],
+            "data": {} if data is None else data, "created_by": r["created_by"],
+            "created_by_name": r["created_by_name"], "created_at": r["created_at"]}
+
+
+async def incident_detail(reader: RowReader, incident_id: int, now: datetime) -> dict[str, Any]:
+    """`IncidentDetail`: the incident, its whole timeline and its RCA (two statements)."""
+    found = await reader.all(ONE_INCIDENT, incident_id=incident_id)
+    if not found:
         raise NotFound("Incident", incident_id)
-    return to_read(row[0], row[1], row[2], row[3], now=now), row[3]
+    events = await reader.all(TIMELINE, incident_id=incident_id)
+    return {**incident_payload(found[0], now), "events": [event_payload(e) for e in events],
+            "rca": rca_payload(found[0])}
 
 
 async def load_incident(session: AsyncSession, incident_id: int, now: datetime) -> IncidentRead:
-    return (await load_incident_and_rca(session, incident_id, now))[0]
+    found = await SessionReader(session).all(ONE_INCIDENT, incident_id=incident_id)
+    if not found:
+        raise NotFound("Incident", incident_id)
+    return IncidentRead.model_validate(incident_payload(found[0], now))
 
 
 def rca_read(record: Rca) -> RcaRead:
@@ -96,13 +128,8 @@ def rca_read(record: Rca) -> RcaRead:
 
 
 async def load_events(session: AsyncSession, incident_id: int) -> list[EventRead]:
-    stmt = (
-        select(IncidentEvent, User.name)
-        .outerjoin(User, User.id == IncidentEvent.created_by)
-        .where(IncidentEvent.incident_id == incident_id)
-        .order_by(IncidentEvent.id)
-    )
-    return [event_read(event, name) for event, name in (await session.execute(stmt)).all()]
+    rows = await SessionReader(session).all(TIMELINE, incident_id=incident_id)
+    return [EventRead.model_validate(event_payload(r)) for r in rows]
 
 
 def event_read(event: IncidentEvent, actor_name: str | None) -> EventRead:

@@ -1,35 +1,22 @@
 """Incident intake, reading, listing and triage edits."""
 
-import json
-from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, or_, select, tuple_, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.clock import utcnow
 from app.db import Database
+from app.db_rows import SessionReader
 from app.domain import sla
 from app.domain.lifecycle import Status
 from app.domain.severity import Severity
 from app.errors import Conflict, Unprocessable
 from app.models import Incident, Service, User
-from app.schemas.incidents import IncidentCreate, IncidentDetail, IncidentPage, IncidentUpdate
-from app.services import sla_filters
-from app.services.cursors import decode_cursor_with_total, encode_cursor
-from app.services.incident_views import incident_rows, load_events, load_incident_and_rca, rca_read, to_read
+from app.schemas.incidents import IncidentCreate, IncidentUpdate
+from app.services.incident_views import incident_detail
 from app.services.records import get_or_404
 from app.services.timeline import record_event
-
-
-@dataclass
-class IncidentFilter:
-    status: list[Status] = field(default_factory=list)
-    severity: list[Severity] = field(default_factory=list)
-    service_id: list[int] = field(default_factory=list)
-    assignee_id: list[int] = field(default_factory=list)
-    sla_state: list[sla.SlaState] = field(default_factory=list)
-    q: str | None = None
 
 
 async def _service(session: AsyncSession, service_id: int) -> Service:
@@ -93,103 +80,20 @@ async def open_incident(
     return incident
 
 
-async def create(db: Database, body: IncidentCreate, actor: User) -> IncidentDetail:
+async def create(db: Database, body: IncidentCreate, actor: User) -> dict[str, Any]:
     async with db.transaction() as session:
         incident = await open_incident(session, body, actor)
-        return await _detail(session, incident.id)
+        return await incident_detail(SessionReader(session), incident.id, utcnow())
 
 
-async def _detail(session: AsyncSession, incident_id: int) -> IncidentDetail:
-    read, record = await load_incident_and_rca(session, incident_id, utcnow())
-    return IncidentDetail(
-        **dict(read),
-        events=await load_events(session, incident_id),
-        rca=rca_read(record) if record else None,
-    )
-
-
-async def get(db: Database, incident_id: int) -> IncidentDetail:
-    async with db.read() as session:
-        return await _detail(session, incident_id)
+async def get(db: Database, incident_id: int) -> dict[str, Any]:
+    """`IncidentDetail` as a dict (the route writes it out as it is)."""
+    async with db.rows.reader() as reader:
+        return await incident_detail(reader, incident_id, utcnow())
 
 
 async def ensure_exists(session: AsyncSession, incident_id: int) -> Incident:
     return await get_or_404(session, Incident, incident_id, "Incident")
-
-
-def _filtered(stmt: Any, f: IncidentFilter, now: Any) -> Any:
-    if f.status:
-        stmt = stmt.where(Incident.status.in_([s.value for s in f.status]))
-    if f.severity:
-        stmt = stmt.where(Incident.severity.in_([s.value for s in f.severity]))
-    if f.service_id:
-        stmt = stmt.where(Incident.service_id.in_(f.service_id))
-    if f.assignee_id:
-        stmt = stmt.where(Incident.assignee_id.in_(f.assignee_id))
-    if f.sla_state:
-        stmt = stmt.where(or_(*(sla_filters.in_state(state, now) for state in f.sla_state)))
-    if f.q:
-        pattern = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(
-            or_(Incident.title.ilike(pattern, escape="\\"),
-                Incident.description.ilike(pattern, escape="\\"))
-        )
-    return stmt
-
-
-TOTAL_CAP = 10_000
-
-
-async def _estimate(session: AsyncSession, matching: Any) -> int:
-    """PostgreSQL's planner estimate of how many rows `matching` returns (no rows read)."""
-    conn = await session.connection()
-    compiled = matching.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    params = compiled.construct_params()
-    positional = tuple(params[name] for name in compiled.positiontup or ())
-    plan = (await conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", positional)).scalar_one()
-    if isinstance(plan, str):
-        plan = json.loads(plan)
-    return int(plan[0]["Plan"]["Plan Rows"])
-
-
-async def count_matching(session: AsyncSession, f: IncidentFilter, now: Any) -> int:
-    """Exact when at most TOTAL_CAP incidents match, counted no further than that (a few ms
-    at any table size); above the cap, PostgreSQL's planner estimate (never below the cap).
-    An exact count(*) over a million incidents costs 50-120 ms on every page; SQLite, the
-    small-install database, still counts exactly."""
-    matching = _filtered(select(Incident.id), f, now)
-    capped = select(func.count()).select_from(matching.limit(TOTAL_CAP + 1).subquery())
-    total = int((await session.execute(capped)).scalar_one())
-    if total <= TOTAL_CAP:
-        return total
-    if session.get_bind().dialect.name != "postgresql":
-        exact = _filtered(select(func.count()).select_from(Incident), f, now)
-        return int((await session.execute(exact)).scalar_one())
-    return max(TOTAL_CAP + 1, await _estimate(session, matching))
-
-
-async def list_incidents(
-    db: Database, f: IncidentFilter, limit: int, cursor: str | None
-) -> IncidentPage:
-    now = utcnow()
-    stmt = _filtered(incident_rows(), f, now)
-    total: int | None = None
-    if cursor:
-        created_at, ident, total = decode_cursor_with_total(cursor)
-        stmt = stmt.where(tuple_(Incident.created_at, Incident.id) < tuple_(
-            sla_filters.utc_literal(created_at), ident))
-    stmt = stmt.order_by(Incident.created_at.desc(), Incident.id.desc()).limit(limit + 1)
-    async with db.read() as session:
-        rows = (await session.execute(stmt)).all()
-        if total is None:
-            # A first page that is not full already holds every match: nothing to count.
-            total = len(rows) if not cursor and len(rows) <= limit else await count_matching(session, f, now)
-    items = [to_read(row[0], row[1], row[2], row[3], now=now) for row in rows[:limit]]
-    next_cursor = None
-    if len(rows) > limit:
-        last = rows[limit - 1][0]
-        next_cursor = encode_cursor(last.created_at, last.id, total)
-    return IncidentPage(items=items, next_cursor=next_cursor, total=total)
 
 
 def check_version(incident: Incident, expected: int | None) -> None:
@@ -219,7 +123,7 @@ def refuse_if_closed(incident: Incident, action: str) -> None:
 
 async def triage(
     db: Database, incident_id: int, body: IncidentUpdate, if_match: int | None, actor: User
-) -> IncidentDetail:
+) -> dict[str, Any]:
     changes = body.model_dump(exclude_unset=True, exclude={"version"})
     async with db.transaction() as session:
         incident = await ensure_exists(session, incident_id)
@@ -256,4 +160,4 @@ async def triage(
             for type_, text, data in events:
                 await record_event(session, incident_id=incident_id, type=type_, body=text,
                                    data=data, actor=actor, now=now)
-        return await _detail(session, incident_id)
+        return await incident_detail(SessionReader(session), incident_id, utcnow())

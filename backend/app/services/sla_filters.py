@@ -10,6 +10,8 @@ from app.domain.sla import SlaState
 from app.models import Incident
 from app.models.base import UTCDateTime
 
+Now = datetime | BindParameter[datetime]  # a bound parameter in statements built once
+
 
 def utc_literal(value: datetime | BindParameter[datetime]) -> Any:
     """A UTC timestamp as SQL; a bind parameter passes through (statements built once)."""
@@ -18,32 +20,32 @@ def utc_literal(value: datetime | BindParameter[datetime]) -> Any:
     return literal(value, UTCDateTime())
 
 
-def ack_breached(now: datetime) -> ColumnElement[bool]:
+def ack_breached(now: Now) -> ColumnElement[bool]:
     return or_(
         and_(Incident.acknowledged_at.is_not(None), Incident.acknowledged_at > Incident.ack_due_at),
         and_(Incident.acknowledged_at.is_(None), Incident.ack_due_at < utc_literal(now)),
     )
 
 
-def resolve_breached(now: datetime) -> ColumnElement[bool]:
+def resolve_breached(now: Now) -> ColumnElement[bool]:
     return or_(
         and_(Incident.resolved_at.is_not(None), Incident.resolved_at > Incident.resolve_due_at),
         and_(Incident.resolved_at.is_(None), Incident.resolve_due_at < utc_literal(now)),
     )
 
 
-def breached(now: datetime) -> ColumnElement[bool]:
+def breached(now: Now) -> ColumnElement[bool]:
     return or_(ack_breached(now), resolve_breached(now))
 
 
-def at_risk_pending(now: datetime) -> ColumnElement[bool]:
+def at_risk_pending(now: Now) -> ColumnElement[bool]:
     return or_(
         and_(Incident.acknowledged_at.is_(None), Incident.ack_at_risk_at <= utc_literal(now)),
         and_(Incident.resolved_at.is_(None), Incident.resolve_at_risk_at <= utc_literal(now)),
     )
 
 
-def in_state(state: SlaState, now: datetime) -> ColumnElement[bool]:
+def in_state(state: SlaState, now: Now) -> ColumnElement[bool]:
     healthy = and_(not_(breached(now)), Incident.resolved_at.is_(None))
     if state is SlaState.BREACHED:
         return breached(now)

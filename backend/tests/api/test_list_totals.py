@@ -4,7 +4,7 @@ per listing (the total rides in the cursor), and not at all when the first page 
 import httpx
 import pytest
 
-from app.services import incidents as incident_service
+from app.services import incident_list
 
 
 async def open_incidents(client: httpx.AsyncClient, headers: dict[str, str], n: int) -> None:
@@ -38,10 +38,27 @@ async def test_a_page_that_holds_every_match_is_its_own_total(
 
 async def test_above_the_cap(client: httpx.AsyncClient, admin: dict[str, str],
                              monkeypatch: pytest.MonkeyPatch, database_url: str) -> None:
-    monkeypatch.setattr(incident_service, "TOTAL_CAP", 3)
+    monkeypatch.setattr(incident_list, "TOTAL_CAP", 3)
     await open_incidents(client, admin, 5)  # six with the seeded one
     page = (await client.get("/incidents", params={"limit": 2}, headers=admin)).json()
     if database_url.startswith("sqlite"):
         assert page["total"] == 6, "SQLite counts exactly"
     else:
         assert page["total"] >= 4, "PostgreSQL estimates, never below the cap"
+
+
+async def test_far_above_the_cap_the_estimate_is_taken_without_counting(
+    client: httpx.AsyncClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+    database_url: str
+) -> None:
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite counts exactly")
+    monkeypatch.setattr(incident_list, "TOTAL_CAP", 1)
+    monkeypatch.setattr(incident_list, "ESTIMATE_TRUSTED", 2)
+    counted: list[object] = []
+    real = incident_list.capped_count_statement
+    monkeypatch.setattr(incident_list, "capped_count_statement",
+                        lambda *a: counted.append(a) or real(*a))
+    await open_incidents(client, admin, 3)
+    page = (await client.get("/incidents", params={"limit": 1}, headers=admin)).json()
+    assert page["total"] >= 2 and counted == []
