@@ -57,7 +57,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_http_guards(app, settings)
     install_error_handlers(app)
-    for module in (auth, users, services, integration_keys, incidents, metrics, alerts, stream, console):
+    # FastAPI matches a request against every route before the right one, router by router
+    # (about 2 us a route): the busiest paths go first. No two routers share a path.
+    for module in (incidents, alerts, metrics, stream, auth, users, services, integration_keys,
+                   console):
         app.include_router(module.router)
     console.mount_console(app, settings.frontend_dist)
     return app

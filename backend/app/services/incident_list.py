@@ -27,7 +27,7 @@ from app.services.incident_views import incident_payload, incident_rows
 TOTAL_CAP = 10_000
 # Above this many expected matches the planner's figure is taken without counting at all:
 # the capped count would read TOTAL_CAP + 1 index entries (about 1 ms) only to say "more".
-ESTIMATE_TRUSTED = 200_000  # above TOTAL_CAP: a total past the cap is never below it
+ESTIMATE_TRUSTED = 50_000  # above TOTAL_CAP: a total past the cap is never below it
 
 
 @dataclass
