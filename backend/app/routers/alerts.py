@@ -10,9 +10,11 @@ missing or unknown words mean SEV3.
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
 
 from app.deps import DB, AnyUser, Responder, get_accounts, oauth2_scheme
 from app.domain import alert_payloads
+from app.responses import model_response
 from app.schemas.alert_intake import (
     AlertmanagerWebhook,
     GenericAlerts,
@@ -46,7 +48,7 @@ async def generate_alerts(db: DB, user: Responder, body: GenerateRequest | None 
 @router.post("/alerts/alertmanager", response_model=IntakeResult, responses=INTAKE_ERRORS)
 async def alertmanager_webhook(
     db: DB, accounts: AccountsDep, bearer: Bearer, body: AlertmanagerWebhook
-) -> IntakeResult:
+) -> Response:
     """Prometheus Alertmanager's webhook receiver (`version` "4"); deduplicated on each
     alert's `fingerprint`, grouped into one incident per `groupKey` and service.
 
@@ -55,16 +57,16 @@ async def alertmanager_webhook(
     error/high = SEV2, warning/medium = SEV3, info/low = SEV4; anything else SEV3."""
     sender = await identify_sender(db, accounts, bearer)
     alerts = alert_intake.parsed(alert_payloads.from_alertmanager, body.model_dump())
-    return await alert_intake.receive(db, alerts, sender)
+    return model_response(await alert_intake.receive(db, alerts, sender))
 
 
 @router.post("/alerts/grafana", response_model=IntakeResult, responses=INTAKE_ERRORS)
-async def grafana_webhook(db: DB, accounts: AccountsDep, bearer: Bearer, body: GrafanaWebhook) -> IntakeResult:
+async def grafana_webhook(db: DB, accounts: AccountsDep, bearer: Bearer, body: GrafanaWebhook) -> Response:
     """Grafana alerting's webhook contact point; the same dedup, grouping, service and
     severity rules as Alertmanager's."""
     sender = await identify_sender(db, accounts, bearer)
     alerts = alert_intake.parsed(alert_payloads.from_grafana, body.model_dump())
-    return await alert_intake.receive(db, alerts, sender)
+    return model_response(await alert_intake.receive(db, alerts, sender))
 
 
 @router.post("/alerts/events", status_code=202, response_model=PagerDutyAccepted,
@@ -80,14 +82,14 @@ async def pagerduty_event(db: DB, accounts: AccountsDep, bearer: Bearer, body: P
 
 
 @router.post("/alerts", response_model=IntakeResult, responses=INTAKE_ERRORS)
-async def generic_alerts(db: DB, accounts: AccountsDep, bearer: Bearer, body: GenericAlerts) -> IntakeResult:
+async def generic_alerts(db: DB, accounts: AccountsDep, bearer: Bearer, body: GenericAlerts) -> Response:
     """One alert, or a list of up to 1,000 in one transaction, for scripts and curl.
     Repeats of a `dedup_key` attach to its open incident; `status: resolved` resolves it.
     Service: the integration key's, else `service` (422 when unknown)."""
     sender = await identify_sender(db, accounts, bearer)
     items = body if isinstance(body, list) else [body]
     alerts = alert_intake.parsed(alert_payloads.from_generic, [i.model_dump() for i in items])
-    return await alert_intake.receive(db, alerts, sender)
+    return model_response(await alert_intake.receive(db, alerts, sender))
 
 
 @router.get("/alerts", response_model=AlertPage, responses=error_responses(401, 404, 422))

@@ -12,13 +12,13 @@ alerts of a group agree on one incident while attaching never waits. Rows go in
 fingerprint order so concurrent deliveries lock them in the same order.
 """
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from typing import cast as typed
 
+import orjson
 from sqlalchemy import (
     DateTime,
     Integer,
@@ -92,7 +92,7 @@ def _pg_rows(ordered: list[Firing], now: datetime, incidents: dict[tuple[str, in
         a = f.alert
         for name, value in (("source", a.source.value), ("fingerprint", a.fingerprint),
                             ("severity", a.severity.value), ("summary", a.summary),
-                            ("description", a.description), ("labels", json.dumps(a.labels)),
+                            ("description", a.description), ("labels", orjson.dumps(a.labels).decode()),
                             ("source_url", a.source_url), ("group_key", a.group_key),
                             ("service_id", f.service_id), ("incident_id", _open_incident(f, incidents)),
                             ("starts_at", a.starts_at),
