@@ -4,10 +4,12 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import Response
 
 from app.deps import DB, AnyUser
 from app.domain.severity import Severity
 from app.errors import Unprocessable
+from app.responses import model_response
 from app.schemas.common import error_responses
 from app.schemas.metrics import Metrics
 from app.services import metrics
@@ -29,7 +31,7 @@ async def get_metrics(
     to: Annotated[datetime | None, Query(description="created_at < (UTC if no offset)")] = None,
     service_id: Annotated[list[int] | None, Query()] = None,
     severity: Annotated[list[Severity] | None, Query()] = None,
-) -> Metrics:
+) -> Response:
     """MTTA, MTTR (resolved_at - created_at, never closed_at), nearest-rank p50/p90 and the
     breach rate (breached / SLA outcome known), overall, by severity, by service and by UTC day."""
     start, end = _utc(from_), _utc(to)
@@ -37,4 +39,4 @@ async def get_metrics(
         raise Unprocessable("'from' must be earlier than 'to'")
     window = metrics.MetricsWindow(start=start, end=end, service_id=service_id,
                                    severity=severity)
-    return await metrics.compute(db, window)
+    return model_response(await metrics.compute(db, window))
