@@ -7,6 +7,7 @@ CPU for an incident with its timeline). Elsewhere (SQLite) the engine runs the s
 Either way a row reads like a mapping: `row["title"]`. jsonb columns are parsed by orjson.
 """
 
+import asyncio
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -109,6 +110,15 @@ async def _jsonb_by_orjson(conn: asyncpg.Connection) -> None:
                               encoder=lambda v: orjson.dumps(v).decode(), decoder=orjson.loads)
 
 
+async def _nothing_to_reset(conn: asyncpg.Connection) -> None:
+    """asyncpg's default reset on release is a round trip ("SELECT pg_advisory_unlock_all();
+    CLOSE ALL; UNLISTEN *; RESET ALL") on every request; these reads take no locks, open no
+    cursors, listen to nothing and set nothing. A read cut off inside a transaction (there are
+    none today) would still be rolled back."""
+    if conn.is_in_transaction():
+        await conn.execute("ROLLBACK")
+
+
 class Rows:
     """Where the hot reads get their rows; `Database.rows` is the one per app."""
 
@@ -124,13 +134,34 @@ class Rows:
         dsn = self.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         self._pool = await asyncpg.create_pool(
             dsn, min_size=1, max_size=self.pool_size, init=_jsonb_by_orjson,
-            max_inactive_connection_lifetime=300,
+            reset=_nothing_to_reset,
+            # No idle timer: it re-armed a loop callback on every release.
+            max_inactive_connection_lifetime=0,
         )
 
     async def close(self) -> None:
         pool, self._pool = self._pool, None
         if pool is not None:
             await pool.close()
+
+    async def concurrently(
+        self, calls: Sequence[tuple[Statement, dict[str, Any]]], work_mem: str
+    ) -> list[Sequence[Row]] | None:
+        """PostgreSQL: each statement at once on its own pooled connection, in a transaction
+        with `work_mem` raised for it alone (SET LOCAL). None where there is no such pool."""
+        if self._pool is None or self._statements is None:
+            return None
+        pool, statements = self._pool, self._statements
+
+        async def one(stmt: Statement, params: dict[str, Any]) -> Sequence[Row]:
+            c = statements.get(stmt)
+            args = [params[n] if n in params else c.defaults[n] for n in c.names]
+            async with pool.acquire() as conn, conn.transaction():
+                await conn.execute(f"SET LOCAL work_mem = '{work_mem}'")
+                rows: Sequence[Row] = await conn.fetch(c.sql, *args)
+                return rows
+
+        return list(await asyncio.gather(*(one(stmt, params) for stmt, params in calls)))
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[RowReader]:

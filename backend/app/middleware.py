@@ -35,6 +35,9 @@ COMMON_HEADERS = [
     (b"x-frame-options", b"DENY"),
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
+CONSOLE_HEADERS = [*COMMON_HEADERS, (b"content-security-policy", CONSOLE_CSP.encode())]
+DOCS_HEADERS = [*COMMON_HEADERS, (b"content-security-policy", DOCS_CSP.encode())]
+EXTRA_NAMES = frozenset(name for name, _ in CONSOLE_HEADERS)
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -47,14 +50,16 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         path: str = scope.get("path", "")
-        csp = DOCS_CSP if path.startswith(DOCS_PATHS) else CONSOLE_CSP
+        extra = DOCS_HEADERS if path.startswith(DOCS_PATHS) else CONSOLE_HEADERS
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
-                extra = [*COMMON_HEADERS, (b"content-security-policy", csp.encode())]
-                headers += [(n, v) for n, v in extra if n not in present]
+                if present.isdisjoint(EXTRA_NAMES):
+                    headers += extra
+                else:
+                    headers += [(n, v) for n, v in extra if n not in present]
                 message["headers"] = headers
             await send(message)
 

@@ -112,23 +112,28 @@ def evaluate(
     resolved_at: datetime | None,
     now: datetime,
 ) -> SlaStatus:
+    """Breaches, the state and the next due time at `now`. Runs for every incident of every
+    list page, so it is written out branch by branch."""
     ack_breached = _missed(acknowledged_at, d.ack_due_at, now)
     resolve_breached = _missed(resolved_at, d.resolve_due_at, now)
     breached = ack_breached or resolve_breached
-    pending = [
-        (due, risk_at)
-        for done, due, risk_at in (
-            (acknowledged_at, d.ack_due_at, d.ack_at_risk_at),
-            (resolved_at, d.resolve_due_at, d.resolve_at_risk_at),
-        )
-        if done is None and due >= now
-    ]
-    next_due_at = min(due for due, _ in pending) if pending else None
+    # A target is pending while it is not met and not yet due.
+    ack_pending = acknowledged_at is None and d.ack_due_at >= now
+    resolve_pending = resolved_at is None and d.resolve_due_at >= now
+    if ack_pending and resolve_pending:
+        next_due_at: datetime | None = min(d.ack_due_at, d.resolve_due_at)
+    elif ack_pending:
+        next_due_at = d.ack_due_at
+    elif resolve_pending:
+        next_due_at = d.resolve_due_at
+    else:
+        next_due_at = None
     if breached:
         state = SlaState.BREACHED
     elif resolved_at is not None:
         state = SlaState.MET
-    elif any(now >= risk_at for _, risk_at in pending):
+    elif (ack_pending and now >= d.ack_at_risk_at) or (
+            resolve_pending and now >= d.resolve_at_risk_at):
         state = SlaState.AT_RISK
     else:
         state = SlaState.ON_TRACK

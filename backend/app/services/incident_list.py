@@ -5,6 +5,7 @@ bind as one array on PostgreSQL), so a request only binds values: no statement b
 compiling per request, and the rows go straight from asyncpg into the JSON (db_rows.py).
 """
 
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -53,13 +54,27 @@ class IncidentFilter:
         return values
 
     def shape(self, postgresql: bool) -> tuple[Any, ...]:
-        """What the statement's text depends on (SQLite binds one placeholder per list item)."""
-        lists = tuple((name, len(v) if not postgresql and isinstance(v, list) else 0)
+        """What the statement's text depends on: per list, how many values (SQLite binds one
+        placeholder each) or, on PostgreSQL, one value or several (one array)."""
+        lists = tuple((name, (min(len(v), 2) if postgresql else len(v)) if isinstance(v, list) else 0)
                       for name, v in self.values().items())
         return lists, tuple(sorted(s.value for s in self.sla_state))
 
+    def bound(self, postgresql: bool) -> dict[str, Any]:
+        """`values()` as the statement binds them: a lone value on PostgreSQL as a scalar."""
+        values = self.values()
+        if postgresql:
+            for name, v in values.items():
+                if isinstance(v, list) and len(v) == 1:
+                    values[name] = v[0]
+        return values
 
-def _one_of(column: Any, name: str, item: Any, postgresql: bool) -> ColumnElement[bool]:
+
+def _one_of(column: Any, name: str, item: Any, count: int, postgresql: bool) -> ColumnElement[bool]:
+    """`column = $n` for one value: PostgreSQL walks a composite index in order for that, but
+    not for `= ANY(ARRAY[v])` (one service, owner and status: 0.5 ms against 190 ms)."""
+    if postgresql and count == 1:
+        return column == bindparam(name, type_=item)
     if postgresql:
         return column == any_(bindparam(name, type_=ARRAY(item)))
     return column.in_(bindparam(name, expanding=True))
@@ -71,8 +86,8 @@ def _conditions(shape: tuple[Any, ...], postgresql: bool) -> list[ColumnElement[
                "service_id": (Incident.service_id, Integer()),
                "assignee_id": (Incident.assignee_id, Integer())}
     now = bindparam("now", type_=UTCDateTime())
-    conditions = [_one_of(columns[name][0], name, columns[name][1], postgresql)
-                  for name, _ in lists if name in columns]
+    conditions = [_one_of(columns[name][0], name, columns[name][1], count, postgresql)
+                  for name, count in lists if name in columns]
     if states:
         conditions.append(or_(*(sla_filters.in_state(sla.SlaState(s), now) for s in states)))
     if any(name == "q" for name, _ in lists):
@@ -108,10 +123,31 @@ def exact_count_statement(shape: tuple[Any, ...]) -> Select[Any]:
     return select(func.count().label("n")).select_from(Incident).where(*_conditions(shape, False))
 
 
+# Planner estimates past ESTIMATE_TRUSTED, reused for ESTIMATE_REUSE seconds per filter: a
+# figure shown as an estimate ("about 980,000") does not need a fresh EXPLAIN for every page
+# view. Exact totals are never reused.
+ESTIMATE_REUSE = 10.0
+_estimates: dict[tuple[Any, ...], tuple[float, int]] = {}
+
+
+def _estimate_key(shape: tuple[Any, ...], values: dict[str, Any]) -> tuple[Any, ...]:
+    return shape, tuple((k, tuple(v) if isinstance(v, list) else v)
+                        for k, v in sorted(values.items()) if k != "now")
+
+
 async def _estimate(reader: RowReader, shape: tuple[Any, ...], values: dict[str, Any]) -> int:
     """PostgreSQL's planner estimate of how many incidents match (no rows read)."""
+    key = _estimate_key(shape, values)
+    kept = _estimates.get(key)
+    if kept is not None and time.monotonic() - kept[0] < ESTIMATE_REUSE:
+        return kept[1]
     plan = await reader.explain(matching_statement(shape, True), **values)
-    return int(plan[0]["Plan"]["Plan Rows"])
+    estimate = int(plan[0]["Plan"]["Plan Rows"])
+    if estimate >= ESTIMATE_TRUSTED:
+        if len(_estimates) >= 1000:
+            _estimates.clear()
+        _estimates[key] = (time.monotonic(), estimate)
+    return estimate
 
 
 async def count_matching(reader: RowReader, f: IncidentFilter, postgresql: bool,
@@ -141,7 +177,7 @@ async def list_incidents(
     """`IncidentPage` as a dict (the route writes it out as it is)."""
     now = utcnow()
     postgresql = db.dialect == "postgresql"
-    values = f.values()
+    values = f.bound(postgresql)
     if f.sla_state:
         values["now"] = now
     params: dict[str, Any] = {**values, "page_size": limit + 1}

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from app.db_rows import Row, RowReader, SessionReader
 from app.domain import lifecycle, rca, sla
@@ -24,6 +25,7 @@ INCIDENT_FIELDS = ("id", "title", "description", "severity", "status", "service_
                    "resolved_at", "closed_at", "ack_due_at", "resolve_due_at", "ack_at_risk_at",
                    "resolve_at_risk_at", "version")
 RCA_COLUMNS = (*rca.RCA_FIELDS, "incident_id", "updated_at", "updated_by")
+RCA_KEYS = tuple((name, f"rca_{name}") for name in rca.RCA_FIELDS)
 RCA_ORDER = ("incident_id", *rca.RCA_FIELDS, "updated_at", "updated_by")  # RcaRead's order
 EVENT_FIELDS = ("id", "incident_id", "type", "body", "data", "created_by", "created_at")
 ALLOWED = {s.value: [t.value for t in lifecycle.allowed_transitions(s)] for s in lifecycle.Status}
@@ -43,6 +45,17 @@ def incident_rows() -> Select[Any]:
 
 
 ONE_INCIDENT = incident_rows().where(Incident.id == bindparam("incident_id"))
+_actor = aliased(User)
+# The incident once per timeline event (`ev_*`): the detail in one round trip, not two.
+WITH_TIMELINE = (
+    incident_rows()
+    .add_columns(*(_E[name].label(f"ev_{name}") for name in EVENT_FIELDS),
+                 _actor.name.label("ev_created_by_name"))
+    .outerjoin(IncidentEvent, IncidentEvent.incident_id == Incident.id)
+    .outerjoin(_actor, _actor.id == IncidentEvent.created_by)
+    .where(Incident.id == bindparam("incident_id"))
+    .order_by(IncidentEvent.id)
+)
 TIMELINE = (
     select(*(_E[name] for name in EVENT_FIELDS), User.name.label("created_by_name"))
     .outerjoin(User, User.id == IncidentEvent.created_by)
@@ -61,9 +74,8 @@ def rca_values(record: Rca | Mapping[str, Any] | None) -> dict[str, str | None] 
 
 def incident_payload(r: Row, now: datetime) -> dict[str, Any]:
     """An incident row as `IncidentRead`: SLA evaluated at `now`, next moves, close blockers."""
-    deadlines = sla.Deadlines(ack_due_at=r["ack_due_at"], resolve_due_at=r["resolve_due_at"],
-                              ack_at_risk_at=r["ack_at_risk_at"],
-                              resolve_at_risk_at=r["resolve_at_risk_at"])
+    deadlines = sla.Deadlines(r["ack_due_at"], r["resolve_due_at"], r["ack_at_risk_at"],
+                              r["resolve_at_risk_at"])
     s = sla.evaluate(deadlines, r["acknowledged_at"], r["resolved_at"], now)
     has_rca = r["rca_incident_id"] is not None
     return {  # IncidentRead's field order, so the JSON is byte for byte what pydantic writes
@@ -75,10 +87,10 @@ def incident_payload(r: Row, now: datetime) -> dict[str, Any]:
         "resolved_at": r["resolved_at"], "closed_at": r["closed_at"], "version": r["version"],
         "allowed_transitions": ALLOWED[r["status"]],
         "close_blockers": rca.missing_fields(
-            {name: r[f"rca_{name}"] for name in rca.RCA_FIELDS} if has_rca else None),
+            {name: r[key] for name, key in RCA_KEYS} if has_rca else None),
         "sla": {"ack_due_at": s.ack_due_at, "resolve_due_at": s.resolve_due_at,
                 "ack_breached": s.ack_breached, "resolve_breached": s.resolve_breached,
-                "breached": s.breached, "state": s.state.value, "next_due_at": s.next_due_at},
+                "breached": s.breached, "state": s.state, "next_due_at": s.next_due_at},
     }
 
 
@@ -90,21 +102,23 @@ def rca_payload(r: Row) -> dict[str, Any] | None:
     return {**values, "missing_fields": rca.missing_fields(values)}
 
 
-def event_payload(r: Row) -> dict[str, Any]:
-    data = r["data"]
-    return {"id": r["id"], "incident_id": r["incident_id"], "type": r["type"], "body": r["body"],
-            "data": {} if data is None else data, "created_by": r["created_by"],
-            "created_by_name": r["created_by_name"], "created_at": r["created_at"]}
+def event_payload(r: Row, prefix: str = "") -> dict[str, Any]:
+    """An event row (or the `ev_*` columns of WITH_TIMELINE) as `EventRead`."""
+    data = r[f"{prefix}data"]
+    return {"id": r[f"{prefix}id"], "incident_id": r[f"{prefix}incident_id"],
+            "type": r[f"{prefix}type"], "body": r[f"{prefix}body"],
+            "data": {} if data is None else data, "created_by": r[f"{prefix}created_by"],
+            "created_by_name": r[f"{prefix}created_by_name"], "created_at": r[f"{prefix}created_at"]}
 
 
 async def incident_detail(reader: RowReader, incident_id: int, now: datetime) -> dict[str, Any]:
-    """`IncidentDetail`: the incident, its whole timeline and its RCA (two statements)."""
-    found = await reader.all(ONE_INCIDENT, incident_id=incident_id)
-    if not found:
+    """`IncidentDetail`: the incident, its whole timeline and its RCA, in one statement."""
+    rows = await reader.all(WITH_TIMELINE, incident_id=incident_id)
+    if not rows:
         raise NotFound("Incident", incident_id)
-    events = await reader.all(TIMELINE, incident_id=incident_id)
-    return {**incident_payload(found[0], now), "events": [event_payload(e) for e in events],
-            "rca": rca_payload(found[0])}
+    return {**incident_payload(rows[0], now),
+            "events": [event_payload(r, "ev_") for r in rows if r["ev_id"] is not None],
+            "rca": rca_payload(rows[0])}
 
 
 async def load_incident(session: AsyncSession, incident_id: int, now: datetime) -> IncidentRead:

@@ -174,14 +174,14 @@ def _daily(days: dict[str, Any], resolved: dict[str, int], window: MetricsWindow
 
 async def compute(db: Database, window: MetricsWindow) -> Metrics:
     now = utcnow()
-    async with db.read() as session:
-        if db.dialect == "postgresql":
-            rows = await metrics_pg.rows(
-                session, window.start, window.end, window.service_id,
-                [s.value for s in window.severity] if window.severity else None, now)
-        else:
+    if db.dialect == "postgresql":
+        rows, names = await metrics_pg.rows(
+            db, window.start, window.end, window.service_id,
+            [s.value for s in window.severity] if window.severity else None, now)
+    else:
+        async with db.read() as session:
             rows = list((await session.execute(_query(window, now))).all())
-        names = dict((await session.execute(select(Service.id, Service.name))).all())
+            names = dict((await session.execute(select(Service.id, Service.name))).all())
     by_level: dict[str, dict[str, Any]] = {}
     for row in rows:
         by_level.setdefault(row.lvl, {})[row.k] = row
