@@ -87,17 +87,20 @@ UNNESTED = (("source", Text()), ("fingerprint", Text()), ("severity", Text()), (
 def _pg_rows(ordered: list[Firing], now: datetime, incidents: dict[tuple[str, int], int]) -> Select[Any]:
     """PostgreSQL: the rows as one array per column, unnested server-side (a dozen parameters
     instead of twenty per row)."""
-    columns: dict[str, list[Any]] = {name: [] for name, _ in UNNESTED}
-    for f in ordered:
-        a = f.alert
-        for name, value in (("source", a.source.value), ("fingerprint", a.fingerprint),
-                            ("severity", a.severity.value), ("summary", a.summary),
-                            ("description", a.description), ("labels", orjson.dumps(a.labels).decode()),
-                            ("source_url", a.source_url), ("group_key", a.group_key),
-                            ("service_id", f.service_id), ("incident_id", _open_incident(f, incidents)),
-                            ("starts_at", a.starts_at),
-                            ("ends_at", a.ends_at), ("count", f.repeats)):
-            columns[name].append(value)
+    alerts = [f.alert for f in ordered]
+    dumps = orjson.dumps
+    columns: dict[str, list[Any]] = {  # one comprehension per column: half the time of a loop
+        "source": [a.source.value for a in alerts], "fingerprint": [a.fingerprint for a in alerts],
+        "severity": [a.severity.value for a in alerts], "summary": [a.summary for a in alerts],
+        "description": [a.description for a in alerts],
+        "labels": [dumps(a.labels).decode() for a in alerts],
+        "source_url": [a.source_url for a in alerts], "group_key": [a.group_key for a in alerts],
+        "service_id": [f.service_id for f in ordered],
+        "incident_id": [_open_incident(f, incidents) for f in ordered],
+        "starts_at": [a.starts_at for a in alerts], "ends_at": [a.ends_at for a in alerts],
+        "count": [f.repeats for f in ordered],
+    }
+    assert list(columns) == [name for name, _ in UNNESTED]
     t = func.unnest(*(bindparam(f"rows_{name}", columns[name], type_=ARRAY(kind)) for name, kind in UNNESTED)
                     ).table_valued(*(column(name, kind) for name, kind in UNNESTED)).render_derived(name="t")
     at = literal(now, UTCDateTime())
