@@ -19,6 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.sql import Select
 
 Row = Mapping[Any, Any]
+# A connection that failed like this is not handed out again: the pool opens a fresh one.
+# (A backend killed while the connection sat idle can leave asyncpg's protocol mid-operation:
+# the next query fails with InternalClientError instead of a connection error.)
+BROKEN = (asyncpg.InterfaceError, asyncpg.InternalClientError, asyncpg.PostgresConnectionError,
+          OSError)
 Statement = Select[Any]
 
 
@@ -156,10 +161,15 @@ class Rows:
         async def one(stmt: Statement, params: dict[str, Any]) -> Sequence[Row]:
             c = statements.get(stmt)
             args = [params[n] if n in params else c.defaults[n] for n in c.names]
-            async with pool.acquire() as conn, conn.transaction():
-                await conn.execute(f"SET LOCAL work_mem = '{work_mem}'")
-                rows: Sequence[Row] = await conn.fetch(c.sql, *args)
-                return rows
+            async with pool.acquire() as conn:
+                try:
+                    async with conn.transaction():
+                        await conn.execute(f"SET LOCAL work_mem = '{work_mem}'")
+                        rows: Sequence[Row] = await conn.fetch(c.sql, *args)
+                        return rows
+                except BROKEN:
+                    conn.terminate()
+                    raise
 
         return list(await asyncio.gather(*(one(stmt, params) for stmt, params in calls)))
 
@@ -168,7 +178,11 @@ class Rows:
         """One connection for a few statements (autocommit: each sees its own snapshot)."""
         if self._pool is not None and self._statements is not None:
             async with self._pool.acquire() as conn:
-                yield _AsyncpgReader(conn, self._statements)
+                try:
+                    yield _AsyncpgReader(conn, self._statements)
+                except BROKEN:
+                    conn.terminate()
+                    raise
         else:
             async with self.engine.connect() as conn:
                 yield _EngineReader(conn)

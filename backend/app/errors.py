@@ -84,7 +84,7 @@ DATABASE_UNAVAILABLE = "The database is unavailable or restarting; nothing was c
 
 # Straight from asyncpg (the hot reads, db_rows.py): a lost or refused connection, a server
 # shutting down or out of connection slots.
-PG_UNAVAILABLE = (asyncpg.InterfaceError, asyncpg.PostgresConnectionError,
+PG_UNAVAILABLE = (asyncpg.InterfaceError, asyncpg.InternalClientError, asyncpg.PostgresConnectionError,
                   asyncpg.exceptions.OperatorInterventionError,
                   asyncpg.exceptions.InsufficientResourcesError)
 
@@ -134,4 +134,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(OSError, _database_error)
     app.add_exception_handler(asyncpg.PostgresError, _database_error)
     app.add_exception_handler(asyncpg.InterfaceError, _database_error)
+    app.add_exception_handler(asyncpg.InternalClientError, _database_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -32,3 +32,23 @@ async def test_killed_connections_answer_503_then_recover(
             assert "retry" in response.json()["detail"]
     assert set(statuses) <= {200, 503}, statuses
     assert statuses[-1] == 200, statuses
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize("path", ["/incidents/1", "/metrics"])
+async def test_the_direct_read_pool_recovers_too(
+    client: httpx.AsyncClient, admin: dict[str, str], database_url: str, path: str
+) -> None:
+    """The incident detail and metrics read through asyncpg's own pool (app/db_rows.py)."""
+    assert (await client.get(path, headers=admin)).status_code == 200
+    database = make_url(database_url).database
+    conn = await asyncpg.connect(PG_ADMIN_DSN)
+    try:
+        killed = await conn.fetchval(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = $1 AND pid <> pg_backend_pid()", database)
+    finally:
+        await conn.close()
+    statuses = [(await client.get(path, headers=admin)).status_code for _ in range(killed + 3)]
+    assert set(statuses) <= {200, 503}, statuses
+    assert statuses[-1] == 200, statuses
