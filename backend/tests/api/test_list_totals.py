@@ -19,7 +19,7 @@ async def test_exact_below_the_cap_and_carried_by_the_cursor(
 ) -> None:
     await open_incidents(client, admin, 4)  # five with the seeded one
     first = (await client.get("/incidents", params={"limit": 2}, headers=admin)).json()
-    assert first["total"] == 5 and len(first["items"]) == 2
+    assert first["total"] == 5 and len(first["items"]) == 2 and first["total_exact"] is True
     await open_incidents(client, admin, 1)
     second = (await client.get("/incidents", params={"limit": 2, "cursor": first["next_cursor"]},
                                headers=admin)).json()
@@ -43,8 +43,16 @@ async def test_above_the_cap(client: httpx.AsyncClient, admin: dict[str, str],
     page = (await client.get("/incidents", params={"limit": 2}, headers=admin)).json()
     if database_url.startswith("sqlite"):
         assert page["total"] == 6, "SQLite counts exactly"
+        assert page["total_exact"] is True
     else:
         assert page["total"] >= 4, "PostgreSQL estimates, never below the cap"
+        assert page["total_exact"] is False
+        later = (await client.get("/incidents", params={"limit": 2, "cursor": page["next_cursor"]},
+                                  headers=admin)).json()
+        assert later["total"] == page["total"] and later["total_exact"] is False
+    narrow = (await client.get("/incidents", params={"limit": 1, "q": "backlog 1"},
+                               headers=admin)).json()
+    assert narrow["total"] == 1 and narrow["total_exact"] is True
 
 
 async def test_far_above_the_cap_the_estimate_is_taken_without_counting(

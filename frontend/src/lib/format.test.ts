@@ -1,4 +1,4 @@
-import { formatDuration, formatPercent, formatRelative, formatAbsolute, formatMaybeDuration } from './format';
+import { formatCount, formatDuration, formatPercent, formatRelative, formatAbsolute, formatMaybeDuration } from './format';
 import { slaView } from './sla';
 
 describe('formatDuration', () => {
@@ -65,5 +65,14 @@ describe('slaView', () => {
   it('reports met once resolved', () => {
     const v = slaView({ ...base, status: 'Resolved', sla: { ...base.sla, state: 'met' } }, now);
     expect(v).toMatchObject({ state: 'met', label: 'Met' });
+  });
+});
+
+describe('formatCount', () => {
+  it('writes exact counts in full and estimates as "about" three figures', () => {
+    expect(formatCount(7, true)).toBe('7');
+    expect(formatCount(1204, true)).toBe('1,204');
+    expect(formatCount(11257, false)).toBe('about 11,300');
+    expect(formatCount(987654, false)).toBe('about 988,000');
   });
 });

@@ -63,3 +63,10 @@ export function formatRelative(iso: string, now: number): string {
 export function incidentKey(id: number): string {
   return `INC-${id}`;
 }
+
+/** A count from the API: exact as it is ("1,204"), an estimate to three figures ("about 11,300"). */
+export function formatCount(total: number, exact: boolean): string {
+  if (exact || total < 1000) return total.toLocaleString('en-US');
+  const step = 10 ** (Math.floor(Math.log10(total)) - 2);
+  return `about ${(Math.round(total / step) * step).toLocaleString('en-US')}`;
+}

@@ -1,6 +1,7 @@
 /** The incident list as the dashboard asks for it: filters and cursor straight from the URL. */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../../../api/client';
+import { formatCount } from '../../../lib/format';
 import { OPEN_STATUSES, SEVERITIES, SLA_STATES, STATUSES, type Severity, type SlaState, type Status } from '../../../api/types';
 
 export interface ListFilters {
@@ -64,7 +65,11 @@ export function useOpenCounts() {
         unwrap(api.GET('/incidents', { params: { query: { status, limit: 1 } } })),
         unwrap(api.GET('/incidents', { params: { query: { status, sla_state: ['breached'], limit: 1 } } })),
       ]);
-      return { open: open.total, breached: breached.total };
+      return {
+        open: formatCount(open.total, open.total_exact),
+        breached: breached.total,
+        breachedLabel: formatCount(breached.total, breached.total_exact),
+      };
     },
     refetchInterval: 30_000,
   });

@@ -4,7 +4,7 @@ import { makeIncident, renderApp } from '../../../test/utils';
 import { DashboardPage } from './DashboardPage';
 
 function page(items = [makeIncident()], next_cursor: string | null = null) {
-  return { items, next_cursor, total: items.length };
+  return { items, next_cursor, total: items.length, total_exact: true };
 }
 
 function renderDashboard(path = '/', as: 'jordan' | 'morgan' = 'jordan') {
@@ -14,7 +14,8 @@ function renderDashboard(path = '/', as: 'jordan' | 'morgan' = 'jordan') {
     routes: {
       'GET /incidents': (call: { search: string }) => {
         const sp = new URLSearchParams(call.search);
-        if (sp.get('limit') === '1') return { body: { items: [], next_cursor: null, total: sp.has('sla_state') ? 2 : 5 } };
+        if (sp.get('limit') === '1')
+          return { body: { items: [], next_cursor: null, total: sp.has('sla_state') ? 2 : 5, total_exact: true } };
         if (sp.get('cursor') === 'c2') return { body: page([makeIncident({ id: 3, title: 'Older one' })]) };
         const breached = makeIncident({
           id: 8,
@@ -58,6 +59,25 @@ describe('DashboardPage', () => {
     expect(counts).toHaveTextContent('Breached (open)2');
   });
 
+  it('shows an estimated total as approximate', async () => {
+    renderApp(<DashboardPage />, {
+      path: '/',
+      as: 'jordan',
+      routes: {
+        'GET /incidents': (call: { search: string }) => {
+          const limitOne = new URLSearchParams(call.search).get('limit') === '1';
+          return {
+            body: limitOne
+              ? { items: [], next_cursor: null, total: 3, total_exact: true }
+              : { items: [makeIncident()], next_cursor: 'c2', total: 11257, total_exact: false },
+          };
+        },
+      },
+    });
+    expect(await screen.findByText(/about 11,300 incidents match/)).toBeInTheDocument();
+    expect(screen.getByLabelText('Incident counts')).toHaveTextContent('Open3');
+  });
+
   it('combines labelled filters and keeps them in the URL and the request', async () => {
     const { router, calls } = renderDashboard();
     const user = userEvent.setup();
@@ -98,7 +118,7 @@ describe('DashboardPage', () => {
   it('runs the alert drill and reports what it created', async () => {
     const { calls } = renderApp(<DashboardPage />, {
       routes: {
-        'GET /incidents': { items: [], next_cursor: null, total: 0 },
+        'GET /incidents': { items: [], next_cursor: null, total: 0, total_exact: true },
         'POST /alerts/generate': { seed: 1, created_incident_ids: [4, 5], attached_incident_ids: [4], alerts: [{}, {}, {}] },
       },
     });

@@ -4,6 +4,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { EmptyState, ErrorState, Loading } from '../../../components/States';
 import { useDocumentTitle } from '../../../components/useDocumentTitle';
 import { useHotkeys } from '../../../components/useHotkeys';
+import { formatCount } from '../../../lib/format';
 import { useUsers } from '../../auth/api/auth';
 import { useAuth } from '../../auth/components/AuthContext';
 import { useServices } from '../../runbooks/api/runbooks';
@@ -86,9 +87,9 @@ export function DashboardPage() {
             {counts.data ? (
               <Link
                 to="/?status=New&status=Investigating&status=Mitigated&sla_state=breached"
-                aria-label={`${counts.data.breached} open incidents breached an SLA target: show them`}
+                aria-label={`${counts.data.breachedLabel} open incidents breached an SLA target: show them`}
               >
-                {counts.data.breached}
+                {counts.data.breachedLabel}
               </Link>
             ) : (
               '…'
@@ -125,7 +126,7 @@ export function DashboardPage() {
         <>
           <div className="table-head">
             <p className="muted" aria-live="polite">
-              {list.data.total} incident{list.data.total === 1 ? '' : 's'} match
+              {formatCount(list.data.total, list.data.total_exact)} incident{list.data.total === 1 ? '' : 's'} match
               {list.isFetching && ' · refreshing…'}
             </p>
             <div className="field inline">
