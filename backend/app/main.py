@@ -54,6 +54,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         swagger_ui_parameters={"persistAuthorization": True},
+        # FastAPI's built-in OpenTelemetry hooks asked the OTel API (environment variables
+        # included) on every request whether a provider was configured; none is here.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     install_http_guards(app, settings)
     install_error_handlers(app)

@@ -106,37 +106,51 @@ def _missed(done_at: datetime | None, due_at: datetime, now: datetime) -> bool:
     return done_at > due_at if done_at is not None else now > due_at
 
 
-def evaluate(
-    d: Deadlines,
-    acknowledged_at: datetime | None,
-    resolved_at: datetime | None,
-    now: datetime,
-) -> SlaStatus:
-    """Breaches, the state and the next due time at `now`. Runs for every incident of every
-    list page, so it is written out branch by branch."""
-    ack_breached = _missed(acknowledged_at, d.ack_due_at, now)
-    resolve_breached = _missed(resolved_at, d.resolve_due_at, now)
+Judgement = tuple[bool, bool, bool, SlaState, datetime | None]
+
+
+def judge(
+    ack_due_at: datetime, resolve_due_at: datetime, ack_at_risk_at: datetime,
+    resolve_at_risk_at: datetime, acknowledged_at: datetime | None,
+    resolved_at: datetime | None, now: datetime,
+) -> Judgement:
+    """(ack_breached, resolve_breached, breached, state, next_due_at) at `now`: the rule itself,
+    on plain values, for the incident list's fifty rows a page (`evaluate` wraps it)."""
+    ack_breached = _missed(acknowledged_at, ack_due_at, now)
+    resolve_breached = _missed(resolved_at, resolve_due_at, now)
     breached = ack_breached or resolve_breached
     # A target is pending while it is not met and not yet due.
-    ack_pending = acknowledged_at is None and d.ack_due_at >= now
-    resolve_pending = resolved_at is None and d.resolve_due_at >= now
+    ack_pending = acknowledged_at is None and ack_due_at >= now
+    resolve_pending = resolved_at is None and resolve_due_at >= now
     if ack_pending and resolve_pending:
-        next_due_at: datetime | None = min(d.ack_due_at, d.resolve_due_at)
+        next_due_at: datetime | None = min(ack_due_at, resolve_due_at)
     elif ack_pending:
-        next_due_at = d.ack_due_at
+        next_due_at = ack_due_at
     elif resolve_pending:
-        next_due_at = d.resolve_due_at
+        next_due_at = resolve_due_at
     else:
         next_due_at = None
     if breached:
         state = SlaState.BREACHED
     elif resolved_at is not None:
         state = SlaState.MET
-    elif (ack_pending and now >= d.ack_at_risk_at) or (
-            resolve_pending and now >= d.resolve_at_risk_at):
+    elif (ack_pending and now >= ack_at_risk_at) or (
+            resolve_pending and now >= resolve_at_risk_at):
         state = SlaState.AT_RISK
     else:
         state = SlaState.ON_TRACK
+    return ack_breached, resolve_breached, breached, state, next_due_at
+
+
+def evaluate(
+    d: Deadlines,
+    acknowledged_at: datetime | None,
+    resolved_at: datetime | None,
+    now: datetime,
+) -> SlaStatus:
+    ack_breached, resolve_breached, breached, state, next_due_at = judge(
+        d.ack_due_at, d.resolve_due_at, d.ack_at_risk_at, d.resolve_at_risk_at,
+        acknowledged_at, resolved_at, now)
     return SlaStatus(
         ack_due_at=d.ack_due_at,
         resolve_due_at=d.resolve_due_at,

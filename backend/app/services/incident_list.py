@@ -101,7 +101,7 @@ def _conditions(shape: tuple[Any, ...], postgresql: bool) -> list[ColumnElement[
 
 @lru_cache(maxsize=512)
 def page_statement(shape: tuple[Any, ...], postgresql: bool, after_cursor: bool) -> Select[Any]:
-    stmt = incident_rows().where(*_conditions(shape, postgresql))
+    stmt = incident_rows(rca_meta=False).where(*_conditions(shape, postgresql))
     if after_cursor:
         stmt = stmt.where(tuple_(Incident.created_at, Incident.id) < tuple_(
             bindparam("cursor_at", type_=UTCDateTime()), bindparam("cursor_id", type_=Integer())))

@@ -31,12 +31,14 @@ EVENT_FIELDS = ("id", "incident_id", "type", "body", "data", "created_by", "crea
 ALLOWED = {s.value: [t.value for t in lifecycle.allowed_transitions(s)] for s in lifecycle.Status}
 
 
-def incident_rows() -> Select[Any]:
-    """Incidents with their service's and owner's names and their RCA's fields (`rca_*`)."""
+def incident_rows(rca_meta: bool = True) -> Select[Any]:
+    """Incidents with their service's and owner's names and their RCA's fields (`rca_*`);
+    a list leaves out the RCA's author and time, which only the detail shows."""
+    rca_columns = RCA_COLUMNS if rca_meta else (*rca.RCA_FIELDS, "incident_id")
     return (
         select(*(_I[name] for name in INCIDENT_FIELDS),
                Service.name.label("service_name"), User.name.label("assignee_name"),
-               *(_R[name].label(f"rca_{name}") for name in RCA_COLUMNS))
+               *(_R[name].label(f"rca_{name}") for name in rca_columns))
         .select_from(Incident)
         .join(Service, Service.id == Incident.service_id)
         .outerjoin(User, User.id == Incident.assignee_id)
@@ -74,9 +76,10 @@ def rca_values(record: Rca | Mapping[str, Any] | None) -> dict[str, str | None] 
 
 def incident_payload(r: Row, now: datetime) -> dict[str, Any]:
     """An incident row as `IncidentRead`: SLA evaluated at `now`, next moves, close blockers."""
-    deadlines = sla.Deadlines(r["ack_due_at"], r["resolve_due_at"], r["ack_at_risk_at"],
-                              r["resolve_at_risk_at"])
-    s = sla.evaluate(deadlines, r["acknowledged_at"], r["resolved_at"], now)
+    ack_due_at, resolve_due_at = r["ack_due_at"], r["resolve_due_at"]
+    ack_breached, resolve_breached, breached, state, next_due_at = sla.judge(
+        ack_due_at, resolve_due_at, r["ack_at_risk_at"], r["resolve_at_risk_at"],
+        r["acknowledged_at"], r["resolved_at"], now)
     has_rca = r["rca_incident_id"] is not None
     return {  # IncidentRead's field order, so the JSON is byte for byte what pydantic writes
         "id": r["id"], "title": r["title"], "description": r["description"],
@@ -88,9 +91,9 @@ def incident_payload(r: Row, now: datetime) -> dict[str, Any]:
         "allowed_transitions": ALLOWED[r["status"]],
         "close_blockers": rca.missing_fields(
             {name: r[key] for name, key in RCA_KEYS} if has_rca else None),
-        "sla": {"ack_due_at": s.ack_due_at, "resolve_due_at": s.resolve_due_at,
-                "ack_breached": s.ack_breached, "resolve_breached": s.resolve_breached,
-                "breached": s.breached, "state": s.state, "next_due_at": s.next_due_at},
+        "sla": {"ack_due_at": ack_due_at, "resolve_due_at": resolve_due_at,
+                "ack_breached": ack_breached, "resolve_breached": resolve_breached,
+                "breached": breached, "state": state, "next_due_at": next_due_at},
     }
 
 
