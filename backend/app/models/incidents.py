@@ -20,6 +20,7 @@ class Incident(Base):
         Index(None, "service_id", "severity", "created_at", "id"),
         Index(None, "service_id", "status", "created_at", "id"),
         Index(None, "status", "severity", "created_at", "id"),
+        Index(None, "assignee_id", "service_id", "status", "created_at", "id"),
         Index(None, "assignee_id", "status", "created_at", "id"),
     )
 
