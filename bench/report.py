@@ -67,6 +67,10 @@ def rss(samples: list[list[Any]]) -> dict[str, Any]:
 
 
 def main() -> None:
+    def srv(x: dict[str, Any]) -> float:
+        """Server time (Server-Timing) when the run recorded it, else the client's HTTP time."""
+        return float(x.get("server", x["http"])["median_ms"])
+
     metrics = R["metrics"]
     lists = R["list"]
     first_pages = [x for x in lists if not x["name"].startswith("page 1000")]
@@ -77,8 +81,8 @@ def main() -> None:
     const = {c: tp("constant (floor)", c)["rps"] for c in (10, 50)}
 
     metrics_ok = all(m["ratio"] <= METRICS_MAX for m in metrics)
-    list_ok = all(x["ratio"] <= LIST_MAX and x["http"]["median_ms"] < LIST_MS for x in first_pages)
-    deep_ok = deep["http"]["median_ms"] <= 1.25 * nofilter["http"]["median_ms"] + 1
+    list_ok = all(x["ratio"] <= LIST_MAX and srv(x) < LIST_MS for x in first_pages)
+    deep_ok = srv(deep) <= 1.25 * srv(nofilter) + 1
     detail = {c: tp("GET /incidents/{id}", c)["rps"] / const[c] for c in (10, 50)}
     listing = {c: tp("GET /incidents", c)["rps"] / const[c] for c in (10, 50)}
     detail_ok = all(v >= DETAIL_MIN for v in detail.values())
@@ -111,12 +115,12 @@ def main() -> None:
     w(f"| GET /metrics <= {METRICS_MAX}x direct SQL | "
       + ", ".join(f"{m['name']} {m['ratio']}x" for m in metrics) + f" | {ok(metrics_ok)} |")
     worst = max(first_pages, key=lambda x: x["ratio"])
-    slowest = max(first_pages, key=lambda x: x["http"]["median_ms"])
-    w(f"| GET /incidents first page <= {LIST_MAX}x SQL and < {LIST_MS:g} ms, any filters | worst ratio "
-      f"{worst['ratio']}x ({worst['name']}), slowest {slowest['http']['median_ms']:.1f} ms "
+    slowest = max(first_pages, key=srv)
+    w(f"| GET /incidents first page <= {LIST_MAX}x SQL and < {LIST_MS:g} ms server time, any "
+      f"filters | worst ratio {worst['ratio']}x ({worst['name']}), slowest {srv(slowest):.1f} ms "
       f"({slowest['name']}) | {ok(list_ok)} |")
-    w(f"| Page 1,000 costs the same as page 1 | {deep['http']['median_ms']:.1f} ms vs "
-      f"{nofilter['http']['median_ms']:.1f} ms | {ok(deep_ok)} |")
+    w(f"| Page 1,000 costs the same as page 1 | {srv(deep):.1f} ms vs "
+      f"{srv(nofilter):.1f} ms (server time) | {ok(deep_ok)} |")
     w(f"| GET /incidents/{{id}} >= {DETAIL_MIN}x constant rps | "
       f"{detail[10]:.3f}x (c10), {detail[50]:.3f}x (c50) | {ok(detail_ok)} |")
     w(f"| GET /incidents >= {LIST_RPS_MIN}x constant rps | "
@@ -134,22 +138,34 @@ def main() -> None:
     w("")
 
     w("## GET /metrics against the same SQL through asyncpg (PostgreSQL)\n")
-    w("| Window | HTTP median ms | p50 | p99 | SQL median ms | ratio |")
-    w("|---|---:|---:|---:|---:|---:|")
+    w("The floor sends the statements the app sends (SET work_mem, the percentile, sum and "
+      "per-day aggregates, the service names, RESET) one after another on one connection, in "
+      "autocommit. The app sends the three aggregates and the names at once, each on its own "
+      "pooled connection with work_mem raised for that statement alone, so on two cores it can "
+      "finish before the floor does (ratio below 1).\n")
+    w("| Window | server median ms | server p99 | HTTP median ms | SQL median ms | ratio (server / SQL) | HTTP / SQL |")
+    w("|---|---:|---:|---:|---:|---:|---:|")
     for m in metrics:
-        w(f"| {m['name']} | {fmt(m['http']['median_ms'])} | {fmt(m['http']['p50_ms'])} | "
-          f"{fmt(m['http']['p99_ms'])} | {fmt(m['sql']['median_ms'])} | {m['ratio']} |")
+        w(f"| {m['name']} | {fmt(srv(m))} | {fmt(m.get('server', m['http'])['p99_ms'])} | "
+          f"{fmt(m['http']['median_ms'])} | {fmt(m['sql']['median_ms'])} | {m['ratio']} | "
+          f"{m.get('http_ratio', m['ratio'])} |")
     w("")
     w("## GET /incidents (50 rows) against the same SQL through asyncpg\n")
     w("HTTP time is measured by a keep-alive client on the same machine, so it is an upper bound "
-      "on server time. The SQL floor is every statement the list sends (page, then the count), "
-      "replayed in one transaction.\n")
-    w("| Filters | HTTP median ms | p50 | p99 | SQL median ms | statements | ratio |")
-    w("|---|---:|---:|---:|---:|---:|---:|")
+      "on server time; server time is the app's own Server-Timing header (from its outermost "
+      "middleware to the response's first byte), and the ratio is server time over the SQL "
+      "floor, both measured from this machine. The SQL floor is every statement the list sends (the page, then the "
+      "planner's estimate and, only when that is under 10,000, the count capped at 1,001), "
+      "replayed one after another in autocommit, as the app sends them on a repeated call "
+      "(an estimate above 10,000 is reused for 10 s, so a repeated unfiltered list sends the "
+      "page alone). `statements` counts them.\n")
+    w("| Filters | server median ms | server p99 | HTTP median ms | HTTP p99 | SQL median ms | statements | ratio (server / SQL) | HTTP / SQL |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for x in lists:
-        w(f"| {x['name']} | {fmt(x['http']['median_ms'], 2)} | {fmt(x['http']['p50_ms'], 2)} | "
-          f"{fmt(x['http']['p99_ms'], 2)} | {fmt(x['sql']['median_ms'], 2)} | {x['statements']} | "
-          f"{x['ratio']} |")
+        w(f"| {x['name']} | {fmt(srv(x), 2)} | {fmt(x.get('server', x['http'])['p99_ms'], 2)} | "
+          f"{fmt(x['http']['median_ms'], 2)} | {fmt(x['http']['p99_ms'], 2)} | "
+          f"{fmt(x['sql']['median_ms'], 2)} | {x['statements']} | {x['ratio']} | "
+          f"{x.get('http_ratio', x['ratio'])} |")
     w("")
     w("## Throughput (wrk, one worker) against the floors\n")
     w("| Endpoint | clients | req/s | x constant | p50 ms | p99 ms | non-2xx |")
@@ -191,12 +207,12 @@ def main() -> None:
     w(f"Built from every {R['incidents'] // max(1, R['sqlite_build']['rows'].get('incidents', 1))}th "
       f"incident of the PostgreSQL data in {R['sqlite_build']['seconds']} s; floor: the same SQL "
       "through sqlite3.\n")
-    w("| Call | HTTP median ms | p99 | SQL median ms | ratio |")
-    w("|---|---:|---:|---:|---:|")
+    w("| Call | server median ms | HTTP median ms | HTTP p99 | SQL median ms | ratio (server / SQL) |")
+    w("|---|---:|---:|---:|---:|---:|")
     for x in R["sqlite_list"] + R["sqlite_metrics"]:
         label = ("GET /incidents " if x in R["sqlite_list"] else "GET /metrics ") + x["name"]
-        w(f"| {label} | {fmt(x['http']['median_ms'], 2)} | {fmt(x['http']['p99_ms'], 2)} | "
-          f"{fmt(x['sql']['median_ms'], 2)} | {x['ratio']} |")
+        w(f"| {label} | {fmt(srv(x), 2)} | {fmt(x['http']['median_ms'], 2)} | "
+          f"{fmt(x['http']['p99_ms'], 2)} | {fmt(x['sql']['median_ms'], 2)} | {x['ratio']} |")
     w("")
     lite = rss(R["rss_sqlite"])
     w("## Memory\n")

@@ -1,11 +1,12 @@
 """HTTP guards around every request: a body size cap, CORS for configured origins only, and
-the security headers the console is served with.
+the security headers the console is served with (plus Server-Timing: the app's own time).
 
 Pure ASGI middleware (not BaseHTTPMiddleware), so streamed responses such as the live event
 stream pass through untouched apart from their headers.
 """
 
 import json
+from time import perf_counter
 from typing import Any
 
 from fastapi import FastAPI
@@ -51,6 +52,7 @@ class SecurityHeaders:
             return
         path: str = scope.get("path", "")
         extra = DOCS_HEADERS if path.startswith(DOCS_PATHS) else CONSOLE_HEADERS
+        started = perf_counter()
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -60,6 +62,9 @@ class SecurityHeaders:
                     headers += extra
                 else:
                     headers += [(n, v) for n, v in extra if n not in present]
+                # The server's own time for this answer, as browsers' devtools show it.
+                elapsed_ms = (perf_counter() - started) * 1000
+                headers.append((b"server-timing", f"app;dur={elapsed_ms:.2f}".encode()))
                 message["headers"] = headers
             await send(message)
 

@@ -20,6 +20,8 @@ def _assert_hardened(response: httpx.Response, console: bool = True) -> None:
     assert h["x-frame-options"] == "DENY"
     csp = h["content-security-policy"]
     assert "frame-ancestors 'none'" in csp
+    timing = h["server-timing"]  # the app's own time for the answer, in milliseconds
+    assert timing.startswith("app;dur=") and float(timing.removeprefix("app;dur=")) >= 0
     if console:
         assert csp == CONSOLE_CSP
         directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
