@@ -47,6 +47,16 @@ class UTCDateTime(TypeDecorator[datetime]):
 JSONDocument = JSON().with_variant(JSONB(), "postgresql")
 
 
+# Indexes only some databases get, made by migrations when the database can (PostgreSQL's
+# pg_trgm for free-text search): not in the models, and left out of model comparisons.
+OUTSIDE_MODELS = frozenset({"ix_incidents_search_trgm"})
+
+
+def in_models(_object: Any, name: str | None, type_: str, _reflected: bool, _other: Any) -> bool:
+    """Alembic's include_object: everything but OUTSIDE_MODELS."""
+    return not (type_ == "index" and name in OUTSIDE_MODELS)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map: dict[Any, Any] = {datetime: UTCDateTime}
