@@ -251,7 +251,7 @@ def chart(metrics: list[dict[str, Any]], lists: list[dict[str, Any]], detail: di
         left.text(v, i, f" {v:.2f}x", va="center", fontsize=8)
     left.set_yticks(list(y), names, fontsize=8)
     left.invert_yaxis()
-    left.set_xlabel("HTTP time / same SQL direct (lower is better; black tick = target)")
+    left.set_xlabel("server time (Server-Timing) / same SQL direct (lower is better; black tick = target)")
     left.set_title("Latency against the SQL floor, 1M incidents (ratio targets only)")
 
     names2, values2, limits2 = [], [], []
