@@ -155,9 +155,9 @@ def main() -> None:
       "on server time; server time is the app's own Server-Timing header (from its outermost "
       "middleware to the response's first byte), and the ratio is server time over the SQL "
       "floor, both measured from this machine. The SQL floor is every statement the list sends (the page, then the "
-      "planner's estimate and, only when that is under 10,000, the count capped at 1,001), "
+      "planner's estimate and, only when that is under 50,000, the count capped at 10,001), "
       "replayed one after another in autocommit, as the app sends them on a repeated call "
-      "(an estimate above 10,000 is reused for 10 s, so a repeated unfiltered list sends the "
+      "(an estimate above 50,000 is reused for 10 s, so a repeated unfiltered list sends the "
       "page alone). `statements` counts them.\n")
     w("| Filters | server median ms | server p99 | HTTP median ms | HTTP p99 | SQL median ms | statements | ratio (server / SQL) | HTTP / SQL |")
     w("|---|---:|---:|---:|---:|---:|---:|---:|---:|")

@@ -21,6 +21,7 @@ class Incident(Base):
         Index(None, "service_id", "status", "created_at", "id"),
         Index(None, "status", "severity", "created_at", "id"),
         Index(None, "assignee_id", "service_id", "status", "created_at", "id"),
+        Index(None, "assignee_id", "severity", "created_at", "id"),
         # The incidents not yet Closed (a few thousand of a million): what the SLA sweeper
         # scans every few seconds.
         Index("ix_incidents_unclosed", "id", postgresql_where=text("status <> 'Closed'"),

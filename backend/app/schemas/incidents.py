@@ -105,9 +105,9 @@ class IncidentPage(Output):
     items: list[IncidentRead]
     next_cursor: str | None
     total: int = Field(description=(
-        "How many incidents match the filters. Exact whenever at most 1,000 match (the count "
+        "How many incidents match the filters. Exact whenever at most 10,000 match (the count "
         "stops there, so it stays cheap at any history size); above that, PostgreSQL's planner "
-        "estimate, never below 1,001 (SQLite counts exactly). Counted once, for the first "
+        "estimate, never below 10,001 (SQLite counts exactly). Counted once, for the first "
         "page: pages fetched with `cursor` repeat the first page's figure."))
     total_exact: bool = Field(description=(
         "False when `total` is the planner's estimate: show it as approximate (\"about 11,300\")"))
