@@ -1036,7 +1036,7 @@ export interface components {
             next_cursor: string | null;
             /**
              * Total
-             * @description How many incidents match the filters. Exact whenever at most 1,000 match (the count stops there, so it stays cheap at any history size); above that, PostgreSQL's planner estimate, never below 1,001 (SQLite counts exactly). Counted once, for the first page: pages fetched with `cursor` repeat the first page's figure.
+             * @description How many incidents match the filters. Exact whenever at most 10,000 match (the count stops there, so it stays cheap at any history size); above that, PostgreSQL's planner estimate, never below 10,001 (SQLite counts exactly). Counted once, for the first page: pages fetched with `cursor` repeat the first page's figure.
              */
             total: number;
             /**
