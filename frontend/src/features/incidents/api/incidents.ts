@@ -46,11 +46,13 @@ export function useUpdateIncident(id: number) {
 export function useTransition(id: number) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ status, note }: { status: Status; note?: string }) =>
+    // `version`: the incident as this screen last saw it; the server refuses with 409 when
+    // someone moved it since, instead of applying a move decided on stale information.
+    mutationFn: ({ status, note, version }: { status: Status; note?: string; version: number }) =>
       unwrap(
         api.POST('/incidents/{incident_id}/status', {
           params: { path: { incident_id: id } },
-          body: note ? { status, note } : { status },
+          body: note ? { status, note, version } : { status, version },
         }),
       ),
     onSuccess: (incident) => mergeIncident(qc, incident),

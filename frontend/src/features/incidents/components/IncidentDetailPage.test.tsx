@@ -78,8 +78,20 @@ describe('IncidentDetailPage', () => {
     release();
     expect(await screen.findByText('Moved to Investigating.')).toBeInTheDocument();
     const post = calls.find((c) => c.method === 'POST');
-    expect(post?.body).toEqual({ status: 'Investigating', note: 'paging db team' });
+    expect(post?.body).toEqual({ status: 'Investigating', note: 'paging db team', version: 1 });
     expect(post?.headers.get('Authorization')).toBe('Bearer token-avery');
+  });
+
+  it('refuses a move decided on a stale incident and says why', async () => {
+    const incident = makeIncident({ version: 4 });
+    const { calls } = renderDetail(incident, 'avery', {
+      'POST /incidents/7/status': reply(409, {
+        detail: 'Incident 7 is at version 5, not 4: someone changed it first; reload and try again',
+      }),
+    });
+    await userEvent.setup().click(await screen.findByRole('button', { name: 'Investigating' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('someone changed it first');
+    expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ status: 'Investigating', version: 4 });
   });
 
   it('names the missing RCA fields when closing is refused', async () => {
@@ -138,12 +150,14 @@ describe('IncidentDetailPage', () => {
     await user.type(screen.getByLabelText('Prevention actions'), 'add canary');
     await user.click(screen.getByRole('button', { name: 'Save' }));
     expect(await screen.findByText('RCA saved.')).toBeInTheDocument();
-    expect(calls.find((c) => c.method === 'PUT')?.body).toEqual({
+    const put = calls.find((c) => c.method === 'PUT');
+    expect(put?.body).toEqual({
       root_cause: 'bad config',
       contributing_factors: 'no canary',
       corrective_actions: 'reverted',
       prevention_actions: 'add canary',
     });
+    expect(put?.headers.get('If-Match')).toBe('1');
   });
 
   it('shows the attached alerts and whether they still fire', async () => {
@@ -162,7 +176,7 @@ describe('IncidentDetailPage', () => {
     await user.type(screen.getByLabelText('Title'), 'Checkout down in EU');
     await user.click(screen.getByRole('button', { name: 'Save title and description' }));
     await waitFor(() => expect(screen.queryByLabelText('Title')).not.toBeInTheDocument());
-    expect(calls.find((c) => c.method === 'PATCH')?.body).toEqual({ title: 'Checkout down in EU' });
+    expect(calls.find((c) => c.method === 'PATCH')?.body).toEqual({ title: 'Checkout down in EU', version: 1 });
   });
 
   it('is read-only for a viewer', async () => {

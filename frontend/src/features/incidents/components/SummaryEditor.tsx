@@ -36,7 +36,7 @@ export function SummaryEditor({ incident }: { incident: IncidentDetail }) {
         if (title.trim() !== incident.title) body.title = title.trim();
         if (description.trim() !== incident.description) body.description = description.trim();
         if (Object.keys(body).length === 0) return setOpen(false);
-        update.mutate(body, { onSuccess: () => setOpen(false) });
+        update.mutate({ ...body, version: incident.version }, { onSuccess: () => setOpen(false) });
       }}
     >
       <label htmlFor="edit-title">Title</label>

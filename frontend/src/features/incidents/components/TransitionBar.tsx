@@ -59,7 +59,7 @@ export function TransitionBar({ incident, canAct }: { incident: IncidentDetail; 
             onClick={() => {
               setTarget(status);
               move.mutate(
-                { status, note: note.trim() || undefined },
+                { status, note: note.trim() || undefined, version: incident.version },
                 { onSuccess: () => setNote('') },
               );
             }}

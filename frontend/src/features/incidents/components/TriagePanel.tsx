@@ -27,7 +27,9 @@ export function TriagePanel({ incident }: { incident: IncidentDetail }) {
       aria-label="Triage"
       onSubmit={(e) => {
         e.preventDefault();
-        const body: { severity?: Severity; assignee_id?: number | null } = {};
+        const body: { severity?: Severity; assignee_id?: number | null; version: number } = {
+          version: incident.version,
+        };
         if (severity !== incident.severity) body.severity = severity;
         if (ownerId !== incident.assignee_id) body.assignee_id = ownerId;
         update.mutate(body);

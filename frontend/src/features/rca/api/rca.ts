@@ -7,8 +7,14 @@ import { invalidateIncidents } from '../../incidents/api/incidents';
 export function useSaveRca(incidentId: number) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: RcaUpdate) =>
-      unwrap(api.PUT('/incidents/{incident_id}/rca', { params: { path: { incident_id: incidentId } }, body })),
+    // If-Match: the incident version the draft was written against; a 409 keeps the draft.
+    mutationFn: ({ body, version }: { body: RcaUpdate; version: number }) =>
+      unwrap(
+        api.PUT('/incidents/{incident_id}/rca', {
+          params: { path: { incident_id: incidentId }, header: { 'if-match': String(version) } },
+          body,
+        }),
+      ),
     onSettled: () => invalidateIncidents(qc, incidentId),
   });
 }

@@ -41,7 +41,7 @@ export function RcaForm({ incident, canAct }: { incident: IncidentDetail; canAct
       aria-label="RCA form"
       onSubmit={(e) => {
         e.preventDefault();
-        save.mutate(draft, { onSuccess: () => setDirty(false) });
+        save.mutate({ body: draft, version: incident.version }, { onSuccess: () => setDirty(false) });
       }}
     >
       {RCA_FIELDS.map((field) => {
