@@ -43,11 +43,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await app.state.live.start()
         sweeper = SlaSweeper(db, settings.sla_sweep_seconds).start()
         # Everything built so far (app, routes, models, schemas: ~130k objects) lives as long
-        # as the process: keep it out of the cyclic collector's full passes.
+        # as the app: keep it out of the cyclic collector's full passes while it serves, and
+        # hand it back when the app stops (tests start hundreds of apps in one process).
         gc.freeze()
         try:
             yield
         finally:
+            gc.unfreeze()
             await sweeper.stop()
             await app.state.live.stop()
             await db.dispose()
