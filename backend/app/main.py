@@ -10,6 +10,7 @@ from fastapi_offline import FastAPIOffline
 from app.config import Settings, get_settings
 from app.db import Database, make_engine
 from app.errors import install_error_handlers
+from app.log_redaction import install as redact_tokens_in_logs
 from app.middleware import install_http_guards
 from app.routers import alerts, auth, console, incidents, integration_keys, metrics, services, stream, users
 from app.security import make_password_hasher
@@ -27,6 +28,7 @@ Sign in with **Authorize** (demo users `jordan`, `avery`, `morgan`, password `de
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     settings.check_secure()
+    redact_tokens_in_logs()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
