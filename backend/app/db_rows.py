@@ -40,6 +40,10 @@ class _Compiled:
     names: tuple[str, ...]
     defaults: dict[str, Any]
 
+    def args(self, params: dict[str, Any]) -> list[Any]:
+        """asyncpg's positional arguments: the call's values, else those built into the statement."""
+        return [params[n] if n in params else self.defaults[n] for n in self.names]
+
 
 class _AsyncpgReader:
     def __init__(self, conn: asyncpg.Connection, compiled: "PgStatements") -> None:
@@ -47,48 +51,33 @@ class _AsyncpgReader:
 
     async def all(self, stmt: Statement, **params: Any) -> Sequence[Row]:
         c = self.compiled.get(stmt)
-        args = [params[n] if n in params else c.defaults[n] for n in c.names]
-        rows: Sequence[Row] = await self.conn.fetch(c.sql, *args)
+        rows: Sequence[Row] = await self.conn.fetch(c.sql, *c.args(params))
         return rows
 
     async def explain(self, stmt: Statement, **params: Any) -> Any:
         c = self.compiled.get(stmt)
-        args = [params[n] if n in params else c.defaults[n] for n in c.names]
-        return orjson.loads(await self.conn.fetchval(f"EXPLAIN (FORMAT JSON) {c.sql}", *args))
-
-
-async def _explain_through(conn: AsyncConnection, stmt: Statement, params: dict[str, Any]) -> Any:
-    compiled = stmt.compile(dialect=conn.dialect)
-    bound = compiled.construct_params(params)
-    positional = tuple(bound[name] for name in compiled.positiontup or ())
-    raw = (await conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", positional)).scalar_one()
-    return orjson.loads(raw) if isinstance(raw, (str, bytes)) else raw
-
-
-class _EngineReader:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self.conn = conn
-
-    async def all(self, stmt: Statement, **params: Any) -> Sequence[Row]:
-        rows: Sequence[Row] = (await self.conn.execute(stmt, params)).mappings().all()
-        return rows
-
-    async def explain(self, stmt: Statement, **params: Any) -> Any:
-        return await _explain_through(self.conn, stmt, params)
+        return orjson.loads(await self.conn.fetchval(f"EXPLAIN (FORMAT JSON) {c.sql}", *c.args(params)))
 
 
 class SessionReader:
-    """The same reads inside a session's transaction (writes that answer with what they wrote)."""
+    """The same reads through SQLAlchemy: on SQLite, on PostgreSQL without the direct pool, and
+    inside a session's transaction (writes that answer with what they wrote)."""
 
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    def __init__(self, target: AsyncSession | AsyncConnection) -> None:
+        self.target = target
 
     async def all(self, stmt: Statement, **params: Any) -> Sequence[Row]:
-        rows: Sequence[Row] = (await self.session.execute(stmt, params)).mappings().all()
+        rows: Sequence[Row] = (await self.target.execute(stmt, params)).mappings().all()
         return rows
 
     async def explain(self, stmt: Statement, **params: Any) -> Any:
-        return await _explain_through(await self.session.connection(), stmt, params)
+        conn = (self.target if isinstance(self.target, AsyncConnection)
+                else await self.target.connection())
+        compiled = stmt.compile(dialect=conn.dialect)
+        bound = compiled.construct_params(params)
+        positional = tuple(bound[name] for name in compiled.positiontup or ())
+        raw = (await conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", positional)).scalar_one()
+        return orjson.loads(raw) if isinstance(raw, (str, bytes)) else raw
 
 
 class PgStatements:
@@ -149,40 +138,56 @@ class Rows:
         if pool is not None:
             await pool.close()
 
+    @asynccontextmanager
+    async def _connection(self, pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
+        """A pooled connection; one that broke under a statement is dropped, not reused."""
+        async with pool.acquire() as conn:
+            try:
+                yield conn
+            except BROKEN:
+                conn.terminate()
+                raise
+
     async def concurrently(
         self, calls: Sequence[tuple[Statement, dict[str, Any]]], work_mem: str
-    ) -> list[Sequence[Row]] | None:
-        """PostgreSQL: each statement at once on its own pooled connection, in a transaction
-        with `work_mem` raised for it alone (SET LOCAL). None where there is no such pool."""
+    ) -> list[Sequence[Row]]:
+        """Each statement at once on its own pooled connection, in a transaction with
+        `work_mem` raised for it alone (SET LOCAL). Without the direct pool (SQLite, or a
+        Database never started, as the benchmark's statement capture): one after another on
+        one connection, `work_mem` raised for the session and reset after."""
         if self._pool is None or self._statements is None:
-            return None
+            return await self._one_by_one(calls, work_mem)
         pool, statements = self._pool, self._statements
 
         async def one(stmt: Statement, params: dict[str, Any]) -> Sequence[Row]:
             c = statements.get(stmt)
-            args = [params[n] if n in params else c.defaults[n] for n in c.names]
-            async with pool.acquire() as conn:
-                try:
-                    async with conn.transaction():
-                        await conn.execute(f"SET LOCAL work_mem = '{work_mem}'")
-                        rows: Sequence[Row] = await conn.fetch(c.sql, *args)
-                        return rows
-                except BROKEN:
-                    conn.terminate()
-                    raise
+            async with self._connection(pool) as conn, conn.transaction():
+                await conn.execute(f"SET LOCAL work_mem = '{work_mem}'")
+                rows: Sequence[Row] = await conn.fetch(c.sql, *c.args(params))
+                return rows
 
         return list(await asyncio.gather(*(one(stmt, params) for stmt, params in calls)))
+
+    async def _one_by_one(
+        self, calls: Sequence[tuple[Statement, dict[str, Any]]], work_mem: str
+    ) -> list[Sequence[Row]]:
+        async with self.engine.connect() as conn:
+            postgresql = conn.dialect.name == "postgresql"
+            if postgresql:
+                await conn.exec_driver_sql(f"SET work_mem = '{work_mem}'")
+            try:
+                reader = SessionReader(conn)
+                return [await reader.all(stmt, **params) for stmt, params in calls]
+            finally:
+                if postgresql:
+                    await conn.exec_driver_sql("RESET work_mem")
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[RowReader]:
         """One connection for a few statements (autocommit: each sees its own snapshot)."""
         if self._pool is not None and self._statements is not None:
-            async with self._pool.acquire() as conn:
-                try:
-                    yield _AsyncpgReader(conn, self._statements)
-                except BROKEN:
-                    conn.terminate()
-                    raise
+            async with self._connection(self._pool) as conn:
+                yield _AsyncpgReader(conn, self._statements)
         else:
             async with self.engine.connect() as conn:
-                yield _EngineReader(conn)
+                yield SessionReader(conn)

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, InterfaceError, OperationalError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.db_rows import BROKEN
 from app.domain.lifecycle import ClosureBlocked, IllegalTransition
 from app.domain.sla import InvalidPolicy
 
@@ -82,10 +83,9 @@ def _is_out_of_range(exc: BaseException | None) -> bool:
 DATABASE_UNAVAILABLE = "The database is unavailable or restarting; nothing was changed, retry shortly"
 
 
-# Straight from asyncpg (the hot reads, db_rows.py): a lost or refused connection, a server
+# Straight from asyncpg (the hot reads, db_rows.py): a connection that broke, a server
 # shutting down or out of connection slots.
-PG_UNAVAILABLE = (asyncpg.InterfaceError, asyncpg.InternalClientError, asyncpg.PostgresConnectionError,
-                  asyncpg.exceptions.OperatorInterventionError,
+PG_UNAVAILABLE = (*BROKEN, asyncpg.exceptions.OperatorInterventionError,
                   asyncpg.exceptions.InsufficientResourcesError)
 
 
@@ -93,7 +93,6 @@ def _is_unavailable(exc: Exception) -> bool:
     return (
         getattr(exc, "connection_invalidated", False)
         or isinstance(exc, (OperationalError, InterfaceError, *PG_UNAVAILABLE))
-        or isinstance(exc, OSError)
     )
 
 

@@ -56,13 +56,6 @@ class IncidentFilter:
             values["q"] = "%" + self.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         return values
 
-    def shape(self, postgresql: bool) -> tuple[Any, ...]:
-        """What the statement's text depends on: per list, how many values (SQLite binds one
-        placeholder each) or, on PostgreSQL, one value or several (one array)."""
-        lists = tuple((name, (min(len(v), 2) if postgresql else len(v)) if isinstance(v, list) else 0)
-                      for name, v in self.values().items())
-        return lists, tuple(sorted(s.value for s in self.sla_state))
-
     def bound(self, postgresql: bool) -> dict[str, Any]:
         """`values()` as the statement binds them: a lone value on PostgreSQL as a scalar."""
         values = self.values()
@@ -71,6 +64,16 @@ class IncidentFilter:
                 if isinstance(v, list) and len(v) == 1:
                     values[name] = v[0]
         return values
+
+    def shape(self, postgresql: bool, bound: dict[str, Any] | None = None) -> tuple[Any, ...]:
+        """What the statement's text depends on, read off the `bound()` values: per list, how
+        many values (SQLite binds one placeholder each) or, on PostgreSQL, one value (a
+        scalar) or several (one array)."""
+        bound = self.bound(postgresql) if bound is None else bound
+        lists = tuple((name, (2 if postgresql else len(v)) if isinstance(v, list)
+                       else (1 if name != "q" else 0))
+                      for name, v in bound.items())
+        return lists, tuple(sorted(s.value for s in self.sla_state))
 
 
 def _one_of(column: Any, name: str, item: Any, count: int, postgresql: bool) -> ColumnElement[bool]:
@@ -153,14 +156,13 @@ async def _estimate(reader: RowReader, shape: tuple[Any, ...], values: dict[str,
     return estimate
 
 
-async def count_matching(reader: RowReader, f: IncidentFilter, postgresql: bool,
+async def count_matching(reader: RowReader, shape: tuple[Any, ...], postgresql: bool,
                          values: dict[str, Any]) -> int:
     """Exact when at most TOTAL_CAP incidents match, counted no further than that (a few ms at
     any table size); above the cap, PostgreSQL's planner estimate (never below the cap), and
     when the planner expects far more than the cap, its estimate without counting. An exact
     count(*) over a million incidents costs 50-120 ms on every page; SQLite, the
     small-install database, counts exactly."""
-    shape = f.shape(postgresql)
     estimate = await _estimate(reader, shape, values) if postgresql else None
     if estimate is not None and estimate >= ESTIMATE_TRUSTED:
         return estimate
@@ -181,6 +183,7 @@ async def list_incidents(
     now = utcnow()
     postgresql = db.dialect == "postgresql"
     values = f.bound(postgresql)
+    shape = f.shape(postgresql, values)
     if f.sla_state:
         values["now"] = now
     params: dict[str, Any] = {**values, "page_size": limit + 1}
@@ -188,13 +191,13 @@ async def list_incidents(
     if cursor:
         created_at, ident, total = decode_cursor_with_total(cursor)
         params.update(cursor_at=created_at, cursor_id=ident)
-    stmt = page_statement(f.shape(postgresql), postgresql, bool(cursor))
+    stmt = page_statement(shape, postgresql, bool(cursor))
     async with db.rows.reader() as reader:
         rows = await reader.all(stmt, **params)
         if total is None:
             # A first page that is not full already holds every match: nothing to count.
             total = (len(rows) if not cursor and len(rows) <= limit
-                     else await count_matching(reader, f, postgresql, values))
+                     else await count_matching(reader, shape, postgresql, values))
     items = [incident_payload(row, now) for row in rows[:limit]]
     next_cursor = None
     if len(rows) > limit:

@@ -5,7 +5,6 @@ One Core statement per read, built once; rows become plain dicts in the API's JS
 without ORM objects or a pydantic pass (services that return models validate the dict).
 """
 
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -66,12 +65,10 @@ TIMELINE = (
 )
 
 
-def rca_values(record: Rca | Mapping[str, Any] | None) -> dict[str, str | None] | None:
+def rca_values(record: Rca | None) -> dict[str, str | None] | None:
     if record is None:
         return None
-    if isinstance(record, Rca):
-        return {name: getattr(record, name) for name in rca.RCA_FIELDS}
-    return {name: record[name] for name in rca.RCA_FIELDS}
+    return {name: getattr(record, name) for name in rca.RCA_FIELDS}
 
 
 def incident_payload(r: Row, now: datetime) -> dict[str, Any]:

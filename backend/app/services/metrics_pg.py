@@ -29,7 +29,6 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
-    text,
     true,
     tuple_,
 )
@@ -149,17 +148,7 @@ async def rows(
     params = {"now": now, "start": start, "end": end, "service_ids": service_ids or [],
               "severities": severities or []}
     calls = [(percentiles, params), (sums, params), (resolved, params), (SERVICE_NAMES, {})]
-    results = await db.rows.concurrently(calls, WORK_MEM)
-    if results is None:  # no direct pool (the benchmark's statement capture): one by one
-        results = []
-        async with db.read() as session:
-            await session.execute(text(f"SET work_mem = '{WORK_MEM}'"))
-            try:
-                for stmt, values in calls:
-                    results.append((await session.execute(stmt, values)).mappings().all())
-            finally:
-                await session.execute(text("RESET work_mem"))
-    ranked_rows, sums_rows, resolved_rows, names = results
+    ranked_rows, sums_rows, resolved_rows, names = await db.rows.concurrently(calls, WORK_MEM)
     ranked = {(r["lvl"], r["k"]): r for r in ranked_rows}
     out: list[Any] = []
     for r in sums_rows:
