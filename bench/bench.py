@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from app.domain.lifecycle import Status  # noqa: E402
 from app.domain.severity import Severity  # noqa: E402
 from app.domain.sla import SlaState  # noqa: E402
-from app.services import incident_list as incident_service  # noqa: E402
-from app.services import metrics as metrics_service  # noqa: E402
+from app.services.incidents import listing as incident_service  # noqa: E402
+from app.services.metrics import compute as metrics_service  # noqa: E402
 from app.services.cursors import encode_cursor  # noqa: E402
 
 from harness import (  # noqa: E402

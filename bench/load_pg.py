@@ -65,7 +65,7 @@ def migrate_and_seed() -> None:
         "from app.config import Settings\n"
         "from app.db import Database, make_engine\n"
         "from app.security import make_password_hasher\n"
-        "from app.services.accounts import Accounts\n"
+        "from app.services.users.accounts import Accounts\n"
         "from app.startup import prepare_database\n"
         "async def main():\n"
         "    s = Settings(database_url=%r, seed_demo_data=True)\n"

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from app.config import Settings
-from app.db_rows import Rows
+from app.infra.rows import Rows
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 

@@ -9,7 +9,7 @@ from fastapi.security import OAuth2PasswordBearer
 from app.db import Database
 from app.errors import Forbidden, Unprocessable
 from app.models import User
-from app.services.accounts import Accounts
+from app.services.users.accounts import Accounts
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/login", auto_error=False)
 
@@ -54,7 +54,7 @@ async def if_match_version(
         return None
     cleaned = if_match.strip().strip('"').removeprefix("W/").strip('"')
     if not cleaned.isdigit():
-        raise Unprocessable("If-Match must be the incident's integer version")
+        raise Unprocessable("If-Match must be the incident's integer version", field="If-Match")
     return int(cleaned)
 
 

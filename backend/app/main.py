@@ -9,14 +9,14 @@ from fastapi_offline import FastAPIOffline
 
 from app.config import Settings, get_settings
 from app.db import Database, make_engine
-from app.errors import install_error_handlers
-from app.log_redaction import install as redact_tokens_in_logs
-from app.middleware import install_http_guards
+from app.infra.http_errors import install_error_handlers
+from app.infra.live import LiveFeed
+from app.infra.log_redaction import install as redact_tokens_in_logs
+from app.infra.middleware import install_http_guards
 from app.routers import alerts, auth, console, incidents, integration_keys, metrics, services, stream, users
 from app.security import make_password_hasher
-from app.services.accounts import Accounts
-from app.services.live import LiveFeed
-from app.services.sla_sweeper import SlaSweeper
+from app.services.sla.sweeper import SlaSweeper
+from app.services.users.accounts import Accounts
 from app.startup import prepare_database
 
 DESCRIPTION = """Production-support incident console: intake and triage, SLA tracking,

@@ -17,8 +17,8 @@ from sqlalchemy.engine import Connection, make_url
 
 from app.config import BACKEND_DIR, Settings
 from app.db import Database
-from app.services.accounts import Accounts
 from app.services.seed import DEMO_PASSWORD, seed_demo_data
+from app.services.users.accounts import Accounts
 
 STARTUP_LOCK_KEY = 7_314_002_611
 

@@ -23,7 +23,7 @@ from app.config import Settings
 from app.db import Database, make_engine
 from app.main import create_app
 from app.security import make_password_hasher
-from app.services.accounts import Accounts
+from app.services.users.accounts import Accounts
 from app.startup import prepare_database
 
 PG_ADMIN_DSN = os.environ.get("TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")

@@ -4,6 +4,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
+from app.domain.errors import DomainError
+
 
 class Status(StrEnum):
     NEW = "New"
@@ -24,8 +26,10 @@ TRANSITIONS: dict[Status, tuple[Status, ...]] = {
 }
 
 
-class IllegalTransition(Exception):
+class IllegalTransition(DomainError):
     """The workflow does not allow moving from `current` to `target`."""
+
+    code = "illegal_transition"
 
     def __init__(self, current: Status, target: Status) -> None:
         self.current = current
@@ -34,17 +38,21 @@ class IllegalTransition(Exception):
         allowed = ", ".join(s.value for s in self.allowed) or "none (Closed is final)"
         super().__init__(
             f"Cannot move an incident from {current.value} to {target.value}; "
-            f"allowed from {current.value}: {allowed}"
+            f"allowed from {current.value}: {allowed}",
+            current=current.value, target=target.value, allowed=[s.value for s in self.allowed],
         )
 
 
-class ClosureBlocked(Exception):
+class ClosureBlocked(DomainError):
     """Closing needs a complete RCA; `missing` names the blank fields."""
+
+    code = "closure_blocked"
 
     def __init__(self, missing: list[str]) -> None:
         self.missing = missing
         super().__init__(
-            "Cannot close the incident until its RCA is complete; missing: " + ", ".join(missing)
+            "Cannot close the incident until its RCA is complete; missing: " + ", ".join(missing),
+            missing=list(missing),
         )
 
 

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from app.domain.errors import DomainError
 from app.domain.severity import Severity
 
 AT_RISK_FRACTION = 0.75
@@ -32,8 +33,10 @@ DEFAULT_POLICY: dict[Severity, Target] = {
 }
 
 
-class InvalidPolicy(ValueError):
+class InvalidPolicy(DomainError, ValueError):
     """An SLA policy that names no targets for a severity, or impossible ones."""
+
+    code = "invalid_sla_policy"
 
 
 def parse_policy(raw: Mapping[str, Any]) -> dict[Severity, Target]:

@@ -14,7 +14,8 @@ from fastapi.responses import Response
 
 from app.deps import DB, AnyUser, Responder, get_accounts, oauth2_scheme
 from app.domain import alert_payloads
-from app.responses import model_response
+from app.infra.idempotency import IDEMPOTENT
+from app.infra.responses import model_response
 from app.schemas.alert_intake import (
     AlertmanagerWebhook,
     GenericAlerts,
@@ -25,9 +26,11 @@ from app.schemas.alert_intake import (
 )
 from app.schemas.alerts import AlertPage, GenerateRequest, GenerateResult
 from app.schemas.common import error_responses
-from app.services import alert_intake, alert_views, drills
-from app.services.accounts import Accounts
-from app.services.integration_keys import identify_sender
+from app.services.alerts import drills
+from app.services.alerts import intake as alert_intake
+from app.services.alerts import views as alert_views
+from app.services.alerts.integration_keys import identify_sender
+from app.services.users.accounts import Accounts
 
 router = APIRouter(tags=["alerts"])
 
@@ -38,14 +41,15 @@ AlertStatus = Literal["firing", "acknowledged", "resolved"]
 
 
 @router.post("/alerts/generate", status_code=201, response_model=GenerateResult,
-             responses=error_responses(401, 403, 422))
+             responses=error_responses(401, 403, 422), openapi_extra=IDEMPOTENT)
 async def generate_alerts(db: DB, user: Responder, body: GenerateRequest | None = None) -> GenerateResult:
     """Synthetic alerts for a drill, sent as Alertmanager, Grafana and PagerDuty payloads
     through the same intake as real ones; the same `seed` gives the same alerts."""
     return await drills.generate(db, body or GenerateRequest(), user)
 
 
-@router.post("/alerts/alertmanager", response_model=IntakeResult, responses=INTAKE_ERRORS)
+@router.post("/alerts/alertmanager", response_model=IntakeResult, responses=INTAKE_ERRORS,
+             openapi_extra=IDEMPOTENT)
 async def alertmanager_webhook(
     db: DB, accounts: AccountsDep, bearer: Bearer, body: AlertmanagerWebhook
 ) -> Response:
@@ -60,7 +64,8 @@ async def alertmanager_webhook(
     return model_response(await alert_intake.receive(db, alerts, sender))
 
 
-@router.post("/alerts/grafana", response_model=IntakeResult, responses=INTAKE_ERRORS)
+@router.post("/alerts/grafana", response_model=IntakeResult, responses=INTAKE_ERRORS,
+             openapi_extra=IDEMPOTENT)
 async def grafana_webhook(db: DB, accounts: AccountsDep, bearer: Bearer, body: GrafanaWebhook) -> Response:
     """Grafana alerting's webhook contact point; the same dedup, grouping, service and
     severity rules as Alertmanager's."""
@@ -70,7 +75,7 @@ async def grafana_webhook(db: DB, accounts: AccountsDep, bearer: Bearer, body: G
 
 
 @router.post("/alerts/events", status_code=202, response_model=PagerDutyAccepted,
-             responses=INTAKE_ERRORS)
+             responses=INTAKE_ERRORS, openapi_extra=IDEMPOTENT)
 async def pagerduty_event(db: DB, accounts: AccountsDep, bearer: Bearer, body: PagerDutyEvent) -> PagerDutyAccepted:
     """PagerDuty Events API v2: `trigger`, `acknowledge` (acknowledges the incident: New moves
     to Investigating) and `resolve`, keyed by `dedup_key`. Without an integration key the
@@ -81,7 +86,7 @@ async def pagerduty_event(db: DB, accounts: AccountsDep, bearer: Bearer, body: P
     return PagerDutyAccepted(dedup_key=alerts[0].fingerprint)
 
 
-@router.post("/alerts", response_model=IntakeResult, responses=INTAKE_ERRORS)
+@router.post("/alerts", response_model=IntakeResult, responses=INTAKE_ERRORS, openapi_extra=IDEMPOTENT)
 async def generic_alerts(db: DB, accounts: AccountsDep, bearer: Bearer, body: GenericAlerts) -> Response:
     """One alert, or a list of up to 1,000 in one transaction, for scripts and curl.
     Repeats of a `dedup_key` attach to its open incident; `status: resolved` resolves it.

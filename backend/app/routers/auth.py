@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from app.deps import AnyUser, get_accounts
 from app.schemas.common import error_responses
 from app.schemas.users import LoginRequest, PasswordChange, Token, UserRead
-from app.services.accounts import Accounts
+from app.services.users.accounts import Accounts
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 

@@ -9,7 +9,8 @@ from app.deps import DB, AnyUser, IfMatch, Responder
 from app.domain.lifecycle import Status
 from app.domain.severity import Severity
 from app.domain.sla import SlaState
-from app.responses import json_response
+from app.infra.idempotency import IDEMPOTENT
+from app.infra.responses import json_response
 from app.schemas.audit import AuditReport
 from app.schemas.common import error_responses
 from app.schemas.incidents import (
@@ -25,7 +26,9 @@ from app.schemas.incidents import (
     RunbookStepApply,
     TransitionRequest,
 )
-from app.services import activity, audit, incident_list, incidents, rcas, reports, transitions
+from app.services.incidents import activity, audit, rcas, reports, transitions
+from app.services.incidents import listing as incident_list
+from app.services.incidents import triage as incidents
 
 router = APIRouter(prefix="/incidents", tags=["incidents"])
 
@@ -54,7 +57,7 @@ async def list_incidents(
 
 
 @router.post("", status_code=201, response_model=IncidentDetail,
-             responses=error_responses(401, 403, 422))
+             responses=error_responses(401, 403, 422), openapi_extra=IDEMPOTENT)
 async def create_incident(db: DB, user: Responder, body: IncidentCreate) -> Any:
     return await incidents.create(db, body, user)
 
@@ -92,13 +95,13 @@ async def list_events(db: DB, _: AnyUser, incident_id: int) -> list[EventRead]:
 
 
 @router.post("/{incident_id}/comments", status_code=201, response_model=EventRead,
-             responses=error_responses(401, 403, 404, 422))
+             responses=error_responses(401, 403, 404, 422), openapi_extra=IDEMPOTENT)
 async def add_comment(db: DB, user: Responder, incident_id: int, body: CommentCreate) -> EventRead:
     return await activity.comment(db, incident_id, body, user)
 
 
 @router.post("/{incident_id}/apply-runbook-step", status_code=201, response_model=EventRead,
-             responses=error_responses(401, 403, 404, 409, 422))
+             responses=error_responses(401, 403, 404, 409, 422), openapi_extra=IDEMPOTENT)
 async def apply_runbook_step(
     db: DB, user: Responder, incident_id: int, body: RunbookStepApply
 ) -> EventRead:

@@ -5,7 +5,7 @@ from fastapi import APIRouter, Response
 from app.deps import DB, Admin
 from app.schemas.common import error_responses
 from app.schemas.integration_keys import IntegrationKeyCreate, IntegrationKeyCreated, IntegrationKeyRead
-from app.services import integration_keys
+from app.services.alerts import integration_keys
 
 router = APIRouter(prefix="/services/{service_id}/integration-keys", tags=["services"])
 

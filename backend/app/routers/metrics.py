@@ -9,10 +9,10 @@ from fastapi.responses import Response
 from app.deps import DB, AnyUser
 from app.domain.severity import Severity
 from app.errors import Unprocessable
-from app.responses import model_response
+from app.infra.responses import model_response
 from app.schemas.common import error_responses
 from app.schemas.metrics import Metrics
-from app.services import metrics
+from app.services.metrics import compute as metrics
 
 router = APIRouter(tags=["metrics"])
 
@@ -36,7 +36,7 @@ async def get_metrics(
     breach rate (breached / SLA outcome known), overall, by severity, by service and by UTC day."""
     start, end = _utc(from_), _utc(to)
     if start and end and start >= end:
-        raise Unprocessable("'from' must be earlier than 'to'")
+        raise Unprocessable("'from' must be earlier than 'to'", field="from")
     window = metrics.MetricsWindow(start=start, end=end, service_id=service_id,
                                    severity=severity)
     return model_response(await metrics.compute(db, window))

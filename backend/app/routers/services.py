@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from app.deps import DB, Admin, AnyUser
+from app.infra.idempotency import IDEMPOTENT
 from app.schemas.common import error_responses
 from app.schemas.services import (
     RunbookCreate,
@@ -25,7 +26,7 @@ async def list_services(db: DB, _: AnyUser) -> list[ServiceRead]:
 
 
 @router.post("/services", status_code=201, response_model=ServiceRead,
-             responses=error_responses(401, 403, 409, 422))
+             responses=error_responses(401, 403, 409, 422), openapi_extra=IDEMPOTENT)
 async def create_service(db: DB, _: Admin, body: ServiceCreate) -> ServiceRead:
     return await catalog.create_service(db, body)
 
@@ -57,7 +58,7 @@ async def list_runbooks(
 
 
 @router.post("/runbooks", status_code=201, response_model=RunbookRead,
-             responses=error_responses(401, 403, 422))
+             responses=error_responses(401, 403, 422), openapi_extra=IDEMPOTENT)
 async def create_runbook(db: DB, _: Admin, body: RunbookCreate) -> RunbookRead:
     return await catalog.create_runbook(db, body)
 

@@ -13,10 +13,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
 from app.deps import get_accounts, oauth2_scheme
+from app.infra.live import LiveFeed
 from app.models import User
 from app.schemas.common import error_responses
-from app.services.accounts import Accounts
-from app.services.live import LiveFeed
+from app.services.users.accounts import Accounts
 
 router = APIRouter(tags=["live"])
 RETRY_MS = 3000

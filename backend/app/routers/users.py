@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends
 from app.deps import AnyUser, get_accounts
 from app.schemas.common import error_responses
 from app.schemas.users import UserRead
-from app.services.accounts import Accounts
+from app.services.users.accounts import Accounts
 
 router = APIRouter(tags=["users"])
 

@@ -1,8 +1,10 @@
 """Shared schema pieces: strict input models, bounded strings, the error body."""
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Strict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
+
+from app.domain.lifecycle import Status
 
 MAX_TEXT = 20_000
 
@@ -28,8 +30,34 @@ RequiredText = Annotated[
 ]
 
 
+ErrorCode = Literal[
+    "not_found", "conflict", "stale_version", "incident_closed", "duplicate_name",
+    "illegal_transition", "closure_blocked", "invalid_request", "invalid_sla_policy",
+    "validation_failed", "out_of_range", "unauthenticated", "forbidden", "too_many_attempts",
+    "payload_too_large", "database_unavailable", "idempotency_key_invalid",
+    "idempotency_key_reused", "idempotency_in_progress", "bad_request", "method_not_allowed",
+    "unsupported_media_type",
+]
+
+
 class ErrorBody(BaseModel):
-    detail: str | list[Any]
+    """Every refusal: `detail` for people, `code` for programs, and the facts behind it."""
+
+    detail: str | list[Any] = Field(description="For people: a sentence, or FastAPI's list of "
+                                    "failed fields (each with its `loc`)")
+    code: ErrorCode = Field(description="Stable, for programs: branch on this, never on `detail`")
+    missing: list[str] | None = Field(
+        default=None, description="closure_blocked: the RCA fields still blank")
+    allowed: list[Status] | None = Field(
+        default=None, description="illegal_transition: where the incident may move from here")
+    current: Status | None = Field(default=None, description="illegal_transition: its status now")
+    target: Status | None = Field(default=None, description="illegal_transition: the refused one")
+    current_version: int | None = Field(
+        default=None, description="stale_version: the incident's version now (send it as If-Match)")
+    field: str | None = Field(default=None, description="invalid_request: the field at fault")
+    retry_after: int | None = Field(default=None, description="too_many_attempts: seconds to wait")
+    resource: str | None = Field(default=None, description="not_found: what was looked for")
+    id: Any = Field(default=None, description="not_found: the id that was not found")
 
 
 def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:

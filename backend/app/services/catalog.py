@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.db import Database
-from app.errors import Conflict, Unprocessable
+from app.errors import DuplicateName, Unprocessable
 from app.models import Runbook, Service
 from app.schemas.services import (
     RunbookCreate,
@@ -63,7 +63,7 @@ async def create_service(db: Database, body: ServiceCreate) -> ServiceRead:
             await session.flush()
             return _service_read(service)
     except IntegrityError:
-        raise Conflict(f"A service named '{body.name}' already exists")
+        raise DuplicateName(f"A service named '{body.name}' already exists", field="name")
 
 
 async def update_service(db: Database, service_id: int, body: ServiceUpdate) -> ServiceRead:
@@ -80,7 +80,7 @@ async def update_service(db: Database, service_id: int, body: ServiceUpdate) -> 
             await session.flush()
             return _service_read(service)
     except IntegrityError:
-        raise Conflict(f"A service named '{body.name}' already exists")
+        raise DuplicateName(f"A service named '{body.name}' already exists", field="name")
 
 
 async def list_runbooks(db: Database, service_id: int | None) -> list[RunbookRead]:
@@ -101,7 +101,7 @@ async def get_runbook(db: Database, runbook_id: int) -> RunbookRead:
 async def create_runbook(db: Database, body: RunbookCreate) -> RunbookRead:
     async with db.transaction() as session:
         if await session.get(Service, body.service_id) is None:
-            raise Unprocessable(f"service_id {body.service_id} is not a known service")
+            raise Unprocessable(f"service_id {body.service_id} is not a known service", field="service_id")
         runbook = Runbook(service_id=body.service_id, title=body.title,
                           steps_json=[s.model_dump() for s in body.steps])
         session.add(runbook)

@@ -32,7 +32,7 @@ def decode_cursor_with_total(cursor: str) -> tuple[datetime, int, int | None]:
             raise ValueError(cursor)
         return created_at.astimezone(UTC), ident, total
     except (ValueError, TypeError, OverflowError, binascii.Error, UnicodeDecodeError):
-        raise Unprocessable("cursor is not one this server issued; start again without it")
+        raise Unprocessable("cursor is not one this server issued; start again without it", field="cursor")
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, int]:

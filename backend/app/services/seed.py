@@ -12,8 +12,8 @@ from app.clock import utcnow
 from app.domain.severity import Severity
 from app.domain.sla import DEFAULT_POLICY, Target, policy_to_json
 from app.models import Incident, Runbook, Service, User
-from app.services.incidents import deadlines_for
-from app.services.timeline import record_event
+from app.services.incidents.timeline import record_event
+from app.services.incidents.triage import deadlines_for
 
 DEMO_PASSWORD = "demo123"
 USERS = [("Jordan Lee", "jordan", "admin"), ("Avery Patel", "avery", "responder"),

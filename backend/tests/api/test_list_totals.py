@@ -4,7 +4,7 @@ per listing (the total rides in the cursor), and not at all when the first page 
 import httpx
 import pytest
 
-from app.services import incident_list
+from app.services.incidents import listing as incident_list
 
 
 async def open_incidents(client: httpx.AsyncClient, headers: dict[str, str], n: int) -> None:

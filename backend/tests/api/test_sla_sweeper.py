@@ -13,7 +13,7 @@ from sqlalchemy import update
 
 from app.main import create_app
 from app.models import Incident
-from app.services.sla_sweeper import SlaSweeper, sweep
+from app.services.sla.sweeper import SlaSweeper, sweep
 from tests.conftest import test_settings
 
 Headers = dict[str, str]

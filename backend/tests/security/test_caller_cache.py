@@ -16,7 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 from app.db import Database
-from app.services.callers import MAX_AGE
+from app.infra.callers import MAX_AGE
 from tests.conftest import Login
 from tests.security.conftest import LOCKOUT_WITHIN, status_within
 

@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from app.infra.middleware import CONSOLE_CSP
 from app.main import create_app
-from app.middleware import CONSOLE_CSP
 from tests.conftest import test_settings as make_settings
 
 ALLOWED = "https://console.example.com"

@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from app.config import Settings
 from app.main import create_app
-from app.services.accounts import Accounts
+from app.services.users.accounts import Accounts
 from tests.conftest import test_settings as make_settings
 
 

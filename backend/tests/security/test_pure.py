@@ -7,8 +7,8 @@ import pytest
 
 from app.domain.audit import GENESIS, ChainedEvent, event_hash, verify
 from app.errors import TooManyAttempts
-from app.services import login_throttle
-from app.services.login_throttle import LoginThrottle, SlidingWindow
+from app.services.users import login_throttle
+from app.services.users.login_throttle import LoginThrottle, SlidingWindow
 
 
 class Clock:

@@ -2,9 +2,9 @@
 
 import pytest
 
+from app.infra import callers
+from app.infra.callers import CallerCache
 from app.models import User
-from app.services import callers
-from app.services.callers import CallerCache
 
 
 def user(ident: int) -> User:

@@ -5,7 +5,7 @@ service, owner and status took 190 ms instead of 0.5 ms at a million incidents).
 from sqlalchemy.dialects import postgresql
 
 from app.domain.lifecycle import Status
-from app.services.incident_list import IncidentFilter, page_statement
+from app.services.incidents.listing import IncidentFilter, page_statement
 
 
 def sql(f: IncidentFilter) -> str:

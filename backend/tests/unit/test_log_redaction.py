@@ -2,7 +2,7 @@
 
 import logging
 
-from app.log_redaction import RedactTokens, install, redact
+from app.infra.log_redaction import RedactTokens, install, redact
 
 
 def test_the_token_value_is_masked_and_nothing_else() -> None:

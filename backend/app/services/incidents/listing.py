@@ -15,15 +15,15 @@ from sqlalchemy.sql import ColumnElement, Select
 
 from app.clock import utcnow
 from app.db import Database
-from app.db_rows import RowReader
 from app.domain import sla
 from app.domain.lifecycle import Status
 from app.domain.severity import Severity
+from app.infra.rows import RowReader
 from app.models import Incident
 from app.models.base import UTCDateTime
-from app.services import sla_filters
 from app.services.cursors import decode_cursor_with_total, encode_cursor
-from app.services.incident_views import incident_payload, incident_rows
+from app.services.incidents.reads import incident_payload, incident_rows
+from app.services.sla import filters as sla_filters
 
 # Exact up to here: the dashboard's open and breached counts (4,300 open incidents in the
 # benchmark's history: estimated, they read "about 3,990") and any filter a person narrows

@@ -12,8 +12,8 @@ from app.db import Database
 from app.errors import Forbidden, NotFound, Unauthenticated
 from app.models import IntegrationKey, Service, User
 from app.schemas.integration_keys import IntegrationKeyCreate, IntegrationKeyCreated, IntegrationKeyRead
-from app.services.accounts import Accounts
 from app.services.records import get_or_404
+from app.services.users.accounts import Accounts
 
 ALERT_SENDER_ROLES = ("admin", "responder")
 NO_CREDENTIALS = (

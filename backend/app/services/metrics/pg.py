@@ -36,7 +36,7 @@ from sqlalchemy import (
 from app.db import Database
 from app.models import Incident, Service
 from app.models.base import UTCDateTime
-from app.services.sla_filters import breached
+from app.services.sla.filters import breached
 
 WORK_MEM = "256MB"
 

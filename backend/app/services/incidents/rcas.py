@@ -10,9 +10,9 @@ from app.domain.rca import RCA_FIELDS
 from app.errors import NotFound
 from app.models import Rca, User
 from app.schemas.incidents import RcaRead, RcaWrite
-from app.services.incident_views import rca_read
-from app.services.incidents import bump_version, check_version, ensure_exists, refuse_if_closed
-from app.services.timeline import record_event
+from app.services.incidents.reads import rca_read
+from app.services.incidents.timeline import record_event
+from app.services.incidents.triage import bump_version, check_version, ensure_exists, refuse_if_closed
 
 
 async def save(

@@ -16,12 +16,12 @@ from app.clock import utcnow
 from app.db import Database
 from app.domain.alert_payloads import AlertAction, InvalidAlert, NormalizedAlert
 from app.errors import Unprocessable
+from app.infra.live import announce
 from app.models import Service
 from app.schemas.alert_intake import IntakeOutcome, IntakeResult
-from app.services.alert_firing import AlertKey, Firing, fire
-from app.services.alert_resolution import acknowledge, resolve
-from app.services.integration_keys import AlertSender
-from app.services.live import announce
+from app.services.alerts.firing import AlertKey, Firing, fire
+from app.services.alerts.integration_keys import AlertSender
+from app.services.alerts.resolution import acknowledge, resolve
 
 MAX_ANNOUNCED_ALERT_IDS = 100
 
@@ -35,7 +35,7 @@ async def _service_ids(
     if nameless:
         raise Unprocessable(
             f"Alert '{nameless[0]}' names no service: add a `service` label, or send it with "
-            "a service's integration key"
+            "a service's integration key", field="service"
         )
     names = {a.service_name for a in triggers if a.service_name}
     known = dict((await session.execute(
@@ -43,7 +43,7 @@ async def _service_ids(
     unknown = sorted(names - set(known))
     if unknown:
         raise Unprocessable(f"Unknown service: {', '.join(unknown)}; create it first, or send "
-                            "the alert with that service's integration key")
+                            "the alert with that service's integration key", field="service")
     return known
 
 

@@ -18,11 +18,11 @@ from app.domain.lifecycle import Status
 from app.errors import Conflict
 from app.models import Alert, Incident
 from app.schemas.alert_intake import IntakeOutcome
-from app.services.alert_events import AlertChange, summarised
-from app.services.alert_firing import AlertKey
-from app.services.alert_timeline import NewEvent, record_events
-from app.services.integration_keys import AlertSender
-from app.services.transitions import move
+from app.services.alerts.changes import AlertChange, summarised
+from app.services.alerts.firing import AlertKey
+from app.services.alerts.integration_keys import AlertSender
+from app.services.incidents.transitions import move
+from app.services.incidents.writer import NewEvent, record_events
 
 
 def sender_name(sender: AlertSender) -> str:

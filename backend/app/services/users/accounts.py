@@ -11,11 +11,11 @@ from app.clock import utcnow
 from app.config import Settings
 from app.db import Database
 from app.errors import Forbidden, Unauthenticated
+from app.infra.callers import CallerCache
 from app.models import User
 from app.schemas.users import Token, UserRead
 from app.security import InvalidToken, TokenClaims, decode_access_token, encode_access_token
-from app.services.callers import CallerCache
-from app.services.login_throttle import LoginThrottle
+from app.services.users.login_throttle import LoginThrottle
 
 BAD_CREDENTIALS = "Incorrect username or password"
 VERIFIED_TOKENS_KEPT = 10_000

@@ -47,8 +47,8 @@ from app.domain.severity import Severity
 from app.models import Alert, Incident, User
 from app.models.base import UTCDateTime
 from app.schemas.alert_intake import IntakeOutcome
-from app.services.alert_events import AlertChange, summarised
-from app.services.alert_timeline import NewIncident, open_incidents, record_events
+from app.services.alerts.changes import AlertChange, summarised
+from app.services.incidents.writer import NewIncident, open_incidents, record_events
 
 AlertKey = tuple[str, str]
 ALERTS = typed(Table, Alert.__table__)

@@ -15,11 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.domain.lifecycle import Status
 from app.domain.severity import Severity
+from app.infra.live import announce_event
 from app.models import Incident, IncidentEvent, Service, User
 from app.schemas.incidents import EventRead
-from app.services.audit import seal
-from app.services.incidents import deadlines_for
-from app.services.live import announce_event
+from app.services.incidents.audit import seal
+from app.services.incidents.triage import deadlines_for
 
 INCIDENTS = cast(Table, Incident.__table__)
 EVENTS = cast(Table, IncidentEvent.__table__)

@@ -4,7 +4,7 @@ it covers, so an alert storm or a sender's retry loop cannot flood a timeline.""
 from dataclasses import dataclass
 from typing import Any
 
-from app.services.alert_timeline import NewEvent
+from app.services.incidents.writer import NewEvent
 
 MAX_LISTED = 50
 VERBS = {"fired": "fired", "refired": "fired again", "resolved": "resolved"}

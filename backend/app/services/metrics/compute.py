@@ -15,9 +15,9 @@ from app.db import Database
 from app.domain.severity import Severity
 from app.models import Incident, Service
 from app.schemas.metrics import DailyFigures, Figures, Metrics, ServiceFigures, SeverityFigures
-from app.services import metrics_pg
-from app.services.sla_filters import breached, utc_literal
-from app.services.sql_functions import seconds_between, utc_day
+from app.services.metrics import pg as metrics_pg
+from app.services.metrics.sql_functions import seconds_between, utc_day
+from app.services.sla.filters import breached, utc_literal
 
 MAX_FILLED_DAYS = 3660
 

@@ -5,9 +5,9 @@ from app.db import Database
 from app.errors import Unprocessable
 from app.models import Runbook, User
 from app.schemas.incidents import CommentCreate, EventRead, RunbookStepApply
-from app.services.incident_views import load_events
-from app.services.incidents import ensure_exists, refuse_if_closed
-from app.services.timeline import record_event
+from app.services.incidents.reads import load_events
+from app.services.incidents.timeline import record_event
+from app.services.incidents.triage import ensure_exists, refuse_if_closed
 
 
 async def comment(db: Database, incident_id: int, body: CommentCreate, actor: User) -> EventRead:
@@ -28,13 +28,14 @@ async def apply_runbook_step(
         runbook = await session.get(Runbook, body.runbook_id)
         if runbook is None or runbook.service_id != incident.service_id:
             raise Unprocessable(
-                f"runbook_id {body.runbook_id} is not a runbook of this incident's service"
+                f"runbook_id {body.runbook_id} is not a runbook of this incident's service",
+                field="runbook_id",
             )
         steps = runbook.steps_json
         if body.step_index >= len(steps):
             raise Unprocessable(
                 f"step_index {body.step_index} does not exist: '{runbook.title}' has "
-                f"{len(steps)} steps (0 to {len(steps) - 1})"
+                f"{len(steps)} steps (0 to {len(steps) - 1})", field="step_index"
             )
         step = steps[body.step_index]
         text = f"Applied step {body.step_index + 1} of '{runbook.title}': {step['title']}"

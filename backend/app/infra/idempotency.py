@@ -28,9 +28,9 @@ from sqlalchemy import delete, event, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from app.asgi import ASGIApp, Message, Receive, Scope, Send, replaying
 from app.clock import utcnow
 from app.db import Database
+from app.infra.asgi import ASGIApp, Message, Receive, Scope, Send, replaying
 from app.models import IdempotencyKey
 
 HEADER = b"idempotency-key"
@@ -38,14 +38,28 @@ KEY_FORMAT = re.compile(r"[\x21-\x7e]{1,255}")  # visible ASCII, like a UUID or 
 WAIT_FOR_FIRST_SECONDS = 10.0
 POLL_SECONDS = 0.05
 RETENTION = timedelta(hours=24)
-# The POSTs clients retry. Not /auth/*: a stored answer there would hold a token.
-DOCUMENTED = (
-    "/incidents", "/incidents/{incident_id}/comments", "/incidents/{incident_id}/apply-runbook-step",
-    "/alerts", "/alerts/alertmanager", "/alerts/grafana", "/alerts/events",
-)
+# A route declares that clients may retry it with `openapi_extra=IDEMPOTENT`; the middleware
+# reads the declarations off the OpenAPI schema once. Not /auth/* nor anything that answers a
+# secret once: a stored answer there would hold it.
+MARK = "x-idempotent"
+IDEMPOTENT: dict[str, Any] = {MARK: True}
 
 
-IDEMPOTENT_PATHS = [re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", p) + "$") for p in DOCUMENTED]
+def declared_paths(openapi: dict[str, Any]) -> list[str]:
+    """The paths whose POST is declared idempotent."""
+    return [path for path, operations in openapi.get("paths", {}).items()
+            if operations.get("post", {}).get(MARK)]
+
+
+def _patterns(app: Any) -> list[re.Pattern[str]]:
+    found: list[re.Pattern[str]] | None = getattr(app.state, "idempotent_paths", None)
+    if found is None:
+        found = [re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", p) + "$")
+                 for p in declared_paths(app.openapi())]
+        app.state.idempotent_paths = found
+    return found
+
+
 PURGE_ONE_IN = 200
 
 
@@ -156,8 +170,8 @@ async def _purge_expired(db: Database) -> None:
         return
 
 
-async def _send_json(send: Send, status: int, detail: str) -> None:
-    body = json.dumps({"detail": detail}).encode()
+async def _send_json(send: Send, status: int, code: str, detail: str) -> None:
+    body = json.dumps({"detail": detail, "code": code}).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"),
                             (b"content-length", str(len(body)).encode())]})
@@ -172,15 +186,16 @@ class IdempotencyMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         raw = None
         if scope["type"] == "http" and scope.get("method") == "POST" and any(
-                p.match(scope.get("path", "")) for p in IDEMPOTENT_PATHS):
+                p.match(scope.get("path", "")) for p in _patterns(scope["app"])):
             raw = dict(scope.get("headers", [])).get(HEADER)
         if raw is None:
             await self.app(scope, receive, send)
             return
         key = raw.decode("latin-1")
         if not KEY_FORMAT.fullmatch(key):
-            await _send_json(send, 422, "Idempotency-Key must be 1 to 255 visible ASCII "
-                                        "characters (a UUID is a good choice)")
+            await _send_json(send, 422, "idempotency_key_invalid",
+                             "Idempotency-Key must be 1 to 255 visible ASCII "
+                             "characters (a UUID is a good choice)")
             return
         body, receive = await _read_body(receive)
         headers = dict(scope.get("headers", []))
@@ -229,8 +244,9 @@ class IdempotencyMiddleware:
     async def _answer(self, db: Database, caller: str, key: str, fingerprint: str,
                       stored: Stored, send: Send) -> None:
         if stored.fingerprint != fingerprint:
-            await _send_json(send, 422, "This Idempotency-Key was already used for a different "
-                                        "request (method, path or body); use a new key")
+            await _send_json(send, 422, "idempotency_key_reused",
+                             "This Idempotency-Key was already used for a different "
+                             "request (method, path or body); use a new key")
             return
         waited = 0.0
         current: Stored | None = stored
@@ -240,8 +256,9 @@ class IdempotencyMiddleware:
             waited += POLL_SECONDS
             current = await _lookup(db, caller, key)
         if current is None or current.status_code is None:
-            await _send_json(send, 409, "A request with this Idempotency-Key was accepted but "
-                                        "its answer is not stored yet; retry in a moment")
+            await _send_json(send, 409, "idempotency_in_progress",
+                             "A request with this Idempotency-Key was accepted but "
+                             "its answer is not stored yet; retry in a moment")
             return
         body = (current.body or "").encode()
         headers = [(b"content-length", str(len(body)).encode()),
@@ -284,10 +301,8 @@ def document(openapi: dict[str, Any]) -> dict[str, Any]:
             if isinstance(operation, dict) and "requestBody" in operation:
                 operation.setdefault("responses", {}).setdefault("413", {
                     **error, "description": "Request body too large (the limit is named)"})
-    for path in DOCUMENTED:
-        operation = openapi.get("paths", {}).get(path, {}).get("post")
-        if operation is None:
-            continue
+    for path in declared_paths(openapi):
+        operation = openapi["paths"][path]["post"]
         params = operation.setdefault("parameters", [])
         if not any(p.get("name") == "Idempotency-Key" for p in params):
             params.append(parameter)

@@ -13,8 +13,8 @@ from app.errors import Unprocessable
 from app.models import Service, User
 from app.schemas.alert_intake import AlertmanagerWebhook, GrafanaWebhook, PagerDutyEvent
 from app.schemas.alerts import GeneratedAlert, GenerateRequest, GenerateResult
-from app.services.alert_intake import parsed, receive
-from app.services.integration_keys import AlertSender
+from app.services.alerts.intake import parsed, receive
+from app.services.alerts.integration_keys import AlertSender
 
 
 def _normalised(shape: AlertSource, body: dict[str, object]) -> list[NormalizedAlert]:

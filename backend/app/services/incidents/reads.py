@@ -12,9 +12,9 @@ from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from app.db_rows import Row, RowReader, SessionReader
 from app.domain import lifecycle, rca, sla
 from app.errors import NotFound
+from app.infra.rows import Row, RowReader, SessionReader
 from app.models import Incident, IncidentEvent, Rca, Service, User
 from app.schemas.incidents import EventRead, IncidentRead, RcaRead
 

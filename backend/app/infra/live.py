@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import Text
 
 from app.db import Database
-from app.services.callers import CallerCache
+from app.infra.callers import CallerCache
 
 CHANNEL = "incident_console_live"
 USERS_CHANNEL = "incident_console_users"  # sent by the trigger on users (migration 0006)

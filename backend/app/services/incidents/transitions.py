@@ -10,9 +10,9 @@ from app.db import Database
 from app.domain import lifecycle, rca
 from app.models import Incident, Rca, User
 from app.schemas.incidents import IncidentRead, TransitionRequest
-from app.services.incident_views import load_incident, rca_values
-from app.services.incidents import bump_version, check_version, ensure_exists
-from app.services.timeline import record_event
+from app.services.incidents.reads import load_incident, rca_values
+from app.services.incidents.timeline import record_event
+from app.services.incidents.triage import bump_version, check_version, ensure_exists
 
 
 async def change_status(

@@ -24,8 +24,8 @@ from app.clock import utcnow
 from app.db import Database
 from app.domain.lifecycle import Status
 from app.models import Incident, SlaNotice
-from app.services import sla_filters
-from app.services.alert_timeline import NewEvent, record_events
+from app.services.incidents.writer import NewEvent, record_events
+from app.services.sla import filters as sla_filters
 
 LEADER_LOCK_KEY = 7_314_002_612
 log = logging.getLogger(__name__)

@@ -7,22 +7,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.clock import utcnow
 from app.db import Database
-from app.db_rows import SessionReader
 from app.domain import sla
 from app.domain.lifecycle import Status
 from app.domain.severity import Severity
-from app.errors import Conflict, Unprocessable
+from app.errors import IncidentClosed, StaleVersion, Unprocessable
+from app.infra.rows import SessionReader
 from app.models import Incident, Service, User
 from app.schemas.incidents import IncidentCreate, IncidentUpdate
-from app.services.incident_views import incident_detail
+from app.services.incidents.reads import incident_detail
+from app.services.incidents.timeline import record_event
 from app.services.records import get_or_404
-from app.services.timeline import record_event
 
 
 async def _service(session: AsyncSession, service_id: int) -> Service:
     service = await session.get(Service, service_id)
     if service is None:
-        raise Unprocessable(f"service_id {service_id} is not a known service")
+        raise Unprocessable(f"service_id {service_id} is not a known service", field="service_id")
     return service
 
 
@@ -31,7 +31,7 @@ async def _assignee(session: AsyncSession, assignee_id: int | None) -> User | No
         return None
     user = await session.get(User, assignee_id)
     if user is None or not user.is_active:
-        raise Unprocessable(f"assignee_id {assignee_id} is not an active user")
+        raise Unprocessable(f"assignee_id {assignee_id} is not an active user", field="assignee_id")
     return user
 
 
@@ -98,9 +98,9 @@ async def ensure_exists(session: AsyncSession, incident_id: int) -> Incident:
 
 def check_version(incident: Incident, expected: int | None) -> None:
     if expected is not None and expected != incident.version:
-        raise Conflict(
+        raise StaleVersion(
             f"Incident {incident.id} is at version {incident.version}, not {expected}: "
-            "someone changed it first; reload and try again"
+            "someone changed it first; reload and try again", incident.version
         )
 
 
@@ -113,12 +113,13 @@ async def bump_version(session: AsyncSession, incident: Incident, values: dict[s
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict(f"Incident {incident.id} changed while this request ran; reload and retry")
+        raise StaleVersion(f"Incident {incident.id} changed while this request ran; reload and retry",
+                           None)
 
 
 def refuse_if_closed(incident: Incident, action: str) -> None:
     if incident.status == Status.CLOSED.value:
-        raise Conflict(f"Incident {incident.id} is Closed; it no longer accepts {action}")
+        raise IncidentClosed(f"Incident {incident.id} is Closed; it no longer accepts {action}")
 
 
 async def triage(

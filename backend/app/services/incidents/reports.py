@@ -10,7 +10,7 @@ from app.domain import sla
 from app.domain.rca import RCA_FIELDS
 from app.models import Rca, Service
 from app.schemas.incidents import EventRead, IncidentRead
-from app.services.incident_views import load_events, load_incident
+from app.services.incidents.reads import load_events, load_incident
 
 SECTION_TITLES = {
     "root_cause": "Root cause",

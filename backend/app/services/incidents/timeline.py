@@ -5,11 +5,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.infra.live import announce_event
 from app.models import IncidentEvent, User
 from app.schemas.incidents import EventRead
-from app.services.audit import seal
-from app.services.incident_views import event_read
-from app.services.live import announce_event
+from app.services.incidents.audit import seal
+from app.services.incidents.reads import event_read
 
 
 async def record_event(

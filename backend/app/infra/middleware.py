@@ -12,10 +12,10 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from app.asgi import ASGIApp, Message, Receive, Scope, Send, replaying
 from app.config import Settings
-from app.services import idempotency
-from app.services.idempotency import IdempotencyMiddleware
+from app.infra import idempotency
+from app.infra.asgi import ASGIApp, Message, Receive, Scope, Send, replaying
+from app.infra.idempotency import IdempotencyMiddleware
 
 # The console and the API: everything from this origin only, nothing inline, never framed.
 CONSOLE_CSP = (
@@ -42,7 +42,9 @@ EXTRA_NAMES = frozenset(name for name, _ in CONSOLE_HEADERS)
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
-class SecurityHeaders:
+class ResponseHeaders:
+    """Headers on every answer: the security headers (CSP per page kind) and Server-Timing."""
+
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
@@ -73,7 +75,7 @@ class SecurityHeaders:
 
 def _too_large(limit: int) -> tuple[int, bytes]:
     detail = f"Request body exceeds the limit of {limit} bytes"
-    return 413, json.dumps({"detail": detail}).encode()
+    return 413, json.dumps({"detail": detail, "code": "payload_too_large"}).encode()
 
 
 class BodySizeLimit:
@@ -137,7 +139,7 @@ def install_http_guards(app: FastAPI, settings: Settings) -> None:
             allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
             allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key"],
         )
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(ResponseHeaders)
     generate = app.openapi
 
     def openapi_with_idempotency() -> dict[str, Any]:

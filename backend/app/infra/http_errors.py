@@ -1,0 +1,137 @@
+"""The one table from errors to HTTP answers, and the handlers that write them.
+
+Every error body is `{"detail": <for people>, "code": <stable, for programs>, ...facts}`
+(schemas/common.py `ErrorBody`): the console reads `code` and the facts, never the prose.
+"""
+
+from typing import Any
+
+import asyncpg
+from asyncpg.exceptions import DataError as PgDataError
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError, InterfaceError, OperationalError, StatementError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.domain.errors import DomainError
+from app.domain.lifecycle import ClosureBlocked, IllegalTransition
+from app.domain.sla import InvalidPolicy
+from app.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    PayloadTooLarge,
+    TooManyAttempts,
+    Unauthenticated,
+    Unprocessable,
+)
+from app.infra.rows import BROKEN
+
+STATUS_FOR: dict[type[Exception], int] = {
+    NotFound: 404,
+    Conflict: 409,
+    IllegalTransition: 409,
+    ClosureBlocked: 409,
+    Unprocessable: 422,
+    InvalidPolicy: 422,
+    Unauthenticated: 401,
+    Forbidden: 403,
+    TooManyAttempts: 429,
+    PayloadTooLarge: 413,
+    OverflowError: 422,
+}
+OUT_OF_RANGE = "A number or date in the request is out of the range this server stores"
+DATABASE_UNAVAILABLE = "The database is unavailable or restarting; nothing was changed, retry shortly"
+# Codes of answers written outside a DomainError (FastAPI's own, the database's, the guards').
+HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
+              405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type"}
+
+
+def error_body(detail: Any, code: str, **facts: Any) -> dict[str, Any]:
+    return {"detail": detail, "code": code, **facts}
+
+
+def error_response(status: int, detail: Any, code: str, headers: dict[str, str] | None = None,
+                   **facts: Any) -> JSONResponse:
+    return JSONResponse(jsonable_encoder(error_body(detail, code, **facts)), status_code=status,
+                        headers=headers)
+
+
+def _is_out_of_range(exc: BaseException | None) -> bool:
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, (OverflowError, PgDataError, DataError)):
+            return True
+        exc = getattr(exc, "orig", None) or exc.__cause__ or exc.__context__
+        seen += 1
+    return False
+
+
+# Straight from asyncpg (the hot reads, infra/rows.py): a connection that broke, a server
+# shutting down or out of connection slots.
+PG_UNAVAILABLE = (*BROKEN, asyncpg.exceptions.OperatorInterventionError,
+                  asyncpg.exceptions.InsufficientResourcesError)
+
+
+def _is_unavailable(exc: Exception) -> bool:
+    return (
+        getattr(exc, "connection_invalidated", False)
+        or isinstance(exc, (OperationalError, InterfaceError, *PG_UNAVAILABLE))
+    )
+
+
+async def _database_error(_request: Request, exc: Exception) -> JSONResponse:
+    """An id past the integer column, a date past year 9999: the caller's value, so a 422.
+    The driver's own message names SQL, not the request, so it is not passed on.
+    A lost or refused database connection is a 503 to retry: the transaction rolled back."""
+    if _is_out_of_range(exc):
+        return error_response(422, OUT_OF_RANGE, "out_of_range")
+    if _is_unavailable(exc):
+        return error_response(503, DATABASE_UNAVAILABLE, "database_unavailable",
+                              headers={"Retry-After": "1"})
+    raise exc
+
+
+async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
+    status = next(code for kind, code in STATUS_FOR.items() if isinstance(exc, kind))
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if isinstance(exc, TooManyAttempts):
+        headers = {"Retry-After": str(exc.retry_after)}
+    if isinstance(exc, OverflowError):
+        return error_response(status, OUT_OF_RANGE, "out_of_range")
+    assert isinstance(exc, DomainError)
+    return error_response(status, str(exc), exc.code, headers=headers, **exc.facts)
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    """FastAPI's list of failures (each names its field in `loc`), with the code added."""
+    assert isinstance(exc, RequestValidationError)
+    return error_response(422, exc.errors(), "validation_failed")
+
+
+async def _http_error(request: Request, exc: Exception) -> Any:
+    """FastAPI answers a body it cannot decode (not UTF-8, say) with a bare 400; the contract
+    says a body that fails validation is a 422, so it is one."""
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
+        return error_response(422, "The body could not be decoded: send UTF-8 JSON",
+                              "validation_failed")
+    if exc.status_code in HTTP_CODES:
+        return error_response(exc.status_code, exc.detail, HTTP_CODES[exc.status_code],
+                              headers=getattr(exc, "headers", None))
+    return await http_exception_handler(request, exc)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    for kind in STATUS_FOR:
+        app.add_exception_handler(kind, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StatementError, _database_error)
+    app.add_exception_handler(OSError, _database_error)
+    app.add_exception_handler(asyncpg.PostgresError, _database_error)
+    app.add_exception_handler(asyncpg.InterfaceError, _database_error)
+    app.add_exception_handler(asyncpg.InternalClientError, _database_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -1,0 +1,2 @@
+"""Alerts: intake from monitoring tools, dedup and grouping into incidents, acknowledgement
+and resolution, integration keys and drills."""

@@ -1,0 +1,1 @@
+"""Operational metrics (MTTA, MTTM, MTTR, percentiles, breach rate), computed by the database."""

@@ -1,0 +1,1 @@
+"""People: sign-in, tokens, roles and the login throttle."""
