@@ -51,7 +51,7 @@ openapi: install-backend
 	cd frontend && npm run gen:api
 
 lint: install
-	cd backend && .venv/bin/ruff check app tests && .venv/bin/mypy app
+	cd backend && .venv/bin/ruff check app tests && .venv/bin/mypy app && .venv/bin/lint-imports
 	cd frontend && npm run lint && npm run typecheck
 
 test: install lint test-unit test-api test-security test-frontend test-e2e

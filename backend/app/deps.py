@@ -3,7 +3,7 @@
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Query, Request
 from fastapi.security import OAuth2PasswordBearer
 
 from app.db import Database
@@ -30,6 +30,15 @@ async def current_user(
 ) -> User:
     # get_accounts called, not declared: one dependency fewer to solve on every request.
     return await (await get_accounts(request)).authenticate(token)
+
+
+async def stream_caller(
+    accounts: Annotated[Accounts, Depends(get_accounts)],
+    bearer: Annotated[str | None, Depends(oauth2_scheme)],
+    access_token: Annotated[str | None, Query(description="For EventSource, which cannot send headers")] = None,
+) -> User:
+    """The live stream's caller: `EventSource` cannot send headers, so `?access_token=` too."""
+    return await accounts.authenticate(bearer or access_token)
 
 
 def require_role(*roles: str) -> Callable[[User], Awaitable[User]]:
@@ -63,3 +72,4 @@ AnyUser = Annotated[User, Depends(current_user)]
 Responder = Annotated[User, Depends(require_role("admin", "responder"))]
 Admin = Annotated[User, Depends(require_role("admin"))]
 IfMatch = Annotated[int | None, Depends(if_match_version)]
+StreamCaller = Annotated[User, Depends(stream_caller)]

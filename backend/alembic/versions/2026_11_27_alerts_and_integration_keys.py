@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-from app.models.base import UTCDateTime
 
 revision: str = '0002'
 down_revision: str | None = '0001'
@@ -26,9 +25,9 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=120), nullable=False),
     sa.Column('key_hash', sa.String(length=64), nullable=False),
     sa.Column('key_last4', sa.String(length=4), nullable=False),
-    sa.Column('created_at', UTCDateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('created_by', sa.Integer(), nullable=True),
-    sa.Column('revoked_at', UTCDateTime(), nullable=True),
+    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['created_by'], ['users.id'], name=op.f('fk_integration_keys_created_by_users')),
     sa.ForeignKeyConstraint(['service_id'], ['services.id'], name=op.f('fk_integration_keys_service_id_services'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_integration_keys')),
@@ -50,13 +49,13 @@ def upgrade() -> None:
     sa.Column('group_key', sa.String(length=1000), nullable=True),
     sa.Column('service_id', sa.Integer(), nullable=False),
     sa.Column('incident_id', sa.Integer(), nullable=True),
-    sa.Column('first_seen_at', UTCDateTime(), nullable=False),
-    sa.Column('last_seen_at', UTCDateTime(), nullable=False),
-    sa.Column('fired_at', UTCDateTime(), nullable=False),
-    sa.Column('starts_at', UTCDateTime(), nullable=True),
-    sa.Column('ends_at', UTCDateTime(), nullable=True),
-    sa.Column('acknowledged_at', UTCDateTime(), nullable=True),
-    sa.Column('resolved_at', UTCDateTime(), nullable=True),
+    sa.Column('first_seen_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('last_seen_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('fired_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('starts_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('ends_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('acknowledged_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('resolved_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('count', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['incident_id'], ['incidents.id'], name=op.f('fk_alerts_incident_id_incidents')),
     sa.ForeignKeyConstraint(['service_id'], ['services.id'], name=op.f('fk_alerts_service_id_services')),
@@ -73,7 +72,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('incident_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=32), nullable=False),
-    sa.Column('notified_at', UTCDateTime(), nullable=False),
+    sa.Column('notified_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['incident_id'], ['incidents.id'], name=op.f('fk_sla_notices_incident_id_incidents'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sla_notices')),
     sa.UniqueConstraint('incident_id', 'kind', name=op.f('uq_sla_notices_incident_id_kind'))

@@ -8,13 +8,15 @@ Revises: 0002
 Create Date: 2026-11-27 11:05:00.000000
 """
 
+import hashlib
+import json
 from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
-
-from app.domain.audit import GENESIS, event_hash
-from app.models.base import JSONDocument, UTCDateTime
+from sqlalchemy.dialects import postgresql
 
 revision: str = '0003'
 down_revision: str | None = '0002'
@@ -42,12 +44,28 @@ SQLITE_UNGUARD = ["DROP TRIGGER IF EXISTS incident_events_no_update",
                   "DROP TRIGGER IF EXISTS incident_events_no_delete"]
 
 
+# The chain as this revision defined it (app/domain/audit.py today), frozen here: a migration
+# must give the same result however the application's code changes after it.
+GENESIS = "0" * 64
+
+
+def _event_hash(prev_hash: str, *, incident_id: int, type: str, body: str, data: Any,
+                created_by: int | None, created_at: datetime) -> str:
+    at = created_at if created_at.tzinfo else created_at.replace(tzinfo=UTC)
+    content = {"incident_id": incident_id, "type": type, "body": body, "data": data,
+               "created_by": created_by,
+               "created_at": at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")}
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                           allow_nan=False).encode()
+    return hashlib.sha256(prev_hash.encode() + b"\n" + canonical).hexdigest()
+
+
 def _chain_existing_events() -> None:
     events = sa.table(
         'incident_events', sa.column('id', sa.Integer()), sa.column('incident_id', sa.Integer()),
         sa.column('type', sa.String()), sa.column('body', sa.Text()),
-        sa.column('data', JSONDocument), sa.column('created_by', sa.Integer()),
-        sa.column('created_at', UTCDateTime()), sa.column('prev_hash', sa.String()),
+        sa.column('data', sa.JSON().with_variant(postgresql.JSONB(), 'postgresql')), sa.column('created_by', sa.Integer()),
+        sa.column('created_at', sa.DateTime(timezone=True)), sa.column('prev_hash', sa.String()),
         sa.column('hash', sa.String()),
     )
     bind = op.get_bind()
@@ -55,8 +73,8 @@ def _chain_existing_events() -> None:
     heads: dict[int, str] = {}
     for r in rows:
         prev = heads.get(r.incident_id, GENESIS)
-        digest = event_hash(prev, incident_id=r.incident_id, type=r.type, body=r.body,
-                            data=r.data, created_by=r.created_by, created_at=r.created_at)
+        digest = _event_hash(prev, incident_id=r.incident_id, type=r.type, body=r.body,
+                             data=r.data, created_by=r.created_by, created_at=r.created_at)
         bind.execute(sa.update(events).where(events.c.id == r.id)
                      .values(prev_hash=prev, hash=digest))
         heads[r.incident_id] = digest
@@ -68,7 +86,7 @@ def upgrade() -> None:
     sa.Column('scope', sa.String(length=64), nullable=False),
     sa.Column('key', sa.String(length=255), nullable=False),
     sa.Column('fingerprint', sa.String(length=64), nullable=False),
-    sa.Column('created_at', UTCDateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('status_code', sa.Integer(), nullable=True),
     sa.Column('content_type', sa.String(length=100), nullable=True),
     sa.Column('response_body', sa.Text(), nullable=True),

@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-from app.models.base import UTCDateTime
 
 revision: str = '0001'
 down_revision: str | None = None
@@ -47,15 +46,15 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('service_id', sa.Integer(), nullable=False),
     sa.Column('assignee_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', UTCDateTime(), nullable=False),
-    sa.Column('acknowledged_at', UTCDateTime(), nullable=True),
-    sa.Column('mitigated_at', UTCDateTime(), nullable=True),
-    sa.Column('resolved_at', UTCDateTime(), nullable=True),
-    sa.Column('closed_at', UTCDateTime(), nullable=True),
-    sa.Column('ack_due_at', UTCDateTime(), nullable=False),
-    sa.Column('resolve_due_at', UTCDateTime(), nullable=False),
-    sa.Column('ack_at_risk_at', UTCDateTime(), nullable=False),
-    sa.Column('resolve_at_risk_at', UTCDateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('acknowledged_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('mitigated_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('resolved_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('ack_due_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('resolve_due_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('ack_at_risk_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('resolve_at_risk_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('version', sa.Integer(), server_default=sa.text('1'), nullable=False),
     sa.ForeignKeyConstraint(['assignee_id'], ['users.id'], name=op.f('fk_incidents_assignee_id_users')),
     sa.ForeignKeyConstraint(['service_id'], ['services.id'], name=op.f('fk_incidents_service_id_services')),
@@ -86,7 +85,7 @@ def upgrade() -> None:
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('data', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('created_by', sa.Integer(), nullable=True),
-    sa.Column('created_at', UTCDateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['created_by'], ['users.id'], name=op.f('fk_incident_events_created_by_users')),
     sa.ForeignKeyConstraint(['incident_id'], ['incidents.id'], name=op.f('fk_incident_events_incident_id_incidents'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_incident_events'))
@@ -101,7 +100,7 @@ def upgrade() -> None:
     sa.Column('contributing_factors', sa.Text(), nullable=False),
     sa.Column('corrective_actions', sa.Text(), nullable=False),
     sa.Column('prevention_actions', sa.Text(), nullable=False),
-    sa.Column('updated_at', UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_by', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['incident_id'], ['incidents.id'], name=op.f('fk_rcas_incident_id_incidents'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['updated_by'], ['users.id'], name=op.f('fk_rcas_updated_by_users')),

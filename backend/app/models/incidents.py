@@ -32,6 +32,7 @@ class Incident(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
+    impact: Mapped[str] = mapped_column(Text, default="", server_default="")
     severity: Mapped[str] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(16))
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))

@@ -19,7 +19,6 @@ from app.schemas.incidents import (
     IncidentCreate,
     IncidentDetail,
     IncidentPage,
-    IncidentRead,
     IncidentUpdate,
     RcaRead,
     RcaWrite,
@@ -44,7 +43,7 @@ async def list_incidents(
     service_id: Ids = None,
     assignee_id: Ids = None,
     sla_state: Annotated[list[SlaState] | None, Query()] = None,
-    q: Annotated[str | None, Query(max_length=200, description="Matches title and description")] = None,
+    q: Annotated[str | None, Query(max_length=200, description="Matches title, description and impact")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=500, description="next_cursor of the previous page")] = None,
 ) -> Response:
@@ -78,11 +77,11 @@ async def triage_incident(
     return await incidents.triage(db, incident_id, body, if_match, user)
 
 
-@router.post("/{incident_id}/status", response_model=IncidentRead,
+@router.post("/{incident_id}/status", response_model=IncidentDetail,
              responses=error_responses(401, 403, 404, 409, 422))
 async def change_status(
     db: DB, user: Responder, incident_id: int, body: TransitionRequest, if_match: IfMatch
-) -> IncidentRead:
+) -> Any:
     """Move along New -> Investigating -> Mitigated -> Resolved -> Closed, or reopen
     (Mitigated/Resolved -> Investigating). Closing needs a complete RCA."""
     return await transitions.change_status(db, incident_id, body, if_match, user)

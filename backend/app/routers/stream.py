@@ -7,28 +7,17 @@
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
-from app.deps import get_accounts, oauth2_scheme
+from app.deps import StreamCaller
 from app.infra.live import LiveFeed
-from app.models import User
 from app.schemas.common import error_responses
-from app.services.users.accounts import Accounts
 
 router = APIRouter(tags=["live"])
 RETRY_MS = 3000
 MAX_STREAM_SECONDS = 300
-
-
-async def stream_user(
-    accounts: Annotated[Accounts, Depends(get_accounts)],
-    bearer: Annotated[str | None, Depends(oauth2_scheme)],
-    access_token: Annotated[str | None, Query(description="For EventSource, which cannot send headers")] = None,
-) -> User:
-    return await accounts.authenticate(bearer or access_token)
 
 
 async def _events(feed: LiveFeed, heartbeat: float) -> AsyncIterator[str]:
@@ -56,7 +45,7 @@ async def _events(feed: LiveFeed, heartbeat: float) -> AsyncIterator[str]:
                                     "alert.updated; `data:` JSON with at least `incident_id`"},
                **error_responses(401)},
 )
-async def stream(request: Request, _: Annotated[User, Depends(stream_user)]) -> StreamingResponse:
+async def stream(request: Request, _: StreamCaller) -> StreamingResponse:
     """Server-sent events, one per change, from every replica."""
     feed: LiveFeed = request.app.state.live
     heartbeat: float = request.app.state.settings.stream_heartbeat_seconds

@@ -1,9 +1,10 @@
 """Incidents: intake, triage edits, transitions, and how an incident reads."""
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import AwareDatetime, Field
 
+from app.domain.events import EventType
 from app.domain.lifecycle import Status
 from app.domain.severity import Severity
 from app.domain.sla import SlaState
@@ -13,6 +14,7 @@ from app.schemas.common import Id, Input, LongText, Output, RequiredText, Title
 class IncidentCreate(Input):
     title: Title
     description: LongText = ""
+    impact: LongText = Field(default="", description="Who is affected and how, in plain words")
     severity: Severity
     service_id: Id
     assignee_id: Id | None = None
@@ -23,15 +25,18 @@ class IncidentUpdate(Input):
 
     title: Title | None = None
     description: LongText | None = None
+    impact: LongText | None = None
     severity: Severity | None = None
     assignee_id: Id | None = None
-    version: Id | None = Field(default=None, description="Refuse with 409 unless current")
+    version: Id | None = Field(default=None, json_schema_extra={"deprecated": True}, description=(
+        "Refuse with 409 unless current. Deprecated: send the version as If-Match"))
 
 
 class TransitionRequest(Input):
     status: Status
     note: LongText | None = None
-    version: Id | None = Field(default=None, description="Refuse with 409 unless current")
+    version: Id | None = Field(default=None, json_schema_extra={"deprecated": True}, description=(
+        "Refuse with 409 unless current. Deprecated: send the version as If-Match"))
 
 
 class SlaRead(Output):
@@ -50,6 +55,7 @@ class IncidentRead(Output):
     id: int
     title: str
     description: str
+    impact: str
     severity: Severity
     status: Status
     service_id: int
@@ -70,7 +76,7 @@ class IncidentRead(Output):
 class EventRead(Output):
     id: int
     incident_id: int
-    type: str
+    type: EventType
     body: str
     data: dict[str, Any]
     created_by: int | None
@@ -121,18 +127,3 @@ class RunbookStepApply(Input):
     runbook_id: Id
     step_index: Id = Field(ge=0)
     note: LongText | None = None
-
-
-EventType = Literal[
-    "created",
-    "status_change",
-    "comment",
-    "runbook_step",
-    "rca_updated",
-    "assignment",
-    "severity_change",
-    "field_change",
-    "sla_breach",
-    "sla_at_risk",
-    "alert",
-]

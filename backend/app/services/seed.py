@@ -12,8 +12,7 @@ from app.clock import utcnow
 from app.domain.severity import Severity
 from app.domain.sla import DEFAULT_POLICY, Target, policy_to_json
 from app.models import Incident, Runbook, Service, User
-from app.services.incidents.timeline import record_event
-from app.services.incidents.triage import deadlines_for
+from app.services.incidents.writer import NewIncident, open_incidents
 
 DEMO_PASSWORD = "demo123"
 USERS = [("Jordan Lee", "jordan", "admin"), ("Avery Patel", "avery", "responder"),
@@ -68,18 +67,9 @@ async def _seed_incident(session: AsyncSession) -> None:
     service = await session.scalar(select(Service).where(Service.name == "checkout-api"))
     avery = await session.scalar(select(User).where(User.username == "avery"))
     assert service is not None and avery is not None
-    created = utcnow() - timedelta(minutes=3)
-    incident = Incident(
+    await open_incidents(session, [NewIncident(
         title="Checkout p99 latency above 3s",
         description="Customers report slow checkout; p99 latency is 3.4s on checkout-7d9f.",
-        severity=Severity.SEV2.value, status="New", service_id=service.id,
-        assignee_id=avery.id, created_at=created, version=1,
-        **deadlines_for(service, Severity.SEV2, created),
-    )
-    session.add(incident)
-    await session.flush()
-    await record_event(session, incident_id=incident.id, type="created",
-                       body="SEV2 incident opened on checkout-api, owned by Avery Patel",
-                       data={"severity": "SEV2", "service_id": service.id,
-                             "assignee_id": avery.id, "source": "seed"},
-                       actor=None, now=created)
+        impact="Some customers wait over 3 s to pay; a few abandon their basket.",
+        severity=Severity.SEV2, service_id=service.id, assignee_id=avery.id,
+    )], None, "seed", utcnow() - timedelta(minutes=3))

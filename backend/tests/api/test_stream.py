@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from app.clock import utcnow
 from app.main import create_app
-from app.services.incidents.timeline import record_event
+from app.services.incidents.writer import record_event
 from tests.alert_fixtures import payload
 from tests.conftest import test_settings
 

@@ -763,10 +763,61 @@ export interface components {
             /** Resolved */
             resolved: number;
         };
-        /** ErrorBody */
+        /**
+         * ErrorBody
+         * @description Every refusal: `detail` for people, `code` for programs, and the facts behind it.
+         */
         ErrorBody: {
-            /** Detail */
+            /**
+             * Allowed
+             * @description illegal_transition: where the incident may move from here
+             */
+            allowed?: components["schemas"]["Status"][] | null;
+            /**
+             * Code
+             * @description Stable, for programs: branch on this, never on `detail`
+             * @enum {string}
+             */
+            code: "not_found" | "conflict" | "stale_version" | "incident_closed" | "duplicate_name" | "illegal_transition" | "closure_blocked" | "invalid_request" | "invalid_sla_policy" | "validation_failed" | "out_of_range" | "unauthenticated" | "forbidden" | "too_many_attempts" | "payload_too_large" | "database_unavailable" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_in_progress" | "bad_request" | "method_not_allowed" | "unsupported_media_type";
+            /** @description illegal_transition: its status now */
+            current?: components["schemas"]["Status"] | null;
+            /**
+             * Current Version
+             * @description stale_version: the incident's version now (send it as If-Match)
+             */
+            current_version?: number | null;
+            /**
+             * Detail
+             * @description For people: a sentence, or FastAPI's list of failed fields (each with its `loc`)
+             */
             detail: string | unknown[];
+            /**
+             * Field
+             * @description invalid_request: the field at fault
+             */
+            field?: string | null;
+            /**
+             * Id
+             * @description not_found: the id that was not found
+             */
+            id?: unknown;
+            /**
+             * Missing
+             * @description closure_blocked: the RCA fields still blank
+             */
+            missing?: string[] | null;
+            /**
+             * Resource
+             * @description not_found: what was looked for
+             */
+            resource?: string | null;
+            /**
+             * Retry After
+             * @description too_many_attempts: seconds to wait
+             */
+            retry_after?: number | null;
+            /** @description illegal_transition: the refused one */
+            target?: components["schemas"]["Status"] | null;
         };
         /** EventRead */
         EventRead: {
@@ -789,9 +840,13 @@ export interface components {
             id: number;
             /** Incident Id */
             incident_id: number;
-            /** Type */
-            type: string;
+            type: components["schemas"]["EventType"];
         };
+        /**
+         * EventType
+         * @enum {string}
+         */
+        EventType: "created" | "status_change" | "comment" | "runbook_step" | "rca_updated" | "assignment" | "severity_change" | "field_change" | "sla_breach" | "sla_at_risk" | "alert";
         /** GenerateRequest */
         GenerateRequest: {
             /**
@@ -980,6 +1035,12 @@ export interface components {
              * @default
              */
             description: string;
+            /**
+             * Impact
+             * @description Who is affected and how, in plain words
+             * @default
+             */
+            impact: string;
             /** Service Id */
             service_id: number;
             severity: components["schemas"]["Severity"];
@@ -1011,6 +1072,8 @@ export interface components {
             events: components["schemas"]["EventRead"][];
             /** Id */
             id: number;
+            /** Impact */
+            impact: string;
             /** Mitigated At */
             mitigated_at: string | null;
             rca: components["schemas"]["RcaRead"] | null;
@@ -1068,6 +1131,8 @@ export interface components {
             description: string;
             /** Id */
             id: number;
+            /** Impact */
+            impact: string;
             /** Mitigated At */
             mitigated_at: string | null;
             /** Resolved At */
@@ -1093,12 +1158,15 @@ export interface components {
             assignee_id?: number | null;
             /** Description */
             description?: string | null;
+            /** Impact */
+            impact?: string | null;
             severity?: components["schemas"]["Severity"] | null;
             /** Title */
             title?: string | null;
             /**
              * Version
-             * @description Refuse with 409 unless current
+             * @deprecated
+             * @description Refuse with 409 unless current. Deprecated: send the version as If-Match
              */
             version?: number | null;
         };
@@ -1577,7 +1645,8 @@ export interface components {
             status: components["schemas"]["Status"];
             /**
              * Version
-             * @description Refuse with 409 unless current
+             * @deprecated
+             * @description Refuse with 409 unless current. Deprecated: send the version as If-Match
              */
             version?: number | null;
         };
@@ -1899,7 +1968,10 @@ export interface operations {
     generate_alerts_alerts_generate_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique string (a UUID): a retry with the same key and body gets the first answer back and creates nothing twice; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1931,6 +2003,15 @@ export interface operations {
             };
             /** @description Your role may not do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A workflow rule refused the change, or a request with this key is still running */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2242,7 +2323,7 @@ export interface operations {
                 service_id?: number[] | null;
                 assignee_id?: number[] | null;
                 sla_state?: components["schemas"]["SlaState"][] | null;
-                /** @description Matches title and description */
+                /** @description Matches title, description and impact */
                 q?: string | null;
                 limit?: number;
                 /** @description next_cursor of the previous page */
@@ -3032,7 +3113,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["IncidentRead"];
+                    "application/json": components["schemas"]["IncidentDetail"];
                 };
             };
             /** @description Missing, malformed, expired or forged token */
@@ -3194,7 +3275,10 @@ export interface operations {
     create_runbook_runbooks_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique string (a UUID): a retry with the same key and body gets the first answer back and creates nothing twice; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3226,6 +3310,15 @@ export interface operations {
             };
             /** @description Your role may not do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A workflow rule refused the change, or a request with this key is still running */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3411,7 +3504,10 @@ export interface operations {
     create_service_services_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Any unique string (a UUID): a retry with the same key and body gets the first answer back and creates nothing twice; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };

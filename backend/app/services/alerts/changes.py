@@ -4,6 +4,7 @@ it covers, so an alert storm or a sender's retry loop cannot flood a timeline.""
 from dataclasses import dataclass
 from typing import Any
 
+from app.domain.events import EventType
 from app.services.incidents.writer import NewEvent
 
 MAX_LISTED = 50
@@ -36,5 +37,5 @@ def summarised(changes: list[AlertChange], verb_suffix: str = "") -> list[NewEve
             "alert_ids": [c.alert_id for c in items[:MAX_LISTED]],
             "fingerprints": [c.fingerprint for c in items[:MAX_LISTED]],
         }
-        events.append(NewEvent(incident_id, "alert", body, data))
+        events.append(NewEvent(incident_id, EventType.ALERT, body, data))
     return events

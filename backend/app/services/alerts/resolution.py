@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.domain.alert_payloads import NormalizedAlert
+from app.domain.events import EventType
 from app.domain.lifecycle import Status
 from app.errors import Conflict
 from app.models import Alert, Incident
@@ -99,7 +100,7 @@ async def resolve(
             if incident_id not in still_open:
                 n = totals[incident_id]
                 what = "Its only alert has" if n == 1 else f"All {n} of its alerts have"
-                events.append(NewEvent(incident_id, "alert", f"{what} resolved", {
+                events.append(NewEvent(incident_id, EventType.ALERT, f"{what} resolved", {
                     "kind": "all_resolved", "alert_count": n}))
     await record_events(session, events, sender.user, now)
     return {**await _untouched(session, alerts, set(outcomes)), **outcomes}

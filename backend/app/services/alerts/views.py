@@ -8,7 +8,7 @@ from app.db import Database
 from app.models import Alert
 from app.schemas.alerts import AlertPage, AlertRead
 from app.services.cursors import decode_cursor, encode_cursor
-from app.services.incidents.triage import ensure_exists
+from app.services.incidents.guards import ensure_exists
 from app.services.sla import filters as sla_filters
 
 

@@ -2,21 +2,23 @@
 
 from app.clock import utcnow
 from app.db import Database
+from app.domain.events import EventType
 from app.errors import Unprocessable
+from app.infra.rows import SessionReader
 from app.models import Runbook, User
 from app.schemas.incidents import CommentCreate, EventRead, RunbookStepApply
-from app.services.incidents.reads import load_events
-from app.services.incidents.timeline import record_event
-from app.services.incidents.triage import ensure_exists, refuse_if_closed
+from app.services.incidents.guards import ensure_exists, refuse_if_closed
+from app.services.incidents.reads import events_of
+from app.services.incidents.writer import record_event
 
 
 async def comment(db: Database, incident_id: int, body: CommentCreate, actor: User) -> EventRead:
     async with db.transaction() as session:
         await ensure_exists(session, incident_id)
-        return await record_event(
-            session, incident_id=incident_id, type="comment", body=body.body,
+        return EventRead.model_validate(await record_event(
+            session, incident_id=incident_id, type=EventType.COMMENT, body=body.body,
             data={}, actor=actor, now=utcnow(),
-        )
+        ))
 
 
 async def apply_runbook_step(
@@ -41,19 +43,19 @@ async def apply_runbook_step(
         text = f"Applied step {body.step_index + 1} of '{runbook.title}': {step['title']}"
         if body.note:
             text += f" ({body.note})"
-        return await record_event(
+        return EventRead.model_validate(await record_event(
             session,
             incident_id=incident_id,
-            type="runbook_step",
+            type=EventType.RUNBOOK_STEP,
             body=text,
             data={"runbook_id": runbook.id, "runbook_title": runbook.title,
                   "step_index": body.step_index, "step_title": step["title"], "note": body.note},
             actor=actor,
             now=utcnow(),
-        )
+        ))
 
 
 async def events(db: Database, incident_id: int) -> list[EventRead]:
     async with db.read() as session:
         await ensure_exists(session, incident_id)
-        return await load_events(session, incident_id)
+        return [EventRead.model_validate(e) for e in await events_of(SessionReader(session), incident_id)]

@@ -6,13 +6,15 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.clock import utcnow
 from app.db import Database
+from app.domain.events import EventType
 from app.domain.rca import RCA_FIELDS
 from app.errors import NotFound
+from app.infra.rows import SessionReader
 from app.models import Rca, User
 from app.schemas.incidents import RcaRead, RcaWrite
-from app.services.incidents.reads import rca_read
-from app.services.incidents.timeline import record_event
-from app.services.incidents.triage import bump_version, check_version, ensure_exists, refuse_if_closed
+from app.services.incidents.guards import bump_version, check_version, ensure_exists, refuse_if_closed
+from app.services.incidents.reads import rca_of
+from app.services.incidents.writer import record_event
 
 
 async def save(
@@ -37,20 +39,17 @@ async def save(
             await bump_version(session, incident, {})
             names = ", ".join(n.replace("_", " ") for n in changed)
             await record_event(
-                session, incident_id=incident_id, type="rca_updated",
+                session, incident_id=incident_id, type=EventType.RCA_UPDATED,
                 body=f"RCA updated: {names}", data={"fields": changed}, actor=actor, now=now,
             )
-        record = await session.scalar(
-            select(Rca).where(Rca.incident_id == incident_id).execution_options(populate_existing=True)
-        )
-        assert record is not None
-        return rca_read(record)
+        saved = await rca_of(SessionReader(session), incident_id)
+        return RcaRead.model_validate(saved)
 
 
 async def get(db: Database, incident_id: int) -> RcaRead:
     async with db.read() as session:
         await ensure_exists(session, incident_id)
-        record = await session.scalar(select(Rca).where(Rca.incident_id == incident_id))
-        if record is None:
+        found = await rca_of(SessionReader(session), incident_id)
+        if found is None:
             raise NotFound("RCA of incident", incident_id)
-        return rca_read(record)
+        return RcaRead.model_validate(found)

@@ -1,42 +1,70 @@
-"""Reading incidents as the API shows them: names joined in, SLA and workflow derived.
+"""The read model of incidents, their timeline and their RCA: one description each, read off
+the API schemas, whichever executor fetched the rows (asyncpg on the hot reads, SQLAlchemy
+inside a write's transaction).
 
-One Core statement per read, built once; rows become plain dicts in the API's JSON shape
-(`IncidentRead`, `EventRead`, `RcaRead`), so a read endpoint can write them out with orjson
-without ORM objects or a pydantic pass (services that return models validate the dict).
+`IncidentRead`'s fields are the incident's columns (plus the joined service and owner names)
+followed by what is derived at read time (`DERIVED`): a new incident column that the schema
+names is selected and answered without a line here. Rows become plain dicts in the schema's
+field order, so a read endpoint writes them out with orjson (infra/responses.py) byte for byte
+as pydantic would, and services that return models validate the same dict.
 """
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, bindparam, select
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from app.domain import lifecycle, rca, sla
 from app.errors import NotFound
-from app.infra.rows import Row, RowReader, SessionReader
+from app.infra.rows import Row, RowReader
 from app.models import Incident, IncidentEvent, Rca, Service, User
-from app.schemas.incidents import EventRead, IncidentRead, RcaRead
+from app.schemas.incidents import EventRead, IncidentDetail, IncidentRead, RcaRead
 
 _I, _R, _E = Incident.__table__.c, Rca.__table__.c, IncidentEvent.__table__.c
-INCIDENT_FIELDS = ("id", "title", "description", "severity", "status", "service_id",
-                   "assignee_id", "created_at", "acknowledged_at", "mitigated_at",
-                   "resolved_at", "closed_at", "ack_due_at", "resolve_due_at", "ack_at_risk_at",
-                   "resolve_at_risk_at", "version")
-RCA_COLUMNS = (*rca.RCA_FIELDS, "incident_id", "updated_at", "updated_by")
-RCA_KEYS = tuple((name, f"rca_{name}") for name in rca.RCA_FIELDS)
-RCA_ORDER = ("incident_id", *rca.RCA_FIELDS, "updated_at", "updated_by")  # RcaRead's order
-EVENT_FIELDS = ("id", "incident_id", "type", "body", "data", "created_by", "created_at")
+JOINED = {"service_name": Service.name, "assignee_name": User.name}
 ALLOWED = {s.value: [t.value for t in lifecycle.allowed_transitions(s)] for s in lifecycle.Status}
+
+
+def _sla(r: Row, now: datetime) -> dict[str, Any]:
+    ack_due_at, resolve_due_at = r["ack_due_at"], r["resolve_due_at"]
+    ack_breached, resolve_breached, breached, state, next_due_at = sla.judge(
+        ack_due_at, resolve_due_at, r["ack_at_risk_at"], r["resolve_at_risk_at"],
+        r["acknowledged_at"], r["resolved_at"], now)
+    return {"ack_due_at": ack_due_at, "resolve_due_at": resolve_due_at,
+            "ack_breached": ack_breached, "resolve_breached": resolve_breached,
+            "breached": breached, "state": state, "next_due_at": next_due_at}
+
+
+def _close_blockers(r: Row, _now: datetime) -> list[str]:
+    has_rca = r["rca_incident_id"] is not None
+    return rca.missing_fields({name: r[f"rca_{name}"] for name in rca.RCA_FIELDS} if has_rca else None)
+
+
+# What an incident answer derives rather than reads: IncidentRead's last fields, in order.
+DERIVED: dict[str, Callable[[Row, datetime], Any]] = {
+    "allowed_transitions": lambda r, _now: ALLOWED[r["status"]],
+    "close_blockers": _close_blockers,
+    "sla": _sla,
+}
+INCIDENT_FIELDS = tuple(IncidentRead.model_fields)
+ROW_FIELDS = INCIDENT_FIELDS[:-len(DERIVED)]
+assert INCIDENT_FIELDS[-len(DERIVED):] == tuple(DERIVED), "IncidentRead must end with DERIVED"
+# Read for the SLA, not answered as they are.
+SLA_COLUMNS = ("ack_due_at", "resolve_due_at", "ack_at_risk_at", "resolve_at_risk_at")
+RCA_ORDER = tuple(name for name in RcaRead.model_fields if name != "missing_fields")
+EVENT_READ = tuple(EventRead.model_fields)
+EVENT_FIELDS = tuple(name for name in EVENT_READ if name != "created_by_name")  # its columns
 
 
 def incident_rows(rca_meta: bool = True) -> Select[Any]:
     """Incidents with their service's and owner's names and their RCA's fields (`rca_*`);
     a list leaves out the RCA's author and time, which only the detail shows."""
-    rca_columns = RCA_COLUMNS if rca_meta else (*rca.RCA_FIELDS, "incident_id")
+    rca_columns = RCA_ORDER if rca_meta else ("incident_id", *rca.RCA_FIELDS)
+    columns = [JOINED[name].label(name) if name in JOINED else _I[name] for name in ROW_FIELDS]
     return (
-        select(*(_I[name] for name in INCIDENT_FIELDS),
-               Service.name.label("service_name"), User.name.label("assignee_name"),
+        select(*columns, *(_I[name] for name in SLA_COLUMNS if name not in ROW_FIELDS),
                *(_R[name].label(f"rca_{name}") for name in rca_columns))
         .select_from(Incident)
         .join(Service, Service.id == Incident.service_id)
@@ -45,7 +73,6 @@ def incident_rows(rca_meta: bool = True) -> Select[Any]:
     )
 
 
-ONE_INCIDENT = incident_rows().where(Incident.id == bindparam("incident_id"))
 _actor = aliased(User)
 # The incident once per timeline event (`ev_*`): the detail in one round trip, not two.
 WITH_TIMELINE = (
@@ -63,39 +90,20 @@ TIMELINE = (
     .where(IncidentEvent.incident_id == bindparam("incident_id"))
     .order_by(IncidentEvent.id)
 )
-
-
-def rca_values(record: Rca | None) -> dict[str, str | None] | None:
-    if record is None:
-        return None
-    return {name: getattr(record, name) for name in rca.RCA_FIELDS}
+ONE_RCA = (select(*(_R[name].label(f"rca_{name}") for name in RCA_ORDER))
+           .where(Rca.incident_id == bindparam("incident_id")))
 
 
 def incident_payload(r: Row, now: datetime) -> dict[str, Any]:
     """An incident row as `IncidentRead`: SLA evaluated at `now`, next moves, close blockers."""
-    ack_due_at, resolve_due_at = r["ack_due_at"], r["resolve_due_at"]
-    ack_breached, resolve_breached, breached, state, next_due_at = sla.judge(
-        ack_due_at, resolve_due_at, r["ack_at_risk_at"], r["resolve_at_risk_at"],
-        r["acknowledged_at"], r["resolved_at"], now)
-    has_rca = r["rca_incident_id"] is not None
-    return {  # IncidentRead's field order, so the JSON is byte for byte what pydantic writes
-        "id": r["id"], "title": r["title"], "description": r["description"],
-        "severity": r["severity"], "status": r["status"], "service_id": r["service_id"],
-        "service_name": r["service_name"], "assignee_id": r["assignee_id"],
-        "assignee_name": r["assignee_name"], "created_at": r["created_at"],
-        "acknowledged_at": r["acknowledged_at"], "mitigated_at": r["mitigated_at"],
-        "resolved_at": r["resolved_at"], "closed_at": r["closed_at"], "version": r["version"],
-        "allowed_transitions": ALLOWED[r["status"]],
-        "close_blockers": rca.missing_fields(
-            {name: r[key] for name, key in RCA_KEYS} if has_rca else None),
-        "sla": {"ack_due_at": ack_due_at, "resolve_due_at": resolve_due_at,
-                "ack_breached": ack_breached, "resolve_breached": resolve_breached,
-                "breached": breached, "state": state, "next_due_at": next_due_at},
-    }
+    payload = {name: r[name] for name in ROW_FIELDS}
+    for name, derive in DERIVED.items():
+        payload[name] = derive(r, now)
+    return payload
 
 
 def rca_payload(r: Row) -> dict[str, Any] | None:
-    """The RCA part of an incident row as `RcaRead`, or None when there is none yet."""
+    """The `rca_*` columns of a row as `RcaRead`, or None when there is no RCA yet."""
     if r["rca_incident_id"] is None:
         return None
     values = {name: r[f"rca_{name}"] for name in RCA_ORDER}
@@ -104,11 +112,9 @@ def rca_payload(r: Row) -> dict[str, Any] | None:
 
 def event_payload(r: Row, prefix: str = "") -> dict[str, Any]:
     """An event row (or the `ev_*` columns of WITH_TIMELINE) as `EventRead`."""
-    data = r[f"{prefix}data"]
-    return {"id": r[f"{prefix}id"], "incident_id": r[f"{prefix}incident_id"],
-            "type": r[f"{prefix}type"], "body": r[f"{prefix}body"],
-            "data": {} if data is None else data, "created_by": r[f"{prefix}created_by"],
-            "created_by_name": r[f"{prefix}created_by_name"], "created_at": r[f"{prefix}created_at"]}
+    payload = {name: r[f"{prefix}{name}"] for name in EVENT_READ}
+    payload["data"] = payload["data"] or {}
+    return payload
 
 
 async def incident_detail(reader: RowReader, incident_id: int, now: datetime) -> dict[str, Any]:
@@ -121,39 +127,13 @@ async def incident_detail(reader: RowReader, incident_id: int, now: datetime) ->
             "rca": rca_payload(rows[0])}
 
 
-async def load_incident(session: AsyncSession, incident_id: int, now: datetime) -> IncidentRead:
-    found = await SessionReader(session).all(ONE_INCIDENT, incident_id=incident_id)
-    if not found:
-        raise NotFound("Incident", incident_id)
-    return IncidentRead.model_validate(incident_payload(found[0], now))
+async def events_of(reader: RowReader, incident_id: int) -> list[dict[str, Any]]:
+    return [event_payload(r) for r in await reader.all(TIMELINE, incident_id=incident_id)]
 
 
-def rca_read(record: Rca) -> RcaRead:
-    return RcaRead(
-        incident_id=record.incident_id,
-        root_cause=record.root_cause,
-        contributing_factors=record.contributing_factors,
-        corrective_actions=record.corrective_actions,
-        prevention_actions=record.prevention_actions,
-        updated_at=record.updated_at,
-        updated_by=record.updated_by,
-        missing_fields=rca.missing_fields(rca_values(record)),
-    )
+async def rca_of(reader: RowReader, incident_id: int) -> dict[str, Any] | None:
+    rows = await reader.all(ONE_RCA, incident_id=incident_id)
+    return rca_payload(rows[0]) if rows else None
 
 
-async def load_events(session: AsyncSession, incident_id: int) -> list[EventRead]:
-    rows = await SessionReader(session).all(TIMELINE, incident_id=incident_id)
-    return [EventRead.model_validate(event_payload(r)) for r in rows]
-
-
-def event_read(event: IncidentEvent, actor_name: str | None) -> EventRead:
-    return EventRead(
-        id=event.id,
-        incident_id=event.incident_id,
-        type=event.type,
-        body=event.body,
-        data=event.data or {},
-        created_by=event.created_by,
-        created_by_name=actor_name,
-        created_at=event.created_at,
-    )
+assert tuple(IncidentDetail.model_fields)[:len(INCIDENT_FIELDS)] == INCIDENT_FIELDS

@@ -2,15 +2,14 @@
 
 from datetime import datetime
 
-from sqlalchemy import select
-
 from app.clock import utcnow
 from app.db import Database
 from app.domain import sla
 from app.domain.rca import RCA_FIELDS
-from app.models import Rca, Service
-from app.schemas.incidents import EventRead, IncidentRead
-from app.services.incidents.reads import load_events, load_incident
+from app.infra.rows import SessionReader
+from app.models import Service
+from app.schemas.incidents import EventRead, IncidentRead, RcaRead
+from app.services.incidents.reads import incident_detail
 
 SECTION_TITLES = {
     "root_cause": "Root cause",
@@ -48,7 +47,7 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render(incident: IncidentRead, events: list[EventRead], rca: Rca | None,
+def render(incident: IncidentRead, events: list[EventRead], rca: RcaRead | None,
            target: sla.Target | None) -> str:
     s = incident.sla
     outcome = {"met": "Met", "breached": "Breached", "on_track": "On track (still open)",
@@ -69,6 +68,7 @@ def render(incident: IncidentRead, events: list[EventRead], rca: Rca | None,
         "",
         "## Impact",
         "",
+        *([incident.impact.strip(), ""] if incident.impact.strip() else []),
         f"A {incident.severity.value} incident on **{incident.service_name}**, open for "
         f"{_between(incident.resolved_at, incident.created_at)} until resolved"
         f" (SLA outcome: {outcome}).",
@@ -120,10 +120,11 @@ def render(incident: IncidentRead, events: list[EventRead], rca: Rca | None,
 async def post_incident_report(db: Database, incident_id: int) -> tuple[str, str]:
     """(file name, Markdown) for the incident's post-incident report."""
     async with db.read() as session:
-        incident = await load_incident(session, incident_id, utcnow())
-        events = await load_events(session, incident_id)
-        rca = await session.scalar(select(Rca).where(Rca.incident_id == incident_id))
-        service = await session.get(Service, incident.service_id)
+        detail = await incident_detail(SessionReader(session), incident_id, utcnow())
+        service = await session.get(Service, detail["service_id"])
+    incident = IncidentRead.model_validate(detail)
+    events = [EventRead.model_validate(e) for e in detail["events"]]
+    rca = RcaRead.model_validate(detail["rca"]) if detail["rca"] else None
     target = None
     if service is not None:
         target = sla.parse_policy(service.sla_policy).get(incident.severity)

@@ -1,8 +1,8 @@
-"""Set-based writes for alert intake: many incidents and timeline events in a few statements.
+"""The one writer of incidents and timeline events: set-based, whatever the number of rows.
 
-The one-at-a-time forms (incidents.open_incident, timeline.record_event) cost a round trip
-or two per row; a batch of a thousand alerts must not. Same rows, same events, same live
-updates as those forms.
+Manual creation passes one incident, alert intake a thousand; every change to an incident
+passes its events here. The same statements either way (a round trip or two per batch, not per
+row), the same hash chain, the same live updates, and the events come back in the API's shape.
 """
 
 from collections import defaultdict
@@ -10,25 +10,30 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
+import orjson
 from sqlalchemy import Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.domain import sla
+from app.domain.events import EventType
 from app.domain.lifecycle import Status
 from app.domain.severity import Severity
+from app.errors import Unprocessable
 from app.infra.live import announce_event
+from app.infra.responses import OPTIONS
 from app.models import Incident, IncidentEvent, Service, User
-from app.schemas.incidents import EventRead
 from app.services.incidents.audit import seal
-from app.services.incidents.triage import deadlines_for
+from app.services.incidents.reads import EVENT_FIELDS, event_payload
 
 INCIDENTS = cast(Table, Incident.__table__)
 EVENTS = cast(Table, IncidentEvent.__table__)
+MANUAL = "manual"
 
 
 @dataclass(frozen=True)
 class NewEvent:
     incident_id: int
-    type: str
+    type: EventType
     body: str
     data: dict[str, Any]
 
@@ -36,28 +41,70 @@ class NewEvent:
 @dataclass(frozen=True)
 class NewIncident:
     title: str
-    description: str
     severity: Severity
     service_id: int
+    description: str = ""
+    impact: str = ""
+    assignee_id: int | None = None
     alert: dict[str, Any] | None = None
+
+
+def deadlines_for(service: Service, severity: Severity, created_at: datetime) -> dict[str, Any]:
+    target = sla.parse_policy(service.sla_policy)[severity]
+    d = sla.deadlines(created_at, target)
+    return {
+        "ack_due_at": d.ack_due_at,
+        "resolve_due_at": d.resolve_due_at,
+        "ack_at_risk_at": d.ack_at_risk_at,
+        "resolve_at_risk_at": d.resolve_at_risk_at,
+    }
 
 
 async def record_events(
     session: AsyncSession, events: list[NewEvent], actor: User | None, now: datetime
-) -> None:
+) -> list[dict[str, Any]]:
+    """Append the events (flush only), sealed into each incident's hash chain and announced
+    to the live stream once the transaction commits; returns them as `EventRead` dicts."""
     if not events:
-        return
-    rows = [{"incident_id": e.incident_id, "type": e.type, "body": e.body, "data": e.data,
-             "created_by": actor.id if actor else None, "created_at": now} for e in events]
-    await seal(session, rows)  # hash chain: see services/audit.py
-    c = EVENTS.c
+        return []
+    rows = [{"incident_id": e.incident_id, "type": EventType(e.type).value, "body": e.body,
+             "data": e.data, "created_by": actor.id if actor else None, "created_at": now}
+            for e in events]
+    await seal(session, rows)  # hash chain: see services/incidents/audit.py
     written = await session.execute(
-        insert(EVENTS).returning(c.id, c.incident_id, c.type, c.body, c.data, c.created_by, c.created_at),
-        rows,
-    )
-    for row in sorted(written.all(), key=lambda r: r.id):
-        read = EventRead(**row._asdict(), created_by_name=actor.name if actor else None)
-        announce_event(session, read.model_dump(mode="json"))
+        insert(EVENTS).returning(*(EVENTS.c[name] for name in EVENT_FIELDS)), rows)
+    actor_name = actor.name if actor else None
+    payloads = [event_payload({**row._mapping, "created_by_name": actor_name})
+                for row in sorted(written.all(), key=lambda r: r.id)]
+    for payload in payloads:
+        announce_event(session, orjson.loads(orjson.dumps(payload, option=OPTIONS)))
+    return payloads
+
+
+async def record_event(
+    session: AsyncSession, *, incident_id: int, type: EventType, body: str,
+    data: dict[str, Any], actor: User | None, now: datetime,
+) -> dict[str, Any]:
+    """One event: `record_events` with one item."""
+    return (await record_events(session, [NewEvent(incident_id, type, body, data)], actor, now))[0]
+
+
+async def _owners(session: AsyncSession, specs: list[NewIncident]) -> dict[int, User]:
+    wanted = {s.assignee_id for s in specs if s.assignee_id is not None}
+    if not wanted:
+        return {}
+    users = {u.id: u for u in await session.scalars(select(User).where(User.id.in_(wanted)))}
+    for ident in sorted(wanted):
+        if ident not in users or not users[ident].is_active:
+            raise Unprocessable(f"assignee_id {ident} is not an active user", field="assignee_id")
+    return users
+
+
+def _opened(spec: NewIncident, service: Service, owner: User | None, source: str) -> str:
+    text = f"{spec.severity.value} incident opened on {service.name}"
+    if source != MANUAL and spec.alert is not None:
+        text += f" from {source}: {spec.title}"
+    return text + (f", owned by {owner.name}" if owner else "")
 
 
 async def open_incidents(
@@ -66,6 +113,7 @@ async def open_incidents(
 ) -> list[int]:
     """New incidents with their SLA deadlines and `created` events (naming the alert that
     opened each, which therefore needs no `alert` event of its own), ids in the order given.
+    Refuses (nothing written) a service or an owner that does not exist.
 
     Rows go in batches without RETURNING order guarantees, so ids are matched back by
     content; incidents with identical content are interchangeable."""
@@ -73,26 +121,32 @@ async def open_incidents(
         return []
     wanted = {s.service_id for s in specs}
     services = {s.id: s for s in await session.scalars(select(Service).where(Service.id.in_(wanted)))}
+    for ident in sorted(wanted - set(services)):
+        raise Unprocessable(f"service_id {ident} is not a known service", field="service_id")
+    owners = await _owners(session, specs)
     policies = {key: deadlines_for(services[key[0]], key[1], now)
                 for key in {(s.service_id, s.severity) for s in specs}}
     rows = [{
-        "title": s.title[:200], "description": s.description, "severity": s.severity.value,
-        "status": Status.NEW.value, "service_id": s.service_id, "assignee_id": None,
-        "created_at": now, "version": 1, **policies[(s.service_id, s.severity)],
+        "title": s.title[:200], "description": s.description, "impact": s.impact,
+        "severity": s.severity.value, "status": Status.NEW.value, "service_id": s.service_id,
+        "assignee_id": s.assignee_id, "created_at": now, "version": 1,
+        **policies[(s.service_id, s.severity)],
     } for s in specs]
     c = INCIDENTS.c
-    written = await session.execute(
-        insert(INCIDENTS).returning(c.id, c.title, c.description, c.severity, c.service_id), rows)
-    ids_by_content: dict[tuple[str, str, str, int], list[int]] = defaultdict(list)
+    content = (c.title, c.description, c.severity, c.service_id, c.assignee_id)
+    written = await session.execute(insert(INCIDENTS).returning(c.id, *content), rows)
+    ids_by_content: dict[tuple[Any, ...], list[int]] = defaultdict(list)
     for r in sorted(written.all(), key=lambda r: r.id, reverse=True):
-        ids_by_content[(r.title, r.description, r.severity, r.service_id)].append(r.id)
-    ids = [ids_by_content[(r["title"], r["description"], r["severity"], r["service_id"])].pop()
-           for r in rows]
-    await record_events(session, [
-        NewEvent(ident, "created", f"{s.severity.value} incident opened on "
-                 f"{services[s.service_id].name} from {source}: {s.title}",
-                 {"severity": s.severity.value, "service_id": s.service_id,
-                  "assignee_id": None, "source": source, "alert": s.alert})
-        for ident, s in zip(ids, specs, strict=True)
-    ], actor, now)
+        ids_by_content[tuple(r)[1:]].append(r.id)
+    ids = [ids_by_content[tuple(r[col.name] for col in content)].pop() for r in rows]
+    events = []
+    for ident, s in zip(ids, specs, strict=True):
+        owner = owners.get(s.assignee_id) if s.assignee_id is not None else None
+        data: dict[str, Any] = {"severity": s.severity.value, "service_id": s.service_id,
+                                "assignee_id": s.assignee_id, "source": source}
+        if s.alert is not None:
+            data["alert"] = s.alert
+        events.append(NewEvent(ident, EventType.CREATED, _opened(s, services[s.service_id], owner, source),
+                               data))
+    await record_events(session, events, actor, now)
     return ids

@@ -22,6 +22,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from app.clock import utcnow
 from app.db import Database
+from app.domain.events import EventType
 from app.domain.lifecycle import Status
 from app.models import Incident, SlaNotice
 from app.services.incidents.writer import NewEvent, record_events
@@ -76,7 +77,7 @@ async def sweep(db: Database, now: datetime) -> int:
         for incident_id, kind, event_type, text_ in sorted(fired):
             target = "ack" if kind.startswith("ack") else "resolve"
             due_at: datetime = getattr(due[incident_id], f"{target}_due_at")
-            events.append(NewEvent(incident_id, event_type,
+            events.append(NewEvent(incident_id, EventType(event_type),
                                    text_.format(due=due_at.strftime("%Y-%m-%d %H:%M UTC")),
                                    {"target": target, "due_at": due_at.isoformat(), "kind": kind}))
         await record_events(session, events, None, now)

@@ -1,0 +1,17 @@
+"""The timeline's vocabulary: every kind of event an incident's timeline can hold."""
+
+from enum import StrEnum
+
+
+class EventType(StrEnum):
+    CREATED = "created"
+    STATUS_CHANGE = "status_change"
+    COMMENT = "comment"
+    RUNBOOK_STEP = "runbook_step"
+    RCA_UPDATED = "rca_updated"
+    ASSIGNMENT = "assignment"
+    SEVERITY_CHANGE = "severity_change"
+    FIELD_CHANGE = "field_change"
+    SLA_BREACH = "sla_breach"
+    SLA_AT_RISK = "sla_at_risk"
+    ALERT = "alert"
