@@ -1,4 +1,4 @@
-"""The real sender payloads (copied untrimmed from ../shared/alerts/) as test fixtures."""
+"""Real monitoring tools' payloads, copied untrimmed, as test fixtures."""
 
 import json
 from pathlib import Path
