@@ -1,7 +1,8 @@
 """What each monitoring tool's webhook means, as a list of normalised alerts.
 
 Pure parsing of the senders' payload shapes (real ones in tests/fixtures/alerts/):
-Alertmanager (webhook version 4), Grafana's webhook contact point, PagerDuty Events API v2, and our generic `{title, severity, service}`.
+Alertmanager (webhook version 4), Grafana's webhook contact point, PagerDuty Events API v2,
+and our generic `{title, severity, service}`.
 Defaults: severity comes from the `severity` label (SEV3 when missing or unknown), the service
 from the `service` label (PagerDuty: `custom_details.service`, else `payload.group`).
 """
