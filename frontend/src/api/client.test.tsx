@@ -1,8 +1,8 @@
 import { screen, waitFor } from '@testing-library/react';
 import { Navigate, Outlet } from 'react-router';
 import { renderApp, reply } from '../test/utils';
-import { useAuth } from '../features/auth/components/AuthContext';
-import { DashboardPage } from '../features/dashboard/components/DashboardPage';
+import { useAuth } from '../features/auth';
+import { DashboardPage } from '../features/dashboard';
 import { api, unwrap } from './client';
 import { ApiError } from './errors';
 import { getToken } from './token';
