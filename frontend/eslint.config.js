@@ -102,9 +102,14 @@ export default tseslint.config(
   { files: ['src/api/queryKeys.ts'], rules: { 'no-restricted-syntax': 'off' } },
   architecture,
   {
-    files: ['e2e/**/*.mjs', 'scripts/**/*.mjs', 'eslint.config.js'],
-    extends: [js.configs.recommended],
+    files: ['e2e/**/*.ts', 'playwright.config.ts'],
+    extends: [js.configs.recommended, ...tseslint.configs.recommended],
     // e2e callbacks passed to page.evaluate run in the browser.
-    languageOptions: { ecmaVersion: 2022, sourceType: 'module', globals: { ...globals.node, ...globals.browser } },
+    languageOptions: { ecmaVersion: 2022, globals: { ...globals.node, ...globals.browser } },
+  },
+  {
+    files: ['scripts/**/*.mjs', 'eslint.config.js'],
+    extends: [js.configs.recommended],
+    languageOptions: { ecmaVersion: 2022, sourceType: 'module', globals: globals.node },
   },
 );
