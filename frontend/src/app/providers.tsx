@@ -2,7 +2,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { ApiError } from '../api/errors';
-import { AuthProvider } from '../features/auth/components/AuthContext';
+import { AuthProvider } from '../features/auth';
 
 export function makeQueryClient() {
   return new QueryClient({

@@ -1,16 +1,16 @@
 /** The console's screens under /ui/, guarded by sign-in. */
 import { lazy, Suspense } from 'react';
 import { createBrowserRouter, Link, Navigate, Outlet, useLocation, useRouteError } from 'react-router';
-import { Layout } from '../components/Layout';
 import { ErrorState, Loading } from '../components/States';
-import { useAuth } from '../features/auth/components/AuthContext';
-import { LoginPage } from '../features/auth/components/LoginPage';
-import { DashboardPage } from '../features/dashboard/components/DashboardPage';
-import { IncidentDetailPage } from '../features/incidents/components/IncidentDetailPage';
-import { NewIncidentPage } from '../features/incidents/components/NewIncidentPage';
+import { LoginPage, useAuth } from '../features/auth';
+import { DashboardPage } from '../features/dashboard';
+import { IncidentDetailPage, NewIncidentPage } from '../features/incidents';
+import { loadMetricsPage } from '../features/metrics';
+import { loadRunbooksPage } from '../features/runbooks';
+import { Layout } from './Layout';
 
-const RunbooksPage = lazy(() => import('../features/runbooks/components/RunbooksPage'));
-const MetricsPage = lazy(() => import('../features/metrics/components/MetricsPage'));
+const RunbooksPage = lazy(loadRunbooksPage);
+const MetricsPage = lazy(loadMetricsPage);
 
 function RequireAuth() {
   const auth = useAuth();

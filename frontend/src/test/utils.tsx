@@ -1,13 +1,17 @@
-/** Test helpers: a fake server answering fetch by method and path, and a render with every provider. */
+/** Test helpers: the mocked API (MSW, typed from the OpenAPI schema) and a render with every provider. */
 import { render } from '@testing-library/react';
+import type { RequestHandler } from 'msw';
 import type { ReactElement } from 'react';
 import { createMemoryRouter, RouterProvider } from 'react-router';
-import { vi } from 'vitest';
 import { makeQueryClient, Providers } from '../app/providers';
 import type { components } from '../api/schema';
+import { http, server } from './server';
+
+export { http, server } from './server';
 
 type S = components['schemas'];
 
+/** One request the console made, as the server received it. */
 export interface Call {
   method: string;
   path: string;
@@ -16,40 +20,20 @@ export interface Call {
   headers: Headers;
 }
 
-type Handler = (call: Call) => { status?: number; body?: unknown; headers?: Record<string, string> } | Promise<{ status?: number; body?: unknown; headers?: Record<string, string> }>;
-
-/** A route answering with a given status (plain values in a route table are 200 bodies). */
-export const reply =
-  (status: number, body?: unknown, headers?: Record<string, string>): Handler =>
-  () => ({ status, body, headers });
-
-/** Replaces global fetch; routes are "GET /incidents/1" style keys. Returns the recorded calls. */
-export function fakeServer(routes: Record<string, Handler | unknown>) {
-  const calls: Call[] = [];
-  const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-    const request = input instanceof Request ? input : new Request(input, init);
+/** Records every request (body included) before any handler answers it, then falls through. */
+function recorder(calls: Call[]) {
+  return http.untyped.all('*', async ({ request }) => {
     const url = new URL(request.url);
-    const text = request.method === 'GET' ? '' : await request.text();
-    const call: Call = {
+    const text = request.method === 'GET' ? '' : await request.clone().text();
+    calls.push({
       method: request.method,
       path: url.pathname,
       search: url.search,
       body: text ? JSON.parse(text) : undefined,
       headers: request.headers,
-    };
-    calls.push(call);
-    const route = routes[`${call.method} ${call.path}`];
-    if (route === undefined) return new Response(JSON.stringify({ detail: 'Not Found' }), { status: 404 });
-    const answer = typeof route === 'function' ? await (route as Handler)(call) : { body: route };
-    const status = answer.status ?? 200;
-    const isText = typeof answer.body === 'string';
-    return new Response(isText ? (answer.body as string) : JSON.stringify(answer.body ?? null), {
-      status,
-      headers: { 'Content-Type': isText ? 'text/markdown' : 'application/json', ...(answer.headers ?? {}) },
     });
+    return undefined;
   });
-  vi.stubGlobal('fetch', fetchMock);
-  return { calls, fetchMock };
 }
 
 export const users: Record<'jordan' | 'avery' | 'morgan', S['UserRead']> = {
@@ -105,18 +89,62 @@ export function makeIncident(overrides: Partial<S['IncidentDetail']> = {}): S['I
   };
 }
 
-/** Renders `element` at `path` (matching `pattern`), signed in as `as` unless null. */
+export function makeAlert(overrides: Partial<S['AlertRead']> = {}): S['AlertRead'] {
+  return {
+    id: 1,
+    source: 'alertmanager',
+    fingerprint: 'abc',
+    status: 'firing',
+    severity: 'SEV2',
+    summary: 'HighLatency on checkout',
+    description: '',
+    labels: {},
+    source_url: null,
+    group_key: null,
+    service_id: 1,
+    incident_id: 7,
+    first_seen_at: new Date(Date.now() - 600_000).toISOString(),
+    last_seen_at: new Date(Date.now() - 60_000).toISOString(),
+    resolved_at: null,
+    count: 3,
+    ...overrides,
+  };
+}
+
+export function makeEvent(overrides: Partial<S['EventRead']> = {}): S['EventRead'] {
+  return {
+    id: 1,
+    incident_id: 7,
+    type: 'comment',
+    body: '',
+    data: {},
+    created_by: 2,
+    created_by_name: 'Avery Patel',
+    created_at: new Date().toISOString(),
+    ...overrides,
+  };
+}
+
+/**
+ * Renders `element` at `path` (matching `pattern`), signed in as `as` unless null. `handlers`
+ * (typed with `http` from ./server) come before the defaults: who is signed in, the user
+ * directory and the services. Returns the recorded `calls` with the usual render result.
+ */
 export function renderApp(
   element: ReactElement,
-  { path = '/', pattern = '*', as = 'jordan' as keyof typeof users | null, routes = {} as Record<string, Handler | unknown> } = {},
+  { path = '/', pattern = '*', as = 'jordan' as keyof typeof users | null, handlers = [] as RequestHandler[] } = {},
 ) {
   if (as) window.localStorage.setItem('incident-console.token', `token-${as}`);
-  const server = fakeServer({
-    'GET /auth/me': as ? users[as] : reply(401, { detail: 'Not authenticated' }),
-    'GET /users': Object.values(users),
-    'GET /services': [service],
-    ...routes,
-  });
+  const calls: Call[] = [];
+  server.use(
+    recorder(calls),
+    ...handlers,
+    http.get('/auth/me', ({ response }) =>
+      as ? response(200).json(users[as]) : response(401).json({ detail: 'Not authenticated' }),
+    ),
+    http.get('/users', ({ response }) => response(200).json(Object.values(users))),
+    http.get('/services', ({ response }) => response(200).json([service])),
+  );
   const router = createMemoryRouter(
     [
       { path: pattern, element },
@@ -131,5 +159,5 @@ export function renderApp(
       <RouterProvider router={router} />
     </Providers>,
   );
-  return { ...utils, ...server, router, client };
+  return { ...utils, calls, router, client };
 }

@@ -2,13 +2,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../../api/client';
 import { getToken, setToken } from '../../../api/token';
+import { mutationKeys, queryKeys } from '../../../api/queryKeys';
 import type { User } from '../../../api/types';
-
-export const meKey = ['me'] as const;
 
 export function useMe(enabled: boolean) {
   return useQuery({
-    queryKey: meKey,
+    queryKey: queryKeys.me(),
     queryFn: () => unwrap(api.GET('/auth/me')),
     enabled,
     staleTime: 5 * 60_000,
@@ -19,6 +18,7 @@ export function useMe(enabled: boolean) {
 export function useLogin() {
   const qc = useQueryClient();
   return useMutation({
+    mutationKey: mutationKeys.login(),
     mutationFn: (credentials: { username: string; password: string }) =>
       unwrap(api.POST('/auth/login', { body: credentials })),
     onSuccess: (token) => {
@@ -30,7 +30,7 @@ export function useLogin() {
 
 export function useUsers() {
   return useQuery({
-    queryKey: ['users'],
+    queryKey: queryKeys.users(),
     queryFn: () => unwrap(api.GET('/users')),
     staleTime: 5 * 60_000,
     enabled: getToken() !== null,

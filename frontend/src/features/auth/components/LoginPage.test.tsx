@@ -1,6 +1,6 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { renderApp, reply, users } from '../../../test/utils';
+import { http, renderApp, users } from '../../../test/utils';
 import { getToken } from '../../../api/token';
 import { LoginPage } from './LoginPage';
 
@@ -10,10 +10,12 @@ describe('LoginPage', () => {
       path: '/login',
       pattern: '/login',
       as: null,
-      routes: {
-        'POST /auth/login': { access_token: 'abc', token_type: 'bearer', expires_in: 3600 },
-        'GET /auth/me': users.avery,
-      },
+      handlers: [
+        http.post('/auth/login', ({ response }) =>
+          response(200).json({ access_token: 'abc', token_type: 'bearer', expires_in: 3600 }),
+        ),
+        http.get('/auth/me', ({ response }) => response(200).json(users.avery)),
+      ],
     });
     const user = userEvent.setup();
     await user.type(screen.getByLabelText('Username'), 'avery');
@@ -37,7 +39,9 @@ describe('LoginPage', () => {
       path: '/login',
       pattern: '/login',
       as: null,
-      routes: { 'POST /auth/login': reply(401, { detail: 'Incorrect username or password' }) },
+      handlers: [
+        http.post('/auth/login', ({ response }) => response(401).json({ detail: 'Incorrect username or password' })),
+      ],
     });
     const user = userEvent.setup();
     await user.type(screen.getByLabelText('Username'), 'avery');

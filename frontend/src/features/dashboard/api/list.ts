@@ -1,6 +1,7 @@
 /** The incident list as the dashboard asks for it: filters and cursor straight from the URL. */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../../../api/client';
+import { queryKeys } from '../../../api/queryKeys';
 import { formatCount } from '../../../lib/format';
 import { OPEN_STATUSES, SEVERITIES, SLA_STATES, STATUSES, type Severity, type SlaState, type Status } from '../../../api/types';
 
@@ -32,7 +33,7 @@ export function filtersFromSearch(sp: URLSearchParams): ListFilters {
 
 export function useIncidentList(f: ListFilters) {
   return useQuery({
-    queryKey: ['incidents', 'list', f],
+    queryKey: queryKeys.incidents.list(f),
     queryFn: () =>
       unwrap(
         api.GET('/incidents', {
@@ -58,7 +59,7 @@ export function useIncidentList(f: ListFilters) {
 /** Open incidents (New, Investigating, Mitigated) and how many of them breached an SLA target. */
 export function useOpenCounts() {
   return useQuery({
-    queryKey: ['incidents', 'open-counts'],
+    queryKey: queryKeys.incidents.openCounts(),
     queryFn: async () => {
       const status = [...OPEN_STATUSES];
       const [open, breached] = await Promise.all([

@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { makeIncident, renderApp } from '../../../test/utils';
+import { http, makeIncident, renderApp } from '../../../test/utils';
 import { DashboardPage } from './DashboardPage';
 
 function page(items = [makeIncident()], next_cursor: string | null = null) {
@@ -11,12 +11,12 @@ function renderDashboard(path = '/', as: 'jordan' | 'morgan' = 'jordan') {
   return renderApp(<DashboardPage />, {
     path,
     as,
-    routes: {
-      'GET /incidents': (call: { search: string }) => {
-        const sp = new URLSearchParams(call.search);
+    handlers: [
+      http.get('/incidents', ({ request, response }) => {
+        const sp = new URL(request.url).searchParams;
         if (sp.get('limit') === '1')
-          return { body: { items: [], next_cursor: null, total: sp.has('sla_state') ? 2 : 5, total_exact: true } };
-        if (sp.get('cursor') === 'c2') return { body: page([makeIncident({ id: 3, title: 'Older one' })]) };
+          return response(200).json({ items: [], next_cursor: null, total: sp.has('sla_state') ? 2 : 5, total_exact: true });
+        if (sp.get('cursor') === 'c2') return response(200).json(page([makeIncident({ id: 3, title: 'Older one' })]));
         const breached = makeIncident({
           id: 8,
           title: 'Payments failing',
@@ -31,9 +31,9 @@ function renderDashboard(path = '/', as: 'jordan' | 'morgan' = 'jordan') {
             state: 'breached',
           },
         });
-        return { body: page([breached, makeIncident()], 'c2') };
-      },
-    },
+        return response(200).json(page([breached, makeIncident()], 'c2'));
+      }),
+    ],
   });
 }
 
@@ -63,16 +63,16 @@ describe('DashboardPage', () => {
     renderApp(<DashboardPage />, {
       path: '/',
       as: 'jordan',
-      routes: {
-        'GET /incidents': (call: { search: string }) => {
-          const limitOne = new URLSearchParams(call.search).get('limit') === '1';
-          return {
-            body: limitOne
+      handlers: [
+        http.get('/incidents', ({ request, response }) => {
+          const limitOne = new URL(request.url).searchParams.get('limit') === '1';
+          return response(200).json(
+            limitOne
               ? { items: [], next_cursor: null, total: 3, total_exact: true }
               : { items: [makeIncident()], next_cursor: 'c2', total: 11257, total_exact: false },
-          };
-        },
-      },
+          );
+        }),
+      ],
     });
     expect(await screen.findByText(/about 11,300 incidents match/)).toBeInTheDocument();
     expect(screen.getByLabelText('Incident counts')).toHaveTextContent('Open3');
@@ -117,10 +117,21 @@ describe('DashboardPage', () => {
 
   it('runs the alert drill and reports what it created', async () => {
     const { calls } = renderApp(<DashboardPage />, {
-      routes: {
-        'GET /incidents': { items: [], next_cursor: null, total: 0, total_exact: true },
-        'POST /alerts/generate': { seed: 1, created_incident_ids: [4, 5], attached_incident_ids: [4], alerts: [{}, {}, {}] },
-      },
+      handlers: [
+        http.get('/incidents', ({ response }) => response(200).json({ items: [], next_cursor: null, total: 0, total_exact: true })),
+        http.post('/alerts/generate', ({ response }) =>
+          response(201).json({
+            seed: 1,
+            created_incident_ids: [4, 5],
+            attached_incident_ids: [4],
+            alerts: [
+              { fingerprint: 'a', incident_id: 4, outcome: 'created', service: 'checkout-api', severity: 'SEV2', summary: 'a' },
+              { fingerprint: 'b', incident_id: 5, outcome: 'created', service: 'checkout-api', severity: 'SEV3', summary: 'b' },
+              { fingerprint: 'c', incident_id: 4, outcome: 'attached', service: 'checkout-api', severity: 'SEV2', summary: 'c' },
+            ],
+          }),
+        ),
+      ],
     });
     const user = userEvent.setup();
     await user.click(await screen.findByRole('button', { name: 'Run alert drill (5 alerts)' }));

@@ -1,25 +1,17 @@
 /** Queries and mutations for one incident: read, create, triage, move, comment, runbook steps. */
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../../api/client';
+import { invalidateIncidents, mutationKeys, queryKeys } from '../../../api/queryKeys';
 import type { Incident, IncidentCreate, IncidentDetail, IncidentUpdate, Status } from '../../../api/types';
-
-export const incidentKey = (id: number) => ['incident', id] as const;
-
-/** Everything that shows incidents: the list, the counts, the detail and the metrics. */
-export function invalidateIncidents(qc: QueryClient, id?: number) {
-  void qc.invalidateQueries({ queryKey: ['incidents'] });
-  void qc.invalidateQueries({ queryKey: ['metrics'] });
-  if (id !== undefined) void qc.invalidateQueries({ queryKey: incidentKey(id) });
-}
 
 /** Shows the server's answer at once, before the refetch brings the new timeline events. */
 function mergeIncident(qc: QueryClient, incident: Incident) {
-  qc.setQueryData<IncidentDetail>(incidentKey(incident.id), (old) => (old ? { ...old, ...incident } : old));
+  qc.setQueryData<IncidentDetail>(queryKeys.incident.detail(incident.id), (old) => (old ? { ...old, ...incident } : old));
 }
 
 export function useIncident(id: number) {
   return useQuery({
-    queryKey: incidentKey(id),
+    queryKey: queryKeys.incident.detail(id),
     queryFn: () => unwrap(api.GET('/incidents/{incident_id}', { params: { path: { incident_id: id } } })),
     enabled: Number.isInteger(id) && id > 0,
   });
@@ -28,6 +20,7 @@ export function useIncident(id: number) {
 export function useCreateIncident() {
   const qc = useQueryClient();
   return useMutation({
+    mutationKey: mutationKeys.createIncident(),
     mutationFn: (body: IncidentCreate) => unwrap(api.POST('/incidents', { body })),
     onSuccess: (incident) => invalidateIncidents(qc, incident.id),
   });
@@ -36,6 +29,7 @@ export function useCreateIncident() {
 export function useUpdateIncident(id: number) {
   const qc = useQueryClient();
   return useMutation({
+    mutationKey: mutationKeys.updateIncident(id),
     mutationFn: (body: IncidentUpdate) =>
       unwrap(api.PATCH('/incidents/{incident_id}', { params: { path: { incident_id: id } }, body })),
     onSuccess: (incident) => mergeIncident(qc, incident),
@@ -46,6 +40,7 @@ export function useUpdateIncident(id: number) {
 export function useTransition(id: number) {
   const qc = useQueryClient();
   return useMutation({
+    mutationKey: mutationKeys.transition(id),
     // `version`: the incident as this screen last saw it; the server refuses with 409 when
     // someone moved it since, instead of applying a move decided on stale information.
     mutationFn: ({ status, note, version }: { status: Status; note?: string; version: number }) =>
@@ -63,6 +58,7 @@ export function useTransition(id: number) {
 export function useAddComment(id: number) {
   const qc = useQueryClient();
   return useMutation({
+    mutationKey: mutationKeys.addComment(id),
     mutationFn: (body: string) =>
       unwrap(api.POST('/incidents/{incident_id}/comments', { params: { path: { incident_id: id } }, body: { body } })),
     onSettled: () => invalidateIncidents(qc, id),
@@ -72,6 +68,7 @@ export function useAddComment(id: number) {
 export function useApplyRunbookStep(id: number) {
   const qc = useQueryClient();
   return useMutation({
+    mutationKey: mutationKeys.applyRunbookStep(id),
     mutationFn: (step: { runbook_id: number; step_index: number }) =>
       unwrap(
         api.POST('/incidents/{incident_id}/apply-runbook-step', {
@@ -86,7 +83,7 @@ export function useApplyRunbookStep(id: number) {
 /** The alerts attached to an incident (refreshed with it: same key prefix). */
 export function useIncidentAlerts(id: number) {
   return useQuery({
-    queryKey: [...incidentKey(id), 'alerts'],
+    queryKey: queryKeys.incident.alerts(id),
     queryFn: () =>
       unwrap(api.GET('/incidents/{incident_id}/alerts', { params: { path: { incident_id: id }, query: { limit: 100 } } })),
   });

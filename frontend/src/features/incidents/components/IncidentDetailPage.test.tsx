@@ -1,9 +1,11 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { makeIncident, renderApp, reply } from '../../../test/utils';
+import type { RequestHandler } from 'msw';
+import type { Runbook } from '../../../api/types';
+import { http, makeAlert, makeEvent, makeIncident, renderApp } from '../../../test/utils';
 import { IncidentDetailPage } from './IncidentDetailPage';
 
-const runbooks = [
+const runbooks: Runbook[] = [
   {
     id: 3,
     service_id: 1,
@@ -15,38 +17,26 @@ const runbooks = [
   },
 ];
 
-const alerts = [
-  {
-    id: 1,
-    source: 'alertmanager',
-    fingerprint: 'abc',
-    status: 'firing',
-    severity: 'SEV2',
-    summary: 'HighLatency on checkout',
-    description: '',
-    labels: {},
-    source_url: null,
-    group_key: null,
-    service_id: 1,
-    incident_id: 7,
-    first_seen_at: new Date(Date.now() - 600_000).toISOString(),
-    last_seen_at: new Date(Date.now() - 60_000).toISOString(),
-    resolved_at: null,
-    count: 3,
-  },
-];
+const alerts = [makeAlert()];
 
-function renderDetail(incident = makeIncident(), as: 'jordan' | 'avery' | 'morgan' = 'avery', routes = {}) {
+/** Answers for this incident only; another id is not found, as on the server. */
+const sameId = (params: { incident_id: string }, incident: { id: number }) => params.incident_id === String(incident.id);
+
+function renderDetail(incident = makeIncident(), as: 'jordan' | 'avery' | 'morgan' = 'avery', handlers: RequestHandler[] = []) {
   return renderApp(<IncidentDetailPage />, {
     path: `/incidents/${incident.id}`,
     pattern: '/incidents/:id',
     as,
-    routes: {
-      [`GET /incidents/${incident.id}`]: incident,
-      [`GET /incidents/${incident.id}/alerts`]: { items: alerts, next_cursor: null },
-      'GET /runbooks': runbooks,
-      ...routes,
-    },
+    handlers: [
+      ...handlers,
+      http.get('/incidents/{incident_id}', ({ params, response }) =>
+        sameId(params, incident) ? response(200).json(incident) : response(404).json({ detail: 'Not Found' }),
+      ),
+      http.get('/incidents/{incident_id}/alerts', ({ params, response }) =>
+        sameId(params, incident) ? response(200).json({ items: alerts, next_cursor: null }) : response(404).json({ detail: 'Not Found' }),
+      ),
+      http.get('/runbooks', ({ response }) => response(200).json(runbooks)),
+    ],
   });
 }
 
@@ -65,12 +55,12 @@ describe('IncidentDetailPage', () => {
     let release: () => void = () => {};
     const gate = new Promise<void>((r) => (release = r));
     const incident = makeIncident();
-    const { calls } = renderDetail(incident, 'avery', {
-      'POST /incidents/7/status': async () => {
+    const { calls } = renderDetail(incident, 'avery', [
+      http.post('/incidents/{incident_id}/status', async ({ response }) => {
         await gate;
-        return { body: { ...incident, status: 'Investigating', allowed_transitions: ['Mitigated'] } };
-      },
-    });
+        return response(200).json({ ...incident, status: 'Investigating', allowed_transitions: ['Mitigated'] });
+      }),
+    ]);
     const user = userEvent.setup();
     await user.type(await screen.findByLabelText('Note for the status change (optional)'), 'paging db team');
     await user.click(screen.getByRole('button', { name: 'Investigating' }));
@@ -84,11 +74,11 @@ describe('IncidentDetailPage', () => {
 
   it('refuses a move decided on a stale incident and says why', async () => {
     const incident = makeIncident({ version: 4 });
-    const { calls } = renderDetail(incident, 'avery', {
-      'POST /incidents/7/status': reply(409, {
-        detail: 'Incident 7 is at version 5, not 4: someone changed it first; reload and try again',
-      }),
-    });
+    const { calls } = renderDetail(incident, 'avery', [
+      http.post('/incidents/{incident_id}/status', ({ response }) =>
+        response(409).json({ detail: 'Incident 7 is at version 5, not 4: someone changed it first; reload and try again' }),
+      ),
+    ]);
     await userEvent.setup().click(await screen.findByRole('button', { name: 'Investigating' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('someone changed it first');
     expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ status: 'Investigating', version: 4 });
@@ -100,11 +90,11 @@ describe('IncidentDetailPage', () => {
       allowed_transitions: ['Closed', 'Investigating'],
       close_blockers: ['contributing_factors', 'prevention_actions'],
     });
-    renderDetail(incident, 'jordan', {
-      'POST /incidents/7/status': reply(409, {
-        detail: 'Cannot close: RCA missing contributing_factors, prevention_actions',
-      }),
-    });
+    renderDetail(incident, 'jordan', [
+      http.post('/incidents/{incident_id}/status', ({ response }) =>
+        response(409).json({ detail: 'Cannot close: RCA missing contributing_factors, prevention_actions' }),
+      ),
+    ]);
     const user = userEvent.setup();
     await user.click(await screen.findByRole('button', { name: 'Closed' }));
     const alert = await screen.findByText(/Cannot close yet/);
@@ -114,9 +104,11 @@ describe('IncidentDetailPage', () => {
   });
 
   it('lists runbook steps in order with an Apply button that logs the step', async () => {
-    const { calls } = renderDetail(makeIncident({ status: 'Investigating', allowed_transitions: ['Mitigated'] }), 'avery', {
-      'POST /incidents/7/apply-runbook-step': reply(201, { id: 1 }),
-    });
+    const { calls } = renderDetail(makeIncident({ status: 'Investigating', allowed_transitions: ['Mitigated'] }), 'avery', [
+      http.post('/incidents/{incident_id}/apply-runbook-step', ({ response }) =>
+        response(201).json(makeEvent({ type: 'runbook_step', body: 'Roll back the latest deploy' })),
+      ),
+    ]);
     const apply = await screen.findAllByRole('button', { name: /^Apply step/ });
     expect(apply.map((b) => b.getAttribute('aria-label'))).toEqual([
       'Apply step 1: Check the dashboard',
@@ -128,11 +120,11 @@ describe('IncidentDetailPage', () => {
   });
 
   it('posts a comment from the labelled Comment box and shows the server detail on error', async () => {
-    renderDetail(makeIncident(), 'avery', {
-      'POST /incidents/7/comments': reply(422, {
-        detail: [{ loc: ['body', 'body'], msg: 'String should have at least 1 character' }],
-      }),
-    });
+    renderDetail(makeIncident(), 'avery', [
+      http.post('/incidents/{incident_id}/comments', ({ response }) =>
+        response(422).json({ detail: [{ loc: ['body', 'body'], msg: 'String should have at least 1 character' }] }),
+      ),
+    ]);
     const user = userEvent.setup();
     await user.type(await screen.findByLabelText('Comment'), 'checking');
     await user.click(screen.getByRole('button', { name: 'Add comment' }));
@@ -140,9 +132,17 @@ describe('IncidentDetailPage', () => {
   });
 
   it('saves the four RCA fields', async () => {
-    const { calls } = renderDetail(makeIncident(), 'avery', {
-      'PUT /incidents/7/rca': { body: {} },
-    });
+    const { calls } = renderDetail(makeIncident(), 'avery', [
+      http.put('/incidents/{incident_id}/rca', async ({ request, response }) =>
+        response(200).json({
+          ...(await request.json()),
+          incident_id: 7,
+          updated_at: new Date().toISOString(),
+          updated_by: 2,
+          missing_fields: [],
+        }),
+      ),
+    ]);
     const user = userEvent.setup();
     await user.type(await screen.findByLabelText('Root cause'), 'bad config');
     await user.type(screen.getByLabelText('Contributing factors'), 'no canary');
@@ -169,7 +169,9 @@ describe('IncidentDetailPage', () => {
   });
 
   it('edits the title and description, sending only what changed', async () => {
-    const { calls } = renderDetail(makeIncident(), 'avery', { 'PATCH /incidents/7': makeIncident({ title: 'Checkout down in EU' }) });
+    const { calls } = renderDetail(makeIncident(), 'avery', [
+      http.patch('/incidents/{incident_id}', ({ response }) => response(200).json(makeIncident({ title: 'Checkout down in EU' }))),
+    ]);
     const user = userEvent.setup();
     await user.click(await screen.findByRole('button', { name: 'Edit title and description' }));
     await user.clear(screen.getByLabelText('Title'));

@@ -4,9 +4,8 @@ import { Link, useNavigate } from 'react-router';
 import { SEVERITIES, type Severity } from '../../../api/types';
 import { ActionResult, ErrorState } from '../../../components/States';
 import { useDocumentTitle } from '../../../components/useDocumentTitle';
-import { useUsers } from '../../auth/api/auth';
-import { useAuth } from '../../auth/components/AuthContext';
-import { useServices } from '../../runbooks/api/runbooks';
+import { useAuth, useUsers } from '../../auth';
+import { useServices } from '../../runbooks';
 import { useCreateIncident } from '../api/incidents';
 
 export function NewIncidentPage() {

@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import type { IncidentDetail } from '../../../api/types';
 import { ActionResult, EmptyState, ErrorState, Loading } from '../../../components/States';
-import { useRunbooks } from '../../runbooks/api/runbooks';
+import { useRunbooks } from '../../runbooks';
 import { useApplyRunbookStep } from '../api/incidents';
 
 export function RunbookPanel({ incident, canAct }: { incident: IncidentDetail; canAct: boolean }) {

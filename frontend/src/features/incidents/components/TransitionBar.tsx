@@ -4,7 +4,7 @@ import { ApiError } from '../../../api/errors';
 import type { IncidentDetail, Status } from '../../../api/types';
 import { ActionResult } from '../../../components/States';
 import { useTransition } from '../api/incidents';
-import { RCA_FIELD_LABELS } from '../../rca/components/rcaFields';
+import { RCA_FIELD_LABELS } from '../../rca';
 
 /** "Closing needs: Contributing factors, Prevention actions." from close_blockers or a 409. */
 export function closeRefusalMessage(error: unknown, blockers: string[]): string | null {

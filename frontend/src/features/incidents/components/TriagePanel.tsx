@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { SEVERITIES, type IncidentDetail, type Severity } from '../../../api/types';
 import { ActionResult } from '../../../components/States';
-import { useUsers } from '../../auth/api/auth';
+import { useUsers } from '../../auth';
 import { useUpdateIncident } from '../api/incidents';
 
 export function TriagePanel({ incident }: { incident: IncidentDetail }) {

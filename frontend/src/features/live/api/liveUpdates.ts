@@ -5,6 +5,7 @@
  */
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import { queryKeys } from '../../../api/queryKeys';
 import { getToken } from '../../../api/token';
 
 export type LiveState = 'connecting' | 'live' | 'reconnecting' | 'off';
@@ -17,9 +18,9 @@ export function makeRefresher(qc: QueryClient, delayMs = 250) {
   let timer: ReturnType<typeof setTimeout> | null = null;
   const flush = () => {
     timer = null;
-    void qc.invalidateQueries({ queryKey: ['incidents'] });
-    void qc.invalidateQueries({ queryKey: ['metrics'] });
-    touched.forEach((id) => void qc.invalidateQueries({ queryKey: ['incident', id] }));
+    void qc.invalidateQueries({ queryKey: queryKeys.incidents.all() });
+    void qc.invalidateQueries({ queryKey: queryKeys.metrics.all() });
+    touched.forEach((id) => void qc.invalidateQueries({ queryKey: queryKeys.incident.detail(id) }));
     touched.clear();
   };
   return {
@@ -28,9 +29,9 @@ export function makeRefresher(qc: QueryClient, delayMs = 250) {
       timer ??= setTimeout(flush, delayMs);
     },
     everything() {
-      void qc.invalidateQueries({ queryKey: ['incident'] });
-      void qc.invalidateQueries({ queryKey: ['incidents'] });
-      void qc.invalidateQueries({ queryKey: ['metrics'] });
+      void qc.invalidateQueries({ queryKey: queryKeys.incident.all() });
+      void qc.invalidateQueries({ queryKey: queryKeys.incidents.all() });
+      void qc.invalidateQueries({ queryKey: queryKeys.metrics.all() });
     },
     cancel() {
       if (timer) clearTimeout(timer);

@@ -1,6 +1,7 @@
 /** The metrics query, its filters taken from the URL. */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../../../api/client';
+import { queryKeys } from '../../../api/queryKeys';
 import { SEVERITIES, type Severity } from '../../../api/types';
 
 export interface MetricsFilters {
@@ -39,7 +40,7 @@ export function metricsQuery(f: MetricsFilters) {
 
 export function useMetrics(f: MetricsFilters) {
   return useQuery({
-    queryKey: ['metrics', f],
+    queryKey: queryKeys.metrics.filtered(f),
     queryFn: () => unwrap(api.GET('/metrics', { params: { query: metricsQuery(f) } })),
     placeholderData: keepPreviousData,
   });

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { Metrics } from '../../../api/types';
-import { renderApp } from '../../../test/utils';
+import { http, renderApp } from '../../../test/utils';
 import MetricsPage from './MetricsPage';
 
 const figures = {
@@ -26,9 +26,11 @@ const metrics: Metrics = {
   daily: [{ date: '2026-11-26', opened: 3, resolved: 2, breached: 1, mtta_seconds: 60, mttr_seconds: 600 }],
 };
 
+const metricsHandler = http.get('/metrics', ({ response }) => response(200).json(metrics));
+
 describe('MetricsPage', () => {
   it('shows MTTA, MTTR and breach rate as readable numbers with median, p90 and n', async () => {
-    renderApp(<MetricsPage />, { routes: { 'GET /metrics': metrics } });
+    renderApp(<MetricsPage />, { handlers: [metricsHandler] });
     const mtta = await screen.findByRole('region', { name: 'MTTA' });
     expect(mtta).toHaveTextContent('1h 20m');
     expect(mtta).toHaveTextContent('median 10m · p90 2h · n=10');
@@ -40,7 +42,7 @@ describe('MetricsPage', () => {
   });
 
   it('offers each chart as a table', async () => {
-    renderApp(<MetricsPage />, { routes: { 'GET /metrics': metrics } });
+    renderApp(<MetricsPage />, { handlers: [metricsHandler] });
     const toggles = await screen.findAllByRole('button', { name: 'View as table' });
     expect(toggles).toHaveLength(4);
     await userEvent.setup().click(toggles[0]);
@@ -50,7 +52,7 @@ describe('MetricsPage', () => {
   });
 
   it('sets the date range from a preset', async () => {
-    const { router } = renderApp(<MetricsPage />, { routes: { 'GET /metrics': metrics } });
+    const { router } = renderApp(<MetricsPage />, { handlers: [metricsHandler] });
     await userEvent.setup().click(await screen.findByRole('button', { name: 'Last 7 days' }));
     const sp = new URLSearchParams(router.state.location.search);
     expect(sp.get('to')).toBe(new Date().toISOString().slice(0, 10));
@@ -61,7 +63,7 @@ describe('MetricsPage', () => {
   it('sends the filters as the API expects them', async () => {
     const { calls } = renderApp(<MetricsPage />, {
       path: '/?from=2026-11-01&to=2026-11-26&severity=SEV1&service_id=1',
-      routes: { 'GET /metrics': metrics },
+      handlers: [metricsHandler],
     });
     await screen.findByRole('region', { name: 'MTTA' });
     await waitFor(() => expect(calls.some((c) => c.path === '/metrics')).toBe(true));

@@ -4,7 +4,7 @@ import { useSearchParams } from 'react-router';
 import { SEVERITIES } from '../../../api/types';
 import { ErrorState, Loading } from '../../../components/States';
 import { useDocumentTitle } from '../../../components/useDocumentTitle';
-import { useServices } from '../../runbooks/api/runbooks';
+import { useServices } from '../../runbooks';
 import { metricsFiltersFrom, useMetrics } from '../api/metrics';
 import { MetricCards } from './MetricCards';
 

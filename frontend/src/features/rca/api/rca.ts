@@ -2,11 +2,12 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../../api/client';
 import type { RcaUpdate } from '../../../api/types';
-import { invalidateIncidents } from '../../incidents/api/incidents';
+import { invalidateIncidents, mutationKeys } from '../../../api/queryKeys';
 
 export function useSaveRca(incidentId: number) {
   const qc = useQueryClient();
   return useMutation({
+    mutationKey: mutationKeys.saveRca(incidentId),
     // If-Match: the incident version the draft was written against; a 409 keeps the draft.
     mutationFn: ({ body, version }: { body: RcaUpdate; version: number }) =>
       unwrap(

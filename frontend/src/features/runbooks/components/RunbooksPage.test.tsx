@@ -1,10 +1,11 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { renderApp } from '../../../test/utils';
+import type { Runbook } from '../../../api/types';
+import { http, renderApp, service } from '../../../test/utils';
 import { moveItem } from './RunbookEditor';
 import RunbooksPage from './RunbooksPage';
 
-const runbooks = [
+const runbooks: Runbook[] = [
   {
     id: 4,
     service_id: 1,
@@ -24,9 +25,11 @@ describe('moveItem', () => {
   });
 });
 
+const runbooksHandler = http.get('/runbooks', ({ response }) => response(200).json(runbooks));
+
 describe('RunbooksPage', () => {
   it('shows each service with its SLA policy table and ordered runbook steps', async () => {
-    renderApp(<RunbooksPage />, { as: 'avery', routes: { 'GET /runbooks': runbooks } });
+    renderApp(<RunbooksPage />, { as: 'avery', handlers: [runbooksHandler] });
     const policy = await screen.findByRole('table', { name: 'SLA policy for checkout-api' });
     const sev2 = within(policy).getByRole('row', { name: /SEV2/ });
     expect(sev2).toHaveTextContent('10m');
@@ -38,7 +41,12 @@ describe('RunbooksPage', () => {
   it('lets an admin reorder, remove and add steps, then saves them', async () => {
     const { calls } = renderApp(<RunbooksPage />, {
       as: 'jordan',
-      routes: { 'GET /runbooks': runbooks, 'PATCH /runbooks/4': runbooks[0] },
+      handlers: [
+        runbooksHandler,
+        http.patch('/runbooks/{runbook_id}', ({ params, response }) =>
+          params.runbook_id === '4' ? response(200).json(runbooks[0]) : response(404).json({ detail: 'Not Found' }),
+        ),
+      ],
     });
     const user = userEvent.setup();
     await user.click(await screen.findByRole('button', { name: 'Edit runbook Checkout latency' }));
@@ -63,7 +71,12 @@ describe('RunbooksPage', () => {
   it('lets an admin add a service with a starting SLA policy', async () => {
     const { calls } = renderApp(<RunbooksPage />, {
       as: 'jordan',
-      routes: { 'GET /runbooks': runbooks, 'POST /services': { id: 9 } },
+      handlers: [
+        runbooksHandler,
+        http.post('/services', ({ response }) =>
+          response(201).json({ ...service, id: 9, name: 'search-indexer', owner_team: 'Discovery' }),
+        ),
+      ],
     });
     const user = userEvent.setup();
     await user.click(await screen.findByRole('button', { name: 'New service' }));
@@ -80,7 +93,12 @@ describe('RunbooksPage', () => {
   it('lets an admin edit the SLA policy', async () => {
     const { calls } = renderApp(<RunbooksPage />, {
       as: 'jordan',
-      routes: { 'GET /runbooks': runbooks, 'PATCH /services/1': {} },
+      handlers: [
+        runbooksHandler,
+        http.patch('/services/{service_id}', ({ params, response }) =>
+          params.service_id === '1' ? response(200).json(service) : response(404).json({ detail: 'Not Found' }),
+        ),
+      ],
     });
     const user = userEvent.setup();
     await user.click(await screen.findByRole('button', { name: 'Edit SLA policy for checkout-api' }));

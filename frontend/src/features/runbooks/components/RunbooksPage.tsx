@@ -3,7 +3,7 @@ import { useState } from 'react';
 import type { Runbook, Service } from '../../../api/types';
 import { EmptyState, ErrorState, Loading } from '../../../components/States';
 import { useDocumentTitle } from '../../../components/useDocumentTitle';
-import { useAuth } from '../../auth/components/AuthContext';
+import { useAuth } from '../../auth';
 import { useRunbooks, useServices } from '../api/runbooks';
 import { NewServiceForm } from './NewServiceForm';
 import { RunbookEditor } from './RunbookEditor';

@@ -1,24 +1,12 @@
 // A viewer (morgan) sees everything and can change nothing.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { login, openBrowser, startBackend } from './harness.mjs';
+import { test } from '@playwright/test';
+import { login, useConsole } from './harness';
 
-let server;
-let b;
-
-before(async () => {
-  server = await startBackend();
-  b = await openBrowser('viewer');
-});
-
-after(async () => {
-  await b?.shot('final').catch(() => {});
-  await b?.close();
-  await server?.stop();
-});
+const world = useConsole('viewer');
 
 test('a viewer reads the console but has no control that changes anything', async () => {
-  const { page, shot } = b;
+  const { page, shot, server, problems } = world();
   await login(page, server.url, 'morgan');
   await page.getByText('read-only').first().waitFor();
   assert.equal(await page.getByRole('link', { name: 'New incident' }).count(), 0);
@@ -48,11 +36,11 @@ test('a viewer reads the console but has no control that changes anything', asyn
   assert.equal(await page.getByRole('button', { name: /^(Edit|New runbook|New service)/ }).count(), 0);
   await shot('runbooks-read-only');
 
-  assert.deepEqual(b.problems, [], 'no console errors or uncaught page errors');
+  assert.deepEqual(problems, [], 'no console errors or uncaught page errors');
 });
 
 test('logging out returns to the login screen and forgets the token', async () => {
-  const { page } = b;
+  const { page, server } = world();
   await page.goto(`${server.url}/ui/`);
   await page.getByRole('button', { name: 'Log out' }).click();
   await page.getByLabel('Username').waitFor();
@@ -60,7 +48,7 @@ test('logging out returns to the login screen and forgets the token', async () =
 });
 
 test('a rejected token returns to the login screen', async () => {
-  const { page } = b;
+  const { page, server } = world();
   await page.evaluate(() => window.localStorage.setItem('incident-console.token', 'forged.token.value'));
   await page.goto(`${server.url}/ui/runbooks`);
   await page.getByLabel('Username').waitFor();

@@ -1,24 +1,12 @@
 // An admin writes a runbook (steps added, reordered, removed) and changes an SLA policy.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { login, openBrowser, startBackend } from './harness.mjs';
+import { test } from '@playwright/test';
+import { login, useConsole } from './harness';
 
-let server;
-let b;
-
-before(async () => {
-  server = await startBackend();
-  b = await openBrowser('runbooks');
-});
-
-after(async () => {
-  await b?.shot('final').catch(() => {});
-  await b?.close();
-  await server?.stop();
-});
+const world = useConsole('runbooks');
 
 test('an admin creates a runbook with ordered steps and edits an SLA policy', async () => {
-  const { page, shot } = b;
+  const { page, shot, server, problems } = world();
   await login(page, server.url, 'jordan');
   await page.getByRole('link', { name: 'Runbooks' }).click();
   await page.getByRole('heading', { name: 'Runbooks and SLA policies' }).waitFor();
@@ -58,5 +46,5 @@ test('an admin creates a runbook with ordered steps and edits an SLA policy', as
   await added.getByRole('table', { name: 'SLA policy for search-indexer' }).waitFor();
   await added.getByText('No runbooks for search-indexer yet.').waitFor();
 
-  assert.deepEqual(b.problems, [], 'no console errors or uncaught page errors');
+  assert.deepEqual(problems, [], 'no console errors or uncaught page errors');
 });

@@ -1,11 +1,12 @@
-// Starts the real backend on a fresh SQLite database and a free port, and drives Debian's Chromium.
+// Starts the real backend on a fresh SQLite database and a free port, and opens a page in the
+// Chromium that playwright.config.ts launches (Debian's, through launchOptions.executablePath).
+import { test, type Browser, type Page } from '@playwright/test';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const frontendDir = resolve(here, '..');
@@ -13,31 +14,19 @@ const backendDir = resolve(frontendDir, '../backend');
 const distDir = join(frontendDir, 'dist');
 export const artifactsDir = join(here, 'artifacts');
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
-
-function freePort() {
+function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
     const srv = createServer();
     srv.unref();
     srv.on('error', fail);
     srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
+      const { port } = srv.address() as AddressInfo;
       srv.close(() => ok(port));
     });
   });
 }
 
-async function waitHealthy(url, child, timeoutMs = 60_000) {
+async function waitHealthy(url: string, child: ReturnType<typeof spawn>, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`backend exited early with ${child.exitCode}`);
@@ -52,15 +41,21 @@ async function waitHealthy(url, child, timeoutMs = 60_000) {
   throw new Error(`backend not healthy at ${url} after ${timeoutMs} ms`);
 }
 
+export interface Backend {
+  url: string;
+  logs: string[];
+  stop(): Promise<void>;
+}
+
 /** The backend on a fresh database, serving dist/ at /ui/. Call stop() when done. */
-export async function startBackend() {
+export async function startBackend(): Promise<Backend> {
   if (!existsSync(join(distDir, 'index.html'))) {
     throw new Error('frontend/dist is not built: run `npm run build` before `npm run e2e`.');
   }
   const python = process.env.BACKEND_PYTHON ?? join(backendDir, '.venv/bin/python');
   const port = await freePort();
   const db = join(tmpdir(), `incident-console-e2e-${process.pid}-${Date.now()}.db`);
-  const logs = [];
+  const logs: string[] = [];
   const child = spawn(python, ['-m', 'uvicorn', 'app.main:app', '--host', '127.0.0.1', '--port', String(port)], {
     cwd: backendDir,
     env: {
@@ -79,7 +74,7 @@ export async function startBackend() {
     await waitHealthy(url, child);
   } catch (e) {
     child.kill('SIGKILL');
-    throw new Error(`${e.message}\n${logs.join('')}`);
+    throw new Error(`${(e as Error).message}\n${logs.join('')}`);
   }
   return {
     url,
@@ -98,17 +93,25 @@ export async function startBackend() {
   };
 }
 
-/** A browser page that records console errors and uncaught page errors, and takes numbered screenshots. */
-export async function openBrowser(name) {
+export interface Session {
+  page: Page;
+  /** Console errors and uncaught page errors seen so far. */
+  problems: string[];
+  /** A numbered full-page screenshot in e2e/artifacts/. */
+  shot(label: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** A page that records console errors and uncaught page errors, and takes numbered screenshots. */
+export async function openPage(browser: Browser, name: string): Promise<Session> {
   mkdirSync(artifactsDir, { recursive: true });
   for (const old of readdirSync(artifactsDir)) {
     if (old.startsWith(`${name}-`)) rmSync(join(artifactsDir, old), { force: true });
   }
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true, timezoneId: 'UTC' });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
-  const problems = [];
+  const problems: string[] = [];
   // A refused close (409) or a rejected login (401) is part of the script; Chromium logs those responses.
   const expected = /Failed to load resource: the server responded with a status of (401|409)/;
   page.on('console', (msg) => {
@@ -117,7 +120,6 @@ export async function openBrowser(name) {
   page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
   let step = 0;
   return {
-    browser,
     page,
     problems,
     async shot(label) {
@@ -127,12 +129,36 @@ export async function openBrowser(name) {
       return file;
     },
     async close() {
-      await browser.close();
+      await context.close();
     },
   };
 }
 
-export async function login(page, baseUrl, username, password = 'demo123') {
+/**
+ * One spec file's world: a fresh backend and one page, shared by the file's tests in order
+ * (as a person would go on from one step to the next), torn down after the last one.
+ */
+export function useConsole(name: string): () => Session & { server: Backend } {
+  test.describe.configure({ mode: 'serial' });
+  let server: Backend | undefined;
+  let session: Session | undefined;
+  test.beforeAll(async ({ browser }, testInfo) => {
+    testInfo.setTimeout(120_000);
+    server = await startBackend();
+    session = await openPage(browser, name);
+  });
+  test.afterAll(async () => {
+    await session?.shot('final').catch(() => {});
+    await session?.close();
+    await server?.stop();
+  });
+  return () => {
+    if (!server || !session) throw new Error('the backend or the page did not start');
+    return { ...session, server };
+  };
+}
+
+export async function login(page: Page, baseUrl: string, username: string, password = 'demo123') {
   await page.goto(`${baseUrl}/ui/`);
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(password);
@@ -140,16 +166,24 @@ export async function login(page, baseUrl, username, password = 'demo123') {
   await page.getByRole('heading', { name: 'Incidents', level: 1 }).waitFor();
 }
 
-const axeSource = await import('node:fs').then((fs) =>
-  fs.readFileSync(join(frontendDir, 'node_modules/axe-core/axe.min.js'), 'utf8'),
-);
+const axeSource = readFileSync(join(frontendDir, 'node_modules/axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  help: string;
+  nodes: string[];
+}
 
 /** WCAG 2.2 A/AA violations on the current page (axe-core), as readable lines. */
-export async function accessibilityViolations(page) {
+export async function accessibilityViolations(page: Page): Promise<string[]> {
   // Evaluated through the DevTools protocol: the console's CSP (script-src 'self') stays on.
   await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    const result = await window.axe.run(document, {
+  const violations: AxeViolation[] = await page.evaluate(async () => {
+    type AxeResult = {
+      violations: { id: string; help: string; nodes: { target: string[]; failureSummary?: string }[] }[];
+    };
+    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<AxeResult> } }).axe;
+    const result = await axe.run(document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
     });
     return result.violations.map((v) => ({

@@ -1,9 +1,8 @@
 /** The frame around every signed-in screen: navigation, who is signed in, logout. */
 import { NavLink, Outlet, useNavigate } from 'react-router';
-import { useAuth } from '../features/auth/components/AuthContext';
-import { useLiveUpdates } from '../features/live/api/liveUpdates';
-import { LiveIndicator } from '../features/live/components/LiveIndicator';
-import { useHotkeys } from './useHotkeys';
+import { useHotkeys } from '../components/useHotkeys';
+import { useAuth } from '../features/auth';
+import { LiveIndicator, useLiveUpdates } from '../features/live';
 
 export function Layout() {
   const auth = useAuth();

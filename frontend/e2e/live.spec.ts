@@ -1,23 +1,13 @@
 // A browser watching the dashboard and an incident sees another user's changes without reloading.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { login, openBrowser, startBackend } from './harness.mjs';
+import { test } from '@playwright/test';
+import { login, useConsole } from './harness';
 
-let server;
-let b;
+const world = useConsole('live');
 
-before(async () => {
-  server = await startBackend();
-  b = await openBrowser('live');
-});
-
-after(async () => {
-  await b?.shot('final').catch(() => {});
-  await b?.close();
-  await server?.stop();
-});
-
-async function asJordan(path, body) {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON from the real API, read loosely as before.
+async function asJordan(path: string, body?: object): Promise<any> {
+  const { server } = world();
   const login = await fetch(`${server.url}/auth/login`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
@@ -34,7 +24,7 @@ async function asJordan(path, body) {
 }
 
 test('dashboard and incident detail update live', async () => {
-  const { page, shot } = b;
+  const { page, shot, server, problems } = world();
   await login(page, server.url, 'avery');
   await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
 
@@ -74,9 +64,9 @@ test('dashboard and incident detail update live', async () => {
   await page.waitForFunction((t) => document.title.includes(`· ${t} ·`), target);
   const change = page.locator('.timeline .ev-triage', { hasText: 'Severity' }).first();
   await change.waitFor();
-  assert.match(await change.textContent(), new RegExp(`${before}\\s*→\\s*${target}`));
+  assert.match((await change.textContent()) ?? '', new RegExp(`${before}\\s*→\\s*${target}`));
   await page.locator('.timeline .ev-triage', { hasText: 'Owner' }).getByText('Avery Patel').first().waitFor();
   await shot('triage');
 
-  assert.deepEqual(b.problems, [], 'no console errors or uncaught page errors');
+  assert.deepEqual(problems, [], 'no console errors or uncaught page errors');
 });

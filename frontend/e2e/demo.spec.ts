@@ -2,30 +2,18 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { accessibilityViolations, artifactsDir, login, openBrowser, startBackend } from './harness.mjs';
+import { test, type Page } from '@playwright/test';
+import { accessibilityViolations, artifactsDir, login, useConsole } from './harness';
 
-let server;
-let b;
+const world = useConsole('demo');
 
-before(async () => {
-  server = await startBackend();
-  b = await openBrowser('demo');
-});
-
-after(async () => {
-  await b?.shot('final').catch(() => {});
-  await b?.close();
-  await server?.stop();
-});
-
-const a11y = [];
-async function checkA11y(page, screen) {
+const a11y: string[] = [];
+async function checkA11y(page: Page, screen: string) {
   for (const v of await accessibilityViolations(page)) a11y.push(`${screen}: ${v}`);
 }
 
 test('the demo: declare, work, resolve, RCA-gated close, export, metrics', async () => {
-  const { page, shot } = b;
+  const { page, shot, server, problems } = world();
   const title = `Search results empty for EU shoppers ${Date.now()}`;
 
   await page.goto(`${server.url}/ui/`);
@@ -50,7 +38,7 @@ test('the demo: declare, work, resolve, RCA-gated close, export, metrics', async
   const service = page.getByLabel('Service');
   await service.locator('option').nth(1).waitFor({ state: 'attached' });
   await service.selectOption({ index: 1 });
-  const serviceName = (await service.locator('option:checked').textContent()).trim();
+  const serviceName = ((await service.locator('option:checked').textContent()) ?? '').trim();
   await page.getByLabel('Owner').selectOption({ label: 'Avery Patel (avery)' });
   await shot('new-incident-form');
   await checkA11y(page, 'new incident');
@@ -92,7 +80,7 @@ test('the demo: declare, work, resolve, RCA-gated close, export, metrics', async
   await page.getByRole('button', { name: 'Closed', exact: true }).click();
   const refusal = page.getByRole('alert').filter({ hasText: 'Cannot close yet' });
   await refusal.waitFor();
-  const refusalText = await refusal.textContent();
+  const refusalText = (await refusal.textContent()) ?? '';
   for (const field of ['Root cause', 'Contributing factors', 'Corrective actions', 'Prevention actions']) {
     assert.ok(refusalText.includes(field), `refusal should name ${field}: ${refusalText}`);
   }
@@ -148,7 +136,7 @@ test('the demo: declare, work, resolve, RCA-gated close, export, metrics', async
   for (const name of ['MTTA', 'MTTR', 'Breach rate']) {
     const card = page.getByRole('region', { name, exact: true });
     await card.waitFor();
-    const value = (await card.locator('.metric-value').textContent()).trim();
+    const value = ((await card.locator('.metric-value').textContent()) ?? '').trim();
     assert.ok(value.length > 0 && value !== '—', `${name} shows a number, got "${value}"`);
   }
   await page.locator('.recharts-surface').first().waitFor();
@@ -162,5 +150,5 @@ test('the demo: declare, work, resolve, RCA-gated close, export, metrics', async
 
   assert.deepEqual(a11y, [], 'no WCAG 2.2 A/AA violations (axe-core)');
 
-  assert.deepEqual(b.problems, [], 'no console errors or uncaught page errors');
+  assert.deepEqual(problems, [], 'no console errors or uncaught page errors');
 });

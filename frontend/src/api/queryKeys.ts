@@ -1,0 +1,57 @@
+/**
+ * Every React Query key the console uses, in one place. Queries, mutations, invalidations and
+ * cache writes take their keys from here, so a refresh can never miss a screen because two
+ * modules spelled the same key differently. Keys are hierarchical: invalidating a prefix
+ * (`incidents.all()`) refreshes everything under it.
+ */
+import type { QueryClient } from '@tanstack/react-query';
+
+export const queryKeys = {
+  me: () => ['me'] as const,
+  users: () => ['users'] as const,
+  services: () => ['services'] as const,
+  runbooks: {
+    all: () => ['runbooks'] as const,
+    /** The runbooks of one service, or of every service. */
+    of: (serviceId?: number) => ['runbooks', serviceId ?? 'all'] as const,
+  },
+  /** Incident lists and counts (the dashboard). */
+  incidents: {
+    all: () => ['incidents'] as const,
+    list: <F>(filters: F) => ['incidents', 'list', filters] as const,
+    openCounts: () => ['incidents', 'open-counts'] as const,
+  },
+  /** One incident and what hangs off it (refreshed together: same prefix). */
+  incident: {
+    all: () => ['incident'] as const,
+    detail: (id: number) => ['incident', id] as const,
+    alerts: (id: number) => ['incident', id, 'alerts'] as const,
+  },
+  metrics: {
+    all: () => ['metrics'] as const,
+    filtered: <F>(filters: F) => ['metrics', filters] as const,
+  },
+} as const;
+
+/** Mutation keys: they name each write (React Query's devtools and `useIsMutating` read them). */
+export const mutationKeys = {
+  login: () => ['login'] as const,
+  alertDrill: () => ['alerts', 'generate'] as const,
+  createIncident: () => ['incidents', 'create'] as const,
+  updateIncident: (id: number) => ['incident', id, 'update'] as const,
+  transition: (id: number) => ['incident', id, 'status'] as const,
+  addComment: (id: number) => ['incident', id, 'comment'] as const,
+  applyRunbookStep: (id: number) => ['incident', id, 'apply-runbook-step'] as const,
+  saveRca: (id: number) => ['incident', id, 'rca'] as const,
+  createRunbook: () => ['runbooks', 'create'] as const,
+  updateRunbook: () => ['runbooks', 'update'] as const,
+  createService: () => ['services', 'create'] as const,
+  updateService: () => ['services', 'update'] as const,
+} as const;
+
+/** Everything that shows incidents: the lists, the counts, the metrics and (given an id) the detail. */
+export function invalidateIncidents(qc: QueryClient, id?: number) {
+  void qc.invalidateQueries({ queryKey: queryKeys.incidents.all() });
+  void qc.invalidateQueries({ queryKey: queryKeys.metrics.all() });
+  if (id !== undefined) void qc.invalidateQueries({ queryKey: queryKeys.incident.detail(id) });
+}

@@ -1,0 +1,3 @@
+/** The runbooks feature's public entry. The page is its own chunk: load it lazily. */
+export { useRunbooks, useServices } from './api/runbooks';
+export const loadRunbooksPage = () => import('./components/RunbooksPage');
