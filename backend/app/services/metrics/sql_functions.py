@@ -22,10 +22,17 @@ class ms_between(FunctionElement[int]):
 @compiles(ms_between, "sqlite")
 def _ms_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
     # SQLAlchemy stores SQLite datetimes as 'YYYY-MM-DD HH:MM:SS.ffffff': whole seconds from
-    # strftime('%s'), the six digits of microseconds from character 21 on ('' -> 0).
+    # strftime('%s') of the first 19 characters (given the fraction, SQLite would round it to
+    # the millisecond first), the six digits of microseconds from character 21 on ('' -> 0).
     later, earlier = (compiler.process(c, **kw) for c in element.clauses)
-    us = (f"(CAST(strftime('%s', {later}) AS INTEGER) - CAST(strftime('%s', {earlier}) AS INTEGER))"
-          f" * 1000000 + CAST(substr({later}, 21) AS INTEGER) - CAST(substr({earlier}, 21) AS INTEGER)")
+
+    def seconds(t: str) -> str:
+        return f"CAST(strftime('%s', substr({t}, 1, 19)) AS INTEGER)"
+
+    def micros(t: str) -> str:
+        return f"CAST(substr({t}, 21) AS INTEGER)"
+
+    us = f"({seconds(later)} - {seconds(earlier)}) * 1000000 + {micros(later)} - {micros(earlier)}"
     return f"(({us} + 500) / 1000)"
 
 
