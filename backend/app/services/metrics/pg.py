@@ -107,18 +107,22 @@ def _query(conditions: list[Any], now: Any) -> Any:
     # One percentile_disc per measure for all the ranks (PostgreSQL computes an aggregate
     # written twice once), then one column per rank, 1-based.
     ranks: Any = literal_column(f"ARRAY[{', '.join(str(num / den) for _, num, den in PERCENTILES)}]")
-    p_sev, p_svc = func.grouping(Incident.severity), func.grouping(Incident.service_id)
+    # Grouped by expressions no index is sorted on: over the whole history PostgreSQL then
+    # sorts one sequential scan instead of walking the severity index across the heap, which
+    # took about 40% longer at a million incidents (and would cost MTTM's third sort again).
+    sev = Incident.severity.concat(literal_column("''"))
+    svc = Incident.service_id + literal_column("0", Integer)
+    p_sev, p_svc = func.grouping(sev), func.grouping(svc)
     percentiles = (
         select(
             case((p_sev == 0, "severity"), (p_svc == 0, "service"), else_="all").label("lvl"),
-            func.coalesce(Incident.severity, Incident.service_id.cast(String), "").label("k"),
+            func.coalesce(sev, svc.cast(String), "").label("k"),
             *(type_coerce(Grouping(func.percentile_disc(ranks).within_group(duration[m.name])),
                           ARRAY(BigInteger()))[literal_column(str(i + 1))].label(m.percentile_ms(p))
               for m in MEASURES for i, (p, _, _) in enumerate(PERCENTILES)),
         )
         .where(where)
-        .group_by(func.grouping_sets(
-            tuple_(), tuple_(Incident.severity), tuple_(Incident.service_id)))
+        .group_by(func.grouping_sets(tuple_(), tuple_(sev), tuple_(svc)))
     )
     resolved_day = _day("resolved_at")
     resolved = (
