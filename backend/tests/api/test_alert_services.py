@@ -7,7 +7,11 @@ from typing import Any
 
 import httpx
 import pytest
+from alembic import command
+from sqlalchemy import Connection, text
+from sqlalchemy.ext.asyncio import create_async_engine
 
+from app.startup import alembic_config
 from tests.alert_fixtures import payload
 from tests.api.test_alerts import alerts_of, bearer, events, new_key
 
@@ -176,3 +180,27 @@ async def test_a_person_acts_per_the_service_each_alert_names(
     assert (await client.post("/alerts/events", headers=responder, json=unnamed)).status_code == 202
     listed = (await client.get("/alerts", headers=responder, params={"fingerprint": "pd-both"})).json()["items"]
     assert sorted(a["status"] for a in listed) == ["acknowledged", "resolved"]
+
+
+def _down_and_up(connection: Connection) -> tuple[list[Any], list[Any]]:
+    command.downgrade(alembic_config(connection), "0011")
+    down = list(connection.execute(text(
+        "SELECT service_id, fingerprint FROM alerts WHERE source = 'generic' ORDER BY id")))
+    command.upgrade(alembic_config(connection), "head")
+    return down, list(connection.execute(text("SELECT count(*) FROM alerts")))
+
+
+async def test_migration_0012_goes_down_without_losing_alerts_two_services_share(
+    client: httpx.AsyncClient, responder: Headers, database_url: str
+) -> None:
+    fired = await client.post("/alerts", headers=responder, json=[generic(service=A), generic(service=B)])
+    assert len(fired.json()["created_incident_ids"]) == 2
+    engine = create_async_engine(database_url)
+    try:
+        async with engine.begin() as conn:
+            down, [(count,)] = await conn.run_sync(_down_and_up)
+    finally:
+        await engine.dispose()
+    [(_, first), (second_service, second)] = down
+    assert first == DEDUP and second == f"{DEDUP}@service-{second_service}"
+    assert count == 2
