@@ -30,7 +30,7 @@ INSERT INTO alerts AS a (source, fingerprint, status, severity, summary, descrip
 SELECT 'alertmanager', f, 'firing', 'SEV3', s, d, l, NULL, $5, $6, NULL, $7, $7, $7, $7, NULL,
        NULL, NULL, 1
 FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[]) AS t(f, s, d, l)
-ON CONFLICT (source, fingerprint) DO UPDATE SET count = a.count + excluded.count,
+ON CONFLICT (source, fingerprint, service_id) DO UPDATE SET count = a.count + excluded.count,
     last_seen_at = excluded.last_seen_at, summary = excluded.summary,
     description = excluded.description, labels = excluded.labels
 """

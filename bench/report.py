@@ -189,7 +189,7 @@ def main() -> None:
         w("## Alert intake\n")
         w(f"Batches of {intake['batch_size']:,} Alertmanager alerts, half of them repeats of the "
           f"previous batch, {intake['batches_per_run']} batches per run, one client; the floor is "
-          "one `INSERT ... SELECT unnest(...) ON CONFLICT (source, fingerprint) DO UPDATE` of the "
+          "one `INSERT ... SELECT unnest(...) ON CONFLICT (source, fingerprint, service_id) DO UPDATE` of the "
           "same rows in a transaction.\n")
         w("| | batch median ms | p50 | max | rows/s |")
         w("|---|---:|---:|---:|---:|")

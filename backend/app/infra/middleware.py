@@ -11,10 +11,11 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.config import Settings
 from app.infra import idempotency
-from app.infra.asgi import ASGIApp, Message, Receive, Scope, Send, replaying
+from app.infra.asgi import ASGIApp, Message, Receive, Scope, Send
 from app.infra.idempotency import IdempotencyMiddleware
 
 # The console and the API: everything from this origin only, nothing inline, never framed.
@@ -78,11 +79,23 @@ def _too_large(limit: int) -> tuple[int, bytes]:
     return 413, json.dumps({"detail": detail, "code": "payload_too_large"}).encode()
 
 
+class BodyTooLarge(StarletteHTTPException):
+    """Raised by `receive` once a body passes the limit. FastAPI hands an HTTPException met
+    while reading a body to the error handlers (a 413 naming the limit); raised where a raw
+    middleware reads it, BodySizeLimit answers it."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"Request body exceeds the limit of {limit} bytes",
+                         headers={"Connection": "close"})
+
+
 class BodySizeLimit:
-    """Refuse bodies over `limit` bytes with 413 before the app reads them.
+    """Refuse bodies over `limit` bytes with 413.
 
     A declared Content-Length over the limit is refused at once; a body without one
-    (chunked) is read up to the limit, then handed on whole.
+    (chunked) is counted as the app reads it and refused once it passes the limit. It is not
+    read ahead of the app: a route that refuses its caller before reading the body (alert
+    intake without credentials) never takes it in.
     """
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
@@ -110,21 +123,29 @@ class BodySizeLimit:
             if length > self.limit:
                 await self._reply(send)
                 return
-        chunks: list[bytes] = []
         size = 0
-        while True:
+        started = False
+
+        async def counted() -> Message:
+            nonlocal size
             message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.limit:
-                await self._reply(send)
-                return
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        await self.app(scope, replaying(b"".join(chunks), receive), send)
+            if message["type"] == "http.request":
+                size += len(message.get("body", b""))
+                if size > self.limit:
+                    raise BodyTooLarge(self.limit)
+            return message
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted, watched)
+        except BodyTooLarge:
+            if started:
+                raise
+            await self._reply(send)
 
 
 def install_http_guards(app: FastAPI, settings: Settings) -> None:

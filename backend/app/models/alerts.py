@@ -11,11 +11,17 @@ from app.models.base import Base, JSONDocument
 
 
 class Alert(Base):
-    """One alert per sender fingerprint: repeats raise `count` and `last_seen_at`."""
+    """One alert per service and sender fingerprint: repeats raise `count` and `last_seen_at`.
+
+    Identity is (service, source, fingerprint): two services that both send `disk-full` have
+    two alerts (and two incidents), and one service's integration key never matches another
+    service's alert. The unique index leads with (source, fingerprint) so a responder's
+    acknowledge or resolve that names no service is an index lookup too.
+    """
 
     __tablename__ = "alerts"
     __table_args__ = (
-        UniqueConstraint("source", "fingerprint"),
+        UniqueConstraint("source", "fingerprint", "service_id"),
         Index(None, "first_seen_at", "id"),
         Index(None, "status", "first_seen_at", "id"),
         Index(None, "incident_id", "status"),

@@ -1,15 +1,16 @@
 """Firing alerts: one upsert for a whole delivery, then incidents only where none is open.
 
 Idempotent on both databases without a read-then-write. The upsert on the unique
-(source, fingerprint) decides, row by row, what a delivery is: `first_seen_at` equal to this
+(source, fingerprint, service) decides, row by row, what a delivery is: `first_seen_at` equal to this
 delivery's time means the row was inserted here (a retry or a concurrent delivery updates
 it instead, after waiting for the inserter's commit on PostgreSQL), and `fired_at` equal to
 it means it fired again after resolving. Only the inserter opens an incident. Alerts of one
 group attach to the group's open incident, looked up before the upsert so new alerts are
 written with it; on PostgreSQL a group without one is looked up again under a
 transaction-scoped advisory lock (taken before any row lock, in order), so concurrent first
-alerts of a group agree on one incident while attaching never waits. Rows go in
-fingerprint order so concurrent deliveries lock them in the same order.
+alerts of a group agree on one incident while attaching never waits. Rows go in key order
+so concurrent deliveries lock them in the same order. An alert's identity includes its
+service: the same fingerprint from two services is two alerts, and two incidents.
 """
 
 from collections import defaultdict
@@ -50,7 +51,9 @@ from app.schemas.alert_intake import IntakeOutcome
 from app.services.alerts.changes import AlertChange, summarised
 from app.services.incidents.writer import NewIncident, open_incidents, record_events
 
-AlertKey = tuple[str, str]
+# (source, fingerprint, service id): the service is None only for a person's acknowledge or
+# resolve that names none, which then applies in every service (intake.py).
+AlertKey = tuple[str, str, int | None]
 ALERTS = typed(Table, Alert.__table__)
 FEW_INCIDENTS = 20
 
@@ -63,7 +66,7 @@ class Firing:
 
     @property
     def key(self) -> AlertKey:
-        return (self.alert.source.value, self.alert.fingerprint)
+        return (self.alert.source.value, self.alert.fingerprint, self.service_id)
 
 
 def _row(f: Firing, now: datetime, incident_id: int | None) -> dict[str, Any]:
@@ -108,7 +111,7 @@ def _pg_rows(ordered: list[Firing], now: datetime, incidents: dict[tuple[str, in
         t.c.source, t.c.fingerprint, literal("firing"), t.c.severity, t.c.summary, t.c.description,
         cast(t.c.labels, JSONB), t.c.source_url, t.c.group_key, t.c.service_id, t.c.incident_id, at, at, at,
         t.c.starts_at, t.c.ends_at, t.c.count,
-    ).order_by(t.c.source, t.c.fingerprint)
+    ).order_by(t.c.source, t.c.fingerprint, t.c.service_id)
 
 
 def _open_incident(f: Firing, incidents: dict[tuple[str, int], int]) -> int | None:
@@ -133,7 +136,7 @@ async def _upsert(
     new = insert.excluded
     was_resolved = c.status == "resolved"
     stmt = insert.on_conflict_do_update(
-        index_elements=[c.source, c.fingerprint],
+        index_elements=[c.source, c.fingerprint, c.service_id],
         set_={
             "count": c.count + new.count,
             "last_seen_at": new.last_seen_at,
@@ -217,7 +220,7 @@ async def fire(
     open_of_group = await _open_group_incidents(
         session, dialect, {(f.alert.group_key, f.service_id) for f in firings if f.alert.group_key})
     rows = sorted(await _upsert(session, dialect, firings, now, open_of_group),
-                  key=lambda r: position[(r.source, r.fingerprint)])
+                  key=lambda r: position[(r.source, r.fingerprint, r.service_id)])
     linked = {r.incident_id for r in rows if r.incident_id is not None}
     status_of: dict[int, str] = dict((await session.execute(
         select(Incident.id, Incident.status).where(Incident.id.in_(linked)))).all()) if linked else {}
@@ -238,7 +241,7 @@ async def fire(
     specs = []
     for r in founders:
         members = pending_groups[(r.group_key, r.service_id)] if r.group_key else [r]
-        lead = _worst([by_key[(m.source, m.fingerprint)] for m in members]).alert
+        lead = _worst([by_key[(m.source, m.fingerprint, m.service_id)] for m in members]).alert
         specs.append(NewIncident(title=lead.summary, description=lead.description,
                                  severity=lead.severity, service_id=r.service_id,
                                  alert={"source": r.source, "fingerprint": r.fingerprint,
@@ -260,11 +263,11 @@ async def fire(
             outcome = "attached"
         else:
             outcome = "refired" if refired else "repeated"
-        outcomes[(r.source, r.fingerprint)] = IntakeOutcome(
+        outcomes[(r.source, r.fingerprint, r.service_id)] = IntakeOutcome(
             fingerprint=r.fingerprint, alert_id=r.id, incident_id=incident_id, status=r.status,
             outcome=outcome)
         if r.id not in founder_ids and (new or refired or r.id in incident_for):
             changes.append(AlertChange(incident_id, "fired" if new else "refired", r.id, r.fingerprint,
-                                       r.source, by_key[(r.source, r.fingerprint)].alert.summary))
+                                       r.source, by_key[(r.source, r.fingerprint, r.service_id)].alert.summary))
     await record_events(session, summarised(changes), actor, now)
     return outcomes, created

@@ -1,9 +1,9 @@
 """Alert intake: every sender's alerts, normalised, in one transaction per delivery.
 
-Triggers are upserted (services/alert_firing.py), then acknowledgements and resolutions
-applied (services/alert_resolution.py). Service mapping: an integration key implies its
-service; with a user token each triggered alert must name a known service (its `service`
-label), else the whole delivery is refused with 422 naming what is missing.
+Triggers are upserted (firing.py), then acknowledgements and resolutions applied
+(resolution.py). Service mapping: an integration key implies its service, for every action;
+with a user token each triggered alert must name a known service (its `service` label),
+else the whole delivery is refused with 422 naming what is missing.
 """
 
 from collections.abc import Callable
@@ -26,38 +26,52 @@ from app.services.alerts.resolution import acknowledge, resolve
 MAX_ANNOUNCED_ALERT_IDS = 100
 
 
-async def _service_ids(
-    session: AsyncSession, triggers: list[NormalizedAlert], sender: AlertSender
-) -> dict[str, int]:
+# No service has id 0: an alert naming a service that does not exist matches no alert.
+NOWHERE = 0
+
+
+async def _scopes(
+    session: AsyncSession, alerts: list[NormalizedAlert], sender: AlertSender
+) -> list[int | None]:
+    """The service each alert belongs to, in order. An integration key's own, always: a key
+    writes, acknowledges and resolves only its service's alerts. With a person's token, the
+    service the alert names; a trigger must name a known one (else the delivery is a 422);
+    an acknowledge or resolve naming none applies in every service (None), as people may act
+    on every service's incidents anyway."""
     if sender.service_id is not None:
-        return {a.service_name or "": sender.service_id for a in triggers}
+        return [sender.service_id] * len(alerts)
+    triggers = [a for a in alerts if a.action is AlertAction.TRIGGER]
     nameless = [a.summary for a in triggers if not a.service_name]
     if nameless:
         raise Unprocessable(
             f"Alert '{nameless[0]}' names no service: add a `service` label, or send it with "
             "a service's integration key", field="service"
         )
-    names = {a.service_name for a in triggers if a.service_name}
-    known = dict((await session.execute(
-        select(Service.name, Service.id).where(Service.name.in_(names)))).all())
-    unknown = sorted(names - set(known))
+    names = {a.service_name for a in alerts if a.service_name}
+    known: dict[str, int] = dict((await session.execute(
+        select(Service.name, Service.id).where(Service.name.in_(names)))).all()) if names else {}
+    unknown = sorted({a.service_name for a in triggers if a.service_name} - set(known))
     if unknown:
         raise Unprocessable(f"Unknown service: {', '.join(unknown)}; create it first, or send "
                             "the alert with that service's integration key", field="service")
-    return known
+    return [known.get(a.service_name, NOWHERE) if a.service_name else None for a in alerts]
 
 
-def _collapse(triggers: list[NormalizedAlert], services: dict[str, int], sender: AlertSender) -> list[Firing]:
+def _key(alert: NormalizedAlert, service_id: int | None) -> AlertKey:
+    return (alert.source.value, alert.fingerprint, service_id)
+
+
+def _collapse(triggers: list[tuple[NormalizedAlert, int | None]]) -> list[Firing]:
     """One row per key and delivery (the last copy wins; `count` goes up by the copies)."""
-    latest: dict[AlertKey, NormalizedAlert] = {}
+    latest: dict[AlertKey, tuple[NormalizedAlert, int]] = {}
     copies: dict[AlertKey, int] = {}
-    for a in triggers:
-        key = (a.source.value, a.fingerprint)
-        latest[key] = a
+    for a, service_id in triggers:
+        assert service_id is not None  # _scopes: every trigger has its service
+        key = _key(a, service_id)
+        latest[key] = (a, service_id)
         copies[key] = copies.get(key, 0) + 1
-    return [Firing(alert=a, repeats=copies[key],
-                   service_id=sender.service_id or services[a.service_name or ""])
-            for key, a in latest.items()]
+    return [Firing(alert=a, repeats=copies[key], service_id=service_id)
+            for key, (a, service_id) in latest.items()]
 
 
 async def receive(
@@ -65,16 +79,17 @@ async def receive(
 ) -> IntakeResult:
     """Apply one delivery; `origin` labels the incidents it opens (the source, or `drill`)."""
     now = utcnow()
-    by_action = {action: [a for a in alerts if a.action is action] for action in AlertAction}
     async with db.transaction() as session:
-        services = await _service_ids(session, by_action[AlertAction.TRIGGER], sender)
-        firings = _collapse(by_action[AlertAction.TRIGGER], services, sender)
+        scopes = await _scopes(session, alerts, sender)
+        scoped = list(zip(alerts, scopes, strict=True))
+        by_action = {action: [(a, s) for a, s in scoped if a.action is action] for action in AlertAction}
+        firings = _collapse(by_action[AlertAction.TRIGGER])
         outcomes, created = await fire(session, db.dialect, firings, sender.user, origin, now)
         if by_action[AlertAction.ACKNOWLEDGE]:
             outcomes.update(await acknowledge(session, by_action[AlertAction.ACKNOWLEDGE], sender, now))
         if by_action[AlertAction.RESOLVE]:
             outcomes.update(await resolve(session, by_action[AlertAction.RESOLVE], sender, now))
-        ordered = [outcomes[(a.source.value, a.fingerprint)] for a in alerts]
+        ordered = [outcomes[_key(a, s)] for a, s in scoped]
         _announce_alerts(session, ordered)
     attached = [i for i in dict.fromkeys(o.incident_id for o in ordered)
                 if i is not None and i not in created]

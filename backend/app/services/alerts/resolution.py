@@ -10,7 +10,7 @@ so two deliveries resolving the last two alerts cannot both miss it.
 from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.domain.alert_payloads import NormalizedAlert
@@ -32,24 +32,61 @@ def sender_name(sender: AlertSender) -> str:
     return f"integration key '{sender.key_name}'"
 
 
+Scoped = list[tuple[NormalizedAlert, int | None]]
+
+
+def _which(pairs: list[tuple[int | None, str]]) -> ColumnElement[bool]:
+    """Alerts of one source matching (service, fingerprint) pairs; a None service matches
+    the fingerprint in every service. An integration key's pairs share one service: a plain
+    `service_id = ? AND fingerprint IN (...)`."""
+    anywhere = sorted({fp for sid, fp in pairs if sid is None})
+    scoped = sorted({(sid, fp) for sid, fp in pairs if sid is not None})
+    conditions: list[ColumnElement[bool]] = []
+    if anywhere:
+        conditions.append(Alert.fingerprint.in_(anywhere))
+    if len({sid for sid, _ in scoped}) == 1:
+        conditions.append(and_(Alert.service_id == scoped[0][0],
+                               Alert.fingerprint.in_([fp for _, fp in scoped])))
+    elif scoped:
+        conditions.append(tuple_(Alert.service_id, Alert.fingerprint).in_(scoped))
+    return or_(*conditions)
+
+
+def _keys_of(source: str, fingerprint: str, service_id: int, wanted: set[AlertKey]) -> list[AlertKey]:
+    """The requested keys a changed row answers: its own service's, and the any-service one."""
+    return [k for k in ((source, fingerprint, service_id), (source, fingerprint, None)) if k in wanted]
+
+
 async def _untouched(
-    session: AsyncSession, alerts: list[NormalizedAlert], done: set[AlertKey]
+    session: AsyncSession, alerts: Scoped, done: set[AlertKey]
 ) -> dict[AlertKey, IntakeOutcome]:
     """Outcomes of alerts this delivery did not change: already in that state, or unknown."""
-    rest = [a for a in alerts if (a.source.value, a.fingerprint) not in done]
-    out = {(a.source.value, a.fingerprint): IntakeOutcome(
-        fingerprint=a.fingerprint, alert_id=None, incident_id=None, status=None, outcome="ignored")
-        for a in rest}
-    for source in {a.source for a in rest}:
+    rest = {(a.source.value, a.fingerprint, sid): a for a, sid in alerts
+            if (a.source.value, a.fingerprint, sid) not in done}
+    out = {key: IntakeOutcome(fingerprint=a.fingerprint, alert_id=None, incident_id=None,
+                              status=None, outcome="ignored") for key, a in rest.items()}
+    for source in sorted({key[0] for key in rest}):
         rows = await session.execute(
-            select(Alert.id, Alert.fingerprint, Alert.incident_id, Alert.status)
-            .where(Alert.source == source.value,
-                   Alert.fingerprint.in_([a.fingerprint for a in rest if a.source is source])))
+            select(Alert.id, Alert.fingerprint, Alert.service_id, Alert.incident_id, Alert.status)
+            .where(Alert.source == source,
+                   _which([(sid, fp) for src, fp, sid in rest if src == source]))
+            .order_by(Alert.id))
+        answered: dict[AlertKey, IntakeOutcome] = {}
         for r in rows.all():
-            out[(source.value, r.fingerprint)] = IntakeOutcome(
+            _answer(answered, _keys_of(source, r.fingerprint, r.service_id, set(rest)), IntakeOutcome(
                 fingerprint=r.fingerprint, alert_id=r.id, incident_id=r.incident_id,
-                status=r.status, outcome="repeated")
+                status=r.status, outcome="repeated"))
+        out.update(answered)
     return out
+
+
+def _answer(outcomes: dict[AlertKey, IntakeOutcome], keys: list[AlertKey], outcome: IntakeOutcome) -> None:
+    """Record `outcome` for `keys`; an any-service key matching several alerts reports the
+    oldest (the outcome names one alert)."""
+    for key in keys:
+        known = outcomes.get(key)
+        if known is None or known.alert_id is None or (outcome.alert_id or 0) < known.alert_id:
+            outcomes[key] = outcome
 
 
 async def _open_only(session: AsyncSession, events: list[NewEvent]) -> list[NewEvent]:
@@ -63,26 +100,27 @@ async def _open_only(session: AsyncSession, events: list[NewEvent]) -> list[NewE
 
 
 async def resolve(
-    session: AsyncSession, alerts: list[NormalizedAlert], sender: AlertSender, now: datetime
+    session: AsyncSession, alerts: Scoped, sender: AlertSender, now: datetime
 ) -> dict[AlertKey, IntakeOutcome]:
-    batches: dict[tuple[str, datetime | None], list[str]] = defaultdict(list)
-    for a in alerts:
-        batches[(a.source.value, a.ends_at)].append(a.fingerprint)
+    """Resolve the alerts, each only in its service (`alerts` pairs each with its service)."""
+    batches: dict[tuple[str, datetime | None], list[tuple[int | None, str]]] = defaultdict(list)
+    for a, sid in alerts:
+        batches[(a.source.value, a.ends_at)].append((sid, a.fingerprint))
+    wanted = {(a.source.value, a.fingerprint, sid) for a, sid in alerts}
     outcomes: dict[AlertKey, IntakeOutcome] = {}
     changes: list[AlertChange] = []
-    for (source, ends_at), fingerprints in sorted(batches.items(), key=lambda b: (b[0][0], str(b[0][1]))):
+    for (source, ends_at), pairs in sorted(batches.items(), key=lambda b: (b[0][0], str(b[0][1]))):
         rows = await session.execute(
             update(Alert)
-            .where(Alert.source == source, Alert.fingerprint.in_(sorted(fingerprints)),
-                   Alert.status != "resolved")
+            .where(Alert.source == source, _which(pairs), Alert.status != "resolved")
             .values(status="resolved", resolved_at=now, last_seen_at=now, ends_at=ends_at or now)
-            .returning(Alert.id, Alert.fingerprint, Alert.incident_id, Alert.summary)
+            .returning(Alert.id, Alert.fingerprint, Alert.service_id, Alert.incident_id, Alert.summary)
             .execution_options(synchronize_session=False)
         )
         for r in rows.all():
-            outcomes[(source, r.fingerprint)] = IntakeOutcome(
+            _answer(outcomes, _keys_of(source, r.fingerprint, r.service_id, wanted), IntakeOutcome(
                 fingerprint=r.fingerprint, alert_id=r.id, incident_id=r.incident_id,
-                status="resolved", outcome="resolved")
+                status="resolved", outcome="resolved"))
             if r.incident_id is not None:
                 changes.append(AlertChange(r.incident_id, "resolved", r.id, r.fingerprint, source, r.summary))
     events = await _open_only(session, summarised(changes))
@@ -107,25 +145,27 @@ async def resolve(
 
 
 async def acknowledge(
-    session: AsyncSession, alerts: list[NormalizedAlert], sender: AlertSender, now: datetime
+    session: AsyncSession, alerts: Scoped, sender: AlertSender, now: datetime
 ) -> dict[AlertKey, IntakeOutcome]:
-    """Acknowledge the alerts, and their incidents: a New one moves to Investigating through
-    the lifecycle's compare-and-set (someone moving it first is as good)."""
+    """Acknowledge the alerts, each only in its service, and their incidents: a New one moves
+    to Investigating through the lifecycle's compare-and-set (someone moving it first is as
+    good)."""
+    wanted = {(a.source.value, a.fingerprint, sid) for a, sid in alerts}
     outcomes: dict[AlertKey, IntakeOutcome] = {}
     changes: dict[int, list[AlertChange]] = defaultdict(list)
-    for source in sorted({a.source for a in alerts}):
+    for source in sorted({a.source for a, _ in alerts}):
         rows = await session.execute(
             update(Alert)
             .where(Alert.source == source.value, Alert.status == "firing",
-                   Alert.fingerprint.in_(sorted(a.fingerprint for a in alerts if a.source is source)))
+                   _which([(sid, a.fingerprint) for a, sid in alerts if a.source is source]))
             .values(status="acknowledged", acknowledged_at=now, last_seen_at=now)
-            .returning(Alert.id, Alert.fingerprint, Alert.incident_id, Alert.summary)
+            .returning(Alert.id, Alert.fingerprint, Alert.service_id, Alert.incident_id, Alert.summary)
             .execution_options(synchronize_session=False)
         )
         for r in rows.all():
-            outcomes[(source.value, r.fingerprint)] = IntakeOutcome(
+            _answer(outcomes, _keys_of(source.value, r.fingerprint, r.service_id, wanted), IntakeOutcome(
                 fingerprint=r.fingerprint, alert_id=r.id, incident_id=r.incident_id,
-                status="acknowledged", outcome="acknowledged")
+                status="acknowledged", outcome="acknowledged"))
             if r.incident_id is not None:
                 changes[r.incident_id].append(
                     AlertChange(r.incident_id, "acknowledged", r.id, r.fingerprint, source.value, r.summary))
