@@ -1,14 +1,19 @@
 """Settings from the environment or backend/.env, read once through get_settings()."""
 
+import ipaddress
+import json
+import logging
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 BACKEND_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_JWT_SECRET = "dev-only-insecure-secret-change-me-0123456789abcdef"
 MIN_SECRET_BYTES = 32
+log = logging.getLogger("app.config")
 
 
 class InsecureConfiguration(RuntimeError):
@@ -26,7 +31,10 @@ class Settings(BaseSettings):
     jwt_issuer: str = "incident-console"
     jwt_audience: str = "incident-console"
     access_token_ttl_minutes: int = Field(default=480, ge=1, le=60 * 24 * 30)
-    cors_origins: list[str] = Field(default_factory=list)
+    # Comma-separated (https://a,https://b) or a JSON list; empty: none.
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Demo users with a published password: never in production unless set to true, and
+    # then start-up says so loudly. Unset or empty: on in development only.
     seed_demo_data: bool | None = None
     migrate_on_start: bool = True
     frontend_dist: Path = BACKEND_DIR.parent / "frontend" / "dist"
@@ -41,16 +49,44 @@ class Settings(BaseSettings):
     stream_heartbeat_seconds: float = Field(default=15.0, gt=0)
     # Hardening: request body cap, and failed sign-ins allowed per window before a 429.
     max_request_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
+    # (services/users/login_throttle.py): per username from one client address, per client
+    # address, per account from anywhere (slows, never locks), back-off, concurrent checks.
     login_failures_per_user: int = Field(default=5, ge=1)
     login_failures_per_client: int = Field(default=20, ge=1)
+    login_failures_per_account: int = Field(default=20, ge=1)
     login_throttle_window_seconds: int = Field(default=900, ge=1)
+    login_backoff_seconds: float = Field(default=60.0, gt=0)
+    login_account_delay_seconds: float = Field(default=10.0, gt=0, le=10)
+    login_concurrent_verifications: int = Field(default=8, ge=1)
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto uvicorn trusts (uvicorn's own
+    # FORWARDED_ALLOW_IPS, same default): comma-separated addresses or networks, or "*".
+    forwarded_allow_ips: str = "127.0.0.1"
 
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
-        if isinstance(value, str) and not value.strip().startswith("["):
+        if isinstance(value, str):
+            if value.strip().startswith("["):
+                return json.loads(value)  # a JSON list, as pydantic-settings would decode it
             return [o.strip() for o in value.split(",") if o.strip()]
         return value
+
+    @field_validator("seed_demo_data", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxy_addresses(cls, value: str) -> str:
+        entries = [e.strip() for e in value.split(",") if e.strip()]
+        for entry in entries:
+            if entry != "*" and not entry.startswith("unix:"):
+                try:
+                    ipaddress.ip_network(entry, strict=False)
+                except ValueError:
+                    raise ValueError(f"{entry!r} is not an IP address or network") from None
+        return ",".join(entries) or "127.0.0.1"
 
     @property
     def is_development(self) -> bool:
@@ -65,6 +101,11 @@ class Settings(BaseSettings):
         return self.database_url.startswith("sqlite")
 
     def check_secure(self) -> None:
+        if not self.is_development and self.should_seed:
+            log.warning(
+                "SEED_DEMO_DATA=true with APP_ENV=%s: demo accounts (jordan, avery, morgan) with "
+                "the published password 'demo123' are created; anyone can sign in as admin. "
+                "Unset SEED_DEMO_DATA for a real deployment.", self.app_env)
         if self.is_development:
             return
         if self.jwt_secret == DEFAULT_JWT_SECRET:

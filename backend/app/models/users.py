@@ -1,6 +1,6 @@
 """People who sign in: responders, incident managers, viewers."""
 
-from sqlalchemy import Boolean, Integer, String, true
+from sqlalchemy import Boolean, Float, Integer, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base
@@ -17,3 +17,16 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # Bumped on password change or disablement: tokens carrying an older value stop working.
     token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class LoginCounter(Base):
+    """Failed sign-ins per (username, client), per client and per account, shared by every
+    replica (services/users/login_throttle.py; PostgreSQL only, SQLite counts in memory).
+    Times are seconds since the epoch."""
+
+    __tablename__ = "login_counters"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_at: Mapped[float] = mapped_column(Float, default=0.0, server_default="0", index=True)
+    ticket: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")

@@ -5,6 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
+from starlette.exceptions import HTTPException
 
 from app.deps import AnyUser, get_accounts
 from app.schemas.common import error_responses
@@ -34,17 +35,28 @@ LOGIN_BODY: dict[str, Any] = {
 }
 
 
+# The OAuth2 password form has six fields (grant_type, username, password, scope, client_id,
+# client_secret) and no file; anything past these limits is refused before it is parsed.
+MAX_FORM_FIELDS = 16
+
+
 async def _credentials(request: Request) -> LoginRequest:
     content_type = request.headers.get("content-type", "")
     try:
         if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-            form = await request.form()
+            form = await request.form(max_fields=MAX_FORM_FIELDS, max_files=0)
             raw: Any = {"username": form.get("username"), "password": form.get("password")}
         else:
             raw = await request.json()
         return LoginRequest.model_validate(raw)
     except ValidationError as exc:
         raise RequestValidationError(exc.errors(include_url=False, include_context=False))
+    except HTTPException as exc:  # Starlette's 400 for a form it cannot parse: a bad body
+        if exc.status_code != 400:
+            raise
+        raise RequestValidationError(
+            [{"type": "form_invalid", "loc": ["body"], "msg": str(exc.detail), "input": None}]
+        )
     except ValueError:
         raise RequestValidationError(
             [{"type": "json_invalid", "loc": ["body"], "msg": "Body must be JSON or a form",

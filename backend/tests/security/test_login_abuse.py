@@ -1,13 +1,20 @@
-"""Password guessing is throttled per username and per client address (429 + Retry-After),
-and a sign-in for an unknown user costs the same time as one for a known user."""
+"""Password guessing is throttled (429 + Retry-After) per username from one client, per client
+address and, slowing without locking, per account; guesses sent at once are checked at most
+the limit's worth of times, replicas share the counters, verifications at once are capped;
+a sign-in for an unknown user costs the same time as one for a known user."""
 
+import asyncio
 import statistics
+import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from pwdlib import PasswordHash
 from sqlalchemy import text
 
 from app.config import Settings
@@ -18,18 +25,55 @@ from tests.conftest import test_settings as make_settings
 
 class FakeClock:
     def __init__(self) -> None:
-        self.now = 1000.0
+        self.now = 1_800_000_000.0
 
     def __call__(self) -> float:
         return self.now
 
 
+class CountingHasher:
+    """The app's hasher, counting the password verifications (and how many run at once)."""
+
+    def __init__(self, real: PasswordHash, delay: float = 0.0) -> None:
+        self.real, self.delay = real, delay
+        self.calls = self.running = self.peak = 0
+        self._lock = threading.Lock()
+
+    def verify(self, password: str, hashed: str) -> bool:
+        with self._lock:
+            self.calls += 1
+            self.running += 1
+            self.peak = max(self.peak, self.running)
+        try:
+            time.sleep(self.delay)
+            return self.real.verify(password, hashed)
+        finally:
+            with self._lock:
+                self.running -= 1
+
+    def hash(self, password: str) -> str:
+        return self.real.hash(password)
+
+
+def count_verifications(app: FastAPI, delay: float = 0.0) -> CountingHasher:
+    accounts: Accounts = app.state.accounts
+    counting = CountingHasher(accounts.hasher, delay)
+    accounts.hasher = counting  # type: ignore[assignment]
+    return counting
+
+
 @pytest.fixture
 def clock(app: FastAPI) -> FakeClock:
     fake = FakeClock()
-    throttle = app.state.accounts.throttle
-    throttle.users.clock = throttle.clients.clock = fake
+    app.state.accounts.throttle.clock = fake
     return fake
+
+
+@asynccontextmanager
+async def started(database_url: str, **overrides: Any) -> AsyncIterator[FastAPI]:
+    application = create_app(make_settings(database_url, **overrides))
+    async with application.router.lifespan_context(application):
+        yield application
 
 
 def client_from(app: FastAPI, address: str) -> httpx.AsyncClient:
@@ -41,26 +85,77 @@ async def _login(c: httpx.AsyncClient, username: str, password: str) -> httpx.Re
     return await c.post("/auth/login", json={"username": username, "password": password})
 
 
-async def test_failures_per_username_are_throttled(
+async def test_guesses_from_one_client_back_off_more_and_more(
     app: FastAPI, settings: Settings, clock: FakeClock
 ) -> None:
     limit = settings.login_failures_per_user
-    async with client_from(app, "10.0.0.1") as a, client_from(app, "10.0.0.2") as b:
+    async with client_from(app, "10.0.0.1") as a:
         for _ in range(limit):
             assert (await _login(a, "avery", "wrong")).status_code == 401
         throttled = await _login(a, "avery", "wrong")
-        assert throttled.status_code == 429
-        retry = int(throttled.headers["retry-after"])
-        assert 0 < retry <= settings.login_throttle_window_seconds
-        assert str(retry) in throttled.json()["detail"]
-        # The right password does not get through while throttled, from any address.
+        assert throttled.status_code == 429 and throttled.json()["code"] == "too_many_attempts"
+        first = int(throttled.headers["retry-after"])
+        assert 0 < first <= settings.login_throttle_window_seconds
+        assert str(first) in throttled.json()["detail"]
+        # Neither the right password nor another spelling of the name gets through meanwhile.
         assert (await _login(a, "avery", "demo123")).status_code == 429
-        assert (await _login(b, "avery", "demo123")).status_code == 429
-        assert (await _login(b, "AVERY ", "demo123")).status_code == 429
-        # Other people are not affected.
-        assert (await _login(a, "jordan", "demo123")).status_code == 200
-        clock.now += retry
-        assert (await _login(b, "avery", "demo123")).status_code == 200
+        assert (await _login(a, "AVERY ", "demo123")).status_code == 429
+        clock.now += first
+        assert (await _login(a, "avery", "wrong")).status_code == 401
+        second = int((await _login(a, "avery", "wrong")).headers["retry-after"])
+        assert second > first, "each further failure waits longer"
+        clock.now += second
+        assert (await _login(a, "avery", "demo123")).status_code == 200
+
+
+async def test_guessers_elsewhere_do_not_lock_out_the_real_user(
+    app: FastAPI, settings: Settings, clock: FakeClock
+) -> None:
+    """Five failures for jordan from one address used to block jordan everywhere."""
+    async with client_from(app, "198.51.100.66") as guesser, \
+            client_from(app, "10.0.0.2") as jordan:
+        for _ in range(settings.login_failures_per_user):
+            assert (await _login(guesser, "jordan", "wrong")).status_code == 401
+        assert (await _login(guesser, "jordan", "demo123")).status_code == 429
+        assert (await _login(jordan, "jordan", "demo123")).status_code == 200
+
+
+async def test_many_addresses_slow_an_account_but_never_lock_it(
+    app: FastAPI, settings: Settings, clock: FakeClock
+) -> None:
+    """Past the per-account ceiling every client waits its turn (at most 10 s) before each
+    try at that account: a botnet is slowed, the real user waits 10 s at most."""
+    hasher = count_verifications(app)
+    ceiling = getattr(settings, "login_failures_per_account", 20)
+    for i in range(ceiling):
+        async with client_from(app, f"203.0.113.{i}") as bot:
+            assert (await _login(bot, "jordan", "guess")).status_code == 401
+    waits = []
+    for i in range(ceiling, ceiling + 8):  # the account is hot: each new client waits first
+        async with client_from(app, f"203.0.113.{i}") as bot:
+            checked = hasher.calls
+            refused = await _login(bot, "jordan", "guess")
+            assert refused.status_code == 429 and hasher.calls == checked, "refused unchecked"
+            waits.append(int(refused.headers["retry-after"]))
+            clock.now += waits[-1]
+            assert (await _login(bot, "jordan", "guess")).status_code == 401
+            assert (await _login(bot, "jordan", "guess")).status_code == 429, "one try per turn"
+    assert waits == sorted(waits) and waits[0] >= 1 and max(waits) == 10, waits
+
+    async with client_from(app, "10.0.0.3") as jordan:
+        start = clock.now
+        response = await _login(jordan, "jordan", "demo123")
+        assert response.status_code == 429
+        wait = int(response.headers["retry-after"])
+        assert wait <= 10
+        # The guessers keep going from fresh addresses while the real user waits...
+        for i in range(60, 90):
+            async with client_from(app, f"192.0.2.{i}") as bot:
+                assert (await _login(bot, "jordan", "guess")).status_code == 429
+        clock.now += wait
+        # ...and the real user still gets in on time.
+        assert (await _login(jordan, "jordan", "demo123")).status_code == 200
+        assert clock.now - start <= 10
 
 
 async def test_success_clears_the_username_count(app: FastAPI, settings: Settings,
@@ -97,6 +192,90 @@ async def test_throttled_form_login_too(app: FastAPI, settings: Settings, clock:
         form = {"username": "morgan", "password": "demo123", "grant_type": "password"}
         response = await c.post("/auth/login", data=form)
         assert response.status_code == 429 and "retry-after" in response.headers
+
+
+async def _at_once(apps: list[FastAPI], n: int, username: str,
+                   address: Callable[[int], str]) -> list[int]:
+    clients = [client_from(apps[i % len(apps)], address(i)) for i in range(n)]
+    try:
+        responses = await asyncio.gather(*(_login(c, username, f"guess{i}")
+                                           for i, c in enumerate(clients)))
+    finally:
+        for c in clients:
+            await c.aclose()
+    for r in responses:
+        assert r.status_code in (401, 429), r.text
+        if r.status_code == 429:
+            assert int(r.headers["retry-after"]) >= 1
+    return [r.status_code for r in responses]
+
+
+async def test_guesses_sent_at_once_are_checked_at_most_the_limit(database_url: str) -> None:
+    """The attempt is counted before any await: 40 guesses at once, at most 5 checked."""
+    async with started(database_url, login_concurrent_verifications=100) as app:
+        hasher = count_verifications(app)
+        statuses = await _at_once([app], 40, "avery", lambda _: "10.7.7.7")
+        limit = app.state.settings.login_failures_per_user
+        assert statuses.count(401) == hasher.calls <= limit, (hasher.calls, statuses)
+        assert statuses.count(429) >= 40 - limit
+
+
+async def test_guesses_at_once_from_many_addresses_stop_at_the_account_ceiling(
+    database_url: str,
+) -> None:
+    async with started(database_url, login_concurrent_verifications=100) as app:
+        hasher = count_verifications(app)
+        statuses = await _at_once([app], 40, "jordan", lambda i: f"10.8.0.{i}")
+        ceiling = getattr(app.state.settings, "login_failures_per_account", 20)
+        assert hasher.calls <= ceiling and statuses.count(429) >= 40 - ceiling, hasher.calls
+
+
+@pytest.mark.postgres_only
+async def test_replicas_share_the_counters(database_url: str) -> None:
+    """Two replicas on one PostgreSQL database: together still at most the limit's worth."""
+    async with started(database_url, login_concurrent_verifications=100) as one, \
+            started(database_url, login_concurrent_verifications=100) as two:
+        hashers = [count_verifications(one), count_verifications(two)]
+        await _at_once([one, two], 40, "morgan", lambda _: "10.6.6.6")
+        limit = one.state.settings.login_failures_per_user
+        assert sum(h.calls for h in hashers) <= limit, [h.calls for h in hashers]
+
+
+async def test_password_checks_at_once_are_capped_with_429_not_503(database_url: str) -> None:
+    async with started(database_url, login_concurrent_verifications=2) as app:
+        hasher = count_verifications(app, delay=0.2)
+        clients = [client_from(app, f"10.5.0.{i}") for i in range(10)]
+        try:
+            responses = await asyncio.gather(*(_login(c, f"user{i}", "guess")
+                                               for i, c in enumerate(clients)))
+        finally:
+            for c in clients:
+                await c.aclose()
+        statuses = sorted(r.status_code for r in responses)
+        assert hasher.peak <= 2, hasher.peak
+        assert statuses.count(401) >= 2 and statuses.count(429) >= 1, statuses
+        assert set(statuses) <= {401, 429}, statuses
+        for r in responses:
+            if r.status_code == 429:
+                assert r.headers["retry-after"] == "1" and r.json()["code"] == "too_many_attempts"
+        # Refused for load, not for guessing: the same clients get in right after.
+        async with client_from(app, "10.5.0.1") as c:
+            assert (await _login(c, "jordan", "demo123")).status_code == 200
+
+
+async def test_unparseable_forms_are_422_not_400(client: httpx.AsyncClient) -> None:
+    fields = "&".join(f"f{i}=x" for i in range(1001))
+    many = await client.post("/auth/login", content=f"username=a&password=b&{fields}",
+                             headers={"content-type": "application/x-www-form-urlencoded"})
+    no_boundary = await client.post("/auth/login", content=b"--x\r\n\r\nusername\r\n--x--",
+                                    headers={"content-type": "multipart/form-data"})
+    for response in (many, no_boundary):
+        assert response.status_code == 422, response.text
+        assert response.json()["code"] == "validation_failed"
+        assert response.json()["detail"][0]["loc"] == ["body"]
+    file_part = await client.post("/auth/login", files={"username": ("u.txt", b"jordan")},
+                                  data={"password": "demo123"})
+    assert file_part.status_code == 422, file_part.text
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The pure pieces, without a database: the throttle's sliding window and the hash chain."""
+"""The pure pieces, without a database: the sign-in throttle's rules and the hash chain."""
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -8,7 +8,12 @@ import pytest
 from app.domain.audit import GENESIS, ChainedEvent, event_hash, verify
 from app.errors import TooManyAttempts
 from app.services.users import login_throttle
-from app.services.users.login_throttle import LoginThrottle, SlidingWindow
+from app.services.users.login_throttle import (
+    Counter,
+    LoginThrottle,
+    MemoryCounters,
+    Policy,
+)
 
 
 class Clock:
@@ -18,38 +23,81 @@ class Clock:
         return self.now
 
 
-def test_window_blocks_at_the_limit_and_reopens_as_failures_age() -> None:
-    clock = Clock()
-    window = SlidingWindow(3, 60, clock)
-    for t in (0, 10, 20):
-        clock.now = t
-        assert window.retry_after("k") is None
-        window.record("k")
-    assert window.retry_after("k") == 40  # the oldest failure leaves at t=60
-    clock.now = 60
-    assert window.retry_after("k") is None
-    window.record("k")
-    assert window.retry_after("k") == 10  # now the failure at t=10 is the oldest of three
+POLICY = Policy(per_pair=3, per_client=10, per_account=6, window=600, backoff=30,
+                account_delay=10)
 
 
-def test_throttle_names_the_wait_and_forgets_on_success() -> None:
+def test_back_off_doubles_after_the_limit_and_stops_at_the_window() -> None:
+    waits = [POLICY.wait_after(n, 3) for n in range(1, 10)]
+    assert waits == [0, 0, 30, 60, 120, 240, 480, 600, 600]
+    assert POLICY.wait_after(10**9, 3) == 600  # no overflow however many failures
+
+
+def test_an_admitted_attempt_is_counted_before_the_password_is_checked() -> None:
+    pair, client, account = Counter(), Counter(), Counter()
+    for t in (0, 1, 2):
+        assert POLICY.admit(pair, client, account, now=t) == 0
+    assert (pair.failures, client.failures, account.failures) == (3, 3, 3)
+    assert POLICY.admit(pair, client, account, now=2) == 30  # 30 s after the third
+    assert pair.failures == 3, "a refused attempt is not counted"
+    assert POLICY.admit(pair, client, account, now=32) == 0
+    assert POLICY.admit(pair, client, account, now=32) == 60
+
+
+def test_failures_are_forgotten_a_window_after_their_back_off() -> None:
+    pair = Counter()
+    for t in range(3):
+        POLICY.admit(pair, Counter(), Counter(), now=t)
+    POLICY.forget_old(pair, 3, now=2 + 600 + 29)
+    assert pair.failures == 3, "still inside window + back-off"
+    POLICY.forget_old(pair, 3, now=2 + 600 + 30)
+    assert pair.failures == 0
+
+
+def test_a_hot_account_makes_each_client_wait_its_turn_never_over_ten_seconds() -> None:
+    account = Counter(failures=6, last=100)
+    first, other = Counter(), Counter()
+    assert POLICY.admit(first, Counter(), account, now=100) == 1  # 2**0 s at the ceiling
+    assert POLICY.admit(other, Counter(), account, now=100) == 1
+    assert POLICY.admit(first, Counter(), account, now=100.5) == 0.5, "no new turn"
+    assert POLICY.admit(first, Counter(), account, now=101) == 0
+    assert POLICY.admit(first, Counter(), account, now=101) == 2  # 7 failures: 2 s
+    account.failures = 1000
+    assert POLICY.admit(Counter(), Counter(), account, now=102) == 10
+    POLICY.give_back(first, Counter(failures=1), account)
+    assert first.failures == 0 and first.ticket == 0 and account.failures == 999
+
+
+async def test_throttle_names_the_wait_and_a_success_gives_the_attempt_back() -> None:
     clock = Clock()
-    throttle = LoginThrottle(2, 100, 300, clock)
-    throttle.failed("Avery", "1.2.3.4")
-    throttle.failed("avery ", "5.6.7.8")
+    throttle = LoginThrottle(Policy(per_pair=2, per_client=100, per_account=100, window=300,
+                                    backoff=30), MemoryCounters(), clock=clock)
+    await throttle.reserve("Avery", "1.2.3.4")
+    attempt = await throttle.reserve("avery ", "1.2.3.4")
     with pytest.raises(TooManyAttempts) as caught:
-        throttle.check("AVERY", "9.9.9.9")
-    assert caught.value.retry_after == 300
-    throttle.succeeded("avery")
-    throttle.check("avery", "9.9.9.9")
+        await throttle.reserve("AVERY", "1.2.3.4")
+    assert caught.value.retry_after == 30
+    await throttle.reserve("avery", "9.9.9.9")  # another client is not held back
+    await attempt.succeeded()
+    await throttle.reserve("avery", "1.2.3.4")
 
 
-def test_tracked_keys_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_verifications_at_once_are_capped() -> None:
+    throttle = LoginThrottle(POLICY, MemoryCounters(), concurrent=1)
+    with throttle.verification_slot():
+        with pytest.raises(TooManyAttempts) as caught, throttle.verification_slot():
+            pass
+        assert caught.value.retry_after == 1
+    with throttle.verification_slot():
+        pass
+
+
+async def test_tracked_keys_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(login_throttle, "MAX_TRACKED_KEYS", 100)
-    window = SlidingWindow(5, 60, Clock())
+    throttle = LoginThrottle(POLICY, MemoryCounters(), clock=Clock())
     for i in range(1000):
-        window.record(f"user{i}")
-    assert len(window._failures) == 100
+        await throttle.reserve(f"user{i}", "10.0.0.1" if i < 5 else f"10.0.{i // 250}.{i % 250}")
+    assert isinstance(throttle.store, MemoryCounters) and len(throttle.store.counters) == 100
 
 
 def _chain(n: int) -> list[ChainedEvent]:

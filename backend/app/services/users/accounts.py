@@ -28,7 +28,7 @@ class Accounts:
         self.hasher = hasher
         # Verified against when the username is unknown, so both cases cost the same time.
         self._decoy_hash = hasher.hash("decoy password that never matches")
-        self.throttle = LoginThrottle.from_settings(settings)
+        self.throttle = LoginThrottle.from_settings(settings, db)
         self.callers = CallerCache()  # enabled by the LISTEN connection (services/live.py)
         # A console sends the same token with every request: its signature and claims are
         # checked once, then only its validity window (about 0.1 ms saved per request).
@@ -38,16 +38,17 @@ class Accounts:
         return await asyncio.to_thread(self.hasher.hash, password)
 
     async def login(self, username: str, password: str, client: str = "unknown") -> Token:
-        """Check the password (throttled per username and per client address)."""
-        self.throttle.check(username, client)
-        async with self.db.read() as session:
-            user = await session.scalar(select(User).where(User.username == username))
-        stored = user.password_hash if user else self._decoy_hash
-        valid = await asyncio.to_thread(self.hasher.verify, password, stored)
+        """Check the password (throttled per username and client, per client address and per
+        account; services/users/login_throttle.py)."""
+        with self.throttle.verification_slot():  # taken before any await
+            attempt = await self.throttle.reserve(username, client)
+            async with self.db.read() as session:
+                user = await session.scalar(select(User).where(User.username == username))
+            stored = user.password_hash if user else self._decoy_hash
+            valid = await asyncio.to_thread(self.hasher.verify, password, stored)
         if user is None or not valid or not user.is_active:
-            self.throttle.failed(username, client)
             raise Unauthenticated(BAD_CREDENTIALS)
-        self.throttle.succeeded(username)
+        await attempt.succeeded()
         return self._token_for(user)
 
     def _token_for(self, user: User) -> Token:
@@ -96,14 +97,16 @@ class Accounts:
         self, user: User, current_password: str, new_password: str, client: str = "unknown"
     ) -> Token:
         """Replace the password and bump token_version, so every older token stops working."""
-        self.throttle.check(user.username, client)
-        async with self.db.read() as session:  # the stored hash, never a cached copy
-            stored = await session.scalar(select(User.password_hash).where(User.id == user.id))
-        valid = stored is not None and await asyncio.to_thread(
-            self.hasher.verify, current_password, stored)
+        with self.throttle.verification_slot():
+            attempt = await self.throttle.reserve(user.username, client)
+            async with self.db.read() as session:  # the stored hash, never a cached copy
+                stored = await session.scalar(
+                    select(User.password_hash).where(User.id == user.id))
+            valid = stored is not None and await asyncio.to_thread(
+                self.hasher.verify, current_password, stored)
         if not valid:
-            self.throttle.failed(user.username, client)
             raise Forbidden("current_password is not your current password")
+        await attempt.succeeded()
         new_hash = await self.hash_password(new_password)
         async with self.db.transaction() as session:
             await session.execute(
