@@ -24,6 +24,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.conftest import DATABASES
 from tests.security.servers import Server, free_port, token
 
 PG_BIN = Path(os.environ.get("TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
@@ -59,6 +60,8 @@ class Cluster:
 def own_cluster() -> Iterator[Cluster]:
     """A throwaway PostgreSQL 15 cluster on a free port; PostgreSQL refuses to run as root,
     so as root (CI) its tools run as the `postgres` user."""
+    if "postgresql" not in DATABASES:
+        pytest.skip("PostgreSQL-only (TEST_DATABASES excludes it)")
     if not (PG_BIN / "initdb").exists():
         pytest.skip(f"no PostgreSQL binaries in {PG_BIN}")
     root = Path(tempfile.mkdtemp(prefix="ic-restart-"))
