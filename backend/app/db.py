@@ -2,10 +2,17 @@
 
 SQLite needs care under concurrent writers: WAL, a busy timeout, and write transactions that
 take the write lock up front (BEGIN IMMEDIATE) so a read-then-write never fails half way.
+
+A request can also run as one unit of work (`Database.unit()`, used by Idempotency-Key
+requests): every read and transaction inside it, the hot reads included, shares one session
+and one database transaction (each `transaction()` a savepoint), committed only when the
+unit's owner says so. What the request changed and the answer stored for it then commit
+together, before anything is sent.
 """
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import event
@@ -13,7 +20,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from app.config import Settings
-from app.infra.rows import Rows
+from app.infra.rows import PINNED, Rows
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -71,6 +78,10 @@ class Database:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
+        unit = _unit.get()
+        if unit is not None:
+            yield unit.session
+            return
         async with self._read() as session, session.begin():
             yield session
 
@@ -79,7 +90,16 @@ class Database:
         """One write transaction: commits when the block ends, rolls back on any error.
 
         `before_commit` hooks run last inside it, `after_commit` hooks once it committed
-        (services/live.py publishes the live updates the transaction announced)."""
+        (services/live.py publishes the live updates the transaction announced).
+        Inside a unit of work: a savepoint of the unit's transaction, the `after_commit`
+        hooks deferred until the unit commits."""
+        unit = _unit.get()
+        if unit is not None:
+            async with unit.savepoint():
+                yield unit.session
+                for before in self.before_commit:
+                    await before(unit.session)
+            return
         async with self._write() as session:
             async with session.begin():
                 yield session
@@ -88,9 +108,59 @@ class Database:
             for after in self.after_commit:
                 after(session)
 
+    @asynccontextmanager
+    async def unit(self) -> AsyncIterator["Unit"]:
+        """One transaction for everything the block does through this Database (on SQLite it
+        takes the write lock at its first statement). Rolled back unless `commit()` is called."""
+        async with self._write() as session:
+            unit = Unit(self, session)
+            token, pinned = _unit.set(unit), PINNED.set(session)
+            try:
+                await session.begin()
+                yield unit
+            finally:
+                PINNED.reset(pinned)
+                _unit.reset(token)
+                if session.in_transaction():
+                    await unit.rollback()
+
     async def start(self) -> None:
         await self.rows.start()
 
     async def dispose(self) -> None:
         await self.rows.close()
         await self.engine.dispose()
+
+
+class Unit:
+    """A request's one transaction (`Database.unit()`)."""
+
+    def __init__(self, db: Database, session: AsyncSession) -> None:
+        self.db, self.session = db, session
+
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        # What the block queued on the session (live updates) goes if the block rolls back.
+        saved = {k: list(v) if isinstance(v, list) else v for k, v in self.session.info.items()}
+        try:
+            async with self.session.begin_nested():
+                yield
+        except BaseException:
+            self.session.info.clear()
+            self.session.info.update(saved)
+            raise
+
+    async def commit(self) -> None:
+        await self.session.commit()
+        for after in self.db.after_commit:
+            after(self.session)
+
+    async def rollback(self) -> None:
+        """Roll back; on a connection already lost there is nothing left to undo."""
+        try:
+            await self.session.rollback()
+        except Exception:
+            await self.session.invalidate()
+
+
+_unit: ContextVar[Unit | None] = ContextVar("database_unit", default=None)

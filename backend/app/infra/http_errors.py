@@ -13,7 +13,14 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError, InterfaceError, OperationalError, StatementError
+from sqlalchemy.exc import (
+    DataError,
+    DisconnectionError,
+    InterfaceError,
+    OperationalError,
+    SQLAlchemyError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.domain.errors import DomainError
@@ -45,6 +52,7 @@ STATUS_FOR: dict[type[Exception], int] = {
 }
 OUT_OF_RANGE = "A number or date in the request is out of the range this server stores"
 DATABASE_UNAVAILABLE = "The database is unavailable or restarting; nothing was changed, retry shortly"
+RETRY_AFTER_SECONDS = "1"
 # Codes of answers written outside a DomainError (FastAPI's own, the database's, the guards').
 HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type"}
@@ -71,16 +79,34 @@ def _is_out_of_range(exc: BaseException | None) -> bool:
 
 
 # Straight from asyncpg (the hot reads, infra/rows.py): a connection that broke, a server
-# shutting down or out of connection slots.
+# shutting down, starting up or out of connection slots.
 PG_UNAVAILABLE = (*BROKEN, asyncpg.exceptions.OperatorInterventionError,
                   asyncpg.exceptions.InsufficientResourcesError)
+# SQLAlchemy's own: a connection found dead, the pool exhausted while the database is slow.
+SA_UNAVAILABLE = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
 
 
-def _is_unavailable(exc: Exception) -> bool:
-    return (
-        getattr(exc, "connection_invalidated", False)
-        or isinstance(exc, (OperationalError, InterfaceError, *PG_UNAVAILABLE))
-    )
+def _causes(exc: BaseException | None) -> list[BaseException]:
+    """The error and what it wraps: SQLAlchemy's `orig`, then the driver's cause."""
+    found: list[BaseException] = []
+    while exc is not None and len(found) < 10 and exc not in found:
+        found.append(exc)
+        exc = getattr(exc, "orig", None) or exc.__cause__ or exc.__context__
+    return found
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """The database is down, restarting, unreachable or dropped the connection: nothing the
+    caller did, so a 503 to retry. SQLAlchemy wraps asyncpg's errors in a bare DBAPIError
+    ("the database system is shutting down" / "starting up"), so the chain is searched."""
+    return any(getattr(e, "connection_invalidated", False)
+               or isinstance(e, (*SA_UNAVAILABLE, *PG_UNAVAILABLE))
+               for e in _causes(exc))
+
+
+def unavailable_response() -> JSONResponse:
+    return error_response(503, DATABASE_UNAVAILABLE, "database_unavailable",
+                          headers={"Retry-After": RETRY_AFTER_SECONDS})
 
 
 async def _database_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -89,9 +115,8 @@ async def _database_error(_request: Request, exc: Exception) -> JSONResponse:
     A lost or refused database connection is a 503 to retry: the transaction rolled back."""
     if _is_out_of_range(exc):
         return error_response(422, OUT_OF_RANGE, "out_of_range")
-    if _is_unavailable(exc):
-        return error_response(503, DATABASE_UNAVAILABLE, "database_unavailable",
-                              headers={"Retry-After": "1"})
+    if is_unavailable(exc):
+        return unavailable_response()
     raise exc
 
 
@@ -129,7 +154,7 @@ def install_error_handlers(app: FastAPI) -> None:
     for kind in STATUS_FOR:
         app.add_exception_handler(kind, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(StatementError, _database_error)
+    app.add_exception_handler(SQLAlchemyError, _database_error)
     app.add_exception_handler(OSError, _database_error)
     app.add_exception_handler(asyncpg.PostgresError, _database_error)
     app.add_exception_handler(asyncpg.InterfaceError, _database_error)

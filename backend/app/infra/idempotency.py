@@ -1,48 +1,55 @@
 """Idempotency-Key on POST: a retried request gets the first answer back and changes nothing
-twice, even when the retries arrive at the same time.
+twice, even when the retries arrive at the same time or after a crash.
 
-How: the key is claimed by a row in `idempotency_keys` inserted inside the request's own
-write transaction (a session hook adds it just before that transaction commits), so the
-claim and the change commit together or not at all. A concurrent duplicate runs its change
-too, but its claim hits the unique (scope, key) constraint, its whole transaction rolls
-back, and it answers with the first request's stored response. The response is stored right
-after the first request finishes; a duplicate that arrives before that waits for it.
+Keys are scoped by the principal, not by the credential's bytes: the user behind a token
+(any of their tokens, however the `Bearer` scheme is spelled) or the integration key that
+sent the alerts (in `Authorization` or as PagerDuty's `routing_key`). The caller is
+authenticated before anything is replayed: a credential that no longer authenticates gets
+the route's own 401, never the stored answer. The same key with a different method, path or
+body is a 422.
 
-Keys are scoped by the caller's credential (a hash of the Authorization header), so one
-caller's key never answers another caller's request; the same key with a different method,
-path or body is a 422. Answers that were errors before anything committed are not stored:
-retrying them runs the request again.
+How: the request runs as one unit of work (db.Database.unit). Its first statement inserts
+the claim, a row in `idempotency_keys`; then the route runs, its answer is written into that
+row, and the change, the claim and the answer commit together; only then is the answer
+sent. A crash leaves either nothing or the change with its answer, never a claim without
+one. A concurrent twin's claim waits on the first (PostgreSQL: the unique (scope, key)
+index; SQLite: the write lock), then finds the first's answer and replays it. An answer that
+is not a 2xx rolls back everything the request did and is not stored: retrying runs it again.
 """
 
-import asyncio
 import hashlib
 import json
 import random
 import re
-from contextvars import ContextVar
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, event, insert, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.clock import utcnow
 from app.db import Database
 from app.infra.asgi import ASGIApp, Message, Receive, Scope, Send, replaying
+from app.infra.http_errors import RETRY_AFTER_SECONDS, is_unavailable
 from app.models import IdempotencyKey
 
 HEADER = b"idempotency-key"
 KEY_FORMAT = re.compile(r"[\x21-\x7e]{1,255}")  # visible ASCII, like a UUID or a ULID
-WAIT_FOR_FIRST_SECONDS = 10.0
-POLL_SECONDS = 0.05
 RETENTION = timedelta(hours=24)
 # A route declares that clients may retry it with `openapi_extra=IDEMPOTENT`; the middleware
 # reads the declarations off the OpenAPI schema once. Not /auth/* nor anything that answers a
 # secret once: a stored answer there would hold it.
 MARK = "x-idempotent"
 IDEMPOTENT: dict[str, Any] = {MARK: True}
+# Who is calling, as a stable name ("user:7", "key:3"), from the Authorization header and
+# the body; None when the credential does not authenticate. Set on app.state.principals
+# (services/principals.py) when the app starts.
+PrincipalOf = Callable[[str | None, bytes], Awaitable[str | None]]
+UNAVAILABLE = ("The database is unavailable or restarting; retry with the same "
+               "Idempotency-Key: the request is applied at most once")
 
 
 def declared_paths(openapi: dict[str, Any]) -> list[str]:
@@ -63,63 +70,11 @@ def _patterns(app: Any) -> list[re.Pattern[str]]:
 PURGE_ONE_IN = 200
 
 
-@dataclass
+@dataclass(frozen=True)
 class Claim:
-    scope: str
+    scope: str  # the principal
     key: str
     fingerprint: str
-    committed: bool = False
-
-
-_claim: ContextVar[Claim | None] = ContextVar("idempotency_claim", default=None)
-_WROTE, _CLAIMED = "idempotency_wrote", "idempotency_claimed"
-
-
-def _on_execute(state: ORMExecuteState) -> None:
-    if state.is_insert or state.is_update or state.is_delete:
-        state.session.info[_WROTE] = True
-
-
-def _on_flush(session: Session, _context: Any) -> None:
-    session.info[_WROTE] = True
-
-
-def _before_commit(session: Session) -> None:
-    claim = _claim.get()
-    if claim is None or claim.committed or not session.info.get(_WROTE):
-        return
-    if session.info.get(_CLAIMED):
-        return
-    session.info[_CLAIMED] = True
-    session.execute(insert(IdempotencyKey).values(
-        scope=claim.scope, key=claim.key, fingerprint=claim.fingerprint, created_at=utcnow()))
-
-
-def _after_commit(session: Session) -> None:
-    claim = _claim.get()
-    if session.info.pop(_CLAIMED, False) and claim is not None:
-        claim.committed = True
-    session.info.pop(_WROTE, None)
-
-
-def _after_rollback(session: Session) -> None:
-    session.info.pop(_CLAIMED, None)
-    session.info.pop(_WROTE, None)
-
-
-_installed = False
-
-
-def install_session_hooks() -> None:
-    global _installed
-    if _installed:
-        return
-    event.listen(Session, "do_orm_execute", _on_execute)
-    event.listen(Session, "after_flush", _on_flush)
-    event.listen(Session, "before_commit", _before_commit)
-    event.listen(Session, "after_commit", _after_commit)
-    event.listen(Session, "after_rollback", _after_rollback)
-    _installed = True
 
 
 @dataclass(frozen=True)
@@ -136,7 +91,7 @@ async def _lookup(db: Database, scope: str, key: str) -> Stored | None:
             select(IdempotencyKey).where(IdempotencyKey.scope == scope, IdempotencyKey.key == key))
         if row is None:
             return None
-        expired = row.created_at < utcnow() - RETENTION and row.status_code is not None
+        expired = row.created_at < utcnow() - RETENTION
         stored = Stored(row.fingerprint, row.status_code, row.content_type, row.response_body)
     if expired:
         async with db.transaction() as session:
@@ -146,42 +101,46 @@ async def _lookup(db: Database, scope: str, key: str) -> Stored | None:
     return stored
 
 
-async def _remember(db: Database, claim: Claim, status: int, content_type: str | None,
-                    body: bytes) -> None:
-    async with db.transaction() as session:
-        await session.execute(
-            update(IdempotencyKey)
-            .where(IdempotencyKey.scope == claim.scope, IdempotencyKey.key == claim.key)
-            .values(status_code=status, content_type=content_type,
-                    response_body=body.decode("utf-8", errors="replace"))
-        )
-    if random.randrange(PURGE_ONE_IN) == 0:
-        await _purge_expired(db)
+async def _claim(session: AsyncSession, dialect: str, claim: Claim) -> bool:
+    """Insert the claim; False when a twin's claim committed first. (PostgreSQL waits here
+    while a twin's transaction holding the same key is still open.)"""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    claimed = await session.scalar(
+        insert(IdempotencyKey)
+        .values(scope=claim.scope, key=claim.key, fingerprint=claim.fingerprint,
+                created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["scope", "key"])
+        .returning(IdempotencyKey.id))
+    return claimed is not None
 
 
 async def _purge_expired(db: Database) -> None:
-    """Now and then, drop answered keys past their retention (a failure here costs nothing)."""
+    """Now and then, drop keys past their retention (a failure here costs nothing)."""
     try:
         async with db.transaction() as session:
             await session.execute(delete(IdempotencyKey).where(
-                IdempotencyKey.created_at < utcnow() - RETENTION,
-                IdempotencyKey.status_code.is_not(None)))
+                IdempotencyKey.created_at < utcnow() - RETENTION))
     except Exception:  # pragma: no cover - best effort housekeeping
         return
 
 
-async def _send_json(send: Send, status: int, code: str, detail: str) -> None:
+async def _send_json(send: Send, status: int, code: str, detail: str,
+                     headers: list[tuple[bytes, bytes]] | None = None) -> None:
     body = json.dumps({"detail": detail, "code": code}).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode())]})
+                            (b"content-length", str(len(body)).encode()), *(headers or [])]})
     await send({"type": "http.response.body", "body": body})
+
+
+async def _unavailable(send: Send) -> None:
+    await _send_json(send, 503, "database_unavailable", UNAVAILABLE,
+                     [(b"retry-after", RETRY_AFTER_SECONDS.encode())])
 
 
 class IdempotencyMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        install_session_hooks()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         raw = None
@@ -198,76 +157,93 @@ class IdempotencyMiddleware:
                              "characters (a UUID is a good choice)")
             return
         body, receive = await _read_body(receive)
-        headers = dict(scope.get("headers", []))
-        caller = hashlib.sha256(headers.get(b"authorization", b"")).hexdigest()
-        fingerprint = hashlib.sha256(b"\n".join([
-            scope["method"].encode(), scope.get("path", "").encode(),
-            scope.get("query_string", b""), body])).hexdigest()
-        db: Database = scope["app"].state.db
+        authorization = dict(scope.get("headers", [])).get(b"authorization")
+        state = scope["app"].state
+        principal_of: PrincipalOf = state.principals
+        db: Database = state.db
+        sent = False
 
-        stored = await _lookup(db, caller, key)
-        if stored is not None:
-            await self._answer(db, caller, key, fingerprint, stored, send)
-            return
-        claim = Claim(caller, key, fingerprint)
-        captured: dict[str, Any] = {"chunks": []}
-        started = False
-
-        async def capture(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-                captured["status"] = message["status"]
-                captured["content_type"] = dict(message.get("headers", [])).get(b"content-type")
-            elif message["type"] == "http.response.body":
-                captured["chunks"].append(message.get("body", b""))
+        async def tracked(message: Message) -> None:
+            nonlocal sent
+            sent = sent or message["type"] == "http.response.start"
             await send(message)
 
-        token = _claim.set(claim)
         try:
-            await self.app(scope, receive, capture)
-        except IntegrityError:
-            # Our claim lost to a concurrent twin (its change rolled back with it).
-            stored = await _lookup(db, caller, key)
-            if stored is None or started:
+            principal = await principal_of(
+                None if authorization is None else authorization.decode("latin-1"), body)
+            if principal is None:  # no caller to scope by: the route refuses it (401/403)
+                await self.app(scope, receive, tracked)
+                return
+            fingerprint = hashlib.sha256(b"\n".join([
+                scope["method"].encode(), scope.get("path", "").encode(),
+                scope.get("query_string", b""), body])).hexdigest()
+            claim = Claim(principal, key, fingerprint)
+            stored = await _lookup(db, principal, key)
+            if stored is None and await self._first(db, claim, scope, receive, tracked):
+                return
+            stored = stored or await _lookup(db, principal, key)
+            await _answer(stored, fingerprint, tracked)
+        except Exception as exc:
+            if sent or not is_unavailable(exc):
                 raise
-            await self._answer(db, caller, key, fingerprint, stored, send)
-            return
-        finally:
-            _claim.reset(token)
-        if claim.committed and "status" in captured:
-            content_type = captured["content_type"]
-            await _remember(db, claim, captured["status"],
-                            content_type.decode("latin-1") if content_type else None,
-                            b"".join(captured["chunks"]))
+            await _unavailable(send)
 
-    async def _answer(self, db: Database, caller: str, key: str, fingerprint: str,
-                      stored: Stored, send: Send) -> None:
-        if stored.fingerprint != fingerprint:
-            await _send_json(send, 422, "idempotency_key_reused",
-                             "This Idempotency-Key was already used for a different "
-                             "request (method, path or body); use a new key")
-            return
-        waited = 0.0
-        current: Stored | None = stored
-        while current is not None and current.status_code is None \
-                and waited < WAIT_FOR_FIRST_SECONDS:
-            await asyncio.sleep(POLL_SECONDS)
-            waited += POLL_SECONDS
-            current = await _lookup(db, caller, key)
-        if current is None or current.status_code is None:
-            await _send_json(send, 409, "idempotency_in_progress",
-                             "A request with this Idempotency-Key was accepted but "
-                             "its answer is not stored yet; retry in a moment")
-            return
-        body = (current.body or "").encode()
-        headers = [(b"content-length", str(len(body)).encode()),
-                   (b"idempotent-replayed", b"true")]
-        if current.content_type:
-            headers.append((b"content-type", current.content_type.encode("latin-1")))
-        await send({"type": "http.response.start", "status": current.status_code,
-                    "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+    async def _first(self, db: Database, claim: Claim, scope: Scope, receive: Receive,
+                     send: Send) -> bool:
+        """Run the request with its claim, store a 2xx answer with the change, then send
+        it. False when a twin's claim committed first (nothing was run)."""
+        messages: list[Message] = []
+
+        async def hold(message: Message) -> None:
+            messages.append(message)
+
+        async with db.unit() as unit:
+            if not await _claim(unit.session, db.dialect, claim):
+                return False
+            await self.app(scope, receive, hold)
+            start = next((m for m in messages if m["type"] == "http.response.start"), None)
+            status = start["status"] if start is not None else 500
+            if 200 <= status < 300:
+                assert start is not None
+                content_type = dict(start.get("headers", [])).get(b"content-type")
+                body = b"".join(m.get("body", b"") for m in messages
+                                if m["type"] == "http.response.body")
+                await unit.session.execute(
+                    update(IdempotencyKey)
+                    .where(IdempotencyKey.scope == claim.scope, IdempotencyKey.key == claim.key)
+                    .values(status_code=status,
+                            content_type=content_type.decode("latin-1") if content_type else None,
+                            response_body=body.decode("utf-8", errors="replace")))
+                await unit.commit()
+            # anything else rolls back with the unit: nothing changed, nothing stored
+        for message in messages:
+            await send(message)
+        if random.randrange(PURGE_ONE_IN) == 0:
+            await _purge_expired(db)
+        return True
+
+
+async def _answer(stored: Stored | None, fingerprint: str, send: Send) -> None:
+    if stored is not None and stored.fingerprint != fingerprint:
+        await _send_json(send, 422, "idempotency_key_reused",
+                         "This Idempotency-Key was already used for a different "
+                         "request (method, path or body); use a new key")
+        return
+    if stored is None or stored.status_code is None:
+        # Only a claim left by an older version of this server (which stored answers after
+        # the commit) can lack its answer: the change it made is in, its answer is lost.
+        await _send_json(send, 409, "idempotency_in_progress",
+                         "A request with this Idempotency-Key was accepted but its answer "
+                         "was not kept; use a new key only if the change is not there")
+        return
+    body = (stored.body or "").encode()
+    headers = [(b"content-length", str(len(body)).encode()),
+               (b"idempotent-replayed", b"true")]
+    if stored.content_type:
+        headers.append((b"content-type", stored.content_type.encode("latin-1")))
+    await send({"type": "http.response.start", "status": stored.status_code,
+                "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 async def _read_body(receive: Receive) -> tuple[bytes, Receive]:

@@ -5,11 +5,13 @@ compiled once to asyncpg's SQL and sent through a plain asyncpg pool: no session
 hop, no per-call compilation or result processing (in process, the ORM path cost 2.3 ms of
 CPU for an incident with its timeline). Elsewhere (SQLite) the engine runs the same statement.
 Either way a row reads like a mapping: `row["title"]`. jsonb columns are parsed by orjson.
+Inside a unit of work (db.py), the unit's session answers instead: its reads see its writes.
 """
 
 import asyncio
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -25,6 +27,8 @@ Row = Mapping[Any, Any]
 BROKEN = (asyncpg.InterfaceError, asyncpg.InternalClientError, asyncpg.PostgresConnectionError,
           OSError)
 Statement = Select[Any]
+# The session of the unit of work the current request runs in (set by db.Database.unit).
+PINNED: ContextVar[AsyncSession | None] = ContextVar("pinned_session", default=None)
 
 
 class RowReader(Protocol):
@@ -155,7 +159,7 @@ class Rows:
         `work_mem` raised for it alone (SET LOCAL). Without the direct pool (SQLite, or a
         Database never started, as the benchmark's statement capture): one after another on
         one connection, `work_mem` raised for the session and reset after."""
-        if self._pool is None or self._statements is None:
+        if self._pool is None or self._statements is None or PINNED.get() is not None:
             return await self._one_by_one(calls, work_mem)
         pool, statements = self._pool, self._statements
 
@@ -171,21 +175,33 @@ class Rows:
     async def _one_by_one(
         self, calls: Sequence[tuple[Statement, dict[str, Any]]], work_mem: str
     ) -> list[Sequence[Row]]:
+        pinned = PINNED.get()
+        if pinned is not None:
+            return await self._on(await pinned.connection(), calls, work_mem)
         async with self.engine.connect() as conn:
-            postgresql = conn.dialect.name == "postgresql"
+            return await self._on(conn, calls, work_mem)
+
+    @staticmethod
+    async def _on(
+        conn: AsyncConnection, calls: Sequence[tuple[Statement, dict[str, Any]]], work_mem: str
+    ) -> list[Sequence[Row]]:
+        postgresql = conn.dialect.name == "postgresql"
+        if postgresql:
+            await conn.exec_driver_sql(f"SET work_mem = '{work_mem}'")
+        try:
+            reader = SessionReader(conn)
+            return [await reader.all(stmt, **params) for stmt, params in calls]
+        finally:
             if postgresql:
-                await conn.exec_driver_sql(f"SET work_mem = '{work_mem}'")
-            try:
-                reader = SessionReader(conn)
-                return [await reader.all(stmt, **params) for stmt, params in calls]
-            finally:
-                if postgresql:
-                    await conn.exec_driver_sql("RESET work_mem")
+                await conn.exec_driver_sql("RESET work_mem")
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[RowReader]:
         """One connection for a few statements (autocommit: each sees its own snapshot)."""
-        if self._pool is not None and self._statements is not None:
+        pinned = PINNED.get()
+        if pinned is not None:
+            yield SessionReader(pinned)
+        elif self._pool is not None and self._statements is not None:
             async with self._connection(self._pool) as conn:
                 yield _AsyncpgReader(conn, self._statements)
         else:

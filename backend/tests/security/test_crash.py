@@ -1,7 +1,8 @@
 """Crash safety: SIGKILL the server in the middle of an alert storm from concurrent clients,
 start it again on the same database, and check that every alert that got a 2xx is stored,
 exactly once (SQLite in WAL mode, and PostgreSQL). Requests that were in flight at the kill
-are retried with their Idempotency-Key after the restart: none is stored twice.
+are retried with their Idempotency-Key after the restart: each gets a 2xx (the first answer
+if it had committed, else a fresh run), and none is stored twice.
 
 SQLite runs with synchronous=NORMAL: a commit survives the process being killed (this
 test), not necessarily a power cut of the machine.
@@ -103,14 +104,16 @@ async def test_sigkill_mid_storm_loses_and_duplicates_nothing(kind: str, tmp_pat
                 retries = await asyncio.gather(*(
                     c.post("/alerts", json=batch, headers={**headers, "Idempotency-Key": key})
                     for key, batch in in_flight.items()))
-            assert all(r.status_code < 300 or r.status_code == 409 for r in retries), [
-                r.text for r in retries if r.status_code >= 300 and r.status_code != 409]
+            # A batch that committed before the kill replays its stored answer (stored with
+            # the change); one that did not runs now. Never a 409: no claim outlives a crash
+            # without its answer.
+            assert all(r.status_code < 300 for r in retries), [
+                f"{r.status_code} {r.text}" for r in retries if r.status_code >= 300]
             stored = await _stored(server, headers)
             duplicated = [f for f, n in stored.items() if n > 1]
             assert not duplicated, duplicated
-            for key, r in zip(in_flight, retries, strict=True):
-                if r.status_code < 300:
-                    assert all(stored[a["dedup_key"]] == 1 for a in in_flight[key])
+            for key in in_flight:
+                assert all(stored[a["dedup_key"]] == 1 for a in in_flight[key])
             print(f"{kind}: {len(acked)} alerts acknowledged before the kill, "
                   f"{len(in_flight)} batches in flight, restart after "
                   f"{time.monotonic() - killed_at:.1f}s")
