@@ -32,8 +32,10 @@ async def get_metrics(
     service_id: Annotated[list[int] | None, Query()] = None,
     severity: Annotated[list[Severity] | None, Query()] = None,
 ) -> Response:
-    """MTTA, MTTR (resolved_at - created_at, never closed_at), nearest-rank p50/p90 and the
-    breach rate (breached / SLA outcome known), overall, by severity, by service and by UTC day."""
+    """MTTA (acknowledged_at - created_at), MTTM (mitigated_at - created_at), MTTR
+    (resolved_at - created_at, never closed_at), each over the incidents that reached that
+    point, with nearest-rank p50/p90 (to the millisecond), and the breach rate (breached / SLA
+    outcome known), overall, by severity, by service and by UTC day."""
     start, end = _utc(from_), _utc(to)
     if start and end and start >= end:
         raise Unprocessable("'from' must be earlier than 'to'", field="from")

@@ -1,4 +1,7 @@
-"""Operational metrics: MTTA, MTTR and breach rate, overall and broken down."""
+"""Operational metrics: MTTA, MTTM, MTTR and breach rate, overall and broken down.
+
+The duration fields follow app/services/metrics/measures.py: one count and three figures per
+measure (tests/unit/test_metric_measures.py keeps the two in step)."""
 
 from pydantic import BaseModel
 
@@ -8,10 +11,14 @@ from app.domain.severity import Severity
 class Figures(BaseModel):
     incident_count: int
     acknowledged_count: int
+    mitigated_count: int
     resolved_count: int
     mtta_seconds: float | None
     mtta_p50_seconds: float | None
     mtta_p90_seconds: float | None
+    mttm_seconds: float | None
+    mttm_p50_seconds: float | None
+    mttm_p90_seconds: float | None
     mttr_seconds: float | None
     mttr_p50_seconds: float | None
     mttr_p90_seconds: float | None
@@ -35,6 +42,7 @@ class DailyFigures(BaseModel):
     resolved: int
     breached: int
     mtta_seconds: float | None
+    mttm_seconds: float | None
     mttr_seconds: float | None
 
 

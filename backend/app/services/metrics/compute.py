@@ -1,9 +1,12 @@
-"""MTTA, MTTR, percentiles and breach rate, computed by the database in one grouped query.
+"""MTTA, MTTM, MTTR, percentiles and breach rate, computed by the database in one grouped query.
 
-Percentiles are nearest-rank (the value at rank ceil(p * n)), written with integer maths
-so SQLite and PostgreSQL agree to the millisecond.
+Both strategies are driven by measures.MEASURES and return rows with the same keys (whole
+milliseconds), read by the one `_figures`: the portable query below (window functions; SQLite)
+and pg.py's two-level aggregation (PostgreSQL). Percentiles are nearest-rank (the value at rank
+ceil(p * n)), written with integer maths so SQLite and PostgreSQL agree to the millisecond.
 """
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -16,9 +19,11 @@ from app.domain.severity import Severity
 from app.models import Incident, Service
 from app.schemas.metrics import DailyFigures, Figures, Metrics, ServiceFigures, SeverityFigures
 from app.services.metrics import pg as metrics_pg
-from app.services.metrics.sql_functions import seconds_between, utc_day
+from app.services.metrics.measures import MEASURES, PERCENTILES
+from app.services.metrics.sql_functions import utc_day
 from app.services.sla.filters import breached, utc_literal
 
+Row = Mapping[Any, Any]  # a RowMapping (SQLite) or a dict (pg.py), keyed by column name
 MAX_FILLED_DAYS = 3660
 
 
@@ -52,8 +57,7 @@ def _base(window: MetricsWindow, now: datetime) -> Any:
             Incident.service_id,
             utc_day(Incident.created_at).label("day"),
             utc_day(Incident.resolved_at).label("resolved_day"),
-            seconds_between(Incident.acknowledged_at, Incident.created_at).label("ack_s"),
-            seconds_between(Incident.resolved_at, Incident.created_at).label("res_s"),
+            *(m.duration_ms().label(f"{m.name}_ms") for m in MEASURES),
             case((is_breached, 1), else_=0).label("breached"),
             case((is_breached, 1), (Incident.resolved_at.is_not(None), 1), else_=0).label("known"),
         )
@@ -63,8 +67,10 @@ def _base(window: MetricsWindow, now: datetime) -> Any:
 
 
 def _query(window: MetricsWindow, now: datetime) -> Any:
+    """The portable query: every row once per level (all, severity, service, day and resolved
+    day), ranked per measure within its group, then aggregated."""
     base = _base(window, now)
-    cols = [base.c.ack_s, base.c.res_s, base.c.breached, base.c.known]
+    cols = [*(base.c[f"{m.name}_ms"] for m in MEASURES), base.c.breached, base.c.known]
     levels = [
         ("all", literal("")),
         ("severity", base.c.severity),
@@ -81,71 +87,70 @@ def _query(window: MetricsWindow, now: datetime) -> Any:
     tagged = union_all(*parts).cte("tagged")
     group = [tagged.c.lvl, tagged.c.k]
 
-    def ranked(col: Any, name: str) -> list[Any]:
-        return [
+    ranks = []
+    for m in MEASURES:
+        value = tagged.c[f"{m.name}_ms"]
+        ranks += [
             func.row_number()
-            .over(partition_by=[*group, col.is_(None)], order_by=col)
-            .label(f"{name}_rn"),
-            func.count(col).over(partition_by=group).label(f"{name}_n"),
+            .over(partition_by=[*group, value.is_(None)], order_by=value)
+            .label(f"{m.name}_rn"),
+            func.count(value).over(partition_by=group).label(f"{m.name}_n"),
         ]
+    r = select(tagged, *ranks).cte("ranked")
 
-    r = select(
-        tagged, *ranked(tagged.c.ack_s, "ack"), *ranked(tagged.c.res_s, "res")
-    ).cte("ranked")
-
-    def percentiles(name: str) -> list[Any]:
-        value, rn, n = r.c[f"{name}_s"], r.c[f"{name}_rn"], r.c[f"{name}_n"]
-        return [
-            func.avg(value).label(f"{name}_mean"),
-            func.min(case((and_(value.is_not(None), rn * 2 >= n), value))).label(f"{name}_p50"),
-            func.min(case((and_(value.is_not(None), rn * 10 >= n * 9), value))).label(
-                f"{name}_p90"
-            ),
-            func.count(value).label(f"{name}_count"),
+    figures = []
+    for m in MEASURES:
+        value, rn, n = r.c[f"{m.name}_ms"], r.c[f"{m.name}_rn"], r.c[f"{m.name}_n"]
+        figures += [func.count(value).label(m.count), func.sum(value).label(m.sum_ms)]
+        figures += [  # the first value at rank >= p * n, i.e. rank ceil(p * n)
+            func.min(case((and_(value.is_not(None), rn * den >= n * num), value)))
+            .label(m.percentile_ms(p))
+            for p, num, den in PERCENTILES
         ]
-
     return select(
         r.c.lvl,
         r.c.k,
         func.count().label("incident_count"),
-        *percentiles("ack"),
-        *percentiles("res"),
+        *figures,
         func.sum(r.c.breached).label("breached_count"),
         func.sum(r.c.known).label("known_count"),
     ).group_by(r.c.lvl, r.c.k)
 
 
-def _num(value: Any) -> float | None:
-    return None if value is None else round(float(value), 3)
+def _seconds(ms: Any) -> float | None:
+    return None if ms is None else round(int(ms) / 1000, 3)
 
 
-def _figures(row: Any) -> dict[str, Any]:
-    breached_count, known = int(row.breached_count or 0), int(row.known_count or 0)
-    return {
-        "incident_count": int(row.incident_count),
-        "acknowledged_count": int(row.ack_count),
-        "resolved_count": int(row.res_count),
-        "mtta_seconds": _num(row.ack_mean),
-        "mtta_p50_seconds": _num(row.ack_p50),
-        "mtta_p90_seconds": _num(row.ack_p90),
-        "mttr_seconds": _num(row.res_mean),
-        "mttr_p50_seconds": _num(row.res_p50),
-        "mttr_p90_seconds": _num(row.res_p90),
-        "breach_rate": round(breached_count / known, 4) if known else None,
-        "breached_count": breached_count,
-        "sla_known_count": known,
-    }
+def _mean(sum_ms: Any, count: int) -> float | None:
+    """The exact mean of whole milliseconds, rounded to the millisecond."""
+    return round(int(sum_ms) / (count * 1000), 3) if count else None
 
 
-EMPTY = Figures(
-    incident_count=0, acknowledged_count=0, resolved_count=0,
-    mtta_seconds=None, mtta_p50_seconds=None, mtta_p90_seconds=None,
-    mttr_seconds=None, mttr_p50_seconds=None, mttr_p90_seconds=None,
-    breach_rate=None, breached_count=0, sla_known_count=0,
-)
+def _figures(row: Row) -> dict[str, Any]:
+    breached_count, known = int(row["breached_count"] or 0), int(row["known_count"] or 0)
+    out: dict[str, Any] = {"incident_count": int(row["incident_count"])}
+    for m in MEASURES:
+        count = int(row[m.count] or 0)
+        out[m.count_field] = count
+        out[m.mean_field] = _mean(row[m.sum_ms], count)
+        for p, _, _ in PERCENTILES:
+            out[m.percentile_field(p)] = _seconds(row[m.percentile_ms(p)])
+    out.update(
+        breach_rate=round(breached_count / known, 4) if known else None,
+        breached_count=breached_count,
+        sla_known_count=known,
+    )
+    return out
 
 
-def _daily(days: dict[str, Any], resolved: dict[str, int], window: MetricsWindow) -> list[DailyFigures]:
+EMPTY = Figures(**_figures({
+    "incident_count": 0, "breached_count": 0, "known_count": 0,
+    **{k: v for m in MEASURES for k, v in ((m.count, 0), (m.sum_ms, None))},
+    **{m.percentile_ms(p): None for m in MEASURES for p, _, _ in PERCENTILES},
+}))
+
+
+def _daily(days: dict[str, Row], resolved: dict[str, int], window: MetricsWindow) -> list[DailyFigures]:
     keys = set(days) | set(resolved)
     if not keys:
         return []
@@ -163,28 +168,29 @@ def _daily(days: dict[str, Any], resolved: dict[str, int], window: MetricsWindow
         row = days.get(key)
         out.append(DailyFigures(
             date=key,
-            opened=int(row.incident_count) if row else 0,
+            opened=int(row["incident_count"]) if row else 0,
             resolved=resolved.get(key, 0),
-            breached=int(row.breached_count or 0) if row else 0,
-            mtta_seconds=_num(row.ack_mean) if row else None,
-            mttr_seconds=_num(row.res_mean) if row else None,
+            breached=int(row["breached_count"] or 0) if row else 0,
+            **{m.mean_field: _mean(row[m.sum_ms], int(row[m.count] or 0)) if row else None
+               for m in MEASURES},
         ))
     return out
 
 
 async def compute(db: Database, window: MetricsWindow) -> Metrics:
     now = utcnow()
+    rows: Sequence[Row]
     if db.dialect == "postgresql":
         rows, names = await metrics_pg.rows(
             db, window.start, window.end, window.service_id,
             [s.value for s in window.severity] if window.severity else None, now)
     else:
         async with db.read() as session:
-            rows = list((await session.execute(_query(window, now))).all())
+            rows = (await session.execute(_query(window, now))).mappings().all()
             names = dict((await session.execute(select(Service.id, Service.name))).all())
-    by_level: dict[str, dict[str, Any]] = {}
+    by_level: dict[str, dict[str, Row]] = {}
     for row in rows:
-        by_level.setdefault(row.lvl, {})[row.k] = row
+        by_level.setdefault(row["lvl"], {})[row["k"]] = row
     overall = by_level.get("all", {}).get("")
     severities = by_level.get("severity", {})
     services = by_level.get("service", {})
@@ -201,7 +207,7 @@ async def compute(db: Database, window: MetricsWindow) -> Metrics:
         ),
         daily=_daily(
             by_level.get("day", {}),
-            {k: int(r.incident_count) for k, r in by_level.get("resolved_day", {}).items()},
+            {k: int(r["incident_count"]) for k, r in by_level.get("resolved_day", {}).items()},
             window,
         ),
     )

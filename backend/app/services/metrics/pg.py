@@ -7,13 +7,13 @@ took 34-44 s here. This one reads the table three times in plain aggregates inst
 2. nearest-rank p50/p90 with percentile_disc over GROUPING SETS ((), severity, service),
    which is the value at rank ceil(p * n), the same rule as the portable query;
 3. incidents resolved per UTC day.
-Durations are whole milliseconds (bigint, rounded half away from zero like ROUND(x, 3)), so
-sums and sorts stay in integer arithmetic rather than numeric.
+Every figure comes from measures.MEASURES, and the rows have the portable query's keys
+(whole milliseconds from ms_between: sums and sorts stay in integer arithmetic rather than
+numeric), so compute.py reads both the same way.
 """
 
 from datetime import datetime
 from functools import lru_cache
-from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import (
@@ -26,26 +26,23 @@ from sqlalchemy import (
     bindparam,
     case,
     func,
+    literal,
     literal_column,
     or_,
     select,
     true,
     tuple_,
+    type_coerce,
 )
+from sqlalchemy.sql.elements import Grouping
 
 from app.db import Database
 from app.models import Incident, Service
 from app.models.base import UTCDateTime
+from app.services.metrics.measures import MEASURES, PERCENTILES
 from app.services.sla.filters import breached
 
 WORK_MEM = "256MB"
-
-
-def _ms(later: str) -> Any:
-    """Whole milliseconds from created_at, rounded half up in integer arithmetic (the API's
-    timestamps never precede created_at, so this equals ROUND(seconds, 3) * 1000)."""
-    us = f"round(date_part('epoch', incidents.{later} - incidents.created_at) * 1000000)::bigint"
-    return literal_column(f"(({us} + 500) / 1000)", BigInteger)
 
 
 def _day(column: str) -> Any:
@@ -77,14 +74,15 @@ def _statements(has_start: bool, has_end: bool, by_service: bool, by_severity: b
 def _query(conditions: list[Any], now: Any) -> Any:
     where = and_(true(), *conditions)
     is_breached = breached(now)
-    ack_ms, res_ms = _ms("acknowledged_at"), _ms("resolved_at")
+    duration = {m.name: m.duration_ms() for m in MEASURES}
     day = _day("created_at")
     l1 = (
         select(
             Incident.severity, Incident.service_id, day.label("dnum"),
             func.count().label("n"),
-            func.count(Incident.acknowledged_at).label("ack_n"), func.sum(ack_ms).label("ack_sum"),
-            func.count(Incident.resolved_at).label("res_n"), func.sum(res_ms).label("res_sum"),
+            *(c for m in MEASURES for c in (
+                func.count(m.column).label(f"{m.name}_n"),
+                func.sum(duration[m.name]).label(f"{m.name}_sum"))),
             func.count().filter(is_breached).label("b"),
             func.count().filter(or_(is_breached, Incident.resolved_at.is_not(None))).label("kn"),
         )
@@ -98,23 +96,25 @@ def _query(conditions: list[Any], now: Any) -> Any:
              else_="all").label("lvl"),
         func.coalesce(l1.c.severity, l1.c.service_id.cast(String), _day_key(l1.c.dnum), "").label("k"),
         func.sum(l1.c.n).label("incident_count"),
-        func.sum(l1.c.ack_n).label("ack_count"),
-        (func.sum(l1.c.ack_sum) / func.nullif(func.sum(l1.c.ack_n), 0) / 1000).label("ack_mean"),
-        func.sum(l1.c.res_n).label("res_count"),
-        (func.sum(l1.c.res_sum) / func.nullif(func.sum(l1.c.res_n), 0) / 1000).label("res_mean"),
+        *(c for m in MEASURES for c in (
+            func.sum(l1.c[f"{m.name}_n"]).label(m.count),
+            func.sum(l1.c[f"{m.name}_sum"]).label(m.sum_ms))),
         func.sum(l1.c.b).label("breached_count"),
         func.sum(l1.c.kn).label("known_count"),
     ).group_by(func.grouping_sets(
         tuple_(), tuple_(l1.c.severity), tuple_(l1.c.service_id), tuple_(l1.c.dnum)))
 
-    ranks: Any = literal_column("ARRAY[0.5, 0.9]")
+    # One percentile_disc per measure for all the ranks (PostgreSQL computes an aggregate
+    # written twice once), then one column per rank, 1-based.
+    ranks: Any = literal_column(f"ARRAY[{', '.join(str(num / den) for _, num, den in PERCENTILES)}]")
     p_sev, p_svc = func.grouping(Incident.severity), func.grouping(Incident.service_id)
     percentiles = (
         select(
             case((p_sev == 0, "severity"), (p_svc == 0, "service"), else_="all").label("lvl"),
             func.coalesce(Incident.severity, Incident.service_id.cast(String), "").label("k"),
-            func.percentile_disc(ranks).within_group(ack_ms).label("ack_p"),
-            func.percentile_disc(ranks).within_group(res_ms).label("res_p"),
+            *(type_coerce(Grouping(func.percentile_disc(ranks).within_group(duration[m.name])),
+                          ARRAY(BigInteger()))[literal_column(str(i + 1))].label(m.percentile_ms(p))
+              for m in MEASURES for i, (p, _, _) in enumerate(PERCENTILES)),
         )
         .where(where)
         .group_by(func.grouping_sets(
@@ -122,15 +122,12 @@ def _query(conditions: list[Any], now: Any) -> Any:
     )
     resolved_day = _day("resolved_at")
     resolved = (
-        select(_day_key(resolved_day).label("k"), func.count().label("n"))
+        select(literal("resolved_day").label("lvl"), _day_key(resolved_day).label("k"),
+               func.count().label("incident_count"))
         .where(where, Incident.resolved_at.is_not(None))
         .group_by(resolved_day)
     )
     return sums, percentiles, resolved
-
-
-def _seconds(ms: Any) -> float | None:
-    return None if ms is None else ms / 1000
 
 
 SERVICE_NAMES = select(Service.id, Service.name)
@@ -139,10 +136,11 @@ SERVICE_NAMES = select(Service.id, Service.name)
 async def rows(
     db: Database, start: datetime | None, end: datetime | None,
     service_ids: list[int] | None, severities: list[str] | None, now: datetime,
-) -> tuple[list[Any], dict[int, str]]:
-    """Rows shaped like the portable query's (lvl, k, counts, means and percentiles), and the
-    service names. The three aggregates read the table independently, so they run at once on
-    three pooled connections (the whole history: about the slowest one's time, not the sum)."""
+) -> tuple[list[dict[str, Any]], dict[int, str]]:
+    """Rows with the portable query's keys, and the service names. The three aggregates read
+    the table independently, so they run at once on three pooled connections (the whole
+    history: about the slowest one's time, not the sum); each sums row takes its
+    percentiles from the row of the same level and key (none for days)."""
     sums, percentiles, resolved = _statements(
         start is not None, end is not None, bool(service_ids), bool(severities))
     params = {"now": now, "start": start, "end": end, "service_ids": service_ids or [],
@@ -150,21 +148,11 @@ async def rows(
     calls = [(percentiles, params), (sums, params), (resolved, params), (SERVICE_NAMES, {})]
     ranked_rows, sums_rows, resolved_rows, names = await db.rows.concurrently(calls, WORK_MEM)
     ranked = {(r["lvl"], r["k"]): r for r in ranked_rows}
-    out: list[Any] = []
-    for r in sums_rows:
-        if r["incident_count"] is None:  # the () grouping set over no incidents at all
-            continue
-        p = ranked.get((r["lvl"], r["k"]))
-        ack_p = p["ack_p"] if p is not None and p["ack_p"] is not None else [None, None]
-        res_p = p["res_p"] if p is not None and p["res_p"] is not None else [None, None]
-        out.append(SimpleNamespace(
-            lvl=r["lvl"], k=r["k"], incident_count=r["incident_count"],
-            ack_count=r["ack_count"], ack_mean=r["ack_mean"],
-            ack_p50=_seconds(ack_p[0]), ack_p90=_seconds(ack_p[1]),
-            res_count=r["res_count"], res_mean=r["res_mean"],
-            res_p50=_seconds(res_p[0]), res_p90=_seconds(res_p[1]),
-            breached_count=r["breached_count"], known_count=r["known_count"],
-        ))
-    for r in resolved_rows:
-        out.append(SimpleNamespace(lvl="resolved_day", k=r["k"], incident_count=r["n"]))
+    no_percentiles = {m.percentile_ms(p): None for m in MEASURES for p, _, _ in PERCENTILES}
+    out = [
+        {**no_percentiles, **r, **ranked.get((r["lvl"], r["k"]), {})}
+        for r in sums_rows
+        if r["incident_count"] is not None  # not the () grouping set over no incidents at all
+    ]
+    out += [dict(r) for r in resolved_rows]
     return out, {r["id"]: r["name"] for r in names}

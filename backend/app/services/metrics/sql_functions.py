@@ -2,28 +2,45 @@
 
 from typing import Any
 
-from sqlalchemy import Float, String
+from sqlalchemy import BigInteger, String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 
-class seconds_between(FunctionElement[float]):
-    """(later - earlier) in seconds, to the millisecond; NULL when either is NULL."""
+class ms_between(FunctionElement[int]):
+    """(later - earlier) in whole milliseconds, NULL when either is NULL.
 
-    type = Float()
+    Both databases count the exact microseconds first, in integers, then round half up
+    ((us + 500) / 1000: the API's durations are never negative), so they agree to the
+    millisecond on every value, half-millisecond ties included. Sums and sorts of these stay
+    in integer arithmetic."""
+
+    type = BigInteger()
     inherit_cache = True
 
 
-@compiles(seconds_between, "sqlite")
-def _seconds_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
+@compiles(ms_between, "sqlite")
+def _ms_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
+    # SQLAlchemy stores SQLite datetimes as 'YYYY-MM-DD HH:MM:SS.ffffff': whole seconds from
+    # strftime('%s') of the first 19 characters (given the fraction, SQLite would round it to
+    # the millisecond first), the six digits of microseconds from character 21 on ('' -> 0).
     later, earlier = (compiler.process(c, **kw) for c in element.clauses)
-    return f"ROUND((julianday({later}) - julianday({earlier})) * 86400.0, 3)"
+
+    def seconds(t: str) -> str:
+        return f"CAST(strftime('%s', substr({t}, 1, 19)) AS INTEGER)"
+
+    def micros(t: str) -> str:
+        return f"CAST(substr({t}, 21) AS INTEGER)"
+
+    us = f"({seconds(later)} - {seconds(earlier)}) * 1000000 + {micros(later)} - {micros(earlier)}"
+    return f"(({us} + 500) / 1000)"
 
 
-@compiles(seconds_between, "postgresql")
-def _seconds_pg(element: Any, compiler: Any, **kw: Any) -> str:
+@compiles(ms_between, "postgresql")
+def _ms_pg(element: Any, compiler: Any, **kw: Any) -> str:
     later, earlier = (compiler.process(c, **kw) for c in element.clauses)
-    return f"ROUND(CAST(EXTRACT(EPOCH FROM ({later} - {earlier})) AS NUMERIC), 3)"
+    us = f"round(date_part('epoch', {later} - {earlier}) * 1000000)::bigint"
+    return f"(({us} + 500) / 1000)"
 
 
 class utc_day(FunctionElement[str]):

@@ -38,11 +38,26 @@ def breached(now: Now) -> ColumnElement[bool]:
     return or_(ack_breached(now), resolve_breached(now))
 
 
+def ack_pending(now: Now) -> ColumnElement[bool]:
+    """Not acknowledged and not yet due (judge's `ack_pending`)."""
+    return and_(Incident.acknowledged_at.is_(None), Incident.ack_due_at >= utc_literal(now))
+
+
+def resolve_pending(now: Now) -> ColumnElement[bool]:
+    return and_(Incident.resolved_at.is_(None), Incident.resolve_due_at >= utc_literal(now))
+
+
+def ack_at_risk(now: Now) -> ColumnElement[bool]:
+    """The acknowledgement target is pending and past its at-risk time (the sweeper's notice)."""
+    return and_(ack_pending(now), Incident.ack_at_risk_at <= utc_literal(now))
+
+
+def resolve_at_risk(now: Now) -> ColumnElement[bool]:
+    return and_(resolve_pending(now), Incident.resolve_at_risk_at <= utc_literal(now))
+
+
 def at_risk_pending(now: Now) -> ColumnElement[bool]:
-    return or_(
-        and_(Incident.acknowledged_at.is_(None), Incident.ack_at_risk_at <= utc_literal(now)),
-        and_(Incident.resolved_at.is_(None), Incident.resolve_at_risk_at <= utc_literal(now)),
-    )
+    return or_(ack_at_risk(now), resolve_at_risk(now))
 
 
 def in_state(state: SlaState, now: Now) -> ColumnElement[bool]:

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import and_, exists, literal, select, text
+from sqlalchemy import exists, literal, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -32,21 +32,10 @@ LEADER_LOCK_KEY = 7_314_002_612
 log = logging.getLogger(__name__)
 
 
-def ack_at_risk(now: datetime) -> ColumnElement[bool]:
-    at = sla_filters.utc_literal(now)
-    return and_(Incident.acknowledged_at.is_(None), Incident.ack_at_risk_at <= at, Incident.ack_due_at >= at)
-
-
-def resolve_at_risk(now: datetime) -> ColumnElement[bool]:
-    at = sla_filters.utc_literal(now)
-    return and_(Incident.resolved_at.is_(None), Incident.resolve_at_risk_at <= at,
-                Incident.resolve_due_at >= at)
-
-
 Condition = Callable[[datetime], ColumnElement[bool]]
 NOTICES: tuple[tuple[str, str, Condition, str], ...] = (
-    ("ack_at_risk", "sla_at_risk", ack_at_risk, "Acknowledgement SLA at risk: due {due}"),
-    ("resolve_at_risk", "sla_at_risk", resolve_at_risk, "Resolution SLA at risk: due {due}"),
+    ("ack_at_risk", "sla_at_risk", sla_filters.ack_at_risk, "Acknowledgement SLA at risk: due {due}"),
+    ("resolve_at_risk", "sla_at_risk", sla_filters.resolve_at_risk, "Resolution SLA at risk: due {due}"),
     ("ack_breach", "sla_breach", sla_filters.ack_breached, "Acknowledgement SLA breached: was due {due}"),
     ("resolve_breach", "sla_breach", sla_filters.resolve_breached, "Resolution SLA breached: was due {due}"),
 )
