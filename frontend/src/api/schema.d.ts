@@ -398,8 +398,10 @@ export interface paths {
         };
         /**
          * Get Metrics
-         * @description MTTA, MTTR (resolved_at - created_at, never closed_at), nearest-rank p50/p90 and the
-         *     breach rate (breached / SLA outcome known), overall, by severity, by service and by UTC day.
+         * @description MTTA (acknowledged_at - created_at), MTTM (mitigated_at - created_at), MTTR
+         *     (resolved_at - created_at, never closed_at), each over the incidents that reached that
+         *     point, with nearest-rank p50/p90 (to the millisecond), and the breach rate (breached / SLA
+         *     outcome known), overall, by severity, by service and by UTC day.
          */
         get: operations["get_metrics_metrics_get"];
         put?: never;
@@ -756,6 +758,8 @@ export interface components {
             date: string;
             /** Mtta Seconds */
             mtta_seconds: number | null;
+            /** Mttm Seconds */
+            mttm_seconds: number | null;
             /** Mttr Seconds */
             mttr_seconds: number | null;
             /** Opened */
@@ -1255,12 +1259,20 @@ export interface components {
             daily: components["schemas"]["DailyFigures"][];
             /** Incident Count */
             incident_count: number;
+            /** Mitigated Count */
+            mitigated_count: number;
             /** Mtta P50 Seconds */
             mtta_p50_seconds: number | null;
             /** Mtta P90 Seconds */
             mtta_p90_seconds: number | null;
             /** Mtta Seconds */
             mtta_seconds: number | null;
+            /** Mttm P50 Seconds */
+            mttm_p50_seconds: number | null;
+            /** Mttm P90 Seconds */
+            mttm_p90_seconds: number | null;
+            /** Mttm Seconds */
+            mttm_seconds: number | null;
             /** Mttr P50 Seconds */
             mttr_p50_seconds: number | null;
             /** Mttr P90 Seconds */
@@ -1505,12 +1517,20 @@ export interface components {
             breached_count: number;
             /** Incident Count */
             incident_count: number;
+            /** Mitigated Count */
+            mitigated_count: number;
             /** Mtta P50 Seconds */
             mtta_p50_seconds: number | null;
             /** Mtta P90 Seconds */
             mtta_p90_seconds: number | null;
             /** Mtta Seconds */
             mtta_seconds: number | null;
+            /** Mttm P50 Seconds */
+            mttm_p50_seconds: number | null;
+            /** Mttm P90 Seconds */
+            mttm_p90_seconds: number | null;
+            /** Mttm Seconds */
+            mttm_seconds: number | null;
             /** Mttr P50 Seconds */
             mttr_p50_seconds: number | null;
             /** Mttr P90 Seconds */
@@ -1565,12 +1585,20 @@ export interface components {
             breached_count: number;
             /** Incident Count */
             incident_count: number;
+            /** Mitigated Count */
+            mitigated_count: number;
             /** Mtta P50 Seconds */
             mtta_p50_seconds: number | null;
             /** Mtta P90 Seconds */
             mtta_p90_seconds: number | null;
             /** Mtta Seconds */
             mtta_seconds: number | null;
+            /** Mttm P50 Seconds */
+            mttm_p50_seconds: number | null;
+            /** Mttm P90 Seconds */
+            mttm_p90_seconds: number | null;
+            /** Mttm Seconds */
+            mttm_seconds: number | null;
             /** Mttr P50 Seconds */
             mttr_p50_seconds: number | null;
             /** Mttr P90 Seconds */
