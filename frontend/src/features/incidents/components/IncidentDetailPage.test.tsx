@@ -30,10 +30,10 @@ function renderDetail(incident = makeIncident(), as: 'jordan' | 'avery' | 'morga
     handlers: [
       ...handlers,
       http.get('/incidents/{incident_id}', ({ params, response }) =>
-        sameId(params, incident) ? response(200).json(incident) : response(404).json({ detail: 'Not Found' }),
+        sameId(params, incident) ? response(200).json(incident) : response(404).json({ detail: 'Not Found', code: 'not_found' }),
       ),
       http.get('/incidents/{incident_id}/alerts', ({ params, response }) =>
-        sameId(params, incident) ? response(200).json({ items: alerts, next_cursor: null }) : response(404).json({ detail: 'Not Found' }),
+        sameId(params, incident) ? response(200).json({ items: alerts, next_cursor: null }) : response(404).json({ detail: 'Not Found', code: 'not_found' }),
       ),
       http.get('/runbooks', ({ response }) => response(200).json(runbooks)),
     ],
@@ -76,7 +76,11 @@ describe('IncidentDetailPage', () => {
     const incident = makeIncident({ version: 4 });
     const { calls } = renderDetail(incident, 'avery', [
       http.post('/incidents/{incident_id}/status', ({ response }) =>
-        response(409).json({ detail: 'Incident 7 is at version 5, not 4: someone changed it first; reload and try again' }),
+        response(409).json({
+          detail: 'Incident 7 is at version 5, not 4: someone changed it first; reload and try again',
+          code: 'stale_version',
+          current_version: 5,
+        }),
       ),
     ]);
     await userEvent.setup().click(await screen.findByRole('button', { name: 'Investigating' }));
@@ -92,7 +96,11 @@ describe('IncidentDetailPage', () => {
     });
     renderDetail(incident, 'jordan', [
       http.post('/incidents/{incident_id}/status', ({ response }) =>
-        response(409).json({ detail: 'Cannot close: RCA missing contributing_factors, prevention_actions' }),
+        response(409).json({
+          detail: 'Cannot close: RCA missing contributing_factors, prevention_actions',
+          code: 'closure_blocked',
+          missing: ['contributing_factors', 'prevention_actions'],
+        }),
       ),
     ]);
     const user = userEvent.setup();
@@ -122,7 +130,10 @@ describe('IncidentDetailPage', () => {
   it('posts a comment from the labelled Comment box and shows the server detail on error', async () => {
     renderDetail(makeIncident(), 'avery', [
       http.post('/incidents/{incident_id}/comments', ({ response }) =>
-        response(422).json({ detail: [{ loc: ['body', 'body'], msg: 'String should have at least 1 character' }] }),
+        response(422).json({
+          detail: [{ loc: ['body', 'body'], msg: 'String should have at least 1 character' }],
+          code: 'validation_failed',
+        }),
       ),
     ]);
     const user = userEvent.setup();

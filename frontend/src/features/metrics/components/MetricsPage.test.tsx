@@ -14,6 +14,10 @@ const figures = {
   mttr_seconds: 9000,
   mttr_p50_seconds: 8000,
   mttr_p90_seconds: 20000,
+  mitigated_count: 6,
+  mttm_seconds: 3000,
+  mttm_p50_seconds: 1500,
+  mttm_p90_seconds: 5400,
   breach_rate: 0.25,
   breached_count: 2,
   sla_known_count: 8,
@@ -23,7 +27,7 @@ const metrics: Metrics = {
   ...figures,
   by_severity: [{ severity: 'SEV1', ...figures }],
   by_service: [{ service_id: 1, service_name: 'checkout-api', ...figures }],
-  daily: [{ date: '2026-11-26', opened: 3, resolved: 2, breached: 1, mtta_seconds: 60, mttr_seconds: 600 }],
+  daily: [{ date: '2026-11-26', opened: 3, resolved: 2, breached: 1, mtta_seconds: 60, mttm_seconds: 300, mttr_seconds: 600 }],
 };
 
 const metricsHandler = http.get('/metrics', ({ response }) => response(200).json(metrics));
