@@ -14,7 +14,11 @@ async function checkA11y(page: Page, screen: string) {
 
 test('the demo: declare, work, resolve, RCA-gated close, export, metrics', async () => {
   const { page, shot, server, problems } = world();
-  const title = `Search results empty for EU shoppers ${Date.now()}`;
+  const stamp = Date.now();
+  const title = `Search results empty for EU shoppers ${stamp}`;
+  // A word only the impact holds: finding the incident by it proves `q` searches the impact.
+  const impactWord = `basket${stamp.toString(36)}`;
+  const impact = `EU shoppers cannot find products, so ${impactWord} checkouts stall.`;
 
   await page.goto(`${server.url}/ui/`);
   await page.getByLabel('Username').waitFor();
@@ -34,6 +38,7 @@ test('the demo: declare, work, resolve, RCA-gated close, export, metrics', async
   await page.keyboard.press('n');
   await page.getByLabel('Title').fill(title);
   await page.getByLabel('Description').fill('Search returns no results for EU customers since 10:05 UTC.');
+  await page.getByLabel('Customer impact (optional)').fill(impact);
   await page.getByLabel('Severity').selectOption('SEV2');
   const service = page.getByLabel('Service');
   await service.locator('option').nth(1).waitFor({ state: 'attached' });
@@ -48,6 +53,9 @@ test('the demo: declare, work, resolve, RCA-gated close, export, metrics', async
   await page.waitForFunction((re) => new RegExp(re).test(document.title), /^INC-\d+ · SEV2 · New/.source);
   const incidentPath = new URL(page.url()).pathname;
   await assert.doesNotReject(page.getByText(serviceName).first().waitFor());
+  // The impact given on the form, shown in its own block beside the summary.
+  const impactBlock = page.getByRole('region', { name: 'Customer impact' });
+  await impactBlock.getByText(impact).waitFor();
   await shot('incident-new');
 
   // Investigating, with a note.
@@ -130,6 +138,16 @@ test('the demo: declare, work, resolve, RCA-gated close, export, metrics', async
   assert.match(page.url(), /severity=SEV2/);
   await page.getByRole('link', { name: new RegExp(title) }).waitFor();
   await shot('dashboard-filtered');
+
+  // The dashboard search finds the incident by a word of its customer impact alone.
+  await page.getByRole('link', { name: 'Dashboard' }).click();
+  await page.waitForURL((url) => url.search === '');
+  await page.keyboard.press('/');
+  await page.keyboard.type(impactWord);
+  await page.waitForURL(new RegExp(`q=${impactWord}`));
+  await page.getByRole('link', { name: new RegExp(title) }).waitFor();
+  assert.equal(await page.locator('tbody tr').count(), 1, 'only the incident whose impact holds the word');
+  await shot('dashboard-search-impact');
 
   // Metrics: the three numbers and a chart.
   await page.getByRole('link', { name: 'Metrics' }).click();

@@ -184,12 +184,51 @@ describe('IncidentDetailPage', () => {
       http.patch('/incidents/{incident_id}', ({ response }) => response(200).json(makeIncident({ title: 'Checkout down in EU' }))),
     ]);
     const user = userEvent.setup();
-    await user.click(await screen.findByRole('button', { name: 'Edit title and description' }));
+    await user.click(await screen.findByRole('button', { name: 'Edit summary and impact' }));
     await user.clear(screen.getByLabelText('Title'));
     await user.type(screen.getByLabelText('Title'), 'Checkout down in EU');
-    await user.click(screen.getByRole('button', { name: 'Save title and description' }));
+    await user.click(screen.getByRole('button', { name: 'Save summary' }));
     await waitFor(() => expect(screen.queryByLabelText('Title')).not.toBeInTheDocument());
     expect(calls.find((c) => c.method === 'PATCH')?.body).toEqual({ title: 'Checkout down in EU', version: 1 });
+  });
+
+  it('shows the customer impact near the summary, and says so when there is none', async () => {
+    renderDetail(makeIncident({ impact: 'EU shoppers cannot check out; card payments time out.' }), 'avery');
+    const block = await screen.findByRole('region', { name: 'Customer impact' });
+    expect(block).toHaveTextContent('EU shoppers cannot check out; card payments time out.');
+    // Inside the summary card, right after the description.
+    const details = screen.getByRole('region', { name: 'Details' });
+    expect(within(details).getByRole('region', { name: 'Customer impact' })).toBe(block);
+    expect(block.previousElementSibling).toHaveTextContent('Customers report slow checkout.');
+  });
+
+  it('gives a blank impact an empty state', async () => {
+    renderDetail(makeIncident({ impact: '  ' }), 'avery');
+    const block = await screen.findByRole('region', { name: 'Customer impact' });
+    expect(block).toHaveTextContent('No customer impact recorded yet.');
+    expect(block).toHaveTextContent('Edit summary and impact');
+  });
+
+  it('edits the customer impact in triage, sending only the impact', async () => {
+    // The server keeps what was saved: the refetch after the edit answers the new impact.
+    let current = makeIncident();
+    const { calls } = renderDetail(current, 'avery', [
+      http.get('/incidents/{incident_id}', ({ response }) => response(200).json(current)),
+      http.patch('/incidents/{incident_id}', async ({ request, response }) => {
+        const { impact } = await request.json();
+        current = { ...current, impact: impact ?? current.impact, version: current.version + 1 };
+        return response(200).json(current);
+      }),
+    ]);
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Edit summary and impact' }));
+    expect(screen.getByRole('textbox', { name: 'Customer impact' })).toHaveValue('');
+    await user.type(screen.getByRole('textbox', { name: 'Customer impact' }), '  Checkout fails for EU cards ');
+    await user.click(screen.getByRole('button', { name: 'Save summary' }));
+    await waitFor(() => expect(screen.queryByRole('textbox', { name: 'Customer impact' })).not.toBeInTheDocument());
+    expect(calls.find((c) => c.method === 'PATCH')?.body).toMatchObject({ impact: 'Checkout fails for EU cards' });
+    expect(calls.find((c) => c.method === 'PATCH')?.body).not.toHaveProperty('title');
+    expect(await screen.findByRole('region', { name: 'Customer impact' })).toHaveTextContent('Checkout fails for EU cards');
   });
 
   it('is read-only for a viewer', async () => {
@@ -199,8 +238,9 @@ describe('IncidentDetailPage', () => {
     expect(screen.queryByLabelText('Comment')).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /^Apply/ })).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Save' })).not.toBeInTheDocument();
-    expect(screen.queryByRole('button', { name: 'Edit title and description' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Edit summary and impact' })).not.toBeInTheDocument();
     expect(screen.getByLabelText('Root cause')).toHaveAttribute('readonly');
+    expect(screen.getByRole('region', { name: 'Customer impact' })).not.toHaveTextContent('Edit summary and impact');
     expect(screen.getByRole('button', { name: 'Export Post-Incident Report (Markdown)' })).toBeEnabled();
   });
 

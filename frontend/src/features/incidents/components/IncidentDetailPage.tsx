@@ -1,4 +1,4 @@
-/** One incident: its fields, SLA, workflow, triage, timeline, runbooks, RCA and report. */
+/** One incident: its fields, customer impact, SLA, workflow, triage, timeline, runbooks, RCA and report. */
 import { useRef } from 'react';
 import { Link, useParams } from 'react-router';
 import { SeverityBadge, StatusBadge } from '../../../components/Badges';
@@ -12,6 +12,7 @@ import { RcaForm } from '../../rca';
 import { useIncident } from '../api/incidents';
 import { AlertsPanel } from './AlertsPanel';
 import { ExportReportButton } from './ExportReportButton';
+import { ImpactBlock } from './ImpactBlock';
 import { RunbookPanel } from './RunbookPanel';
 import { SlaPanel } from './SlaPanel';
 import { SummaryEditor } from './SummaryEditor';
@@ -70,6 +71,7 @@ export function IncidentDetailPage() {
           <section className="card" aria-labelledby="details-title">
             <h2 id="details-title">Details</h2>
             <p className="description">{incident.description || <span className="muted">No description.</span>}</p>
+            <ImpactBlock incident={incident} canEdit={canAct && !closed} />
             {canAct && !closed && <SummaryEditor incident={incident} />}
             <dl className="facts">
               <dt>Service</dt>
