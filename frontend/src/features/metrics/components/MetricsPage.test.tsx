@@ -45,6 +45,29 @@ describe('MetricsPage', () => {
     expect(screen.getByRole('region', { name: 'Breach rate' })).toHaveTextContent('25%');
   });
 
+  it('shows MTTM beside MTTA and MTTR, and in every breakdown', async () => {
+    renderApp(<MetricsPage />, { handlers: [metricsHandler] });
+    const cards = await screen.findAllByRole('region', { name: /^MTT[AMR]$/ });
+    expect(cards.map((c) => c.getAttribute('aria-label'))).toEqual(['MTTA', 'MTTM', 'MTTR']);
+    const mttm = screen.getByRole('region', { name: 'MTTM' });
+    expect(mttm).toHaveTextContent('50m');
+    expect(mttm).toHaveTextContent('median 25m · p90 1h 30m · n=6');
+    expect(within(mttm).queryByText(/Not enough data/)).not.toBeInTheDocument();
+
+    const user = userEvent.setup();
+    const toggles = await screen.findAllByRole('button', { name: 'View as table' });
+    for (const toggle of toggles) await user.click(toggle);
+    const trend = screen.getByRole('table', { name: 'MTTA, MTTM and MTTR trend (minutes)' });
+    expect(within(trend).getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['Day (UTC)', 'MTTA', 'MTTM', 'MTTR']);
+    expect(within(trend).getAllByRole('row')[1]).toHaveTextContent('2026-11-261m5m10m');
+    for (const name of ['By severity', 'By service']) {
+      const table = screen.getByRole('table', { name });
+      const headers = within(table).getAllByRole('columnheader').map((h) => h.textContent);
+      expect(headers.slice(-3)).toEqual(['MTTA', 'MTTM', 'MTTR']);
+      expect(within(table).getAllByRole('row')[1]).toHaveTextContent('1h 20m50m2h 30m');
+    }
+  });
+
   it('offers each chart as a table', async () => {
     renderApp(<MetricsPage />, { handlers: [metricsHandler] });
     const toggles = await screen.findAllByRole('button', { name: 'View as table' });
