@@ -4,7 +4,7 @@
  * modules spelled the same key differently. Keys are hierarchical: invalidating a prefix
  * (`incidents.all()`) refreshes everything under it.
  */
-import type { QueryClient } from '@tanstack/react-query';
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 
 export const queryKeys = {
   me: () => ['me'] as const,
@@ -54,4 +54,10 @@ export function invalidateIncidents(qc: QueryClient, id?: number) {
   void qc.invalidateQueries({ queryKey: queryKeys.incidents.all() });
   void qc.invalidateQueries({ queryKey: queryKeys.metrics.all() });
   if (id !== undefined) void qc.invalidateQueries({ queryKey: queryKeys.incident.detail(id) });
+}
+
+/** Fetches an incident (and what shows it) again: after a refusal that says the screen is out of date. */
+export function useReloadIncident(id: number) {
+  const qc = useQueryClient();
+  return () => invalidateIncidents(qc, id);
 }

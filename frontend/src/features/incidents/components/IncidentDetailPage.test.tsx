@@ -83,9 +83,36 @@ describe('IncidentDetailPage', () => {
         }),
       ),
     ]);
-    await userEvent.setup().click(await screen.findByRole('button', { name: 'Investigating' }));
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Investigating' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('someone changed it first');
     expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ status: 'Investigating', version: 4 });
+    // Read from code and current_version, not from the prose.
+    expect(screen.getByRole('alert')).toHaveTextContent('Someone else changed this incident since you loaded it (it is now at version 5)');
+    const gets = () => calls.filter((c) => c.method === 'GET' && c.path === '/incidents/7').length;
+    const before = gets();
+    await user.click(within(screen.getByRole('alert')).getByRole('button', { name: 'Reload incident' }));
+    await waitFor(() => expect(gets()).toBe(before + 1));
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
+
+  it('names where an illegal move may go instead, from the allowed statuses', async () => {
+    const incident = makeIncident({ status: 'Mitigated', allowed_transitions: ['Resolved', 'Investigating'] });
+    renderDetail(incident, 'avery', [
+      http.post('/incidents/{incident_id}/status', ({ response }) =>
+        response(409).json({
+          detail: 'Illegal transition from Resolved to Resolved',
+          code: 'illegal_transition',
+          current: 'Resolved',
+          target: 'Resolved',
+          allowed: ['Closed', 'Investigating'],
+        }),
+      ),
+    ]);
+    await userEvent.setup().click(await screen.findByRole('button', { name: 'Resolved' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Cannot move this incident to Resolved: from Resolved it may go to Closed, Investigating.');
+    expect(within(alert).getByRole('button', { name: 'Reload incident' })).toBeInTheDocument();
   });
 
   it('names the missing RCA fields when closing is refused', async () => {
@@ -109,6 +136,20 @@ describe('IncidentDetailPage', () => {
     expect(alert).toHaveTextContent('Contributing factors');
     expect(alert).toHaveTextContent('Prevention actions');
     expect(alert).not.toHaveTextContent('Root cause,');
+    // Named from `missing`, whatever the prose says; nothing to reload for a blocked close.
+    expect(alert).toHaveTextContent('the RCA is missing Contributing factors, Prevention actions.');
+    expect(within(screen.getByRole('alert')).queryByRole('button', { name: 'Reload incident' })).not.toBeInTheDocument();
+  });
+
+  it('names the missing sections from `missing` even when the prose names none', async () => {
+    const incident = makeIncident({ status: 'Resolved', allowed_transitions: ['Closed', 'Investigating'], close_blockers: [] });
+    renderDetail(incident, 'jordan', [
+      http.post('/incidents/{incident_id}/status', ({ response }) =>
+        response(409).json({ detail: 'Not yet.', code: 'closure_blocked', missing: ['root_cause'] }),
+      ),
+    ]);
+    await userEvent.setup().click(await screen.findByRole('button', { name: 'Closed' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Cannot close yet: the RCA is missing Root cause.');
   });
 
   it('lists runbook steps in order with an Apply button that logs the step', async () => {

@@ -4,6 +4,7 @@
  */
 import { useState } from 'react';
 import type { IncidentDetail, IncidentUpdate } from '../../../api/types';
+import { useReloadIncident } from '../../../api/queryKeys';
 import { ActionResult } from '../../../components/States';
 import { useUpdateIncident } from '../api/incidents';
 
@@ -19,6 +20,7 @@ const draftOf = (incident: IncidentDetail): Draft => ({
 
 export function SummaryEditor({ incident }: { incident: IncidentDetail }) {
   const update = useUpdateIncident(incident.id);
+  const reload = useReloadIncident(incident.id);
   const [open, setOpen] = useState(false);
   const [draft, setDraft] = useState<Draft>(() => draftOf(incident));
   const set = (field: TextField) => (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [field]: e.target.value }));
@@ -65,7 +67,13 @@ export function SummaryEditor({ incident }: { incident: IncidentDetail }) {
         onChange={set('impact')}
         placeholder="Who is affected and how, e.g. EU shoppers cannot check out"
       />
-      <ActionResult error={update.error} />
+      <ActionResult
+        error={update.error}
+        onReload={() => {
+          update.reset();
+          reload();
+        }}
+      />
       <div className="actions">
         <button type="submit" className="primary" disabled={update.isPending}>
           {update.isPending ? 'Saving…' : 'Save summary'}
