@@ -68,7 +68,9 @@ describe('IncidentDetailPage', () => {
     release();
     expect(await screen.findByText('Moved to Investigating.')).toBeInTheDocument();
     const post = calls.find((c) => c.method === 'POST');
-    expect(post?.body).toEqual({ status: 'Investigating', note: 'paging db team', version: 1 });
+    // The version the screen saw travels as If-Match, never in the body.
+    expect(post?.body).toEqual({ status: 'Investigating', note: 'paging db team' });
+    expect(post?.headers.get('If-Match')).toBe('1');
     expect(post?.headers.get('Authorization')).toBe('Bearer token-avery');
   });
 
@@ -86,7 +88,8 @@ describe('IncidentDetailPage', () => {
     const user = userEvent.setup();
     await user.click(await screen.findByRole('button', { name: 'Investigating' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('someone changed it first');
-    expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ status: 'Investigating', version: 4 });
+    expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ status: 'Investigating' });
+    expect(calls.find((c) => c.method === 'POST')?.headers.get('If-Match')).toBe('4');
     // Read from code and current_version, not from the prose.
     expect(screen.getByRole('alert')).toHaveTextContent('Someone else changed this incident since you loaded it (it is now at version 5)');
     const gets = () => calls.filter((c) => c.method === 'GET' && c.path === '/incidents/7').length;
@@ -210,6 +213,36 @@ describe('IncidentDetailPage', () => {
       prevention_actions: 'add canary',
     });
     expect(put?.headers.get('If-Match')).toBe('1');
+    expect(put?.body).not.toHaveProperty('version');
+  });
+
+  it('keeps the RCA draft when the save is stale, and offers to reload', async () => {
+    const { calls } = renderDetail(makeIncident({ version: 3 }), 'avery', [
+      http.put('/incidents/{incident_id}/rca', ({ response }) =>
+        response(409).json({ detail: 'Incident 7 is at version 4, not 3', code: 'stale_version', current_version: 4 }),
+      ),
+    ]);
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText('Root cause'), 'bad config');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Someone else changed this incident since you loaded it (it is now at version 4)');
+    expect(within(alert).getByRole('button', { name: 'Reload incident' })).toBeInTheDocument();
+    expect(screen.getByLabelText('Root cause')).toHaveValue('bad config');
+    expect(calls.find((c) => c.method === 'PUT')?.headers.get('If-Match')).toBe('3');
+  });
+
+  it('saves a triage change with If-Match and only the changed field', async () => {
+    const { calls } = renderDetail(makeIncident({ version: 6 }), 'avery', [
+      http.patch('/incidents/{incident_id}', ({ response }) => response(200).json(makeIncident({ severity: 'SEV1', version: 7 }))),
+    ]);
+    const user = userEvent.setup();
+    await user.selectOptions(await screen.findByLabelText('Change severity'), 'SEV1');
+    await user.click(screen.getByRole('button', { name: 'Update triage' }));
+    await waitFor(() => expect(calls.some((c) => c.method === 'PATCH')).toBe(true));
+    const patch = calls.find((c) => c.method === 'PATCH');
+    expect(patch?.body).toEqual({ severity: 'SEV1' });
+    expect(patch?.headers.get('If-Match')).toBe('6');
   });
 
   it('shows the attached alerts and whether they still fire', async () => {
@@ -230,7 +263,9 @@ describe('IncidentDetailPage', () => {
     await user.type(screen.getByLabelText('Title'), 'Checkout down in EU');
     await user.click(screen.getByRole('button', { name: 'Save summary' }));
     await waitFor(() => expect(screen.queryByLabelText('Title')).not.toBeInTheDocument());
-    expect(calls.find((c) => c.method === 'PATCH')?.body).toEqual({ title: 'Checkout down in EU', version: 1 });
+    const patch = calls.find((c) => c.method === 'PATCH');
+    expect(patch?.body).toEqual({ title: 'Checkout down in EU' });
+    expect(patch?.headers.get('If-Match')).toBe('1');
   });
 
   it('shows the customer impact near the summary, and says so when there is none', async () => {
@@ -269,6 +304,7 @@ describe('IncidentDetailPage', () => {
     await waitFor(() => expect(screen.queryByRole('textbox', { name: 'Customer impact' })).not.toBeInTheDocument());
     expect(calls.find((c) => c.method === 'PATCH')?.body).toMatchObject({ impact: 'Checkout fails for EU cards' });
     expect(calls.find((c) => c.method === 'PATCH')?.body).not.toHaveProperty('title');
+    expect(calls.find((c) => c.method === 'PATCH')?.body).not.toHaveProperty('version');
     expect(await screen.findByRole('region', { name: 'Customer impact' })).toHaveTextContent('Checkout fails for EU cards');
   });
 

@@ -47,12 +47,12 @@ export function SummaryEditor({ incident }: { incident: IncidentDetail }) {
       onSubmit={(e) => {
         e.preventDefault();
         // Only what changed: each field the server sees change is one timeline event.
-        const body: IncidentUpdate = {};
+        const changes: IncidentUpdate = {};
         for (const field of TEXT_FIELDS) {
-          if (draft[field].trim() !== incident[field]) body[field] = draft[field].trim();
+          if (draft[field].trim() !== incident[field]) changes[field] = draft[field].trim();
         }
-        if (Object.keys(body).length === 0) return setOpen(false);
-        update.mutate({ ...body, version: incident.version }, { onSuccess: () => setOpen(false) });
+        if (Object.keys(changes).length === 0) return setOpen(false);
+        update.mutate({ changes, version: incident.version }, { onSuccess: () => setOpen(false) });
       }}
     >
       <label htmlFor="edit-title">Title</label>

@@ -29,12 +29,10 @@ export function TriagePanel({ incident }: { incident: IncidentDetail }) {
       aria-label="Triage"
       onSubmit={(e) => {
         e.preventDefault();
-        const body: { severity?: Severity; assignee_id?: number | null; version: number } = {
-          version: incident.version,
-        };
-        if (severity !== incident.severity) body.severity = severity;
-        if (ownerId !== incident.assignee_id) body.assignee_id = ownerId;
-        update.mutate(body);
+        const changes: { severity?: Severity; assignee_id?: number | null } = {};
+        if (severity !== incident.severity) changes.severity = severity;
+        if (ownerId !== incident.assignee_id) changes.assignee_id = ownerId;
+        update.mutate({ changes, version: incident.version });
       }}
     >
       <div className="field">
