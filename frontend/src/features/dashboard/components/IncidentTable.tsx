@@ -41,7 +41,7 @@ export function IncidentTable({ items }: { items: Incident[] }) {
                 <RelativeTime iso={i.created_at} />
               </td>
               <td>
-                <SlaCell incident={i} />
+                <SlaCell sla={i.sla} />
               </td>
             </tr>
           ))}
