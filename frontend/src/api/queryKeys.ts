@@ -21,7 +21,7 @@ export const queryKeys = {
     list: <F>(filters: F) => ['incidents', 'list', filters] as const,
     openCounts: () => ['incidents', 'open-counts'] as const,
   },
-  /** One incident and what hangs off it (refreshed together: same prefix). */
+  /** One incident and what hangs off it (refreshed together: same prefix). Its reference for people ("INC-7") is lib/format's incidentRef. */
   incident: {
     all: () => ['incident'] as const,
     detail: (id: number) => ['incident', id] as const,

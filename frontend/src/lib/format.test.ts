@@ -1,4 +1,12 @@
-import { formatCount, formatDuration, formatPercent, formatRelative, formatAbsolute, formatMaybeDuration } from './format';
+import {
+  formatAbsolute,
+  formatCount,
+  formatDuration,
+  formatMaybeDuration,
+  formatPercent,
+  formatRelative,
+  incidentRef,
+} from './format';
 import { slaView } from './sla';
 
 describe('formatDuration', () => {
@@ -89,5 +97,11 @@ describe('formatCount', () => {
     expect(formatCount(1204, true)).toBe('1,204');
     expect(formatCount(11257, false)).toBe('about 11,300');
     expect(formatCount(987654, false)).toBe('about 988,000');
+  });
+});
+
+describe('incidentRef', () => {
+  it('is the reference people use, not a cache key', () => {
+    expect(incidentRef(7)).toBe('INC-7');
   });
 });

@@ -6,7 +6,7 @@ import { ErrorState, Loading } from '../../../components/States';
 import { FullTime } from '../../../components/Time';
 import { useDocumentTitle } from '../../../components/useDocumentTitle';
 import { useHotkeys } from '../../../components/useHotkeys';
-import { incidentKey } from '../../../lib/format';
+import { incidentRef } from '../../../lib/format';
 import { useAuth } from '../../auth';
 import { RcaForm } from '../../rca';
 import { useIncident } from '../api/incidents';
@@ -26,7 +26,7 @@ export function IncidentDetailPage() {
   const query = useIncident(id);
   const commentRef = useRef<HTMLTextAreaElement>(null);
   const incident = query.data;
-  useDocumentTitle(incident ? `${incidentKey(incident.id)} · ${incident.severity} · ${incident.status}` : incidentKey(id));
+  useDocumentTitle(incident ? `${incidentRef(incident.id)} · ${incident.severity} · ${incident.status}` : incidentRef(id));
   useHotkeys({
     c: () => {
       commentRef.current?.focus();
@@ -34,7 +34,7 @@ export function IncidentDetailPage() {
   });
 
   if (!Number.isInteger(id) || id <= 0) return <ErrorState error={new Error('That is not an incident number.')} />;
-  if (query.isPending) return <Loading what={incidentKey(id)} />;
+  if (query.isPending) return <Loading what={incidentRef(id)} />;
   if (query.isError || !incident) {
     return (
       <>
@@ -49,11 +49,11 @@ export function IncidentDetailPage() {
   return (
     <article className="incident" aria-labelledby="incident-title">
       <p className="crumbs">
-        <Link to="/">Incidents</Link> / {incidentKey(incident.id)}
+        <Link to="/">Incidents</Link> / {incidentRef(incident.id)}
       </p>
       <header className="incident-head">
         <h1 id="incident-title">
-          <span className="inc-key">{incidentKey(incident.id)}</span> {incident.title}
+          <span className="inc-ref">{incidentRef(incident.id)}</span> {incident.title}
         </h1>
         <div className="badges">
           <SeverityBadge severity={incident.severity} />
