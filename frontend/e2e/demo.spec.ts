@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { test, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { accessibilityViolations, artifactsDir, login, useConsole } from './harness';
 
 const world = useConsole('demo');
@@ -145,8 +145,9 @@ test('the demo: declare, work, resolve, RCA-gated close, export, metrics', async
   await page.keyboard.press('/');
   await page.keyboard.type(impactWord);
   await page.waitForURL(new RegExp(`q=${impactWord}`));
+  // The unfiltered list (still on screen while the search loads) holds the incident too: wait for the one row.
+  await expect(page.locator('tbody tr'), 'only the incident whose impact holds the word').toHaveCount(1);
   await page.getByRole('link', { name: new RegExp(title) }).waitFor();
-  assert.equal(await page.locator('tbody tr').count(), 1, 'only the incident whose impact holds the word');
   await shot('dashboard-search-impact');
 
   // Metrics: the headline numbers (MTTM among them: this incident was mitigated) and a chart.
