@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { test, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { accessibilityViolations, artifactsDir, login, useConsole } from './harness';
 
 const world = useConsole('demo');
@@ -14,7 +14,11 @@ async function checkA11y(page: Page, screen: string) {
 
 test('the demo: declare, work, resolve, RCA-gated close, export, metrics', async () => {
   const { page, shot, server, problems } = world();
-  const title = `Search results empty for EU shoppers ${Date.now()}`;
+  const stamp = Date.now();
+  const title = `Search results empty for EU shoppers ${stamp}`;
+  // A word only the impact holds: finding the incident by it proves `q` searches the impact.
+  const impactWord = `basket${stamp.toString(36)}`;
+  const impact = `EU shoppers cannot find products, so ${impactWord} checkouts stall.`;
 
   await page.goto(`${server.url}/ui/`);
   await page.getByLabel('Username').waitFor();
@@ -34,6 +38,7 @@ test('the demo: declare, work, resolve, RCA-gated close, export, metrics', async
   await page.keyboard.press('n');
   await page.getByLabel('Title').fill(title);
   await page.getByLabel('Description').fill('Search returns no results for EU customers since 10:05 UTC.');
+  await page.getByLabel('Customer impact (optional)').fill(impact);
   await page.getByLabel('Severity').selectOption('SEV2');
   const service = page.getByLabel('Service');
   await service.locator('option').nth(1).waitFor({ state: 'attached' });
@@ -48,6 +53,9 @@ test('the demo: declare, work, resolve, RCA-gated close, export, metrics', async
   await page.waitForFunction((re) => new RegExp(re).test(document.title), /^INC-\d+ · SEV2 · New/.source);
   const incidentPath = new URL(page.url()).pathname;
   await assert.doesNotReject(page.getByText(serviceName).first().waitFor());
+  // The impact given on the form, shown in its own block beside the summary.
+  const impactBlock = page.getByRole('region', { name: 'Customer impact' });
+  await impactBlock.getByText(impact).waitFor();
   await shot('incident-new');
 
   // Investigating, with a note.
@@ -131,9 +139,20 @@ test('the demo: declare, work, resolve, RCA-gated close, export, metrics', async
   await page.getByRole('link', { name: new RegExp(title) }).waitFor();
   await shot('dashboard-filtered');
 
-  // Metrics: the three numbers and a chart.
+  // The dashboard search finds the incident by a word of its customer impact alone.
+  await page.getByRole('link', { name: 'Dashboard' }).click();
+  await page.waitForURL((url) => url.search === '');
+  await page.keyboard.press('/');
+  await page.keyboard.type(impactWord);
+  await page.waitForURL(new RegExp(`q=${impactWord}`));
+  // The unfiltered list (still on screen while the search loads) holds the incident too: wait for the one row.
+  await expect(page.locator('tbody tr'), 'only the incident whose impact holds the word').toHaveCount(1);
+  await page.getByRole('link', { name: new RegExp(title) }).waitFor();
+  await shot('dashboard-search-impact');
+
+  // Metrics: the headline numbers (MTTM among them: this incident was mitigated) and a chart.
   await page.getByRole('link', { name: 'Metrics' }).click();
-  for (const name of ['MTTA', 'MTTR', 'Breach rate']) {
+  for (const name of ['MTTA', 'MTTM', 'MTTR', 'Breach rate']) {
     const card = page.getByRole('region', { name, exact: true });
     await card.waitFor();
     const value = ((await card.locator('.metric-value').textContent()) ?? '').trim();

@@ -19,7 +19,7 @@ describe('the API client', () => {
       handlers: [
         // The schema lists no 403 for GET /users: an answer the server is not documented to give.
         http.get('/users', ({ response }) =>
-          response.untyped(HttpResponse.json({ detail: 'Viewers cannot do that' }, { status: 403 })),
+          response.untyped(HttpResponse.json({ detail: 'Viewers cannot do that', code: 'forbidden' }, { status: 403 })),
         ),
       ],
     });
@@ -31,7 +31,7 @@ describe('the API client', () => {
 
   it('drops the token and returns to login when the server answers 401', async () => {
     renderApp(<Guarded />, {
-      handlers: [http.get('/incidents', ({ response }) => response(401).json({ detail: 'Token expired' }))],
+      handlers: [http.get('/incidents', ({ response }) => response(401).json({ detail: 'Token expired', code: 'unauthenticated' }))],
     });
     expect(await screen.findByText('login screen')).toBeInTheDocument();
     await waitFor(() => expect(getToken()).toBeNull());

@@ -32,13 +32,10 @@ interface FetchResult<T> {
   response: Response;
 }
 
-/** Returns the body of a successful response, or throws an ApiError carrying the server's detail. */
+/** Returns the body of a successful response, or throws an ApiError reading the error body (code, facts, detail). */
 export async function unwrap<T>(pending: Promise<FetchResult<T>>): Promise<T> {
   const { data, error, response } = await pending;
-  if (!response.ok) {
-    const detail = error && typeof error === 'object' && 'detail' in error ? (error as { detail: unknown }).detail : error;
-    throw new ApiError(response.status, detail);
-  }
+  if (!response.ok) throw new ApiError(response.status, error);
   return data as T;
 }
 
@@ -50,13 +47,13 @@ export async function fetchAuthed(path: string): Promise<Response> {
   const response = await globalThis.fetch(new URL(path, window.location.origin), { headers });
   if (response.status === 401) clearToken();
   if (!response.ok) {
-    let detail: unknown = undefined;
+    let body: unknown = undefined;
     try {
-      detail = ((await response.json()) as { detail?: unknown }).detail;
+      body = await response.json();
     } catch {
       /* body was not JSON */
     }
-    throw new ApiError(response.status, detail);
+    throw new ApiError(response.status, body);
   }
   return response;
 }

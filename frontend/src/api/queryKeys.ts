@@ -4,7 +4,7 @@
  * modules spelled the same key differently. Keys are hierarchical: invalidating a prefix
  * (`incidents.all()`) refreshes everything under it.
  */
-import type { QueryClient } from '@tanstack/react-query';
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 
 export const queryKeys = {
   me: () => ['me'] as const,
@@ -21,7 +21,7 @@ export const queryKeys = {
     list: <F>(filters: F) => ['incidents', 'list', filters] as const,
     openCounts: () => ['incidents', 'open-counts'] as const,
   },
-  /** One incident and what hangs off it (refreshed together: same prefix). */
+  /** One incident and what hangs off it (refreshed together: same prefix). Its reference for people ("INC-7") is lib/format's incidentRef. */
   incident: {
     all: () => ['incident'] as const,
     detail: (id: number) => ['incident', id] as const,
@@ -54,4 +54,10 @@ export function invalidateIncidents(qc: QueryClient, id?: number) {
   void qc.invalidateQueries({ queryKey: queryKeys.incidents.all() });
   void qc.invalidateQueries({ queryKey: queryKeys.metrics.all() });
   if (id !== undefined) void qc.invalidateQueries({ queryKey: queryKeys.incident.detail(id) });
+}
+
+/** Fetches an incident (and what shows it) again: after a refusal that says the screen is out of date. */
+export function useReloadIncident(id: number) {
+  const qc = useQueryClient();
+  return () => invalidateIncidents(qc, id);
 }

@@ -22,6 +22,8 @@ export type IncidentUpdate = S['IncidentUpdate'];
 export type Sla = S['IncidentRead']['sla'];
 export type SlaState = Sla['state'];
 export type TimelineEvent = S['EventRead'];
+/** The timeline's vocabulary: an enum in the schema, so the console must map every member. */
+export type EventType = S['EventType'];
 export type Rca = S['RcaRead'];
 export type RcaUpdate = S['RcaWrite'];
 export type Metrics = S['Metrics'];

@@ -1,5 +1,5 @@
 /** Severity, status and SLA shown by word and icon, never by colour alone. */
-import type { Incident, Severity, SlaState, Status } from '../api/types';
+import type { Severity, Sla, SlaState, Status } from '../api/types';
 import { SLA_STATE_TEXT, slaView } from '../lib/sla';
 import { useNow } from './useNow';
 
@@ -40,23 +40,15 @@ export function SlaStateBadge({ state }: { state: SlaState }) {
   );
 }
 
-type SlaSubject = Pick<Incident, 'sla' | 'status' | 'acknowledged_at' | 'resolved_at'>;
-
-/** State word + icon, the live countdown to the next due time, and a breach badge. */
-export function SlaCell({ incident }: { incident: SlaSubject }) {
+/** The server's state (word, icon and colour), the live countdown, and since when a target is breached. */
+export function SlaCell({ sla }: { sla: Sla }) {
   const now = useNow(1000);
-  const view = slaView(incident, now);
-  const showBreach = incident.sla.breached && view.state !== 'breached';
+  const view = slaView(sla, now);
   return (
     <span className="sla-cell">
       <SlaStateBadge state={view.state} />
       {view.label !== SLA_STATE_TEXT[view.state].word && <span className="sla-countdown">{view.label}</span>}
-      {showBreach && (
-        <span className="badge sla sla-breached">
-          <span aria-hidden="true">✖ </span>
-          {incident.sla.ack_breached ? 'Ack breached' : 'Breached'}
-        </span>
-      )}
+      {view.next && <span className="sla-countdown">{view.next}</span>}
     </span>
   );
 }

@@ -1,6 +1,6 @@
 /** Loading, empty and error states shared by every screen. */
 import type { ReactNode } from 'react';
-import { errorMessage } from '../api/errors';
+import { ApiError, errorMessage, errorWithCode } from '../api/errors';
 
 export function Loading({ what }: { what: string }) {
   return (
@@ -35,13 +35,36 @@ export function EmptyState({ children, action }: { children: ReactNode; action?:
   );
 }
 
-/** An inline result of an action: confirmation or the server's detail. */
-export function ActionResult({ error, success }: { error?: unknown; success?: string | false | null }) {
+/**
+ * An inline result of an action: confirmation, or what went wrong (errors.ts's sentence, with
+ * the server's own words beside it when they differ). Given `onReload`, an answer that the
+ * incident changed under the screen (`stale_version`, `illegal_transition`) offers a reload.
+ */
+export function ActionResult({
+  error,
+  success,
+  onReload,
+}: {
+  error?: unknown;
+  success?: string | false | null;
+  onReload?: () => void;
+}) {
   if (error) {
+    const server = error instanceof ApiError && error.serverMessage !== error.message ? error.serverMessage : null;
+    const reload = onReload && errorWithCode(error, 'stale_version', 'illegal_transition');
     return (
       <p className="error" role="alert">
         <span aria-hidden="true">⚠ </span>
         {errorMessage(error)}
+        {server && <span className="detail"> (server: {server})</span>}
+        {reload && (
+          <>
+            {' '}
+            <button type="button" onClick={onReload}>
+              Reload incident
+            </button>
+          </>
+        )}
       </p>
     );
   }

@@ -1,4 +1,12 @@
-import { formatCount, formatDuration, formatPercent, formatRelative, formatAbsolute, formatMaybeDuration } from './format';
+import {
+  formatAbsolute,
+  formatCount,
+  formatDuration,
+  formatMaybeDuration,
+  formatPercent,
+  formatRelative,
+  incidentRef,
+} from './format';
 import { slaView } from './sla';
 
 describe('formatDuration', () => {
@@ -36,35 +44,50 @@ describe('times', () => {
 });
 
 describe('slaView', () => {
+  // The server's SLA as it answers at 10:00 for an incident created at 09:00 (SEV3-like targets).
   const now = Date.parse('2026-11-27T10:00:00Z');
   const base = {
-    status: 'New' as const,
-    acknowledged_at: null,
-    resolved_at: null,
-    sla: {
-      ack_due_at: '2026-11-27T11:20:00Z',
-      resolve_due_at: '2026-11-27T14:00:00Z',
-      ack_breached: false,
-      resolve_breached: false,
-      breached: false,
-      state: 'on_track' as const,
-      next_due_at: null,
-    },
+    ack_due_at: '2026-11-27T11:20:00Z',
+    resolve_due_at: '2026-11-27T14:00:00Z',
+    ack_breached: false,
+    resolve_breached: false,
+    breached: false,
+    state: 'on_track' as const,
+    next_due_at: '2026-11-27T11:20:00Z',
   };
   it('counts down to the ack due time while New', () => {
     expect(slaView(base, now)).toMatchObject({ label: 'Ack due in 1h 20m', target: 'ack', state: 'on_track' });
   });
   it('counts down to resolve once acknowledged', () => {
-    const v = slaView({ ...base, status: 'Investigating', acknowledged_at: '2026-11-27T09:00:00Z' }, now);
+    const v = slaView({ ...base, next_due_at: base.resolve_due_at }, now);
     expect(v.label).toBe('Resolve due in 4h');
+    expect(v.target).toBe('resolve');
   });
   it('says how long ago it breached', () => {
-    const v = slaView({ ...base, sla: { ...base.sla, ack_due_at: '2026-11-27T09:48:00Z' } }, now);
-    expect(v).toMatchObject({ state: 'breached', label: 'Breached 12m ago' });
+    // Ack was due at 09:48 and nobody acknowledged: the server says breached; resolve is next.
+    const sla = { ...base, ack_due_at: '2026-11-27T09:48:00Z', ack_breached: true, breached: true, state: 'breached' as const };
+    const v = slaView({ ...sla, next_due_at: base.resolve_due_at }, now);
+    expect(v).toMatchObject({ state: 'breached', label: 'Breached 12m ago', next: 'Resolve due in 4h' });
+    expect(slaView({ ...sla, next_due_at: null }, now)).toMatchObject({ state: 'breached', label: 'Breached 12m ago', next: null });
   });
   it('reports met once resolved', () => {
-    const v = slaView({ ...base, status: 'Resolved', sla: { ...base.sla, state: 'met' } }, now);
+    const v = slaView({ ...base, state: 'met', next_due_at: null }, now);
     expect(v).toMatchObject({ state: 'met', label: 'Met' });
+  });
+  it("takes the state from the server, never from the clock", () => {
+    // At risk because the server says so (its rule, not the console's), whatever the countdown says.
+    expect(slaView({ ...base, state: 'at_risk' }, now)).toMatchObject({ state: 'at_risk', label: 'Ack due in 1h 20m' });
+    // The due time passed before the server's next answer: the text says so, the state waits.
+    const passing = { ...base, ack_due_at: '2026-11-27T09:59:30Z', next_due_at: '2026-11-27T09:59:30Z' };
+    expect(slaView(passing, now)).toMatchObject({ state: 'on_track', label: 'Ack due now' });
+    const passed = { ...base, ack_due_at: '2026-11-27T09:55:00Z', next_due_at: '2026-11-27T09:55:00Z' };
+    expect(slaView(passed, now)).toMatchObject({
+      state: 'on_track',
+      label: 'Ack overdue by 5m',
+    });
+  });
+  it('shows the state word when nothing is due and nothing breached', () => {
+    expect(slaView({ ...base, next_due_at: null }, now)).toMatchObject({ state: 'on_track', label: 'On track', dueAt: null });
   });
 });
 
@@ -74,5 +97,11 @@ describe('formatCount', () => {
     expect(formatCount(1204, true)).toBe('1,204');
     expect(formatCount(11257, false)).toBe('about 11,300');
     expect(formatCount(987654, false)).toBe('about 988,000');
+  });
+});
+
+describe('incidentRef', () => {
+  it('is the reference people use, not a cache key', () => {
+    expect(incidentRef(7)).toBe('INC-7');
   });
 });

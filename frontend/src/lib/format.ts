@@ -60,7 +60,11 @@ export function formatRelative(iso: string, now: number): string {
   return diff > 0 ? `${formatDuration(diff)} ago` : `in ${formatDuration(diff)}`;
 }
 
-export function incidentKey(id: number): string {
+/**
+ * The incident's reference as people write and say it: "INC-7" (titles, crumbs, the table).
+ * Not a key: the incident's React Query cache key is `queryKeys.incident.detail(id)`.
+ */
+export function incidentRef(id: number): string {
   return `INC-${id}`;
 }
 

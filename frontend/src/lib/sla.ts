@@ -1,11 +1,21 @@
-/** What the SLA of an incident says right now: the next due time and its countdown. */
-import type { Incident, SlaState } from '../api/types';
+/**
+ * The SLA of an incident as the console shows it. The rule (which target is breached, at risk
+ * or met, and which is due next) is the server's alone: `sla.state`, `sla.breached`,
+ * `sla.ack_breached`/`resolve_breached` and `sla.next_due_at` are shown as it sent them, so
+ * the state and its colour change only when the server says so. The console computes text
+ * from the clock: the live countdown to `next_due_at`, and how long ago a breached target fell due.
+ */
+import type { Sla, SlaState } from '../api/types';
 import { formatDuration } from './format';
 
 export interface SlaView {
+  /** The server's state, as it sent it. */
   state: SlaState;
-  /** "Ack due in 1h 20m", "Breached 12m ago", "Met" */
+  /** "Breached 12m ago", "Ack due in 1h 20m", or the state's word ("Met"). */
   label: string;
+  /** The countdown to the next due time when a breach takes the label: "Resolve due in 3h". */
+  next: string | null;
+  /** The server's next due time and which target it is. */
   dueAt: string | null;
   target: 'ack' | 'resolve' | null;
 }
@@ -17,22 +27,38 @@ export const SLA_STATE_TEXT: Record<SlaState, { word: string; icon: string }> = 
   met: { word: 'Met', icon: '✔' },
 };
 
-type SlaSubject = Pick<Incident, 'sla' | 'status' | 'acknowledged_at' | 'resolved_at'>;
+/** A passed due time reads "due now" this long before it reads "overdue" (the server's next answer is due). */
+const DUE_NOW_SECONDS = 60;
 
-export function slaView(incident: SlaSubject, now: number): SlaView {
-  const { sla, status } = incident;
-  const done = status === 'Resolved' || status === 'Closed';
-  if (done || sla.state === 'met') {
-    const breached = sla.breached;
-    return { state: breached ? 'breached' : 'met', label: breached ? 'Breached' : 'Met', dueAt: null, target: null };
-  }
-  const target: 'ack' | 'resolve' = incident.acknowledged_at ? 'resolve' : 'ack';
-  const dueAt = target === 'ack' ? sla.ack_due_at : sla.resolve_due_at;
-  if (!dueAt) return { state: sla.state, label: SLA_STATE_TEXT[sla.state].word, dueAt: null, target: null };
-  const remaining = (new Date(dueAt).getTime() - now) / 1000;
+function countdown(sla: Sla, now: number): Pick<SlaView, 'dueAt' | 'target'> & { text: string | null } {
+  const dueAt = sla.next_due_at;
+  if (!dueAt) return { dueAt: null, target: null, text: null };
+  const at = Date.parse(dueAt);
+  const target = at === Date.parse(sla.ack_due_at) ? 'ack' : 'resolve';
+  const name = target === 'ack' ? 'Ack' : 'Resolve';
+  const remaining = (at - now) / 1000;
+  // The clock passed the due time before the server's next answer: say so, leave the state to the server.
   if (remaining <= 0) {
-    return { state: 'breached', label: `Breached ${formatDuration(-remaining)} ago`, dueAt, target };
+    const text = -remaining < DUE_NOW_SECONDS ? `${name} due now` : `${name} overdue by ${formatDuration(-remaining)}`;
+    return { dueAt, target, text };
   }
-  const state: SlaState = sla.state === 'breached' ? 'breached' : sla.state;
-  return { state, label: `${target === 'ack' ? 'Ack' : 'Resolve'} due in ${formatDuration(remaining)}`, dueAt, target };
+  return { dueAt, target, text: `${name} due in ${formatDuration(remaining)}` };
+}
+
+/** When the first target the server calls breached fell due, or null. */
+function breachedSince(sla: Sla): number | null {
+  const due = [sla.ack_breached ? sla.ack_due_at : null, sla.resolve_breached ? sla.resolve_due_at : null]
+    .filter((d): d is string => d !== null)
+    .map(Date.parse);
+  return due.length ? Math.min(...due) : null;
+}
+
+export function slaView(sla: Sla, now: number): SlaView {
+  const { dueAt, target, text } = countdown(sla, now);
+  if (sla.breached) {
+    const since = breachedSince(sla);
+    const label = since !== null && since <= now ? `Breached ${formatDuration((now - since) / 1000)} ago` : 'Breached';
+    return { state: sla.state, label, next: text, dueAt, target };
+  }
+  return { state: sla.state, label: text ?? SLA_STATE_TEXT[sla.state].word, next: null, dueAt, target };
 }

@@ -12,6 +12,6 @@ import type { paths } from '../api/schema';
 export const http = createOpenApiHttp<paths>();
 
 /** What the backend answers for a path no test set up (the old fake server did the same). */
-const notFound = http.untyped.all('*', () => HttpResponse.json({ detail: 'Not Found' }, { status: 404 }));
+const notFound = http.untyped.all('*', () => HttpResponse.json({ detail: 'Not Found', code: 'not_found' }, { status: 404 }));
 
 export const server = setupServer(notFound);

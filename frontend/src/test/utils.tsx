@@ -60,6 +60,7 @@ export function makeIncident(overrides: Partial<S['IncidentDetail']> = {}): S['I
     id: 7,
     title: 'Checkout p99 latency above 3s',
     description: 'Customers report slow checkout.',
+    impact: '',
     severity: 'SEV2',
     status: 'New',
     service_id: 1,
@@ -140,7 +141,7 @@ export function renderApp(
     recorder(calls),
     ...handlers,
     http.get('/auth/me', ({ response }) =>
-      as ? response(200).json(users[as]) : response(401).json({ detail: 'Not authenticated' }),
+      as ? response(200).json(users[as]) : response(401).json({ detail: 'Not authenticated', code: 'unauthenticated' }),
     ),
     http.get('/users', ({ response }) => response(200).json(Object.values(users))),
     http.get('/services', ({ response }) => response(200).json([service])),

@@ -1,5 +1,5 @@
 /** Orders of the incident table. The server pages newest first; other orders sort the page shown. */
-import type { Incident } from '../../api/types';
+import { OPEN_STATUSES, type Incident } from '../../api/types';
 
 export const SORTS = {
   newest: 'Newest first',
@@ -12,15 +12,25 @@ export function sortFrom(value: string | null): SortKey {
   return value && value in SORTS ? (value as SortKey) : 'newest';
 }
 
-function nextDue(i: Incident): number {
-  const due = i.sla.next_due_at ?? (i.acknowledged_at ? i.sla.resolve_due_at : i.sla.ack_due_at);
-  return due && i.status !== 'Resolved' && i.status !== 'Closed' ? Date.parse(due) : Number.POSITIVE_INFINITY;
+/**
+ * Open incidents the server calls breached first (a target is already overdue), then by the
+ * server's next due time; those with nothing left due (finished) last. No SLA rule here: only
+ * the server's `breached` and `next_due_at`.
+ */
+function dueRank(i: Incident): [number, number] {
+  const overdue = i.sla.breached && OPEN_STATUSES.includes(i.status) ? 0 : 1;
+  return [overdue, i.sla.next_due_at ? Date.parse(i.sla.next_due_at) : Number.POSITIVE_INFINITY];
+}
+
+function byDue(a: Incident, b: Incident): number {
+  const [ra, rb] = [dueRank(a), dueRank(b)];
+  return ra[0] - rb[0] || (ra[1] === rb[1] ? 0 : ra[1] < rb[1] ? -1 : 1);
 }
 
 export function sortIncidents(items: Incident[], sort: SortKey): Incident[] {
   if (sort === 'newest') return items;
   const copy = [...items];
   if (sort === 'severity') copy.sort((a, b) => a.severity.localeCompare(b.severity) || b.id - a.id);
-  else copy.sort((a, b) => nextDue(a) - nextDue(b) || b.id - a.id);
+  else copy.sort((a, b) => byDue(a, b) || b.id - a.id);
   return copy;
 }

@@ -40,7 +40,7 @@ describe('LoginPage', () => {
       pattern: '/login',
       as: null,
       handlers: [
-        http.post('/auth/login', ({ response }) => response(401).json({ detail: 'Incorrect username or password' })),
+        http.post('/auth/login', ({ response }) => response(401).json({ detail: 'Incorrect username or password', code: 'unauthenticated' })),
       ],
     });
     const user = userEvent.setup();

@@ -29,6 +29,7 @@ function renderDashboard(path = '/', as: 'jordan' | 'morgan' = 'jordan') {
             resolve_breached: true,
             breached: true,
             state: 'breached',
+            next_due_at: null,
           },
         });
         return response(200).json(page([breached, makeIncident()], 'c2'));

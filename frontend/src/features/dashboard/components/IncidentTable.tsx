@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import type { Incident } from '../../../api/types';
 import { SeverityBadge, SlaCell, StatusBadge } from '../../../components/Badges';
 import { RelativeTime } from '../../../components/Time';
-import { incidentKey } from '../../../lib/format';
+import { incidentRef } from '../../../lib/format';
 
 export function IncidentTable({ items }: { items: Incident[] }) {
   return (
@@ -26,7 +26,7 @@ export function IncidentTable({ items }: { items: Incident[] }) {
             <tr key={i.id} className={i.sla.breached && i.status !== 'Closed' ? 'row-breached' : undefined}>
               <td>
                 <Link to={`/incidents/${i.id}`} className="incident-link">
-                  <span className="inc-key">{incidentKey(i.id)}</span> {i.title}
+                  <span className="inc-ref">{incidentRef(i.id)}</span> {i.title}
                 </Link>
               </td>
               <td>
@@ -41,7 +41,7 @@ export function IncidentTable({ items }: { items: Incident[] }) {
                 <RelativeTime iso={i.created_at} />
               </td>
               <td>
-                <SlaCell incident={i} />
+                <SlaCell sla={i.sla} />
               </td>
             </tr>
           ))}

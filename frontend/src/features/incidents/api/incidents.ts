@@ -26,12 +26,25 @@ export function useCreateIncident() {
   });
 }
 
+/**
+ * `If-Match: <version>`: the incident as this screen last saw it, the one version token of every
+ * guarded write. The server refuses with 409 `stale_version` when someone changed it since,
+ * instead of applying a change decided on stale information. (Bodies no longer carry `version`.)
+ */
+const ifMatch = (version: number) => ({ 'if-match': String(version) });
+
+/** Triage: only the fields that changed, checked against the version the screen showed. */
 export function useUpdateIncident(id: number) {
   const qc = useQueryClient();
   return useMutation({
     mutationKey: mutationKeys.updateIncident(id),
-    mutationFn: (body: IncidentUpdate) =>
-      unwrap(api.PATCH('/incidents/{incident_id}', { params: { path: { incident_id: id } }, body })),
+    mutationFn: ({ changes, version }: { changes: Omit<IncidentUpdate, 'version'>; version: number }) =>
+      unwrap(
+        api.PATCH('/incidents/{incident_id}', {
+          params: { path: { incident_id: id }, header: ifMatch(version) },
+          body: changes,
+        }),
+      ),
     onSuccess: (incident) => mergeIncident(qc, incident),
     onSettled: () => invalidateIncidents(qc, id),
   });
@@ -41,13 +54,11 @@ export function useTransition(id: number) {
   const qc = useQueryClient();
   return useMutation({
     mutationKey: mutationKeys.transition(id),
-    // `version`: the incident as this screen last saw it; the server refuses with 409 when
-    // someone moved it since, instead of applying a move decided on stale information.
     mutationFn: ({ status, note, version }: { status: Status; note?: string; version: number }) =>
       unwrap(
         api.POST('/incidents/{incident_id}/status', {
-          params: { path: { incident_id: id } },
-          body: note ? { status, note, version } : { status, version },
+          params: { path: { incident_id: id }, header: ifMatch(version) },
+          body: note ? { status, note } : { status },
         }),
       ),
     onSuccess: (incident) => mergeIncident(qc, incident),

@@ -30,10 +30,10 @@ function renderDetail(incident = makeIncident(), as: 'jordan' | 'avery' | 'morga
     handlers: [
       ...handlers,
       http.get('/incidents/{incident_id}', ({ params, response }) =>
-        sameId(params, incident) ? response(200).json(incident) : response(404).json({ detail: 'Not Found' }),
+        sameId(params, incident) ? response(200).json(incident) : response(404).json({ detail: 'Not Found', code: 'not_found' }),
       ),
       http.get('/incidents/{incident_id}/alerts', ({ params, response }) =>
-        sameId(params, incident) ? response(200).json({ items: alerts, next_cursor: null }) : response(404).json({ detail: 'Not Found' }),
+        sameId(params, incident) ? response(200).json({ items: alerts, next_cursor: null }) : response(404).json({ detail: 'Not Found', code: 'not_found' }),
       ),
       http.get('/runbooks', ({ response }) => response(200).json(runbooks)),
     ],
@@ -68,7 +68,9 @@ describe('IncidentDetailPage', () => {
     release();
     expect(await screen.findByText('Moved to Investigating.')).toBeInTheDocument();
     const post = calls.find((c) => c.method === 'POST');
-    expect(post?.body).toEqual({ status: 'Investigating', note: 'paging db team', version: 1 });
+    // The version the screen saw travels as If-Match, never in the body.
+    expect(post?.body).toEqual({ status: 'Investigating', note: 'paging db team' });
+    expect(post?.headers.get('If-Match')).toBe('1');
     expect(post?.headers.get('Authorization')).toBe('Bearer token-avery');
   });
 
@@ -76,12 +78,44 @@ describe('IncidentDetailPage', () => {
     const incident = makeIncident({ version: 4 });
     const { calls } = renderDetail(incident, 'avery', [
       http.post('/incidents/{incident_id}/status', ({ response }) =>
-        response(409).json({ detail: 'Incident 7 is at version 5, not 4: someone changed it first; reload and try again' }),
+        response(409).json({
+          detail: 'Incident 7 is at version 5, not 4: someone changed it first; reload and try again',
+          code: 'stale_version',
+          current_version: 5,
+        }),
       ),
     ]);
-    await userEvent.setup().click(await screen.findByRole('button', { name: 'Investigating' }));
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Investigating' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('someone changed it first');
-    expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ status: 'Investigating', version: 4 });
+    expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ status: 'Investigating' });
+    expect(calls.find((c) => c.method === 'POST')?.headers.get('If-Match')).toBe('4');
+    // Read from code and current_version, not from the prose.
+    expect(screen.getByRole('alert')).toHaveTextContent('Someone else changed this incident since you loaded it (it is now at version 5)');
+    const gets = () => calls.filter((c) => c.method === 'GET' && c.path === '/incidents/7').length;
+    const before = gets();
+    await user.click(within(screen.getByRole('alert')).getByRole('button', { name: 'Reload incident' }));
+    await waitFor(() => expect(gets()).toBe(before + 1));
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
+
+  it('names where an illegal move may go instead, from the allowed statuses', async () => {
+    const incident = makeIncident({ status: 'Mitigated', allowed_transitions: ['Resolved', 'Investigating'] });
+    renderDetail(incident, 'avery', [
+      http.post('/incidents/{incident_id}/status', ({ response }) =>
+        response(409).json({
+          detail: 'Illegal transition from Resolved to Resolved',
+          code: 'illegal_transition',
+          current: 'Resolved',
+          target: 'Resolved',
+          allowed: ['Closed', 'Investigating'],
+        }),
+      ),
+    ]);
+    await userEvent.setup().click(await screen.findByRole('button', { name: 'Resolved' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Cannot move this incident to Resolved: from Resolved it may go to Closed, Investigating.');
+    expect(within(alert).getByRole('button', { name: 'Reload incident' })).toBeInTheDocument();
   });
 
   it('names the missing RCA fields when closing is refused', async () => {
@@ -92,7 +126,11 @@ describe('IncidentDetailPage', () => {
     });
     renderDetail(incident, 'jordan', [
       http.post('/incidents/{incident_id}/status', ({ response }) =>
-        response(409).json({ detail: 'Cannot close: RCA missing contributing_factors, prevention_actions' }),
+        response(409).json({
+          detail: 'Cannot close: RCA missing contributing_factors, prevention_actions',
+          code: 'closure_blocked',
+          missing: ['contributing_factors', 'prevention_actions'],
+        }),
       ),
     ]);
     const user = userEvent.setup();
@@ -101,6 +139,20 @@ describe('IncidentDetailPage', () => {
     expect(alert).toHaveTextContent('Contributing factors');
     expect(alert).toHaveTextContent('Prevention actions');
     expect(alert).not.toHaveTextContent('Root cause,');
+    // Named from `missing`, whatever the prose says; nothing to reload for a blocked close.
+    expect(alert).toHaveTextContent('the RCA is missing Contributing factors, Prevention actions.');
+    expect(within(screen.getByRole('alert')).queryByRole('button', { name: 'Reload incident' })).not.toBeInTheDocument();
+  });
+
+  it('names the missing sections from `missing` even when the prose names none', async () => {
+    const incident = makeIncident({ status: 'Resolved', allowed_transitions: ['Closed', 'Investigating'], close_blockers: [] });
+    renderDetail(incident, 'jordan', [
+      http.post('/incidents/{incident_id}/status', ({ response }) =>
+        response(409).json({ detail: 'Not yet.', code: 'closure_blocked', missing: ['root_cause'] }),
+      ),
+    ]);
+    await userEvent.setup().click(await screen.findByRole('button', { name: 'Closed' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Cannot close yet: the RCA is missing Root cause.');
   });
 
   it('lists runbook steps in order with an Apply button that logs the step', async () => {
@@ -122,7 +174,10 @@ describe('IncidentDetailPage', () => {
   it('posts a comment from the labelled Comment box and shows the server detail on error', async () => {
     renderDetail(makeIncident(), 'avery', [
       http.post('/incidents/{incident_id}/comments', ({ response }) =>
-        response(422).json({ detail: [{ loc: ['body', 'body'], msg: 'String should have at least 1 character' }] }),
+        response(422).json({
+          detail: [{ loc: ['body', 'body'], msg: 'String should have at least 1 character' }],
+          code: 'validation_failed',
+        }),
       ),
     ]);
     const user = userEvent.setup();
@@ -158,6 +213,36 @@ describe('IncidentDetailPage', () => {
       prevention_actions: 'add canary',
     });
     expect(put?.headers.get('If-Match')).toBe('1');
+    expect(put?.body).not.toHaveProperty('version');
+  });
+
+  it('keeps the RCA draft when the save is stale, and offers to reload', async () => {
+    const { calls } = renderDetail(makeIncident({ version: 3 }), 'avery', [
+      http.put('/incidents/{incident_id}/rca', ({ response }) =>
+        response(409).json({ detail: 'Incident 7 is at version 4, not 3', code: 'stale_version', current_version: 4 }),
+      ),
+    ]);
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText('Root cause'), 'bad config');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Someone else changed this incident since you loaded it (it is now at version 4)');
+    expect(within(alert).getByRole('button', { name: 'Reload incident' })).toBeInTheDocument();
+    expect(screen.getByLabelText('Root cause')).toHaveValue('bad config');
+    expect(calls.find((c) => c.method === 'PUT')?.headers.get('If-Match')).toBe('3');
+  });
+
+  it('saves a triage change with If-Match and only the changed field', async () => {
+    const { calls } = renderDetail(makeIncident({ version: 6 }), 'avery', [
+      http.patch('/incidents/{incident_id}', ({ response }) => response(200).json(makeIncident({ severity: 'SEV1', version: 7 }))),
+    ]);
+    const user = userEvent.setup();
+    await user.selectOptions(await screen.findByLabelText('Change severity'), 'SEV1');
+    await user.click(screen.getByRole('button', { name: 'Update triage' }));
+    await waitFor(() => expect(calls.some((c) => c.method === 'PATCH')).toBe(true));
+    const patch = calls.find((c) => c.method === 'PATCH');
+    expect(patch?.body).toEqual({ severity: 'SEV1' });
+    expect(patch?.headers.get('If-Match')).toBe('6');
   });
 
   it('shows the attached alerts and whether they still fire', async () => {
@@ -173,12 +258,54 @@ describe('IncidentDetailPage', () => {
       http.patch('/incidents/{incident_id}', ({ response }) => response(200).json(makeIncident({ title: 'Checkout down in EU' }))),
     ]);
     const user = userEvent.setup();
-    await user.click(await screen.findByRole('button', { name: 'Edit title and description' }));
+    await user.click(await screen.findByRole('button', { name: 'Edit summary and impact' }));
     await user.clear(screen.getByLabelText('Title'));
     await user.type(screen.getByLabelText('Title'), 'Checkout down in EU');
-    await user.click(screen.getByRole('button', { name: 'Save title and description' }));
+    await user.click(screen.getByRole('button', { name: 'Save summary' }));
     await waitFor(() => expect(screen.queryByLabelText('Title')).not.toBeInTheDocument());
-    expect(calls.find((c) => c.method === 'PATCH')?.body).toEqual({ title: 'Checkout down in EU', version: 1 });
+    const patch = calls.find((c) => c.method === 'PATCH');
+    expect(patch?.body).toEqual({ title: 'Checkout down in EU' });
+    expect(patch?.headers.get('If-Match')).toBe('1');
+  });
+
+  it('shows the customer impact near the summary, and says so when there is none', async () => {
+    renderDetail(makeIncident({ impact: 'EU shoppers cannot check out; card payments time out.' }), 'avery');
+    const block = await screen.findByRole('region', { name: 'Customer impact' });
+    expect(block).toHaveTextContent('EU shoppers cannot check out; card payments time out.');
+    // Inside the summary card, right after the description.
+    const details = screen.getByRole('region', { name: 'Details' });
+    expect(within(details).getByRole('region', { name: 'Customer impact' })).toBe(block);
+    expect(block.previousElementSibling).toHaveTextContent('Customers report slow checkout.');
+  });
+
+  it('gives a blank impact an empty state', async () => {
+    renderDetail(makeIncident({ impact: '  ' }), 'avery');
+    const block = await screen.findByRole('region', { name: 'Customer impact' });
+    expect(block).toHaveTextContent('No customer impact recorded yet.');
+    expect(block).toHaveTextContent('Edit summary and impact');
+  });
+
+  it('edits the customer impact in triage, sending only the impact', async () => {
+    // The server keeps what was saved: the refetch after the edit answers the new impact.
+    let current = makeIncident();
+    const { calls } = renderDetail(current, 'avery', [
+      http.get('/incidents/{incident_id}', ({ response }) => response(200).json(current)),
+      http.patch('/incidents/{incident_id}', async ({ request, response }) => {
+        const { impact } = await request.json();
+        current = { ...current, impact: impact ?? current.impact, version: current.version + 1 };
+        return response(200).json(current);
+      }),
+    ]);
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Edit summary and impact' }));
+    expect(screen.getByRole('textbox', { name: 'Customer impact' })).toHaveValue('');
+    await user.type(screen.getByRole('textbox', { name: 'Customer impact' }), '  Checkout fails for EU cards ');
+    await user.click(screen.getByRole('button', { name: 'Save summary' }));
+    await waitFor(() => expect(screen.queryByRole('textbox', { name: 'Customer impact' })).not.toBeInTheDocument());
+    expect(calls.find((c) => c.method === 'PATCH')?.body).toMatchObject({ impact: 'Checkout fails for EU cards' });
+    expect(calls.find((c) => c.method === 'PATCH')?.body).not.toHaveProperty('title');
+    expect(calls.find((c) => c.method === 'PATCH')?.body).not.toHaveProperty('version');
+    expect(await screen.findByRole('region', { name: 'Customer impact' })).toHaveTextContent('Checkout fails for EU cards');
   });
 
   it('is read-only for a viewer', async () => {
@@ -188,8 +315,9 @@ describe('IncidentDetailPage', () => {
     expect(screen.queryByLabelText('Comment')).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /^Apply/ })).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Save' })).not.toBeInTheDocument();
-    expect(screen.queryByRole('button', { name: 'Edit title and description' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Edit summary and impact' })).not.toBeInTheDocument();
     expect(screen.getByLabelText('Root cause')).toHaveAttribute('readonly');
+    expect(screen.getByRole('region', { name: 'Customer impact' })).not.toHaveTextContent('Edit summary and impact');
     expect(screen.getByRole('button', { name: 'Export Post-Incident Report (Markdown)' })).toBeEnabled();
   });
 

@@ -1,4 +1,4 @@
-/** One incident: its fields, SLA, workflow, triage, timeline, runbooks, RCA and report. */
+/** One incident: its fields, customer impact, SLA, workflow, triage, timeline, runbooks, RCA and report. */
 import { useRef } from 'react';
 import { Link, useParams } from 'react-router';
 import { SeverityBadge, StatusBadge } from '../../../components/Badges';
@@ -6,12 +6,13 @@ import { ErrorState, Loading } from '../../../components/States';
 import { FullTime } from '../../../components/Time';
 import { useDocumentTitle } from '../../../components/useDocumentTitle';
 import { useHotkeys } from '../../../components/useHotkeys';
-import { incidentKey } from '../../../lib/format';
+import { incidentRef } from '../../../lib/format';
 import { useAuth } from '../../auth';
 import { RcaForm } from '../../rca';
 import { useIncident } from '../api/incidents';
 import { AlertsPanel } from './AlertsPanel';
 import { ExportReportButton } from './ExportReportButton';
+import { ImpactBlock } from './ImpactBlock';
 import { RunbookPanel } from './RunbookPanel';
 import { SlaPanel } from './SlaPanel';
 import { SummaryEditor } from './SummaryEditor';
@@ -25,7 +26,7 @@ export function IncidentDetailPage() {
   const query = useIncident(id);
   const commentRef = useRef<HTMLTextAreaElement>(null);
   const incident = query.data;
-  useDocumentTitle(incident ? `${incidentKey(incident.id)} · ${incident.severity} · ${incident.status}` : incidentKey(id));
+  useDocumentTitle(incident ? `${incidentRef(incident.id)} · ${incident.severity} · ${incident.status}` : incidentRef(id));
   useHotkeys({
     c: () => {
       commentRef.current?.focus();
@@ -33,7 +34,7 @@ export function IncidentDetailPage() {
   });
 
   if (!Number.isInteger(id) || id <= 0) return <ErrorState error={new Error('That is not an incident number.')} />;
-  if (query.isPending) return <Loading what={incidentKey(id)} />;
+  if (query.isPending) return <Loading what={incidentRef(id)} />;
   if (query.isError || !incident) {
     return (
       <>
@@ -48,11 +49,11 @@ export function IncidentDetailPage() {
   return (
     <article className="incident" aria-labelledby="incident-title">
       <p className="crumbs">
-        <Link to="/">Incidents</Link> / {incidentKey(incident.id)}
+        <Link to="/">Incidents</Link> / {incidentRef(incident.id)}
       </p>
       <header className="incident-head">
         <h1 id="incident-title">
-          <span className="inc-key">{incidentKey(incident.id)}</span> {incident.title}
+          <span className="inc-ref">{incidentRef(incident.id)}</span> {incident.title}
         </h1>
         <div className="badges">
           <SeverityBadge severity={incident.severity} />
@@ -70,6 +71,7 @@ export function IncidentDetailPage() {
           <section className="card" aria-labelledby="details-title">
             <h2 id="details-title">Details</h2>
             <p className="description">{incident.description || <span className="muted">No description.</span>}</p>
+            <ImpactBlock incident={incident} canEdit={canAct && !closed} />
             {canAct && !closed && <SummaryEditor incident={incident} />}
             <dl className="facts">
               <dt>Service</dt>

@@ -1,4 +1,4 @@
-/** Declare an incident: Title, Description, Severity, Service, Owner. */
+/** Declare an incident: Title, Description, Customer impact (optional), Severity, Service, Owner. */
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { SEVERITIES, type Severity } from '../../../api/types';
@@ -17,6 +17,7 @@ export function NewIncidentPage() {
   const create = useCreateIncident();
   const [title, setTitle] = useState('');
   const [description, setDescription] = useState('');
+  const [impact, setImpact] = useState('');
   const [severity, setSeverity] = useState<Severity>('SEV3');
   const [serviceId, setServiceId] = useState('');
   const [ownerId, setOwnerId] = useState('');
@@ -31,6 +32,7 @@ export function NewIncidentPage() {
       {
         title: title.trim(),
         description: description.trim(),
+        impact: impact.trim(),
         severity,
         service_id: Number(serviceId),
         assignee_id: ownerId ? Number(ownerId) : null,
@@ -51,8 +53,20 @@ export function NewIncidentPage() {
           rows={4}
           value={description}
           onChange={(e) => setDescription(e.target.value)}
-          placeholder="What is broken, who is affected, since when"
+          placeholder="What is broken and since when"
         />
+        <label htmlFor="ni-impact">Customer impact (optional)</label>
+        <textarea
+          id="ni-impact"
+          rows={2}
+          value={impact}
+          onChange={(e) => setImpact(e.target.value)}
+          aria-describedby="ni-impact-hint"
+          placeholder="e.g. EU shoppers cannot complete checkout"
+        />
+        <small id="ni-impact-hint" className="muted">
+          Who is affected and how, in plain words. You can add or change it later.
+        </small>
         <div className="row">
           <div className="field">
             <label htmlFor="ni-severity">Severity</label>

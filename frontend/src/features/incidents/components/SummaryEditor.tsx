@@ -1,14 +1,29 @@
-/** Edit the incident's title and description (each change becomes a timeline event). */
+/**
+ * The incident's summary: its title, description and customer impact, edited together (the
+ * server's triage text fields; each change becomes its own `field_change` timeline event).
+ */
 import { useState } from 'react';
-import type { IncidentDetail } from '../../../api/types';
+import type { IncidentDetail, IncidentUpdate } from '../../../api/types';
+import { useReloadIncident } from '../../../api/queryKeys';
 import { ActionResult } from '../../../components/States';
 import { useUpdateIncident } from '../api/incidents';
 
+const TEXT_FIELDS = ['title', 'description', 'impact'] as const;
+type TextField = (typeof TEXT_FIELDS)[number];
+type Draft = Record<TextField, string>;
+
+const draftOf = (incident: IncidentDetail): Draft => ({
+  title: incident.title,
+  description: incident.description,
+  impact: incident.impact,
+});
+
 export function SummaryEditor({ incident }: { incident: IncidentDetail }) {
   const update = useUpdateIncident(incident.id);
+  const reload = useReloadIncident(incident.id);
   const [open, setOpen] = useState(false);
-  const [title, setTitle] = useState(incident.title);
-  const [description, setDescription] = useState(incident.description);
+  const [draft, setDraft] = useState<Draft>(() => draftOf(incident));
+  const set = (field: TextField) => (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [field]: e.target.value }));
 
   if (!open) {
     return (
@@ -16,37 +31,52 @@ export function SummaryEditor({ incident }: { incident: IncidentDetail }) {
         type="button"
         className="link-button"
         onClick={() => {
-          setTitle(incident.title);
-          setDescription(incident.description);
+          setDraft(draftOf(incident));
           update.reset();
           setOpen(true);
         }}
       >
-        Edit title and description
+        Edit summary and impact
       </button>
     );
   }
   return (
     <form
       className="form summary-editor"
-      aria-label="Edit title and description"
+      aria-label="Edit summary and impact"
       onSubmit={(e) => {
         e.preventDefault();
-        const body: { title?: string; description?: string } = {};
-        if (title.trim() !== incident.title) body.title = title.trim();
-        if (description.trim() !== incident.description) body.description = description.trim();
-        if (Object.keys(body).length === 0) return setOpen(false);
-        update.mutate({ ...body, version: incident.version }, { onSuccess: () => setOpen(false) });
+        // Only what changed: each field the server sees change is one timeline event.
+        const changes: IncidentUpdate = {};
+        for (const field of TEXT_FIELDS) {
+          if (draft[field].trim() !== incident[field]) changes[field] = draft[field].trim();
+        }
+        if (Object.keys(changes).length === 0) return setOpen(false);
+        update.mutate({ changes, version: incident.version }, { onSuccess: () => setOpen(false) });
       }}
     >
       <label htmlFor="edit-title">Title</label>
-      <input id="edit-title" required value={title} onChange={(e) => setTitle(e.target.value)} />
+      <input id="edit-title" required value={draft.title} onChange={set('title')} />
       <label htmlFor="edit-description">Description</label>
-      <textarea id="edit-description" rows={4} value={description} onChange={(e) => setDescription(e.target.value)} />
-      <ActionResult error={update.error} />
+      <textarea id="edit-description" rows={4} value={draft.description} onChange={set('description')} />
+      <label htmlFor="edit-impact">Customer impact</label>
+      <textarea
+        id="edit-impact"
+        rows={3}
+        value={draft.impact}
+        onChange={set('impact')}
+        placeholder="Who is affected and how, e.g. EU shoppers cannot check out"
+      />
+      <ActionResult
+        error={update.error}
+        onReload={() => {
+          update.reset();
+          reload();
+        }}
+      />
       <div className="actions">
         <button type="submit" className="primary" disabled={update.isPending}>
-          {update.isPending ? 'Saving…' : 'Save title and description'}
+          {update.isPending ? 'Saving…' : 'Save summary'}
         </button>
         <button type="button" onClick={() => setOpen(false)} disabled={update.isPending}>
           Cancel

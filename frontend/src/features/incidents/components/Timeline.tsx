@@ -1,17 +1,21 @@
 /** The incident's timeline: system events, status changes, runbook steps and comments told apart. */
 import { forwardRef, useState } from 'react';
-import type { TimelineEvent } from '../../../api/types';
+import type { EventType, TimelineEvent } from '../../../api/types';
 import { ActionResult } from '../../../components/States';
 import { RelativeTime } from '../../../components/Time';
 import { useAddComment } from '../api/incidents';
 
-interface Kind {
+export interface EventKind {
   label: string;
   icon: string;
   className: string;
 }
 
-const KINDS: Record<string, Kind> = {
+/**
+ * How each event type reads. Keyed by the schema's EventType: when the server adds a type,
+ * `tsc` fails here until the console says how to show it (see Timeline.types.test.ts).
+ */
+export const EVENT_KINDS: Record<EventType, EventKind> = {
   created: { label: 'System', icon: '⚙', className: 'ev-system' },
   status_change: { label: 'Status', icon: '⇄', className: 'ev-status' },
   comment: { label: 'Comment', icon: '❝', className: 'ev-comment' },
@@ -19,16 +23,23 @@ const KINDS: Record<string, Kind> = {
   rca_updated: { label: 'RCA', icon: '✎', className: 'ev-system' },
   assignment: { label: 'Owner', icon: '☺', className: 'ev-triage' },
   severity_change: { label: 'Severity', icon: '▲', className: 'ev-triage' },
+  field_change: { label: 'Edit', icon: '✎', className: 'ev-triage' },
   sla_breach: { label: 'SLA breach', icon: '✖', className: 'ev-breach' },
   sla_at_risk: { label: 'SLA at risk', icon: '⚠', className: 'ev-breach' },
   alert: { label: 'Alert', icon: '⚑', className: 'ev-system' },
 };
 
-export function eventKind(type: string): Kind {
-  return KINDS[type] ?? { label: type.replace(/_/g, ' '), icon: '•', className: 'ev-system' };
+export function eventKind(type: EventType): EventKind {
+  return EVENT_KINDS[type];
 }
 
-const FIELD_LABELS: Record<string, string> = { assignee_id: 'Owner', severity: 'Severity', title: 'Title', description: 'Description' };
+const FIELD_LABELS: Record<string, string> = {
+  assignee_id: 'Owner',
+  severity: 'Severity',
+  title: 'Title',
+  description: 'Description',
+  impact: 'Customer impact',
+};
 
 function show(value: unknown): string {
   if (value === null || value === undefined || value === '') return 'none';

@@ -1,26 +1,21 @@
-/** One button per allowed transition, named after its target status, with an optional note. */
+/**
+ * One button per allowed transition, named after its target status, with an optional note.
+ * A refusal is read by code in src/api/errors.ts: a blocked close names the missing RCA
+ * sections (`missing`), an illegal move where the incident may go (`allowed`), a stale one
+ * offers to reload.
+ */
 import { useState } from 'react';
-import { ApiError } from '../../../api/errors';
 import type { IncidentDetail, Status } from '../../../api/types';
+import { rcaSectionName } from '../../../api/rcaFields';
 import { ActionResult } from '../../../components/States';
+import { useReloadIncident } from '../../../api/queryKeys';
 import { useTransition } from '../api/incidents';
-import { RCA_FIELD_LABELS } from '../../rca';
-
-/** "Closing needs: Contributing factors, Prevention actions." from close_blockers or a 409. */
-export function closeRefusalMessage(error: unknown, blockers: string[]): string | null {
-  if (!(error instanceof ApiError) || error.status !== 409) return null;
-  const text = error.message;
-  const named = Object.entries(RCA_FIELD_LABELS)
-    .filter(([key, label]) => text.includes(key) || text.toLowerCase().includes(label.toLowerCase()) || blockers.includes(key))
-    .map(([, label]) => label);
-  if (named.length === 0) return null;
-  return `Cannot close yet: the RCA is missing ${named.join(', ')}. Fill these in below and save the RCA.`;
-}
 
 export function TransitionBar({ incident, canAct }: { incident: IncidentDetail; canAct: boolean }) {
   const move = useTransition(incident.id);
   const [note, setNote] = useState('');
   const [target, setTarget] = useState<Status | null>(null);
+  const reload = useReloadIncident(incident.id);
 
   if (incident.allowed_transitions.length === 0) {
     return (
@@ -37,8 +32,6 @@ export function TransitionBar({ incident, canAct }: { incident: IncidentDetail; 
       </p>
     );
   }
-
-  const refusal = target === 'Closed' ? closeRefusalMessage(move.error, incident.close_blockers) : null;
 
   return (
     <div className="transitions" role="group" aria-label="Move incident">
@@ -69,19 +62,18 @@ export function TransitionBar({ incident, canAct }: { incident: IncidentDetail; 
         ))}
       </div>
       {move.isPending && <p role="status">Moving to {target}…</p>}
-      {refusal ? (
-        <p className="error" role="alert">
-          <span aria-hidden="true">⚠ </span>
-          {refusal}
-          <span className="detail"> (server: {move.error?.message})</span>
-        </p>
-      ) : (
-        <ActionResult error={move.error} success={move.isSuccess && `Moved to ${move.data.status}.`} />
-      )}
-      {incident.status === 'Resolved' && incident.close_blockers.length > 0 && !refusal && (
+      <ActionResult
+        error={move.error}
+        success={move.isSuccess && `Moved to ${move.data.status}.`}
+        onReload={() => {
+          move.reset();
+          reload();
+        }}
+      />
+      {incident.status === 'Resolved' && incident.close_blockers.length > 0 && !move.error && (
         <p className="muted">
           Closing needs a complete RCA; still missing:{' '}
-          {incident.close_blockers.map((b) => RCA_FIELD_LABELS[b] ?? b).join(', ')}.
+          {incident.close_blockers.map(rcaSectionName).join(', ')}.
         </p>
       )}
     </div>

@@ -1,6 +1,7 @@
 /** Triage edits: severity and owner, each saved as its own timeline event. */
 import { useState } from 'react';
 import { SEVERITIES, type IncidentDetail, type Severity } from '../../../api/types';
+import { useReloadIncident } from '../../../api/queryKeys';
 import { ActionResult } from '../../../components/States';
 import { useUsers } from '../../auth';
 import { useUpdateIncident } from '../api/incidents';
@@ -8,6 +9,7 @@ import { useUpdateIncident } from '../api/incidents';
 export function TriagePanel({ incident }: { incident: IncidentDetail }) {
   const users = useUsers();
   const update = useUpdateIncident(incident.id);
+  const reload = useReloadIncident(incident.id);
   const [severity, setSeverity] = useState<Severity>(incident.severity);
   const [owner, setOwner] = useState(incident.assignee_id ? String(incident.assignee_id) : '');
   const [synced, setSynced] = useState({ severity: incident.severity, owner: incident.assignee_id });
@@ -27,12 +29,10 @@ export function TriagePanel({ incident }: { incident: IncidentDetail }) {
       aria-label="Triage"
       onSubmit={(e) => {
         e.preventDefault();
-        const body: { severity?: Severity; assignee_id?: number | null; version: number } = {
-          version: incident.version,
-        };
-        if (severity !== incident.severity) body.severity = severity;
-        if (ownerId !== incident.assignee_id) body.assignee_id = ownerId;
-        update.mutate(body);
+        const changes: { severity?: Severity; assignee_id?: number | null } = {};
+        if (severity !== incident.severity) changes.severity = severity;
+        if (ownerId !== incident.assignee_id) changes.assignee_id = ownerId;
+        update.mutate({ changes, version: incident.version });
       }}
     >
       <div className="field">
@@ -61,7 +61,14 @@ export function TriagePanel({ incident }: { incident: IncidentDetail }) {
       <button type="submit" disabled={!changed || update.isPending}>
         {update.isPending ? 'Saving…' : 'Update triage'}
       </button>
-      <ActionResult error={update.error} success={update.isSuccess && !changed && 'Triage saved.'} />
+      <ActionResult
+        error={update.error}
+        success={update.isSuccess && !changed && 'Triage saved.'}
+        onReload={() => {
+          update.reset();
+          reload();
+        }}
+      />
     </form>
   );
 }

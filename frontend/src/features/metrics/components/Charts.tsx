@@ -15,13 +15,18 @@ import type { Metrics } from '../../../api/types';
 import { formatMaybeDuration, formatPercent } from '../../../lib/format';
 import { ChartCard } from './ChartCard';
 
-const COLORS = { opened: '#1d4ed8', resolved: '#047857', breached: '#b42318', mtta: '#6d28d9', mttr: '#b45309' };
+const COLORS = { opened: '#1d4ed8', resolved: '#047857', breached: '#b42318', mtta: '#6d28d9', mttm: '#0e7490', mttr: '#b45309' };
 const minutes = (s: number | null | undefined) => (s === null || s === undefined ? null : Math.round(s / 6) / 10);
 const HEIGHT = 260;
 
 export default function Charts({ metrics }: { metrics: Metrics }) {
   const daily = metrics.daily;
-  const trend = daily.map((d) => ({ date: d.date, mtta: minutes(d.mtta_seconds), mttr: minutes(d.mttr_seconds) }));
+  const trend = daily.map((d) => ({
+    date: d.date,
+    mtta: minutes(d.mtta_seconds),
+    mttm: minutes(d.mttm_seconds),
+    mttr: minutes(d.mttr_seconds),
+  }));
   return (
     <div className="charts">
       <ChartCard
@@ -50,12 +55,13 @@ export default function Charts({ metrics }: { metrics: Metrics }) {
         }
       />
       <ChartCard
-        title="MTTA and MTTR trend (minutes)"
+        title="MTTA, MTTM and MTTR trend (minutes)"
         rows={daily}
         rowKey={(d) => d.date}
         columns={[
           { header: 'Day (UTC)', cell: (d) => d.date },
           { header: 'MTTA', cell: (d) => formatMaybeDuration(d.mtta_seconds) },
+          { header: 'MTTM', cell: (d) => formatMaybeDuration(d.mttm_seconds) },
           { header: 'MTTR', cell: (d) => formatMaybeDuration(d.mttr_seconds) },
         ]}
         chart={
@@ -67,6 +73,16 @@ export default function Charts({ metrics }: { metrics: Metrics }) {
               <Tooltip />
               <Legend />
               <Line isAnimationActive={false} type="monotone" dataKey="mtta" name="MTTA (min)" stroke={COLORS.mtta} strokeWidth={2} connectNulls />
+              <Line
+                isAnimationActive={false}
+                type="monotone"
+                dataKey="mttm"
+                name="MTTM (min)"
+                stroke={COLORS.mttm}
+                strokeWidth={2}
+                strokeDasharray="2 3"
+                connectNulls
+              />
               <Line
                 isAnimationActive={false}
                 type="monotone"
@@ -91,6 +107,7 @@ export default function Charts({ metrics }: { metrics: Metrics }) {
           { header: 'Breached', cell: (r) => r.breached_count },
           { header: 'Breach rate', cell: (r) => formatPercent(r.breach_rate) },
           { header: 'MTTA', cell: (r) => formatMaybeDuration(r.mtta_seconds) },
+          { header: 'MTTM', cell: (r) => formatMaybeDuration(r.mttm_seconds) },
           { header: 'MTTR', cell: (r) => formatMaybeDuration(r.mttr_seconds) },
         ]}
         chart={
@@ -117,6 +134,7 @@ export default function Charts({ metrics }: { metrics: Metrics }) {
           { header: 'Breached', cell: (r) => r.breached_count },
           { header: 'Breach rate', cell: (r) => formatPercent(r.breach_rate) },
           { header: 'MTTA', cell: (r) => formatMaybeDuration(r.mtta_seconds) },
+          { header: 'MTTM', cell: (r) => formatMaybeDuration(r.mttm_seconds) },
           { header: 'MTTR', cell: (r) => formatMaybeDuration(r.mttr_seconds) },
         ]}
         chart={

@@ -1,4 +1,4 @@
-/** MTTA, MTTR and breach rate: the mean with median, p90 and n beside it. */
+/** MTTA, MTTM, MTTR and breach rate: the mean with median, p90 and n beside it. */
 import type { Metrics } from '../../../api/types';
 import { formatMaybeDuration, formatPercent } from '../../../lib/format';
 
@@ -31,6 +31,13 @@ export function MetricCards({ metrics }: { metrics: Metrics }) {
         value={formatMaybeDuration(metrics.mtta_seconds)}
         detail={`median ${formatMaybeDuration(metrics.mtta_p50_seconds)} · p90 ${formatMaybeDuration(metrics.mtta_p90_seconds)} · n=${metrics.acknowledged_count}`}
         n={metrics.acknowledged_count}
+      />
+      <Card
+        title="MTTM"
+        hint="Mean time to mitigate: created → Mitigated (impact stopped)"
+        value={formatMaybeDuration(metrics.mttm_seconds)}
+        detail={`median ${formatMaybeDuration(metrics.mttm_p50_seconds)} · p90 ${formatMaybeDuration(metrics.mttm_p90_seconds)} · n=${metrics.mitigated_count}`}
+        n={metrics.mitigated_count}
       />
       <Card
         title="MTTR"

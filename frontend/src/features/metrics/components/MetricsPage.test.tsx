@@ -14,6 +14,10 @@ const figures = {
   mttr_seconds: 9000,
   mttr_p50_seconds: 8000,
   mttr_p90_seconds: 20000,
+  mitigated_count: 6,
+  mttm_seconds: 3000,
+  mttm_p50_seconds: 1500,
+  mttm_p90_seconds: 5400,
   breach_rate: 0.25,
   breached_count: 2,
   sla_known_count: 8,
@@ -23,7 +27,7 @@ const metrics: Metrics = {
   ...figures,
   by_severity: [{ severity: 'SEV1', ...figures }],
   by_service: [{ service_id: 1, service_name: 'checkout-api', ...figures }],
-  daily: [{ date: '2026-11-26', opened: 3, resolved: 2, breached: 1, mtta_seconds: 60, mttr_seconds: 600 }],
+  daily: [{ date: '2026-11-26', opened: 3, resolved: 2, breached: 1, mtta_seconds: 60, mttm_seconds: 300, mttr_seconds: 600 }],
 };
 
 const metricsHandler = http.get('/metrics', ({ response }) => response(200).json(metrics));
@@ -39,6 +43,29 @@ describe('MetricsPage', () => {
     expect(mttr).toHaveTextContent('Not enough data (n=4, fewer than 5)');
     expect(within(mtta).queryByText(/Not enough data/)).not.toBeInTheDocument();
     expect(screen.getByRole('region', { name: 'Breach rate' })).toHaveTextContent('25%');
+  });
+
+  it('shows MTTM beside MTTA and MTTR, and in every breakdown', async () => {
+    renderApp(<MetricsPage />, { handlers: [metricsHandler] });
+    const cards = await screen.findAllByRole('region', { name: /^MTT[AMR]$/ });
+    expect(cards.map((c) => c.getAttribute('aria-label'))).toEqual(['MTTA', 'MTTM', 'MTTR']);
+    const mttm = screen.getByRole('region', { name: 'MTTM' });
+    expect(mttm).toHaveTextContent('50m');
+    expect(mttm).toHaveTextContent('median 25m · p90 1h 30m · n=6');
+    expect(within(mttm).queryByText(/Not enough data/)).not.toBeInTheDocument();
+
+    const user = userEvent.setup();
+    const toggles = await screen.findAllByRole('button', { name: 'View as table' });
+    for (const toggle of toggles) await user.click(toggle);
+    const trend = screen.getByRole('table', { name: 'MTTA, MTTM and MTTR trend (minutes)' });
+    expect(within(trend).getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['Day (UTC)', 'MTTA', 'MTTM', 'MTTR']);
+    expect(within(trend).getAllByRole('row')[1]).toHaveTextContent('2026-11-261m5m10m');
+    for (const name of ['By severity', 'By service']) {
+      const table = screen.getByRole('table', { name });
+      const headers = within(table).getAllByRole('columnheader').map((h) => h.textContent);
+      expect(headers.slice(-3)).toEqual(['MTTA', 'MTTM', 'MTTR']);
+      expect(within(table).getAllByRole('row')[1]).toHaveTextContent('1h 20m50m2h 30m');
+    }
   });
 
   it('offers each chart as a table', async () => {

@@ -1,4 +1,4 @@
-/** The Metrics tab: filters in the URL, the three headline numbers, and the charts (lazy). */
+/** The Metrics tab: filters in the URL, the headline numbers (MTTA, MTTM, MTTR, breach rate), and the charts (lazy). */
 import { lazy, Suspense } from 'react';
 import { useSearchParams } from 'react-router';
 import { SEVERITIES } from '../../../api/types';

@@ -8,7 +8,8 @@ export function useSaveRca(incidentId: number) {
   const qc = useQueryClient();
   return useMutation({
     mutationKey: mutationKeys.saveRca(incidentId),
-    // If-Match: the incident version the draft was written against; a 409 keeps the draft.
+    // If-Match (the one version token of guarded writes): the incident version the draft was
+    // written against; a 409 stale_version keeps the draft.
     mutationFn: ({ body, version }: { body: RcaUpdate; version: number }) =>
       unwrap(
         api.PUT('/incidents/{incident_id}/rca', {

@@ -1,9 +1,10 @@
 /** The RCA template: four fields, saved as a draft any time, all required to close. */
 import { useState } from 'react';
 import type { IncidentDetail, RcaUpdate } from '../../../api/types';
+import { useReloadIncident } from '../../../api/queryKeys';
 import { ActionResult } from '../../../components/States';
 import { useSaveRca } from '../api/rca';
-import { RCA_FIELDS, RCA_FIELD_LABELS, type RcaField } from './rcaFields';
+import { RCA_FIELDS, RCA_FIELD_LABELS, type RcaField } from '../../../api/rcaFields';
 
 const HINTS: Record<RcaField, string> = {
   root_cause: 'The underlying cause, not the symptom.',
@@ -23,6 +24,7 @@ function fromIncident(incident: IncidentDetail): RcaUpdate {
 
 export function RcaForm({ incident, canAct }: { incident: IncidentDetail; canAct: boolean }) {
   const save = useSaveRca(incident.id);
+  const reload = useReloadIncident(incident.id);
   const [draft, setDraft] = useState<RcaUpdate>(() => fromIncident(incident));
   const [dirty, setDirty] = useState(false);
   // Someone else saved the RCA (seen through a refetch or the live stream): show theirs unless we are editing.
@@ -79,7 +81,15 @@ export function RcaForm({ incident, canAct }: { incident: IncidentDetail; canAct
           )}
         </div>
       )}
-      <ActionResult error={save.error} success={save.isSuccess && !dirty && 'RCA saved.'} />
+      {/* A stale save keeps the draft; reloading brings the incident's new version, which the next save is checked against. */}
+      <ActionResult
+        error={save.error}
+        success={save.isSuccess && !dirty && 'RCA saved.'}
+        onReload={() => {
+          save.reset();
+          reload();
+        }}
+      />
     </form>
   );
 }

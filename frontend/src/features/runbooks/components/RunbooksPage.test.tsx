@@ -44,7 +44,7 @@ describe('RunbooksPage', () => {
       handlers: [
         runbooksHandler,
         http.patch('/runbooks/{runbook_id}', ({ params, response }) =>
-          params.runbook_id === '4' ? response(200).json(runbooks[0]) : response(404).json({ detail: 'Not Found' }),
+          params.runbook_id === '4' ? response(200).json(runbooks[0]) : response(404).json({ detail: 'Not Found', code: 'not_found' }),
         ),
       ],
     });
@@ -96,7 +96,7 @@ describe('RunbooksPage', () => {
       handlers: [
         runbooksHandler,
         http.patch('/services/{service_id}', ({ params, response }) =>
-          params.service_id === '1' ? response(200).json(service) : response(404).json({ detail: 'Not Found' }),
+          params.service_id === '1' ? response(200).json(service) : response(404).json({ detail: 'Not Found', code: 'not_found' }),
         ),
       ],
     });
