@@ -20,8 +20,8 @@ export interface paths {
         /**
          * Generic Alerts
          * @description One alert, or a list of up to 1,000 in one transaction, for scripts and curl.
-         *     Repeats of a `dedup_key` attach to its open incident; `status: resolved` resolves it.
-         *     Service: the integration key's, else `service` (422 when unknown).
+         *     Repeats of a `dedup_key` (within a service) attach to its open incident; `status:
+         *     resolved` resolves it. Service: the integration key's, else `service` (422 when unknown).
          */
         post: operations["generic_alerts_alerts_post"];
         delete?: never;
@@ -42,7 +42,8 @@ export interface paths {
         /**
          * Alertmanager Webhook
          * @description Prometheus Alertmanager's webhook receiver (`version` "4"); deduplicated on each
-         *     alert's `fingerprint`, grouped into one incident per `groupKey` and service.
+         *     alert's `fingerprint` within its service, grouped into one incident per `groupKey` and
+         *     service.
          *
          *     Service: the integration key's; with a user token, the `service` label (422 when missing
          *     or unknown). Severity: the `severity` label, SEV1..SEV4 or critical/page = SEV1,
@@ -67,8 +68,9 @@ export interface paths {
         /**
          * Pagerduty Event
          * @description PagerDuty Events API v2: `trigger`, `acknowledge` (acknowledges the incident: New moves
-         *     to Investigating) and `resolve`, keyed by `dedup_key`. Without an integration key the
-         *     service is `payload.custom_details.service`, else `payload.group`.
+         *     to Investigating) and `resolve`, keyed by `dedup_key` within the service. Without an
+         *     integration key the service is `payload.custom_details.service`, else `payload.group`;
+         *     an acknowledge or resolve naming neither applies to that `dedup_key` in every service.
          */
         post: operations["pagerduty_event_alerts_events_post"];
         delete?: never;
