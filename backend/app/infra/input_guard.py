@@ -221,3 +221,79 @@ class InputGuard:
             if started:
                 raise
             await _answer(send, error)
+
+
+NO_NUL = "^[^\\x00]*$"
+_UNCONSTRAINED = ("pattern", "enum", "const")
+
+
+JSON_VALUE = "JsonValue"
+_JSON_REF = {"$ref": f"#/components/schemas/{JSON_VALUE}"}
+_JSON_VALUE_SCHEMA: dict[str, Any] = {
+    "description": "Any JSON this server stores: strings without NUL, integers within 64 bits, "
+                   f"finite numbers, nested at most {MAX_JSON_DEPTH} levels deep",
+    "anyOf": [
+        {"type": "string", "pattern": NO_NUL},
+        {"type": "integer", "minimum": -INT64 - 1, "maximum": INT64},
+        {"type": "number", "minimum": -1e18, "maximum": 1e18},
+        {"type": "boolean"}, {"type": "null"},
+        {"type": "array", "items": _JSON_REF},
+        {"type": "object", "propertyNames": {"pattern": NO_NUL}, "additionalProperties": _JSON_REF},
+    ],
+}
+
+
+def _free_form(node: dict[str, Any]) -> None:
+    """Objects whose extra members or values may be any JSON: any JSON this server stores."""
+    if node.get("type") != "object":
+        return
+    extra = node.get("additionalProperties")
+    if extra is None or extra is True or extra == {}:
+        node["additionalProperties"] = dict(_JSON_REF)
+    node.setdefault("propertyNames", {"pattern": NO_NUL})
+
+
+def document(schema: dict[str, Any]) -> dict[str, Any]:
+    """Say in the OpenAPI what this guard refuses, so that the schema and the server agree:
+    every free string excludes NUL, free-form JSON is JSON this server stores, and an optional
+    header is a string or absent (a header cannot be JSON null; `required: false` says it may
+    be left out)."""
+    components = schema.get("components", {}).get("schemas", {})
+    inputs: list[Any] = []  # what requests carry; answers are left as they are
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            for param in operation.get("parameters", []):
+                inner = param.get("schema", {})
+                options = inner.get("anyOf", [])
+                if param.get("in") == "header" and {"type": "null"} in options and len(options) == 2:
+                    (kept,) = [o for o in options if o != {"type": "null"}]
+                    param["schema"] = {**{k: v for k, v in inner.items() if k != "anyOf"}, **kept}
+                inputs.append(param["schema"])
+            inputs.append(operation.get("requestBody", {}))
+    seen: set[int] = set()
+    while inputs:
+        node = inputs.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/components/schemas/") and ref[21:] in components:
+                inputs.append(components[ref[21:]])
+            if node.get("type") == "string" and not any(k in node for k in _UNCONSTRAINED) \
+                    and node.get("format", "password") == "password":
+                node["pattern"] = NO_NUL
+            _free_form(node)
+            for key in ("items", "additionalProperties"):
+                if node.get(key) == {}:
+                    node[key] = dict(_JSON_REF)
+            for name, member in list(node.get("properties", {}).items()):
+                if member == {} or set(member) <= {"title", "description", "default"}:
+                    node["properties"][name] = {**member, **_JSON_REF}
+            inputs.extend(v for k, v in node.items() if k not in ("example", "examples"))
+        elif isinstance(node, list):
+            inputs.extend(node)
+    schema.setdefault("components", {}).setdefault("schemas", {})[JSON_VALUE] = _JSON_VALUE_SCHEMA
+    return schema

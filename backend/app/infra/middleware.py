@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app.config import Settings
-from app.infra import idempotency
+from app.infra import idempotency, input_guard
 from app.infra.asgi import ASGIApp, Message, Receive, Scope, Send, replaying
 from app.infra.idempotency import IdempotencyMiddleware
 from app.infra.input_guard import InputGuard
@@ -161,6 +161,6 @@ def install_http_guards(app: FastAPI, settings: Settings) -> None:
     generate = app.openapi
 
     def openapi_with_idempotency() -> dict[str, Any]:
-        return idempotency.document(generate())
+        return input_guard.document(idempotency.document(generate()))
 
     app.openapi = openapi_with_idempotency  # type: ignore[method-assign]

@@ -6,9 +6,9 @@ shape, which we define, refuses them like every other request body of this API.
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from app.schemas.common import Input, IsoDateTime, LongText, Name, Output, Title
+from app.schemas.common import WHOLE, Input, IsoDateTime, LongText, Name, Output, Title
 
 MAX_BATCH = 1000
 Fingerprint = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
@@ -33,7 +33,7 @@ class PrometheusStyleWebhook(Webhook):
     """What Alertmanager and Grafana webhooks share."""
 
     groupKey: Annotated[str, StringConstraints(max_length=1000)] | None = None
-    truncatedAlerts: Annotated[int, Strict(), Field(ge=0, le=MAX_BATCH * 1000)] = 0
+    truncatedAlerts: Annotated[int, Field(ge=0, le=MAX_BATCH * 1000), *WHOLE] = 0
     status: Literal["firing", "resolved"]
     receiver: str = ""
     groupLabels: dict[str, str] = Field(default_factory=dict)
@@ -61,7 +61,7 @@ class GrafanaWebhook(PrometheusStyleWebhook):
     """Grafana alerting's webhook contact point (`version` "1")."""
 
     version: str = "1"
-    orgId: Annotated[int, Strict(), Field(ge=0, le=2**63 - 1)] | None = None
+    orgId: Annotated[int, Field(ge=0, le=2**63 - 1), *WHOLE] | None = None
     title: str | None = None
     state: str | None = None
     message: str | None = None

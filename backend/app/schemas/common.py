@@ -24,10 +24,19 @@ class Output(BaseModel):
 # The integer id columns (PostgreSQL's `integer`) end here: a larger id names no row on either
 # database, so the schema says so and both answer 422 alike.
 MAX_ID = 2**31 - 1
-# Ids and versions in request bodies: a JSON number, never `true` or "7" coerced into one.
-Id = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
+
+
+def whole_number(value: Any) -> Any:
+    """JSON Schema's `integer` includes 7.0 and 7e0; `true` and "7" stay refused."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+# Integers in request bodies: a JSON number, never `true` or "7" coerced into one.
+WHOLE = (Strict(), BeforeValidator(whole_number))
+# Ids in request bodies.
+Id = Annotated[int, Field(ge=1, le=MAX_ID), *WHOLE]
 # Versions and indexes in request bodies: the same column width, from 0.
-Count = Annotated[int, Strict(), Field(ge=0, le=MAX_ID)]
+Count = Annotated[int, Field(ge=0, le=MAX_ID), *WHOLE]
 # Ids in paths and query strings (text there, so not strict).
 IdParam = Annotated[int, Field(ge=1, le=MAX_ID)]
 
