@@ -244,11 +244,12 @@ _JSON_VALUE_SCHEMA: dict[str, Any] = {
 
 
 def _free_form(node: dict[str, Any]) -> None:
-    """Objects whose extra members or values may be any JSON: any JSON this server stores."""
+    """Objects whose extra members or values are declared as any JSON (`true`): any JSON this
+    server stores. (Implicit extras, as on sign-in's body, are ignored by the server.)"""
     if node.get("type") != "object":
         return
     extra = node.get("additionalProperties")
-    if extra is None or extra is True or extra == {}:
+    if extra is True or extra == {}:
         node["additionalProperties"] = dict(_JSON_REF)
     node.setdefault("propertyNames", {"pattern": NO_NUL})
 

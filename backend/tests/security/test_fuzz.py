@@ -140,7 +140,7 @@ def test_schemathesis_as_an_outsider_every_check_every_phase(
          "--max-examples", str(EXAMPLES), "--exclude-path", "/stream",
          "--request-timeout", "30", "-H", f"Authorization: {admin}", "--no-color",
          "--report", "ndjson", "--report-dir", str(reports)],
-        capture_output=True, text=True, timeout=900, check=False)
+        capture_output=True, text=True, timeout=900, check=False, cwd=tmp_path)
     assert result.returncode in (0, 1), result.stdout[-3000:] + result.stderr[-3000:]
     (report,) = reports.glob("*.ndjson")
     failures, errors, _ = _outsider_failures(report)
