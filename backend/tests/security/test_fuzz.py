@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import hypothesis
+import jsonschema_rs
 import pytest
 import requests
 import schemathesis
@@ -259,3 +260,43 @@ def test_the_hostile_corpus_is_refused_with_documented_answers(server: Server) -
     for path in ("/alerts", "/incidents", "/metrics"):  # nothing stored breaks a read
         response = session.get(server.base_url + path, headers=headers["morgan"], timeout=30)
         assert response.status_code == 200, (path, response.text[:300])
+
+
+def test_stream_events_match_their_documented_schema(server: Server) -> None:
+    """Each server-sent event against the stream's documented `itemSchema` (schemathesis
+    cannot wait for a stream that never ends, so this reads one while changes happen)."""
+    documented = requests.get(f"{server.base_url}/openapi.json", timeout=30).json()
+    item = documented["paths"]["/stream"]["get"]["responses"]["200"]["content"][
+        "text/event-stream"]["itemSchema"]
+    validator = jsonschema_rs.validator_for(item)
+    content = jsonschema_rs.validator_for(item["properties"]["data"]["contentSchema"])
+    avery = token(server, "avery")
+    access = avery["Authorization"].removeprefix("Bearer ")
+    with requests.get(f"{server.base_url}/stream", params={"access_token": access}, stream=True,
+                      timeout=30) as stream:
+        assert stream.status_code == 200
+        lines = stream.iter_lines(decode_unicode=True)
+        assert next(lines).startswith("retry:")
+        created = requests.post(f"{server.base_url}/incidents", headers=avery, timeout=30, json={
+            "title": "Stream check", "severity": "SEV2", "service_id": 1}).json()
+        requests.post(f"{server.base_url}/incidents/{created['id']}/comments", headers=avery,
+                      json={"body": "x" * 9000}, timeout=30)  # past a NOTIFY payload's size
+        requests.post(f"{server.base_url}/alerts", headers=avery, timeout=30, json={
+            "title": "Stream alert", "service": "checkout-api", "dedup_key": "stream-check"})
+        events: list[dict[str, str]] = []
+        current: dict[str, str] = {}
+        for line in lines:
+            if line == "":
+                if "data" in current:
+                    events.append(current)
+                current = {}
+                if len(events) >= 6:
+                    break
+            elif not line.startswith(":"):
+                field, _, value = line.partition(":")
+                current[field] = value.removeprefix(" ")
+    assert {e["event"] for e in events} >= {"incident.created", "event.created", "alert.updated"}
+    for event in events:
+        errors = [str(e) for e in validator.iter_errors(event)]
+        errors += [str(e) for e in content.iter_errors(json.loads(event["data"]))]
+        assert not errors, (event, errors)
