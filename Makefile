@@ -71,6 +71,12 @@ test-api-postgres: install-backend
 test-security: install-backend
 	cd backend && .venv/bin/pytest -q tests/security
 
+## The fuzz tier with a larger budget: FUZZ_EXAMPLES cases per operation and phase (make test
+## runs 12), FUZZ_SEED another fixed seed (make fuzz FUZZ_SEED=$$RANDOM explores further).
+.PHONY: fuzz
+fuzz: install-backend
+	cd backend && FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-100} .venv/bin/pytest -q tests/security/test_fuzz.py
+
 test-frontend: install-frontend
 	cd backend && .venv/bin/python -m app.openapi_dump | diff -q - ../frontend/openapi.json \
 	  || (echo "frontend/openapi.json is stale: run 'make openapi'" && exit 1)

@@ -1,5 +1,6 @@
 """Request dependencies: the app's services, the caller, and role guards."""
 
+import re
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
@@ -53,18 +54,23 @@ def require_role(*roles: str) -> Callable[[User], Awaitable[User]]:
     return guard
 
 
+# ASCII digits only (str.isdigit() takes "²", which int() refuses), at most ten of them.
+IF_MATCH = re.compile(r'(?:W/)?"?([0-9]{1,10})"?')
+
+
 async def if_match_version(
     if_match: Annotated[
         str | None,
-        Header(description="The incident version you last saw; 409 if it has moved on"),
+        Header(description="The incident version you last saw; 409 if it has moved on",
+               json_schema_extra={"pattern": '^(W/)?"?[0-9]{1,10}"?$'}),
     ] = None,
 ) -> int | None:
     if if_match is None:
         return None
-    cleaned = if_match.strip().strip('"').removeprefix("W/").strip('"')
-    if not cleaned.isdigit():
+    found = IF_MATCH.fullmatch(if_match.strip())
+    if found is None:
         raise Unprocessable("If-Match must be the incident's integer version", field="If-Match")
-    return int(cleaned)
+    return int(found.group(1))
 
 
 DB = Annotated[Database, Depends(get_db)]

@@ -4,6 +4,7 @@ Every error body is `{"detail": <for people>, "code": <stable, for programs>, ..
 (schemas/common.py `ErrorBody`): the console reads `code` and the facts, never the prose.
 """
 
+import re
 from typing import Any
 
 import asyncpg
@@ -12,7 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import (
     DataError,
     DisconnectionError,
@@ -35,6 +36,7 @@ from app.errors import (
     Unauthenticated,
     Unprocessable,
 )
+from app.infra.input_guard import InvalidInput
 from app.infra.rows import BROKEN
 
 STATUS_FOR: dict[type[Exception], int] = {
@@ -55,7 +57,8 @@ DATABASE_UNAVAILABLE = "The database is unavailable or restarting; nothing was c
 RETRY_AFTER_SECONDS = "1"
 # Codes of answers written outside a DomainError (FastAPI's own, the database's, the guards').
 HTTP_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
-              405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type"}
+              405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type",
+              500: "internal_error"}
 
 
 def error_body(detail: Any, code: str, **facts: Any) -> dict[str, Any]:
@@ -131,16 +134,52 @@ async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     return error_response(status, str(exc), exc.code, headers=headers, **exc.facts)
 
 
+def _encodable(value: Any) -> Any:
+    """The value with lone surrogates replaced, so that the answer encodes as UTF-8."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, dict):
+        return {_encodable(k): _encodable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_encodable(v) for v in value]
+    return value
+
+
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
-    """FastAPI's list of failures (each names its field in `loc`), with the code added."""
+    """FastAPI's list of failures (each names its field in `loc`), with the code added; the
+    echoed input made encodable (a lone surrogate in it would otherwise fail the answer)."""
     assert isinstance(exc, RequestValidationError)
-    return error_response(422, exc.errors(), "validation_failed")
+    return error_response(422, _encodable(jsonable_encoder(exc.errors())), "validation_failed")
+
+
+def _allowed_methods(request: Request) -> str | None:
+    """Every method the OpenAPI documents at this path (Starlette names only the methods of
+    the first route that matched the path), or None for a path it does not document."""
+    app = request.app
+    table: list[tuple[re.Pattern[str], str]] | None = getattr(app.state, "allowed_methods", None)
+    if table is None:
+        table = [(re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(path)) + "$"),
+                  ", ".join(sorted(m.upper() for m in operations if m.upper() in HTTP_METHODS)))
+                 for path, operations in app.openapi().get("paths", {}).items()]
+        app.state.allowed_methods = table
+    path = request.url.path
+    return next((methods for pattern, methods in table if pattern.match(path)), None)
+
+
+HTTP_METHODS = {"GET", "PUT", "POST", "DELETE", "PATCH"}
 
 
 async def _http_error(request: Request, exc: Exception) -> Any:
     """FastAPI answers a body it cannot decode (not UTF-8, say) with a bare 400; the contract
     says a body that fails validation is a 422, so it is one."""
     assert isinstance(exc, StarletteHTTPException)
+    if isinstance(exc, InvalidInput):
+        return error_response(422, exc.errors, "validation_failed")
+    if exc.status_code == 405:
+        allow = _allowed_methods(request) or (exc.headers or {}).get("Allow", "")
+        if request.method == "OPTIONS":
+            return Response(status_code=204, headers={"Allow": allow})
+        return error_response(405, exc.detail, "method_not_allowed", headers={"Allow": allow})
     if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
         return error_response(422, "The body could not be decoded: send UTF-8 JSON",
                               "validation_failed")

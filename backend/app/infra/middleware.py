@@ -14,9 +14,10 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.config import Settings
-from app.infra import idempotency
+from app.infra import idempotency, input_guard
 from app.infra.asgi import ASGIApp, Message, Receive, Scope, Send
 from app.infra.idempotency import IdempotencyMiddleware
+from app.infra.input_guard import InputGuard
 
 # The console and the API: everything from this origin only, nothing inline, never framed.
 CONSOLE_CSP = (
@@ -57,8 +58,12 @@ class ResponseHeaders:
         extra = DOCS_HEADERS if path.startswith(DOCS_PATHS) else CONSOLE_HEADERS
         started = perf_counter()
 
+        started_answer = False
+
         async def send_with_headers(message: Message) -> None:
+            nonlocal started_answer
             if message["type"] == "http.response.start":
+                started_answer = True
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
                 if present.isdisjoint(EXTRA_NAMES):
@@ -71,7 +76,19 @@ class ResponseHeaders:
                 message["headers"] = headers
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            # An unexpected error: answer 500 here, inside the headers, then let the server log
+            # it (Starlette's own 500 is written outside every middleware, bare).
+            if not started_answer:
+                body = json.dumps({"detail": "Internal server error",
+                                   "code": "internal_error"}).encode()
+                await send_with_headers({"type": "http.response.start", "status": 500,
+                                         "headers": [(b"content-type", b"application/json"),
+                                                     (b"content-length", str(len(body)).encode())]})
+                await send_with_headers({"type": "http.response.body", "body": body})
+            raise
 
 
 def _too_large(limit: int) -> tuple[int, bytes]:
@@ -149,9 +166,10 @@ class BodySizeLimit:
 
 
 def install_http_guards(app: FastAPI, settings: Settings) -> None:
-    """Innermost first: Idempotency-Key replays, the size cap, CORS, then the headers on
-    every answer."""
+    """Innermost first: Idempotency-Key replays, the input no store can hold (422), the size
+    cap, CORS, then the headers on every answer."""
     app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(InputGuard)
     app.add_middleware(BodySizeLimit, limit=settings.max_request_bytes)
     if settings.cors_origins:
         app.add_middleware(
@@ -164,6 +182,6 @@ def install_http_guards(app: FastAPI, settings: Settings) -> None:
     generate = app.openapi
 
     def openapi_with_idempotency() -> dict[str, Any]:
-        return idempotency.document(generate())
+        return input_guard.document(idempotency.document(generate()))
 
     app.openapi = openapi_with_idempotency  # type: ignore[method-assign]

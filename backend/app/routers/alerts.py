@@ -30,7 +30,7 @@ from app.schemas.alert_intake import (
     PagerDutyEvent,
 )
 from app.schemas.alerts import AlertPage, GenerateRequest, GenerateResult
-from app.schemas.common import error_responses
+from app.schemas.common import IdParam, error_responses
 from app.services.alerts import drills
 from app.services.alerts import intake as alert_intake
 from app.services.alerts import views as alert_views
@@ -177,7 +177,7 @@ async def list_alerts(
     db: DB,
     _: AnyUser,
     status: Annotated[list[AlertStatus] | None, Query()] = None,
-    incident_id: Annotated[int | None, Query()] = None,
+    incident_id: Annotated[IdParam | None, Query()] = None,
     fingerprint: Annotated[str | None, Query(max_length=255)] = None,
     source: Annotated[alert_payloads.AlertSource | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
@@ -194,7 +194,7 @@ async def list_alerts(
 async def incident_alerts(
     db: DB,
     _: AnyUser,
-    incident_id: int,
+    incident_id: IdParam,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
 ) -> AlertPage:

@@ -12,7 +12,7 @@ from app.domain.sla import SlaState
 from app.infra.idempotency import IDEMPOTENT
 from app.infra.responses import json_response
 from app.schemas.audit import AuditReport
-from app.schemas.common import error_responses
+from app.schemas.common import IdParam, error_responses
 from app.schemas.incidents import (
     CommentCreate,
     EventRead,
@@ -31,7 +31,7 @@ from app.services.incidents import triage as incidents
 
 router = APIRouter(prefix="/incidents", tags=["incidents"])
 
-Ids = Annotated[list[int] | None, Query()]
+Ids = Annotated[list[IdParam] | None, Query()]
 
 
 @router.get("", response_model=IncidentPage, responses=error_responses(401, 422))
@@ -63,14 +63,14 @@ async def create_incident(db: DB, user: Responder, body: IncidentCreate) -> Any:
 
 @router.get("/{incident_id}", response_model=IncidentDetail,
             responses=error_responses(401, 404, 422))
-async def get_incident(db: DB, _: AnyUser, incident_id: int) -> Response:
+async def get_incident(db: DB, _: AnyUser, incident_id: IdParam) -> Response:
     return json_response(await incidents.get(db, incident_id))
 
 
 @router.patch("/{incident_id}", response_model=IncidentDetail,
               responses=error_responses(401, 403, 404, 409, 422))
 async def triage_incident(
-    db: DB, user: Responder, incident_id: int, body: IncidentUpdate, if_match: IfMatch
+    db: DB, user: Responder, incident_id: IdParam, body: IncidentUpdate, if_match: IfMatch
 ) -> Any:
     """Triage edits; each changed field is one timeline event. A severity change recomputes
     the SLA deadlines from the incident's creation."""
@@ -80,7 +80,7 @@ async def triage_incident(
 @router.post("/{incident_id}/status", response_model=IncidentDetail,
              responses=error_responses(401, 403, 404, 409, 422))
 async def change_status(
-    db: DB, user: Responder, incident_id: int, body: TransitionRequest, if_match: IfMatch
+    db: DB, user: Responder, incident_id: IdParam, body: TransitionRequest, if_match: IfMatch
 ) -> Any:
     """Move along New -> Investigating -> Mitigated -> Resolved -> Closed, or reopen
     (Mitigated/Resolved -> Investigating). Closing needs a complete RCA."""
@@ -89,20 +89,20 @@ async def change_status(
 
 @router.get("/{incident_id}/events", response_model=list[EventRead],
             responses=error_responses(401, 404, 422))
-async def list_events(db: DB, _: AnyUser, incident_id: int) -> list[EventRead]:
+async def list_events(db: DB, _: AnyUser, incident_id: IdParam) -> list[EventRead]:
     return await activity.events(db, incident_id)
 
 
 @router.post("/{incident_id}/comments", status_code=201, response_model=EventRead,
              responses=error_responses(401, 403, 404, 422), openapi_extra=IDEMPOTENT)
-async def add_comment(db: DB, user: Responder, incident_id: int, body: CommentCreate) -> EventRead:
+async def add_comment(db: DB, user: Responder, incident_id: IdParam, body: CommentCreate) -> EventRead:
     return await activity.comment(db, incident_id, body, user)
 
 
 @router.post("/{incident_id}/apply-runbook-step", status_code=201, response_model=EventRead,
              responses=error_responses(401, 403, 404, 409, 422), openapi_extra=IDEMPOTENT)
 async def apply_runbook_step(
-    db: DB, user: Responder, incident_id: int, body: RunbookStepApply
+    db: DB, user: Responder, incident_id: IdParam, body: RunbookStepApply
 ) -> EventRead:
     return await activity.apply_runbook_step(db, incident_id, body, user)
 
@@ -110,14 +110,14 @@ async def apply_runbook_step(
 @router.put("/{incident_id}/rca", response_model=RcaRead,
             responses=error_responses(401, 403, 404, 409, 422))
 async def save_rca(
-    db: DB, user: Responder, incident_id: int, body: RcaWrite, if_match: IfMatch
+    db: DB, user: Responder, incident_id: IdParam, body: RcaWrite, if_match: IfMatch
 ) -> RcaRead:
     """Create or replace the RCA draft; blanks are allowed until closing."""
     return await rcas.save(db, incident_id, body, if_match, user)
 
 
 @router.get("/{incident_id}/rca", response_model=RcaRead, responses=error_responses(401, 404, 422))
-async def get_rca(db: DB, _: AnyUser, incident_id: int) -> RcaRead:
+async def get_rca(db: DB, _: AnyUser, incident_id: IdParam) -> RcaRead:
     return await rcas.get(db, incident_id)
 
 
@@ -128,7 +128,7 @@ async def get_rca(db: DB, _: AnyUser, incident_id: int) -> RcaRead:
                      "description": "The post-incident report"},
                **error_responses(401, 404, 422)},
 )
-async def post_incident_report(db: DB, _: AnyUser, incident_id: int) -> Response:
+async def post_incident_report(db: DB, _: AnyUser, incident_id: IdParam) -> Response:
     filename, markdown = await reports.post_incident_report(db, incident_id)
     return Response(
         markdown,
@@ -139,7 +139,7 @@ async def post_incident_report(db: DB, _: AnyUser, incident_id: int) -> Response
 
 @router.get("/{incident_id}/audit", response_model=AuditReport,
             responses=error_responses(401, 404, 422))
-async def audit_timeline(db: DB, _: AnyUser, incident_id: int) -> AuditReport:
+async def audit_timeline(db: DB, _: AnyUser, incident_id: IdParam) -> AuditReport:
     """Recompute the timeline's hash chain: `verified` is false, with the first broken
     link named, if any stored event was altered, removed or reordered. Events cannot be
     edited or deleted through the API, and on PostgreSQL a trigger refuses it in SQL."""

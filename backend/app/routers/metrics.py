@@ -1,6 +1,6 @@
 """Operational metrics over a window of incidents."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -10,7 +10,7 @@ from app.deps import DB, AnyUser
 from app.domain.severity import Severity
 from app.errors import Unprocessable
 from app.infra.responses import model_response
-from app.schemas.common import error_responses
+from app.schemas.common import IdParam, IsoDateTime, error_responses
 from app.schemas.metrics import Metrics
 from app.services.metrics import compute as metrics
 
@@ -20,16 +20,23 @@ router = APIRouter(tags=["metrics"])
 def _utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+14:00 is before year 1 in UTC: the edge, then
+        offset = value.utcoffset()
+        edge = datetime.min if offset and offset > timedelta(0) else datetime.max
+        return edge.replace(tzinfo=UTC)
 
 
 @router.get("/metrics", response_model=Metrics, responses=error_responses(401, 422))
 async def get_metrics(
     db: DB,
     _: AnyUser,
-    from_: Annotated[datetime | None, Query(alias="from", description="created_at >= (UTC if no offset)")] = None,
-    to: Annotated[datetime | None, Query(description="created_at < (UTC if no offset)")] = None,
-    service_id: Annotated[list[int] | None, Query()] = None,
+    from_: Annotated[IsoDateTime | None, Query(alias="from", description="created_at >= (UTC if no offset)")] = None,
+    to: Annotated[IsoDateTime | None, Query(description="created_at < (UTC if no offset)")] = None,
+    service_id: Annotated[list[IdParam] | None, Query()] = None,
     severity: Annotated[list[Severity] | None, Query()] = None,
 ) -> Response:
     """MTTA (acknowledged_at - created_at), MTTM (mitigated_at - created_at), MTTR

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 
 from app.deps import DB, Admin, AnyUser
 from app.infra.idempotency import IDEMPOTENT
-from app.schemas.common import error_responses
+from app.schemas.common import IdParam, error_responses
 from app.schemas.services import (
     RunbookCreate,
     RunbookRead,
@@ -33,26 +33,26 @@ async def create_service(db: DB, _: Admin, body: ServiceCreate) -> ServiceRead:
 
 @router.get("/services/{service_id}", response_model=ServiceRead,
             responses=error_responses(401, 404, 422))
-async def get_service(db: DB, _: AnyUser, service_id: int) -> ServiceRead:
+async def get_service(db: DB, _: AnyUser, service_id: IdParam) -> ServiceRead:
     return await catalog.get_service(db, service_id)
 
 
 @router.patch("/services/{service_id}", response_model=ServiceRead,
               responses=error_responses(401, 403, 404, 409, 422))
-async def update_service(db: DB, _: Admin, service_id: int, body: ServiceUpdate) -> ServiceRead:
+async def update_service(db: DB, _: Admin, service_id: IdParam, body: ServiceUpdate) -> ServiceRead:
     """Policy changes apply to incidents opened afterwards."""
     return await catalog.update_service(db, service_id, body)
 
 
 @router.get("/services/{service_id}/runbooks", response_model=list[RunbookRead],
             responses=error_responses(401, 404, 422))
-async def service_runbooks(db: DB, _: AnyUser, service_id: int) -> list[RunbookRead]:
+async def service_runbooks(db: DB, _: AnyUser, service_id: IdParam) -> list[RunbookRead]:
     return await catalog.list_runbooks(db, service_id)
 
 
 @router.get("/runbooks", response_model=list[RunbookRead], responses=error_responses(401, 404, 422))
 async def list_runbooks(
-    db: DB, _: AnyUser, service_id: Annotated[int | None, Query()] = None
+    db: DB, _: AnyUser, service_id: Annotated[IdParam | None, Query()] = None
 ) -> list[RunbookRead]:
     return await catalog.list_runbooks(db, service_id)
 
@@ -65,12 +65,12 @@ async def create_runbook(db: DB, _: Admin, body: RunbookCreate) -> RunbookRead:
 
 @router.get("/runbooks/{runbook_id}", response_model=RunbookRead,
             responses=error_responses(401, 404, 422))
-async def get_runbook(db: DB, _: AnyUser, runbook_id: int) -> RunbookRead:
+async def get_runbook(db: DB, _: AnyUser, runbook_id: IdParam) -> RunbookRead:
     return await catalog.get_runbook(db, runbook_id)
 
 
 @router.patch("/runbooks/{runbook_id}", response_model=RunbookRead,
               responses=error_responses(401, 403, 404, 422))
-async def update_runbook(db: DB, _: Admin, runbook_id: int, body: RunbookUpdate) -> RunbookRead:
+async def update_runbook(db: DB, _: Admin, runbook_id: IdParam, body: RunbookUpdate) -> RunbookRead:
     """Replace the title and/or the whole ordered list of steps."""
     return await catalog.update_runbook(db, runbook_id, body)

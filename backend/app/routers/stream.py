@@ -16,6 +16,21 @@ from app.infra.live import LiveFeed
 from app.schemas.common import error_responses
 
 router = APIRouter(tags=["live"])
+# One server-sent event, as OpenAPI 3.2's `itemSchema` describes a stream's items (comments
+# such as heartbeats are not events): what schemathesis checks every streamed event against.
+STREAM_EVENT = {
+    "type": "object",
+    "required": ["event", "data"],
+    "properties": {
+        "event": {"type": "string", "enum": ["incident.created", "incident.updated",
+                                             "event.created", "alert.updated"]},
+        "data": {"type": "string", "contentMediaType": "application/json",
+                 "contentSchema": {"type": "object", "required": ["incident_id"],
+                                   "properties": {"incident_id": {"type": "integer"}}}},
+        "id": {"type": "string"},
+        "retry": {"type": "integer"},
+    },
+}
 RETRY_MS = 3000
 MAX_STREAM_SECONDS = 300
 
@@ -40,7 +55,8 @@ async def _events(feed: LiveFeed, heartbeat: float) -> AsyncIterator[str]:
 @router.get(
     "/stream",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/event-stream": {"schema": {"type": "string"}}},
+    responses={200: {"content": {"text/event-stream": {"schema": {"type": "string"},
+                                                       "itemSchema": STREAM_EVENT}},
                      "description": "`event:` incident.created | incident.updated | event.created | "
                                     "alert.updated; `data:` JSON with at least `incident_id`"},
                **error_responses(401)},

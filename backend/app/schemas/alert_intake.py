@@ -4,12 +4,11 @@ Webhook models accept fields they do not know (senders add fields over time); th
 shape, which we define, refuses them like every other request body of this API.
 """
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from app.schemas.common import Input, LongText, Name, Output, Title
+from app.schemas.common import WHOLE, Input, IsoDateTime, LongText, Name, Output, Title
 
 MAX_BATCH = 1000
 Fingerprint = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
@@ -24,8 +23,8 @@ class AlertmanagerAlert(Webhook):
     status: Literal["firing", "resolved"]
     labels: dict[str, str]
     annotations: dict[str, str] = Field(default_factory=dict)
-    startsAt: datetime | None = None
-    endsAt: datetime | None = Field(default=None, description="0001-01-01T00:00:00Z: no end")
+    startsAt: IsoDateTime | None = None
+    endsAt: IsoDateTime | None = Field(default=None, description="0001-01-01T00:00:00Z: no end")
     generatorURL: Url | None = None
     fingerprint: Fingerprint | None = None
 
@@ -34,7 +33,7 @@ class PrometheusStyleWebhook(Webhook):
     """What Alertmanager and Grafana webhooks share."""
 
     groupKey: Annotated[str, StringConstraints(max_length=1000)] | None = None
-    truncatedAlerts: int = 0
+    truncatedAlerts: Annotated[int, Field(ge=0, le=MAX_BATCH * 1000), *WHOLE] = 0
     status: Literal["firing", "resolved"]
     receiver: str = ""
     groupLabels: dict[str, str] = Field(default_factory=dict)
@@ -62,7 +61,7 @@ class GrafanaWebhook(PrometheusStyleWebhook):
     """Grafana alerting's webhook contact point (`version` "1")."""
 
     version: str = "1"
-    orgId: int | None = None
+    orgId: Annotated[int, Field(ge=0, le=2**63 - 1), *WHOLE] | None = None
     title: str | None = None
     state: str | None = None
     message: str | None = None
@@ -73,7 +72,7 @@ class PagerDutyPayload(Webhook):
     summary: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
     source: Annotated[str, StringConstraints(min_length=1, max_length=255)]
     severity: Literal["critical", "error", "warning", "info"]
-    timestamp: datetime | None = None
+    timestamp: IsoDateTime | None = None
     component: str | None = None
     group: str | None = Field(default=None, description="Names our service when no key does")
     class_: str | None = Field(default=None, alias="class")

@@ -10,7 +10,7 @@ from app.schemas.common import Input, Output
 
 class GenerateRequest(Input):
     count: int = Field(default=5, ge=1, le=100)
-    seed: int | None = Field(default=None, description="Same seed, same alerts")
+    seed: int | None = Field(default=None, ge=0, le=2**63 - 1, description="Same seed, same alerts")
 
 
 class GeneratedAlert(Output):

@@ -1,8 +1,10 @@
 """Shared schema pieces: strict input models, bounded strings, the error body."""
 
+import re
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints
 
 from app.domain.lifecycle import Status
 
@@ -19,8 +21,39 @@ class Output(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
-# Ids and versions in request bodies: a JSON number, never `true` or "7" coerced into one.
-Id = Annotated[int, Strict()]
+# The integer id columns (PostgreSQL's `integer`) end here: a larger id names no row on either
+# database, so the schema says so and both answer 422 alike.
+MAX_ID = 2**31 - 1
+
+
+def whole_number(value: Any) -> Any:
+    """JSON Schema's `integer` includes 7.0 and 7e0; `true` and "7" stay refused."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+# Integers in request bodies: a JSON number, never `true` or "7" coerced into one.
+WHOLE = (Strict(), BeforeValidator(whole_number))
+# Ids in request bodies.
+Id = Annotated[int, Field(ge=1, le=MAX_ID), *WHOLE]
+# Versions and indexes in request bodies: the same column width, from 0.
+Count = Annotated[int, Field(ge=0, le=MAX_ID), *WHOLE]
+# Ids in paths and query strings (text there, so not strict).
+IdParam = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+# Date-times as RFC 3339 text only (pydantic alone also takes numbers and "0.5" as Unix
+# times, which the schema's `date-time` calls invalid); no offset means UTC where documented.
+ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}:\d{2})?")
+
+
+def _iso_text(value: Any) -> Any:
+    if isinstance(value, str) and ISO_DATETIME.fullmatch(value):
+        return value
+    if isinstance(value, datetime):
+        return value
+    raise ValueError("must be an RFC 3339 date-time such as 2026-01-31T09:00:00Z")
+
+
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_text)]
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
@@ -37,6 +70,7 @@ ErrorCode = Literal[
     "payload_too_large", "database_unavailable", "idempotency_key_invalid",
     "idempotency_key_reused", "idempotency_in_progress", "bad_request", "method_not_allowed",
     "unsupported_media_type",
+    "internal_error",
 ]
 
 

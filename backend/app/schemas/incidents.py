@@ -8,7 +8,7 @@ from app.domain.events import EventType
 from app.domain.lifecycle import Status
 from app.domain.severity import Severity
 from app.domain.sla import SlaState
-from app.schemas.common import Id, Input, LongText, Output, RequiredText, Title
+from app.schemas.common import Count, Id, Input, LongText, Output, RequiredText, Title
 
 
 class IncidentCreate(Input):
@@ -28,14 +28,14 @@ class IncidentUpdate(Input):
     impact: LongText | None = None
     severity: Severity | None = None
     assignee_id: Id | None = None
-    version: Id | None = Field(default=None, json_schema_extra={"deprecated": True}, description=(
+    version: Count | None = Field(default=None, json_schema_extra={"deprecated": True}, description=(
         "Refuse with 409 unless current. Deprecated: send the version as If-Match"))
 
 
 class TransitionRequest(Input):
     status: Status
     note: LongText | None = None
-    version: Id | None = Field(default=None, json_schema_extra={"deprecated": True}, description=(
+    version: Count | None = Field(default=None, json_schema_extra={"deprecated": True}, description=(
         "Refuse with 409 unless current. Deprecated: send the version as If-Match"))
 
 
@@ -125,5 +125,5 @@ class CommentCreate(Input):
 
 class RunbookStepApply(Input):
     runbook_id: Id
-    step_index: Id = Field(ge=0)
+    step_index: Count
     note: LongText | None = None

@@ -13,7 +13,10 @@ class SlaTarget(Input):
     resolve_minutes: int = Field(gt=0, le=525_600)
 
 
-SlaPolicy = dict[str, SlaTarget]
+SEVERITIES = ["SEV1", "SEV2", "SEV3", "SEV4"]
+# One target per severity, all four: what `parse_policy` requires, said in the schema too.
+SlaPolicy = Annotated[dict[str, SlaTarget], Field(json_schema_extra={
+    "required": SEVERITIES, "propertyNames": {"enum": SEVERITIES}})]
 
 
 def _validated_policy(value: SlaPolicy | None) -> SlaPolicy | None:

@@ -675,7 +675,7 @@ export interface components {
              */
             status: "firing" | "resolved";
         } & {
-            [key: string]: unknown;
+            [key: string]: components["schemas"]["JsonValue"];
         };
         /**
          * AlertmanagerWebhook
@@ -721,7 +721,7 @@ export interface components {
              */
             version: string;
         } & {
-            [key: string]: unknown;
+            [key: string]: components["schemas"]["JsonValue"];
         };
         /** AuditReport */
         AuditReport: {
@@ -784,7 +784,7 @@ export interface components {
              * @description Stable, for programs: branch on this, never on `detail`
              * @enum {string}
              */
-            code: "not_found" | "conflict" | "stale_version" | "incident_closed" | "duplicate_name" | "illegal_transition" | "closure_blocked" | "invalid_request" | "invalid_sla_policy" | "validation_failed" | "out_of_range" | "unauthenticated" | "forbidden" | "too_many_attempts" | "payload_too_large" | "database_unavailable" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_in_progress" | "bad_request" | "method_not_allowed" | "unsupported_media_type";
+            code: "not_found" | "conflict" | "stale_version" | "incident_closed" | "duplicate_name" | "illegal_transition" | "closure_blocked" | "invalid_request" | "invalid_sla_policy" | "validation_failed" | "out_of_range" | "unauthenticated" | "forbidden" | "too_many_attempts" | "payload_too_large" | "database_unavailable" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_in_progress" | "bad_request" | "method_not_allowed" | "unsupported_media_type" | "internal_error";
             /** @description illegal_transition: its status now */
             current?: components["schemas"]["Status"] | null;
             /**
@@ -968,10 +968,10 @@ export interface components {
             valueString?: string | null;
             /** Values */
             values?: {
-                [key: string]: unknown;
+                [key: string]: components["schemas"]["JsonValue"];
             } | null;
         } & {
-            [key: string]: unknown;
+            [key: string]: components["schemas"]["JsonValue"];
         };
         /**
          * GrafanaWebhook
@@ -1025,7 +1025,7 @@ export interface components {
              */
             version: string;
         } & {
-            [key: string]: unknown;
+            [key: string]: components["schemas"]["JsonValue"];
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -1245,6 +1245,10 @@ export interface components {
             /** Service Id */
             service_id: number;
         };
+        /** @description Any JSON this server stores: strings without NUL, integers within 64 bits, finite numbers, nested at most 32 levels deep */
+        JsonValue: string | number | boolean | null | components["schemas"]["JsonValue"][] | {
+            [key: string]: components["schemas"]["JsonValue"];
+        };
         /** Metrics */
         Metrics: {
             /** Acknowledged Count */
@@ -1320,7 +1324,7 @@ export interface components {
             event_action: "trigger" | "acknowledge" | "resolve";
             /** Images */
             images?: {
-                [key: string]: unknown;
+                [key: string]: components["schemas"]["JsonValue"];
             }[];
             /** Links */
             links?: components["schemas"]["PagerDutyLink"][];
@@ -1331,7 +1335,7 @@ export interface components {
              */
             routing_key?: string | null;
         } & {
-            [key: string]: unknown;
+            [key: string]: components["schemas"]["JsonValue"];
         };
         /** PagerDutyLink */
         PagerDutyLink: {
@@ -1340,7 +1344,7 @@ export interface components {
             /** Text */
             text?: string | null;
         } & {
-            [key: string]: unknown;
+            [key: string]: components["schemas"]["JsonValue"];
         };
         /** PagerDutyPayload */
         PagerDutyPayload: {
@@ -1350,7 +1354,7 @@ export interface components {
             component?: string | null;
             /** Custom Details */
             custom_details?: {
-                [key: string]: unknown;
+                [key: string]: components["schemas"]["JsonValue"];
             } | string | null;
             /**
              * Group
@@ -1369,7 +1373,7 @@ export interface components {
             /** Timestamp */
             timestamp?: string | null;
         } & {
-            [key: string]: unknown;
+            [key: string]: components["schemas"]["JsonValue"];
         };
         /** PasswordChange */
         PasswordChange: {
@@ -2526,7 +2530,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description The incident version you last saw; 409 if it has moved on */
-                "if-match"?: string | null;
+                "if-match"?: string;
             };
             path: {
                 incident_id: number;
@@ -2988,7 +2992,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description The incident version you last saw; 409 if it has moved on */
-                "if-match"?: string | null;
+                "if-match"?: string;
             };
             path: {
                 incident_id: number;
@@ -3124,7 +3128,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description The incident version you last saw; 409 if it has moved on */
-                "if-match"?: string | null;
+                "if-match"?: string;
             };
             path: {
                 incident_id: number;
