@@ -20,6 +20,7 @@ from app.deps import DB, AnyUser, Responder, get_accounts, get_db, oauth2_scheme
 from app.domain import alert_payloads
 from app.errors import Forbidden
 from app.infra.idempotency import IDEMPOTENT
+from app.infra.input_guard import InvalidInput
 from app.infra.responses import model_response
 from app.schemas.alert_intake import (
     AlertmanagerWebhook,
@@ -85,8 +86,8 @@ async def _pagerduty_sender(request: Request) -> AlertSender:
 async def _routing_key(request: Request) -> str | None:
     try:
         body = await request.json()  # kept on the request: FastAPI parses it once
-    except (ValueError, RecursionError):
-        return None
+    except (ValueError, RecursionError, InvalidInput):
+        return None  # a body no store could hold names no key either: 401, not its details
     key = body.get("routing_key") if isinstance(body, dict) else None
     return key if isinstance(key, str) else None
 
