@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     login_failures_per_user: int = Field(default=5, ge=1)
     login_failures_per_client: int = Field(default=20, ge=1)
     login_throttle_window_seconds: int = Field(default=900, ge=1)
+    # HMAC key signing each incident's timeline checkpoint; keep it outside the database.
+    # Unset: checkpoints are unsigned (a warning at start-up says so).
+    audit_checkpoint_key: str | None = Field(default=None, repr=False)
 
     @field_validator("cors_origins", mode="before")
     @classmethod
