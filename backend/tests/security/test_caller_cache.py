@@ -166,26 +166,29 @@ async def test_a_hung_listen_connection_stops_the_caching(
         monkeypatch.setattr(main, "LiveFeed", listening_through_the_proxy)
         application = main.create_app(test_settings(database_url))
         async with application.router.lifespan_context(application):
-            transport = httpx.ASGITransport(app=application)
-            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-                callers = application.state.accounts.callers
-                token = (await client.post("/auth/login", json={
-                    "username": "morgan", "password": "demo123"})).json()["access_token"]
-                headers = {"Authorization": f"Bearer {token}"}
-                assert (await client.get("/auth/me", headers=headers)).status_code == 200
-                assert callers.enabled
-                proxy.flowing.clear()  # the LISTEN connection hangs: no NOTIFY comes through
-                await operator(database_url, "UPDATE users SET is_active = false WHERE username = 'morgan'")
-                await status_within(client, headers, 401)  # not a minute later
-                assert not callers.enabled, "a hung LISTEN connection must stop the caching"
-                proxy.flowing.set()
-                deadline = time.monotonic() + 10
-                while not callers.enabled:
-                    assert time.monotonic() < deadline, "the LISTEN connection did not come back"
-                    await asyncio.sleep(0.05)
-                token = (await client.post("/auth/login", json={
-                    "username": "avery", "password": "demo123"})).json()["access_token"]
-                again = {"Authorization": f"Bearer {token}"}
-                assert (await client.get("/auth/me", headers=again)).status_code == 200
-                await operator(database_url, "UPDATE users SET is_active = false WHERE username = 'avery'")
-                await status_within(client, again, 401)
+            try:
+                transport = httpx.ASGITransport(app=application)
+                async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+                    callers = application.state.accounts.callers
+                    token = (await client.post("/auth/login", json={
+                        "username": "morgan", "password": "demo123"})).json()["access_token"]
+                    headers = {"Authorization": f"Bearer {token}"}
+                    assert (await client.get("/auth/me", headers=headers)).status_code == 200
+                    assert callers.enabled
+                    proxy.flowing.clear()  # the LISTEN connection hangs: no NOTIFY comes through
+                    await operator(database_url, "UPDATE users SET is_active = false WHERE username = 'morgan'")
+                    await status_within(client, headers, 401)  # not a minute later
+                    assert not callers.enabled, "a hung LISTEN connection must stop the caching"
+                    proxy.flowing.set()
+                    deadline = time.monotonic() + 10
+                    while not callers.enabled:
+                        assert time.monotonic() < deadline, "the LISTEN connection did not come back"
+                        await asyncio.sleep(0.05)
+                    token = (await client.post("/auth/login", json={
+                        "username": "avery", "password": "demo123"})).json()["access_token"]
+                    again = {"Authorization": f"Bearer {token}"}
+                    assert (await client.get("/auth/me", headers=again)).status_code == 200
+                    await operator(database_url, "UPDATE users SET is_active = false WHERE username = 'avery'")
+                    await status_within(client, again, 401)
+            finally:
+                proxy.flowing.set()  # even on failure: the app must be able to stop
