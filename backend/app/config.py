@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     # Proxies whose X-Forwarded-For / X-Forwarded-Proto uvicorn trusts (uvicorn's own
     # FORWARDED_ALLOW_IPS, same default): comma-separated addresses or networks, or "*".
     forwarded_allow_ips: str = "127.0.0.1"
+    # HMAC key signing each incident's timeline checkpoint; keep it outside the database.
+    # Unset: checkpoints are unsigned (a warning at start-up says so).
+    audit_checkpoint_key: str | None = Field(default=None, repr=False)
 
     @field_validator("cors_origins", mode="before")
     @classmethod

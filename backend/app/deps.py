@@ -36,9 +36,15 @@ async def current_user(
 async def stream_caller(
     accounts: Annotated[Accounts, Depends(get_accounts)],
     bearer: Annotated[str | None, Depends(oauth2_scheme)],
-    access_token: Annotated[str | None, Query(description="For EventSource, which cannot send headers")] = None,
+    ticket: Annotated[str | None, Query(
+        max_length=128, description="A single-use ticket from POST /stream/ticket (the console's way)")] = None,
+    access_token: Annotated[str | None, Query(
+        max_length=4096, description="For EventSource clients without tickets; prefer `ticket`")] = None,
 ) -> User:
-    """The live stream's caller: `EventSource` cannot send headers, so `?access_token=` too."""
+    """The live stream's caller. `EventSource` cannot send headers: a single-use `?ticket=`
+    keeps the bearer token out of the URL; `?access_token=` is still taken (masked in logs)."""
+    if ticket is not None:
+        return await accounts.streams.redeem(ticket)
     return await accounts.authenticate(bearer or access_token)
 
 

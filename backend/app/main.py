@@ -16,6 +16,7 @@ from app.infra.middleware import install_http_guards
 from app.routers import alerts, auth, console, incidents, integration_keys, metrics, services, stream, users
 from app.security import make_password_hasher
 from app.services.principals import Principals
+from app.services.incidents.audit import install_checkpoints
 from app.services.sla.sweeper import SlaSweeper
 from app.services.users.accounts import Accounts
 from app.startup import prepare_database
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         accounts = Accounts(db, settings, hasher)
         app.state.db, app.state.accounts, app.state.settings = db, accounts, settings
         app.state.principals = Principals(db, accounts)  # Idempotency-Key scopes
+        install_checkpoints(db, settings.audit_checkpoint_key)  # before seeding writes events
         await prepare_database(db, settings, accounts)
         await db.start()
         app.state.live = LiveFeed(db, settings.database_url, accounts.callers)

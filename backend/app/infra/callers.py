@@ -11,6 +11,7 @@ reads the row every time.
 """
 
 import time
+from collections.abc import Callable
 
 from app.models import User
 
@@ -23,6 +24,8 @@ class CallerCache:
         self._users: dict[int, tuple[float, User]] = {}
         self._generation = 0
         self.enabled = False
+        # Told of every change to a user (the id, or `*`): the live streams re-check theirs.
+        self.on_change: list[Callable[[str], None]] = []
 
     def get(self, user_id: int) -> User | None:
         entry = self._users.get(user_id)
@@ -53,6 +56,8 @@ class CallerCache:
             self._users.pop(int(payload), None)
         else:
             self._users.clear()
+        for listener in list(self.on_change):
+            listener(payload)
 
     def listening(self, yes: bool) -> None:
         """The LISTEN connection came up (cache from now on) or dropped (cache nothing)."""

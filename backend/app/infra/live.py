@@ -4,6 +4,14 @@ Services call `announce()` (record_event does it for every timeline event); the 
 on the session. PostgreSQL: the transaction sends them with NOTIFY, which the database
 delivers only on commit and to every replica LISTENing, this one included. SQLite (one
 process): they are handed to this process's subscribers after the commit.
+
+Each subscriber is a stream opened by one user. A change to that user (the users trigger's
+NOTIFY, or a change this process made itself) puts RECHECK in its queue, in the order the
+database committed: the stream re-reads the user before it sends anything that came after.
+
+A LISTEN connection can hang without dropping (a stalled proxy, a half-open TCP path): it is
+pinged every KEEPALIVE_SECONDS, and one that does not answer within KEEPALIVE_TIMEOUT is
+treated as lost (streams end, the caller cache stops caching) and replaced.
 """
 
 import asyncio
@@ -29,6 +37,8 @@ USERS_CHANNEL = "incident_console_users"  # sent by the trigger on users (migrat
 PENDING = "live_updates"
 NOTIFY_LIMIT = 7900
 SUBSCRIBER_BACKLOG = 1000
+KEEPALIVE_SECONDS = 5.0
+KEEPALIVE_TIMEOUT = 5.0
 INCIDENT_UPDATES = frozenset({
     "status_change", "severity_change", "field_change", "assignment", "rca_updated",
     "sla_breach", "sla_at_risk",
@@ -52,6 +62,10 @@ class LiveUpdate:
     def decoded(cls, raw: str) -> "LiveUpdate":
         parsed = json.loads(raw)
         return cls(kind=parsed["kind"], data=parsed["data"])
+
+
+# Put in a stream's queue when its user changed: re-read the user before sending anything else.
+RECHECK = LiveUpdate("recheck", {})
 
 
 def announce(session: AsyncSession, kind: str, data: dict[str, Any]) -> None:
@@ -81,84 +95,143 @@ class LiveFeed:
         self.db = db
         self.database_url = database_url
         self.callers = callers  # evicted on every change to a user, cached only while listening
-        self._subscribers: set[asyncio.Queue[LiveUpdate | None]] = set()
+        # Each stream's queue and the id of the user who opened it (None: not tied to one).
+        self._subscribers: dict[asyncio.Queue[LiveUpdate | None], int | None] = {}
         self._listener: asyncpg.Connection | None = None
         self._reconnect: asyncio.Task[None] | None = None
+        self._keepalive: asyncio.Task[None] | None = None
+        self._stopped = False
 
     async def start(self) -> None:
+        if self.callers is not None:
+            self.callers.on_change.append(self._recheck)
         if self.db.dialect == "postgresql":
             await self._listen()
+            self._keepalive = asyncio.get_running_loop().create_task(self._keep_alive())
             self.db.before_commit.append(self._notify)
         else:
             self.db.after_commit.append(self._deliver)
 
     async def _listen(self) -> None:
         url = make_url(self.database_url).set(drivername="postgresql")
-        self._listener = await asyncpg.connect(url.render_as_string(hide_password=False))
-        await self._listener.add_listener(CHANNEL, self._on_notify)
+        conn = await asyncpg.connect(url.render_as_string(hide_password=False),
+                                     timeout=KEEPALIVE_TIMEOUT)
+        try:
+            async with asyncio.timeout(KEEPALIVE_TIMEOUT):
+                await conn.add_listener(CHANNEL, self._on_notify)
+                if self.callers is not None:
+                    await conn.add_listener(USERS_CHANNEL, self._on_user_change)
+        except BaseException:
+            conn.terminate()
+            raise
+        conn.add_termination_listener(self._on_lost)
+        self._listener = conn
         if self.callers is not None:
-            await self._listener.add_listener(USERS_CHANNEL, self._on_user_change)
             self.callers.listening(True)
-        self._listener.add_termination_listener(self._on_lost)
 
-    def _on_lost(self, _conn: object) -> None:
-        """The LISTEN connection dropped: updates may have been missed, so end every stream
-        (clients reconnect and reload), stop trusting cached users, and listen again."""
+    async def _keep_alive(self) -> None:
+        """Ping the LISTEN connection; one that stops answering is as good as lost."""
+        while not self._stopped:
+            await asyncio.sleep(KEEPALIVE_SECONDS)
+            conn = self._listener
+            if conn is None or conn.is_closed():
+                continue
+            try:
+                async with asyncio.timeout(KEEPALIVE_TIMEOUT):
+                    await conn.fetchval("SELECT 1")
+            except TimeoutError:
+                if conn is self._listener and not self._stopped:
+                    log.warning("live updates: the LISTEN connection did not answer within "
+                                "%.1fs; replacing it", KEEPALIVE_TIMEOUT)
+                    self._lost(conn)
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                pass  # a dropped connection: its termination listener handles it
+
+    def _on_lost(self, conn: object) -> None:
+        if conn is self._listener:
+            self._lost(conn)
+
+    def _lost(self, conn: object) -> None:
+        """The LISTEN connection dropped or hung: updates may have been missed, so end every
+        stream (clients reconnect and reload), stop trusting cached users, and listen again."""
         if self.callers is not None:
             self.callers.listening(False)
         self._end_streams()
-        if self._listener is not None:
-            self._reconnect = asyncio.get_running_loop().create_task(self._listen_again())
+        if self._stopped or conn is not self._listener:
+            return
+        assert isinstance(conn, asyncpg.Connection)
+        conn.remove_termination_listener(self._on_lost)  # handled here, once
+        conn.terminate()
+        self._reconnect = asyncio.get_running_loop().create_task(self._listen_again(conn))
 
-    async def _listen_again(self) -> None:
+    async def _listen_again(self, lost: asyncpg.Connection) -> None:
         delay = 0.5
-        while self._listener is not None:
+        while not self._stopped and self._listener is lost:
             try:
                 await self._listen()
                 return
-            except (OSError, asyncpg.PostgresError):
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError):
                 log.warning("live updates: PostgreSQL unreachable; retrying in %.1fs", delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30)
 
     def _end_streams(self) -> None:
         for queue in list(self._subscribers):
-            self._subscribers.discard(queue)
-            with contextlib.suppress(asyncio.QueueEmpty):
-                while True:
-                    queue.get_nowait()
-            queue.put_nowait(None)
+            self._end(queue)
+
+    def _end(self, queue: "asyncio.Queue[LiveUpdate | None]") -> None:
+        self._subscribers.pop(queue, None)
+        with contextlib.suppress(asyncio.QueueEmpty):
+            while True:
+                queue.get_nowait()
+        queue.put_nowait(None)
 
     async def stop(self) -> None:
+        self._stopped = True
         if self.callers is not None:
             self.callers.listening(False)
+            with contextlib.suppress(ValueError):
+                self.callers.on_change.remove(self._recheck)
         self._end_streams()
         listener, self._listener = self._listener, None
-        if self._reconnect is not None:
-            self._reconnect.cancel()
+        for task in (self._reconnect, self._keepalive):
+            if task is not None:
+                task.cancel()
         if listener is not None:
             with contextlib.suppress(Exception):
-                await listener.close()
+                async with asyncio.timeout(KEEPALIVE_TIMEOUT):
+                    await listener.close()
+            listener.terminate()
 
     @contextlib.asynccontextmanager
-    async def subscription(self) -> AsyncIterator["asyncio.Queue[LiveUpdate | None]"]:
+    async def subscription(
+        self, user_id: int | None = None
+    ) -> AsyncIterator["asyncio.Queue[LiveUpdate | None]"]:
         """Updates from now on; `None` means the server is stopping (or this reader fell too
-        far behind): the client should reconnect."""
+        far behind): the client should reconnect. RECHECK: `user_id` changed."""
         queue: asyncio.Queue[LiveUpdate | None] = asyncio.Queue(SUBSCRIBER_BACKLOG)
-        self._subscribers.add(queue)
+        self._subscribers[queue] = user_id
         try:
             yield queue
         finally:
-            self._subscribers.discard(queue)
+            self._subscribers.pop(queue, None)
+
+    def _put(self, queue: "asyncio.Queue[LiveUpdate | None]", update: LiveUpdate) -> None:
+        try:
+            queue.put_nowait(update)
+        except asyncio.QueueFull:
+            self._end(queue)
 
     def _fan_out(self, update: LiveUpdate) -> None:
         for queue in list(self._subscribers):
-            try:
-                queue.put_nowait(update)
-            except asyncio.QueueFull:
-                self._subscribers.discard(queue)
-                queue.get_nowait()
-                queue.put_nowait(None)
+            self._put(queue, update)
+
+    def _recheck(self, payload: str) -> None:
+        """A user changed (the users trigger's payload: an id, or `*` for every user): their
+        streams re-read them before sending anything that committed after the change."""
+        for queue, user_id in list(self._subscribers.items()):
+            if payload == "*" or (user_id is not None and payload == str(user_id)):
+                self._put(queue, RECHECK)
 
     async def _notify(self, session: AsyncSession) -> None:
         updates = _pending(session)

@@ -5,6 +5,7 @@ from app.models.base import Base
 from app.models.idempotency import IdempotencyKey
 from app.models.incidents import Incident, IncidentEvent, Rca
 from app.models.services import Runbook, Service
+from app.models.stream_tickets import StreamTicket
 from app.models.users import User
 
 __all__ = [
@@ -18,5 +19,6 @@ __all__ = [
     "Runbook",
     "Service",
     "SlaNotice",
+    "StreamTicket",
     "User",
 ]

@@ -47,6 +47,12 @@ class Incident(Base):
     ack_at_risk_at: Mapped[datetime]
     resolve_at_risk_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+    # The timeline's checkpoint, moved in the same transaction as every event (services/
+    # incidents/audit.py): the newest event's hash, the number of events, and an HMAC of both
+    # under AUDIT_CHECKPOINT_KEY (kept outside the database; NULL when no key is set).
+    chain_head: Mapped[str | None] = mapped_column(String(64))
+    event_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    chain_mac: Mapped[str | None] = mapped_column(String(64))
 
 
 class IncidentEvent(Base):
@@ -63,6 +69,9 @@ class IncidentEvent(Base):
     # Tamper evidence: SHA-256 over this event's content and the incident's previous hash.
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))
+    # SHA-256 of the incident's status, lifecycle times and RCA text as this event left them,
+    # part of its hash (NULL on events chained before revision 0015, whose hash has no state).
+    state_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class Rca(Base):

@@ -1,19 +1,31 @@
 """The live stream: server-sent events of incident, timeline and alert changes.
 
-`EventSource` cannot send headers, so this endpoint alone also takes the token as
-`?access_token=`. Heartbeat comments keep proxies from closing an idle stream.
+`EventSource` cannot send headers: the console trades its token for a single-use ticket
+(`POST /stream/ticket`) and opens `/stream?ticket=...`; other clients may still send the
+token as `?access_token=` (masked in the access log). Heartbeat comments keep proxies from
+closing an idle stream.
+
+A stream sends only while its caller may still read it: a change to the user (through the API
+or in SQL) reaches the stream in commit order (infra/live.py RECHECK) and the stream re-reads
+the user before sending anything after it; it also re-reads every RECHECK_SECONDS, and on
+SQLite (no NOTIFY for changes made in SQL) before every batch of events. A caller who may no
+longer read gets nothing more and the stream ends.
 """
 
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 
-from app.deps import StreamCaller
-from app.infra.live import LiveFeed
+from app.deps import AnyUser, StreamCaller, get_accounts
+from app.infra.live import RECHECK, LiveFeed, LiveUpdate
 from app.schemas.common import error_responses
+from app.schemas.stream import StreamTicketRead
+from app.services.users.accounts import Accounts
+from app.services.users.stream_access import StreamAccess, StreamGrant
 
 router = APIRouter(tags=["live"])
 # One server-sent event, as OpenAPI 3.2's `itemSchema` describes a stream's items (comments
@@ -35,21 +47,50 @@ RETRY_MS = 3000
 MAX_STREAM_SECONDS = 300
 
 
-async def _events(feed: LiveFeed, heartbeat: float) -> AsyncIterator[str]:
+def _drain(queue: "asyncio.Queue[LiveUpdate | None]", first: LiveUpdate) -> list[LiveUpdate | None]:
+    batch: list[LiveUpdate | None] = [first]
+    while batch[-1] is not None and not queue.empty():
+        batch.append(queue.get_nowait())
+    return batch
+
+
+async def _events(feed: LiveFeed, access: StreamAccess, grant: StreamGrant,
+                  heartbeat: float, recheck: float) -> AsyncIterator[str]:
     """Ends after MAX_STREAM_SECONDS (EventSource reconnects by itself), so a stream never
     holds up a server's graceful shutdown for long and clients spread over new replicas."""
-    deadline = asyncio.get_running_loop().time() + MAX_STREAM_SECONDS
-    async with feed.subscription() as queue:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + MAX_STREAM_SECONDS
+    every_batch = feed.db.dialect != "postgresql"  # SQLite: no NOTIFY for changes made in SQL
+    async with feed.subscription(grant.user_id) as queue:
+        # Subscribed first, then read: a change after authentication is either seen here or
+        # arrives as RECHECK.
+        if not await access.still_allowed(grant):
+            return
         yield f"retry: {RETRY_MS}\n: connected\n\n"
-        while asyncio.get_running_loop().time() < deadline:
+        next_beat = loop.time() + heartbeat
+        next_check = loop.time() + recheck
+        while (now := loop.time()) < deadline:
             try:
-                update = await asyncio.wait_for(queue.get(), heartbeat)
+                first = (queue.get_nowait() if not queue.empty() else
+                         await asyncio.wait_for(queue.get(), max(0.001, min(next_beat, next_check) - now)))
+                batch = _drain(queue, first) if first is not None else [None]
             except TimeoutError:
-                yield ": heartbeat\n\n"
-                continue
-            if update is None:
+                batch = []
+            events = [u for u in batch if u is not None and u is not RECHECK]
+            if RECHECK in batch or loop.time() >= next_check or (every_batch and events):
+                if not await access.still_allowed(grant):
+                    yield ": access revoked\n\n"
+                    return
+                next_check = loop.time() + recheck
+            for update in events:
+                yield f"event: {update.kind}\ndata: {json.dumps(update.data, default=str)}\n\n"
+            if None in batch:
                 return
-            yield f"event: {update.kind}\ndata: {json.dumps(update.data, default=str)}\n\n"
+            if events:
+                next_beat = loop.time() + heartbeat
+            elif loop.time() >= next_beat:
+                yield ": heartbeat\n\n"
+                next_beat = loop.time() + heartbeat
 
 
 @router.get(
@@ -58,14 +99,28 @@ async def _events(feed: LiveFeed, heartbeat: float) -> AsyncIterator[str]:
     responses={200: {"content": {"text/event-stream": {"schema": {"type": "string"},
                                                        "itemSchema": STREAM_EVENT}},
                      "description": "`event:` incident.created | incident.updated | event.created | "
-                                    "alert.updated; `data:` JSON with at least `incident_id`"},
+                                    "alert.updated; `data:` JSON with at least `incident_id`. "
+                                    "Ends when the caller may no longer read (disabled, password "
+                                    "or role changed)."},
                **error_responses(401)},
 )
-async def stream(request: Request, _: StreamCaller) -> StreamingResponse:
+async def stream(request: Request, caller: StreamCaller,
+                 accounts: Annotated[Accounts, Depends(get_accounts)]) -> StreamingResponse:
     """Server-sent events, one per change, from every replica."""
     feed: LiveFeed = request.app.state.live
     heartbeat: float = request.app.state.settings.stream_heartbeat_seconds
+    events = _events(feed, accounts.streams, StreamGrant.of(caller), heartbeat,
+                     accounts.streams.recheck_seconds)
     return StreamingResponse(
-        _events(feed, heartbeat), media_type="text/event-stream",
+        events, media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
+
+
+@router.post("/stream/ticket", response_model=StreamTicketRead, responses=error_responses(401))
+async def stream_ticket(
+    user: AnyUser, accounts: Annotated[Accounts, Depends(get_accounts)]
+) -> StreamTicketRead:
+    """A single-use ticket for `GET /stream?ticket=...`, valid for a few seconds, so the
+    bearer token never goes in a URL. Not replayed by `Idempotency-Key` (it is a secret)."""
+    return await accounts.streams.issue(user)

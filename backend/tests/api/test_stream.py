@@ -1,5 +1,6 @@
 """The live stream: authenticated server-sent events, heartbeats, and (PostgreSQL) a change
-made through one app instance reaching a client of another."""
+made through one app instance reaching a client of another; single-use tickets; and a stream
+that sends nothing more, and ends, once its caller may no longer read."""
 
 import asyncio
 import json
@@ -16,7 +17,7 @@ from app.clock import utcnow
 from app.main import create_app
 from app.services.incidents.writer import record_event
 from tests.alert_fixtures import payload
-from tests.conftest import test_settings
+from tests.conftest import Login, test_settings
 
 Headers = dict[str, str]
 TIMEOUT = 5.0
@@ -42,6 +43,25 @@ class EventStream:
         event = next((line[7:] for line in lines if line.startswith("event: ")), None)
         data = next((line[6:] for line in lines if line.startswith("data: ")), None)
         return event, data if data is not None else lines[-1]
+
+    async def rest(self, within: float) -> list[tuple[str | None, str]]:
+        """Every message until the server ends the stream (fails if it is still open after
+        `within` seconds)."""
+        messages: list[tuple[str | None, str]] = []
+        async with asyncio.timeout(within):
+            while True:
+                while "\n\n" not in self._buffer and not (self.ended.is_set() and self.chunks.empty()):
+                    getter = asyncio.ensure_future(self.chunks.get())
+                    ender = asyncio.ensure_future(self.ended.wait())
+                    done, _ = await asyncio.wait({getter, ender}, return_when=asyncio.FIRST_COMPLETED)
+                    for pending in (getter, ender):
+                        if pending not in done:
+                            pending.cancel()
+                    if getter in done:
+                        self._buffer += getter.result()
+                if "\n\n" not in self._buffer:
+                    return messages
+                messages.append(await self.next_message())
 
     async def next_event(self, kind: str) -> dict[str, Any]:
         while True:
@@ -198,3 +218,104 @@ async def test_nothing_is_published_for_a_rolled_back_transaction(app: FastAPI) 
         update = await asyncio.wait_for(queue.get(), TIMEOUT)
         assert update is not None and update.kind == "event.created"
         assert update.data["body"] == "committed"
+
+
+async def test_a_ticket_opens_the_stream_once(
+    app: FastAPI, client: httpx.AsyncClient, responder: Headers
+) -> None:
+    assert (await client.post("/stream/ticket")).status_code == 401
+    issued = await client.post("/stream/ticket", headers=responder)
+    assert issued.status_code == 200, issued.text
+    ticket = issued.json()["ticket"]
+    assert 0 < issued.json()["expires_in"] <= 60
+    assert token_of(responder) not in ticket
+    async with open_stream(app, f"ticket={ticket}") as stream:
+        assert stream.status == 200
+        assert await stream.next_message() == (None, ": connected")
+    async with open_stream(app, f"ticket={ticket}") as again:
+        assert again.status == 401, "a ticket works once"
+    async with open_stream(app, "ticket=made-up") as forged:
+        assert forged.status == 401
+
+
+async def test_a_ticket_expires_and_dies_with_its_token_version(
+    app: FastAPI, client: httpx.AsyncClient, login: Login, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    headers = await login("morgan")
+    monkeypatch.setattr("app.services.users.stream_access.TICKET_TTL_SECONDS", 0)
+    expired = (await client.post("/stream/ticket", headers=headers)).json()["ticket"]
+    async with open_stream(app, f"ticket={expired}") as stream:
+        assert stream.status == 401
+    monkeypatch.undo()
+    ticket = (await client.post("/stream/ticket", headers=headers)).json()["ticket"]
+    changed = await client.post("/auth/password", headers=headers, json={
+        "current_password": "demo123", "new_password": "a much longer one"})
+    assert changed.status_code == 200
+    async with open_stream(app, f"ticket={ticket}") as stream:
+        assert stream.status == 401, "a ticket issued before a password change is void"
+
+
+async def _sql(app: FastAPI, statement: str) -> None:
+    """Another connection, like a DBA's console (or, on PostgreSQL, another replica)."""
+    async with app.state.db.engine.begin() as conn:
+        await conn.execute(text(statement))
+
+
+async def _open_incident(client: httpx.AsyncClient, headers: Headers) -> int:
+    created = await client.post("/incidents", headers=headers, json={
+        "title": "Seen by whom?", "severity": "SEV3", "service_id": 1})
+    assert created.status_code == 201, created.text
+    ident: int = created.json()["id"]
+    return ident
+
+
+REVOCATIONS = {
+    "disabled in SQL": "UPDATE users SET is_active = false WHERE username = 'morgan'",
+    "token version bumped in SQL": "UPDATE users SET token_version = token_version + 1 "
+                                   "WHERE username = 'morgan'",
+    "role changed in SQL": "UPDATE users SET role = 'responder' WHERE username = 'morgan'",
+    "deleted in SQL": "DELETE FROM users WHERE username = 'morgan'",
+    "password changed through the API": "",
+}
+
+
+@pytest.mark.parametrize("how", list(REVOCATIONS))
+@pytest.mark.parametrize("opened_with", ["ticket", "access_token"])
+async def test_a_stream_sends_nothing_more_once_its_caller_may_no_longer_read(
+    app: FastAPI, client: httpx.AsyncClient, login: Login, responder: Headers, how: str,
+    opened_with: str,
+) -> None:
+    viewer = await login("morgan")
+    if opened_with == "ticket":
+        query = f"ticket={(await client.post('/stream/ticket', headers=viewer)).json()['ticket']}"
+    else:
+        query = f"access_token={token_of(viewer)}"
+    async with open_stream(app, query) as stream:
+        assert await stream.next_message() == (None, ": connected")
+        before = await _open_incident(client, responder)
+        assert (await stream.next_event("incident.created"))["incident_id"] == before
+        if REVOCATIONS[how]:
+            await _sql(app, REVOCATIONS[how])
+        else:
+            changed = await client.post("/auth/password", headers=viewer, json={
+                "current_password": "demo123", "new_password": "a much longer one"})
+            assert changed.status_code == 200
+        after = await _open_incident(client, responder)
+        rest = await stream.rest(within=20)
+    sent = [json.loads(data)["incident_id"] for event, data in rest if event is not None]
+    assert after not in sent, f"{how}: the stream kept sending ({rest})"
+
+
+@pytest.mark.parametrize("how", ["disabled in SQL", "role changed in SQL"])
+async def test_an_idle_stream_of_a_caller_who_may_no_longer_read_ends_within_20s(
+    app: FastAPI, login: Login, how: str
+) -> None:
+    viewer = await login("morgan")
+    async with open_stream(app, f"access_token={token_of(viewer)}") as stream:
+        assert await stream.next_message() == (None, ": connected")
+        await _sql(app, REVOCATIONS[how])
+        started = asyncio.get_running_loop().time()
+        rest = await stream.rest(within=20)
+        waited = asyncio.get_running_loop().time() - started
+    assert all(event is None for event, _ in rest), rest
+    assert waited < 20

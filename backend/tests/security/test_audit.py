@@ -1,9 +1,14 @@
 """Tamper-evident timeline: each event's hash chains to the incident's previous event,
 GET /incidents/{id}/audit names the first broken link, no route edits or deletes an event,
-and the database itself refuses UPDATE and DELETE on the events table."""
+and the database itself refuses UPDATE and DELETE on the events table. The incident row's
+checkpoint shows truncation; signed with AUDIT_CHECKPOINT_KEY it shows re-chaining; the
+newest event vouches for the incident's lifecycle times and RCA text."""
 
 import asyncio
-from collections.abc import Callable
+import json
+import logging
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -14,6 +19,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from app.db import Database
+from app.domain.audit import event_hash
+from app.main import create_app
+from tests.conftest import test_settings
 
 NEW = {"title": "Audit me", "severity": "SEV2", "service_id": 1}
 
@@ -46,8 +54,8 @@ async def _as_dba(db: Database, statement: str, **params: Any) -> None:
             await conn.execute(text("SET LOCAL session_replication_role = replica"))
             await conn.execute(text(statement), params)
         else:
-            await conn.execute(text("DROP TRIGGER incident_events_no_update"))
-            await conn.execute(text("DROP TRIGGER incident_events_no_delete"))
+            await conn.execute(text("DROP TRIGGER IF EXISTS incident_events_no_update"))
+            await conn.execute(text("DROP TRIGGER IF EXISTS incident_events_no_delete"))
             await conn.execute(text(statement), params)
 
 
@@ -154,3 +162,147 @@ async def test_chain_holds_under_concurrent_writers_and_alert_batches(
     for (incident_id,) in rows:
         report = await _audit(client, responder, incident_id)
         assert report["verified"] is True, (incident_id, report)
+
+
+CHECKPOINT_KEY = "a checkpoint key that lives in the app's environment, not its database"
+
+
+@pytest.fixture
+async def keyed(database_url: str) -> AsyncIterator[tuple[httpx.AsyncClient, dict[str, str], Database]]:
+    """The app with AUDIT_CHECKPOINT_KEY set: a responder's client and the database."""
+    application = create_app(test_settings(database_url, audit_checkpoint_key=CHECKPOINT_KEY))
+    async with application.router.lifespan_context(application):
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+            token = (await c.post("/auth/login", json={"username": "avery", "password": "demo123"})
+                     ).json()["access_token"]
+            yield c, {"Authorization": f"Bearer {token}"}, application.state.db
+
+
+async def _rows(db: Database, statement: str, **params: Any) -> list[Any]:
+    async with db.engine.connect() as conn:
+        return list((await conn.execute(text(statement), params)).all())
+
+
+async def _truncate(db: Database, ident: int, newest: int) -> list[Any]:
+    """Delete the incident's `newest` events as a DBA would; the remaining rows."""
+    events = await _rows(db, "SELECT id FROM incident_events WHERE incident_id = :i ORDER BY id",
+                         i=ident)
+    for (event_id,) in events[-newest:]:
+        await _as_dba(db, "DELETE FROM incident_events WHERE id = :id", id=event_id)
+    return await _rows(db, "SELECT id, hash FROM incident_events WHERE incident_id = :i "
+                           "ORDER BY id", i=ident)
+
+
+async def _rechain(db: Database, ident: int, new_body: str) -> str:
+    """Alter the incident's second event and recompute every hash after it with the public
+    algorithm, as someone with SQL rights but not the key could; the new head."""
+    rows = await _rows(db, "SELECT id, type, body, data, created_by, created_at, prev_hash, "
+                           "state_hash FROM incident_events WHERE incident_id = :i ORDER BY id",
+                       i=ident)
+    head = rows[0].prev_hash
+    for index, r in enumerate(rows):
+        body = new_body if index == 1 else r.body
+        data = r.data if isinstance(r.data, dict) else json.loads(r.data)
+        created_at = (datetime.fromisoformat(r.created_at)
+                      if isinstance(r.created_at, str) else r.created_at)
+        if created_at.tzinfo is None:  # SQLite keeps naive UTC
+            created_at = created_at.replace(tzinfo=UTC)
+        digest = event_hash(head, incident_id=ident, type=r.type, body=body, data=data,
+                            created_by=r.created_by, created_at=created_at,
+                            state_hash=r.state_hash)
+        await _as_dba(db, "UPDATE incident_events SET body = :b, prev_hash = :p, hash = :h "
+                          "WHERE id = :id", b=body, p=head, h=digest, id=r.id)
+        head = digest
+    return head
+
+
+async def test_truncation_is_named(
+    client: httpx.AsyncClient, responder: dict[str, str], db: Database
+) -> None:
+    ident = await _busy_incident(client, responder)
+    remaining = await _truncate(db, ident, newest=2)
+    assert len(remaining) == 4
+    report = await _audit(client, responder, ident)
+    assert report["verified"] is False, report
+    assert "truncated" in report["reason"] and "6" in report["reason"], report
+    assert report["event_count"] == 4
+
+
+async def test_a_recomputed_chain_is_named(
+    client: httpx.AsyncClient, responder: dict[str, str], db: Database
+) -> None:
+    ident = await _busy_incident(client, responder)
+    await _rechain(db, ident, "Nothing to see")
+    report = await _audit(client, responder, ident)
+    assert report["verified"] is False, report
+    assert "re-chained" in report["reason"], report
+
+
+async def test_rechaining_and_truncation_with_the_checkpoint_rewritten_are_named_with_the_key(
+    keyed: tuple[httpx.AsyncClient, dict[str, str], Database]
+) -> None:
+    client, responder, db = keyed
+    ident = await _busy_incident(client, responder)
+    assert (await _audit(client, responder, ident))["verified"] is True
+    head = await _rechain(db, ident, "Nothing to see")
+    await _as_dba(db, "UPDATE incidents SET chain_head = :h WHERE id = :i", h=head, i=ident)
+    report = await _audit(client, responder, ident)
+    assert report["verified"] is False, report
+    assert "signature" in report["reason"] and "re-chained" in report["reason"], report
+    # A later, legitimate event does not sign over the rewrite.
+    comment = await client.post(f"/incidents/{ident}/comments", json={"body": "later"},
+                                headers=responder)
+    assert comment.status_code == 201
+    assert (await _audit(client, responder, ident))["verified"] is False
+
+    other = await _busy_incident(client, responder)
+    remaining = await _truncate(db, other, newest=2)
+    await _as_dba(db, "UPDATE incidents SET chain_head = :h, event_count = :n WHERE id = :i",
+                  h=remaining[-1].hash, n=len(remaining), i=other)
+    report = await _audit(client, responder, other)
+    assert report["verified"] is False and "signature" in report["reason"], report
+    await _as_dba(db, "UPDATE incidents SET chain_mac = NULL WHERE id = :i", i=other)
+    report = await _audit(client, responder, other)
+    assert report["verified"] is False and "not signed" in report["reason"], report
+
+
+@pytest.mark.parametrize("change", [
+    "UPDATE incidents SET acknowledged_at = created_at WHERE id = :i",
+    "UPDATE incidents SET status = 'Resolved' WHERE id = :i",
+    "UPDATE rcas SET root_cause = 'Cosmic rays' WHERE incident_id = :i",
+])
+async def test_lifecycle_times_and_rca_text_changed_outside_the_timeline_are_named(
+    client: httpx.AsyncClient, responder: dict[str, str], db: Database, change: str
+) -> None:
+    ident = await _busy_incident(client, responder)
+    await _as_dba(db, change, i=ident)
+    report = await _audit(client, responder, ident)
+    assert report["verified"] is False, report
+    assert "outside the timeline" in report["reason"], report
+
+
+async def test_without_the_key_the_app_says_checkpoints_are_unsigned(
+    database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    for key, warned in ((None, True), (CHECKPOINT_KEY, False)):
+        caplog.clear()
+        application = create_app(test_settings(database_url, audit_checkpoint_key=key))
+        with caplog.at_level(logging.WARNING):
+            async with application.router.lifespan_context(application):
+                pass
+        said = any("AUDIT_CHECKPOINT_KEY" in r.getMessage() and "unsigned" in r.getMessage()
+                   for r in caplog.records)
+        assert said is warned, (key, [r.getMessage() for r in caplog.records])
+
+
+async def test_every_incident_verifies_under_the_key(
+    keyed: tuple[httpx.AsyncClient, dict[str, str], Database]
+) -> None:
+    client, responder, _ = keyed
+    ident = await _busy_incident(client, responder)
+    moved = await client.post(f"/incidents/{ident}/status", json={"status": "Mitigated"},
+                              headers=responder)
+    assert moved.status_code == 200, moved.text
+    report = await _audit(client, responder, ident)
+    assert report["verified"] is True and report["event_count"] == 7, report

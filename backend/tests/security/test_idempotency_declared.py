@@ -16,6 +16,8 @@ NOT_REPLAYED = {
     "/auth/password": "answers a token: a stored answer would keep it in the database",
     "/services/{service_id}/integration-keys": "shows the new secret once: a stored answer "
                                                "would keep it in the database",
+    "/stream/ticket": "answers a single-use secret: a stored answer would keep it in the "
+                      "database, and a replay would hand the same ticket out twice",
     "/incidents/{incident_id}/status": "a move is guarded by If-Match: a retry of a move that "
                                        "landed is refused as stale, never applied twice",
 }

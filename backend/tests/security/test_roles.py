@@ -22,7 +22,7 @@ PUBLIC = {("GET", "/healthz"), ("POST", "/auth/login"), ("GET", "/"), ("GET", "/
           ("GET", "/ui/{path:path}"), ("GET", "/docs"), ("GET", "/docs/oauth2-redirect"),
           ("GET", "/redoc")}
 # Things any signed-in person does for themselves, viewers included.
-SELF_SERVICE = {("POST", "/auth/password")}
+SELF_SERVICE = {("POST", "/auth/password"), ("POST", "/stream/ticket")}
 # Streams that never end: only their refusals are checked.
 STREAMS = {("GET", "/stream")}
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}

@@ -570,6 +570,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/stream/ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stream Ticket
+         * @description A single-use ticket for `GET /stream?ticket=...`, valid for a few seconds, so the
+         *     bearer token never goes in a URL. Not replayed by `Idempotency-Key` (it is a secret).
+         */
+        post: operations["stream_ticket_stream_ticket_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users": {
         parameters: {
             query?: never;
@@ -1659,6 +1680,16 @@ export interface components {
          * @enum {string}
          */
         Status: "New" | "Investigating" | "Mitigated" | "Resolved" | "Closed";
+        /** StreamTicketRead */
+        StreamTicketRead: {
+            /** Expires In */
+            expires_in: number;
+            /**
+             * Ticket
+             * @description Open `GET /stream?ticket=...` with it once, within `expires_in` seconds
+             */
+            ticket: string;
+        };
         /** Token */
         Token: {
             /** Access Token */
@@ -3988,7 +4019,9 @@ export interface operations {
     stream_stream_get: {
         parameters: {
             query?: {
-                /** @description For EventSource, which cannot send headers */
+                /** @description A single-use ticket from POST /stream/ticket (the console's way) */
+                ticket?: string | null;
+                /** @description For EventSource clients without tickets; prefer `ticket` */
                 access_token?: string | null;
             };
             header?: never;
@@ -3997,7 +4030,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description `event:` incident.created | incident.updated | event.created | alert.updated; `data:` JSON with at least `incident_id` */
+            /** @description `event:` incident.created | incident.updated | event.created | alert.updated; `data:` JSON with at least `incident_id`. Ends when the caller may no longer read (disabled, password or role changed). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4024,6 +4057,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    stream_ticket_stream_ticket_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamTicketRead"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

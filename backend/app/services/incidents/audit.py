@@ -1,57 +1,150 @@
-"""Sealing timeline events into each incident's hash chain, and verifying a chain.
+"""Sealing timeline events into each incident's hash chain, keeping the incident's checkpoint,
+and verifying a chain.
 
 Writers lock the incidents they append to (row locks in id order) before reading the
-chain heads, so two transactions never chain from the same head; on SQLite the write lock
-(BEGIN IMMEDIATE) already serialises them.
+checkpoints, so two transactions never chain from the same head; on SQLite the write lock
+(BEGIN IMMEDIATE) already serialises them. `seal` moves each incident's checkpoint (head hash
+and event count) in the same transaction as its events, and hashes the incident's status,
+lifecycle times and RCA text as they stand into each new event. Just before the transaction
+commits, `install_checkpoints`' hook signs the new checkpoints with AUDIT_CHECKPOINT_KEY (held
+outside the database), provided the checkpoint it extends carried a valid signature: a
+checkpoint someone rewrote without the key is never signed over, so the break stays visible.
 """
 
-from typing import Any
+import logging
+import weakref
+from collections.abc import Awaitable, Callable
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import Database
-from app.domain.audit import GENESIS, ChainedEvent, Verdict, event_hash, verify
-from app.models import Incident, IncidentEvent
+from app.domain.audit import (
+    GENESIS,
+    ChainedEvent,
+    Checkpoint,
+    Verdict,
+    checkpoint_mac,
+    checkpoint_signed,
+    event_hash,
+    state_digest,
+    verify_incident,
+)
+from app.domain.rca import RCA_FIELDS
+from app.models import Incident, IncidentEvent, Rca
 from app.schemas.audit import AuditReport
 from app.services.records import get_or_404
 
+INCIDENTS = cast(Table, Incident.__table__)
+PENDING = "audit_checkpoints"  # session.info: incident id -> the checkpoint before this transaction
+LIFECYCLE = ("status", "created_at", "acknowledged_at", "mitigated_at", "resolved_at", "closed_at")
+log = logging.getLogger(__name__)
+_keys: "weakref.WeakKeyDictionary[Database, bytes | None]" = weakref.WeakKeyDictionary()
 
-async def chain_heads(session: AsyncSession, incident_ids: list[int]) -> dict[int, str]:
-    ids = sorted(set(incident_ids))
+
+def _state(incident: Any, rca: Any) -> str:
+    return state_digest(
+        **{name: getattr(incident, name) for name in LIFECYCLE},
+        rca={name: getattr(rca, name) for name in RCA_FIELDS} if rca is not None else None,
+    )
+
+
+async def _incident_states(session: AsyncSession, ids: list[int], lock: bool) -> dict[int, Any]:
+    stmt = (select(Incident.id, Incident.chain_head, Incident.event_count, Incident.chain_mac,
+                   *(getattr(Incident, name) for name in LIFECYCLE))
+            .where(Incident.id.in_(ids)).order_by(Incident.id))
     # FOR NO KEY UPDATE, like the version compare-and-set's UPDATE: it serialises chain
     # writers, yet never waits on the KEY SHARE locks that foreign-key checks take (inserting
     # an alert or an event for the incident), which FOR UPDATE would turn into deadlocks.
-    await session.execute(
-        select(Incident.id).where(Incident.id.in_(ids)).order_by(Incident.id)
-        .with_for_update(key_share=True)
-    )
-    last = (
-        select(func.max(IncidentEvent.id).label("id"))
-        .where(IncidentEvent.incident_id.in_(ids))
-        .group_by(IncidentEvent.incident_id)
-        .subquery()
-    )
+    if lock:
+        stmt = stmt.with_for_update(key_share=True)
+    return {r.id: r for r in await session.execute(stmt)}
+
+
+async def _rcas(session: AsyncSession, ids: list[int]) -> dict[int, Any]:
     rows = await session.execute(
-        select(IncidentEvent.incident_id, IncidentEvent.hash).join(last, IncidentEvent.id == last.c.id)
-    )
-    heads = dict.fromkeys(ids, GENESIS)
-    heads.update({r.incident_id: r.hash or GENESIS for r in rows})
-    return heads
+        select(Rca.incident_id, *(getattr(Rca, name) for name in RCA_FIELDS))
+        .where(Rca.incident_id.in_(ids)))
+    return {r.incident_id: r for r in rows}
 
 
 async def seal(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    """Add prev_hash and hash to event rows about to be inserted, in the order given."""
+    """Add prev_hash, state_hash and hash to event rows about to be inserted, in the order
+    given, and move each incident's checkpoint past them."""
     if not rows:
         return
-    heads = await chain_heads(session, [r["incident_id"] for r in rows])
+    ids = sorted({r["incident_id"] for r in rows})
+    incidents = await _incident_states(session, ids, lock=True)
+    rcas = await _rcas(session, ids)
+    heads: dict[int, str] = {}
+    counts: dict[int, int] = {}
+    states: dict[int, str | None] = {}
+    pending: dict[int, Checkpoint] = session.info.setdefault(PENDING, {})
+    for ident in ids:
+        found = incidents.get(ident)  # missing: the insert fails on its foreign key
+        heads[ident] = (found.chain_head if found is not None else None) or GENESIS
+        counts[ident] = found.event_count if found is not None else 0
+        states[ident] = _state(found, rcas.get(ident)) if found is not None else None
+        if found is not None:
+            pending.setdefault(ident, Checkpoint(found.chain_head, found.event_count, found.chain_mac))
     for row in rows:
-        prev = heads[row["incident_id"]]
-        row["prev_hash"] = prev
-        row["hash"] = heads[row["incident_id"]] = event_hash(
-            prev, incident_id=row["incident_id"], type=row["type"], body=row["body"],
+        ident = row["incident_id"]
+        row["prev_hash"] = heads[ident]
+        row["state_hash"] = states[ident]
+        row["hash"] = heads[ident] = event_hash(
+            row["prev_hash"], incident_id=ident, type=row["type"], body=row["body"],
             data=row["data"], created_by=row["created_by"], created_at=row["created_at"],
+            state_hash=states[ident],
         )
+        counts[ident] += 1
+    moved = [{"b_id": i, "b_head": heads[i], "b_count": counts[i]} for i in ids if i in incidents]
+    if moved:
+        await session.execute(
+            update(INCIDENTS).where(INCIDENTS.c.id == bindparam("b_id"))
+            .values(chain_head=bindparam("b_head"), event_count=bindparam("b_count")), moved)
+
+
+def _signer(key: bytes | None) -> Callable[[AsyncSession], Awaitable[None]]:
+    async def sign(session: AsyncSession) -> None:
+        before: dict[int, Checkpoint] = session.info.pop(PENDING, {})
+        if not before:
+            return
+        ids = sorted(before)
+        now = {r.id: r for r in await session.execute(
+            select(Incident.id, Incident.chain_head, Incident.event_count)
+            .where(Incident.id.in_(ids)))}
+        macs: list[dict[str, Any]] = []
+        for ident in ids:
+            old = before[ident]
+            if key is None:
+                if old.mac is not None:
+                    macs.append({"b_id": ident, "b_mac": None})
+                continue
+            fresh = old.event_count == 0 and old.head is None
+            if ident in now and (fresh or checkpoint_signed(key, ident, old)):
+                row = now[ident]
+                macs.append({"b_id": ident,
+                             "b_mac": checkpoint_mac(key, ident, row.event_count, row.chain_head)})
+            # else: unsigned or not matching before this transaction; left as it is, so the
+            # audit keeps saying so.
+        if macs:
+            await session.execute(
+                update(INCIDENTS).where(INCIDENTS.c.id == bindparam("b_id"))
+                .values(chain_mac=bindparam("b_mac")), macs)
+
+    return sign
+
+
+def install_checkpoints(db: Database, key: str | None) -> None:
+    """Sign every transaction's new checkpoints with `key` (AUDIT_CHECKPOINT_KEY)."""
+    secret = key.encode() if key else None
+    _keys[db] = secret
+    db.before_commit.append(_signer(secret))
+    if secret is None:
+        log.warning("AUDIT_CHECKPOINT_KEY is not set: timeline checkpoints are unsigned, so a "
+                    "chain recomputed by someone with write access to the database cannot be "
+                    "told from the original")
 
 
 def _verdict_report(incident_id: int, verdict: Verdict) -> AuditReport:
@@ -68,11 +161,17 @@ def _verdict_report(incident_id: int, verdict: Verdict) -> AuditReport:
 async def audit(db: Database, incident_id: int) -> AuditReport:
     async with db.read() as session:
         await get_or_404(session, Incident, incident_id, "Incident")
+        incident = (await _incident_states(session, [incident_id], lock=False))[incident_id]
+        rca = (await _rcas(session, [incident_id])).get(incident_id)
         rows = await session.scalars(
             select(IncidentEvent).where(IncidentEvent.incident_id == incident_id)
             .order_by(IncidentEvent.id)
         )
         events = [ChainedEvent(id=e.id, incident_id=e.incident_id, type=e.type, body=e.body,
                                data=e.data, created_by=e.created_by, created_at=e.created_at,
-                               prev_hash=e.prev_hash, hash=e.hash) for e in rows]
-    return _verdict_report(incident_id, verify(events))
+                               prev_hash=e.prev_hash, hash=e.hash, state_hash=e.state_hash)
+                  for e in rows]
+    checkpoint = Checkpoint(incident.chain_head, incident.event_count, incident.chain_mac)
+    verdict = verify_incident(incident_id, events, checkpoint, _state(incident, rca),
+                              _keys.get(db))
+    return _verdict_report(incident_id, verdict)

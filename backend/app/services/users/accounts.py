@@ -16,6 +16,7 @@ from app.models import User
 from app.schemas.users import Token, UserRead
 from app.security import InvalidToken, TokenClaims, decode_access_token, encode_access_token
 from app.services.users.login_throttle import LoginThrottle
+from app.services.users.stream_access import StreamAccess
 
 BAD_CREDENTIALS = "Incorrect username or password"
 VERIFIED_TOKENS_KEPT = 10_000
@@ -30,6 +31,7 @@ class Accounts:
         self._decoy_hash = hasher.hash("decoy password that never matches")
         self.throttle = LoginThrottle.from_settings(settings, db)
         self.callers = CallerCache()  # enabled by the LISTEN connection (services/live.py)
+        self.streams = StreamAccess(db, self.callers)  # live-stream tickets and re-checks
         # A console sends the same token with every request: its signature and claims are
         # checked once, then only its validity window (about 0.1 ms saved per request).
         self._verified: dict[str, TokenClaims] = {}

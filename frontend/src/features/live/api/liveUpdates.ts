@@ -1,10 +1,14 @@
 /**
  * Live updates from GET /stream (server-sent events): each change refreshes the views that show it.
- * EventSource cannot send headers, so the token goes as `?access_token=`. The browser reconnects
- * by itself after a drop; when the server refuses the stream outright we retry with backoff.
+ * EventSource cannot send headers, and a bearer token in a URL ends up in proxy logs and browser
+ * history: each connection trades the token (sent as a header) for a single-use ticket from
+ * POST /stream/ticket and opens `/stream?ticket=...`. A ticket works once, so the browser's own
+ * reconnect cannot reuse it: on any drop we close the stream and reconnect with a new ticket,
+ * backing off while it keeps failing. The server ends the stream when the user may no longer read.
  */
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import { api } from '../../../api/client';
 import { queryKeys } from '../../../api/queryKeys';
 import { getToken } from '../../../api/token';
 
@@ -48,6 +52,16 @@ export function incidentIdOf(raw: string): number | null {
   }
 }
 
+/** A single-use ticket for the stream, or null when the server would not give one. */
+export async function streamTicket(): Promise<string | null> {
+  try {
+    const { data, response } = await api.POST('/stream/ticket');
+    return response.ok && data ? data.ticket : null;
+  } catch {
+    return null;
+  }
+}
+
 export function useLiveUpdates(enabled: boolean): LiveState {
   const qc = useQueryClient();
   const [state, setState] = useState<LiveState>(enabled ? 'connecting' : 'off');
@@ -61,31 +75,43 @@ export function useLiveUpdates(enabled: boolean): LiveState {
     let wasLive = false;
     let stopped = false;
 
-    const connect = () => {
-      const token = getToken();
-      if (!token || stopped) return;
-      source = new EventSource(`/stream?access_token=${encodeURIComponent(token)}`);
-      source.onopen = () => {
+    const later = () => {
+      attempts += 1;
+      retry = setTimeout(() => void connect(), Math.min(30_000, 1000 * 2 ** attempts));
+    };
+
+    const connect = async () => {
+      retry = null;
+      if (!getToken() || stopped) return;
+      const ticket = await streamTicket();
+      if (stopped) return;
+      if (!ticket) {
+        setState('reconnecting');
+        later();
+        return;
+      }
+      const opened = new EventSource(`/stream?ticket=${encodeURIComponent(ticket)}`);
+      source = opened;
+      opened.onopen = () => {
         attempts = 0;
         setState('live');
         // Anything may have changed while we were away.
         if (wasLive) refresher.everything();
         wasLive = true;
       };
-      source.onerror = () => {
-        if (stopped) return;
+      opened.onerror = () => {
+        if (stopped || source !== opened) return;
         setState('reconnecting');
-        if (source?.readyState === EventSource.CLOSED) {
-          source = null;
-          attempts += 1;
-          retry = setTimeout(connect, Math.min(30_000, 1000 * 2 ** attempts));
-        }
+        // The ticket is spent: never let the browser retry with it; reconnect with a new one.
+        opened.close();
+        source = null;
+        later();
       };
       for (const name of LIVE_EVENTS) {
-        source.addEventListener(name, (e) => refresher.touch(incidentIdOf((e as MessageEvent<string>).data)));
+        opened.addEventListener(name, (e) => refresher.touch(incidentIdOf((e as MessageEvent<string>).data)));
       }
     };
-    connect();
+    void connect();
     return () => {
       stopped = true;
       refresher.cancel();

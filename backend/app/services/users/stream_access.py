@@ -1,0 +1,91 @@
+"""Who may open, and keep reading, the live stream.
+
+A console trades its bearer token for a ticket (`POST /stream/ticket`) and opens
+`GET /stream?ticket=...`, so the long-lived token never goes in a URL, where proxies and
+browsers keep it. A ticket is random, works once (taken with DELETE ... RETURNING, so two
+replicas cannot both accept it), expires after TICKET_TTL_SECONDS, and is void once its
+user's token version moves on. Only its SHA-256 digest is stored.
+
+An open stream re-reads its user (`still_allowed`) when the user changes and every
+RECHECK_SECONDS: a stream whose user was disabled, deleted, re-keyed (password change) or
+given another role sends nothing more and ends.
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, insert
+
+from app.clock import utcnow
+from app.db import Database
+from app.errors import Unauthenticated
+from app.infra.callers import CallerCache
+from app.models import StreamTicket, User
+from app.schemas.stream import StreamTicketRead
+
+TICKET_TTL_SECONDS = 30
+RECHECK_SECONDS = 10.0
+BAD_TICKET = "Invalid, used or expired stream ticket; ask POST /stream/ticket for another"
+
+
+@dataclass(frozen=True)
+class StreamGrant:
+    """What a stream was opened with: it stays open only while the user still matches."""
+
+    user_id: int
+    token_version: int
+    role: str
+
+    @classmethod
+    def of(cls, user: User) -> "StreamGrant":
+        return cls(user.id, user.token_version, user.role)
+
+
+def _digest(ticket: str) -> str:
+    return hashlib.sha256(ticket.encode()).hexdigest()
+
+
+class StreamAccess:
+    def __init__(self, db: Database, callers: CallerCache) -> None:
+        self.db = db
+        self.callers = callers
+        self.recheck_seconds = RECHECK_SECONDS
+
+    async def issue(self, user: User) -> StreamTicketRead:
+        ticket = secrets.token_urlsafe(32)
+        now = utcnow()
+        async with self.db.transaction() as session:
+            await session.execute(delete(StreamTicket).where(StreamTicket.expires_at < now))
+            await session.execute(insert(StreamTicket).values(
+                digest=_digest(ticket), user_id=user.id, token_version=user.token_version,
+                expires_at=now + timedelta(seconds=TICKET_TTL_SECONDS)))
+        return StreamTicketRead(ticket=ticket, expires_in=TICKET_TTL_SECONDS)
+
+    async def redeem(self, ticket: str) -> User:
+        """The ticket's user, if it is still allowed in; the ticket is spent either way."""
+        async with self.db.transaction() as session:
+            taken = (await session.execute(
+                delete(StreamTicket).where(StreamTicket.digest == _digest(ticket))
+                .returning(StreamTicket.user_id, StreamTicket.token_version,
+                           StreamTicket.expires_at)
+            )).first()
+            user = await session.get(User, taken.user_id) if taken is not None else None
+        if (taken is None or taken.expires_at <= utcnow() or user is None
+                or not user.is_active or user.token_version != taken.token_version):
+            raise Unauthenticated(BAD_TICKET)
+        return user
+
+    async def still_allowed(self, grant: StreamGrant) -> bool:
+        """Whether the stream's user is still the one it was opened for: active, same token
+        version, same role. Reads the row (or the caller cache, which NOTIFY keeps current)."""
+        user = self.callers.get(grant.user_id)
+        if user is None:
+            generation = self.callers.generation()
+            async with self.db.read() as session:
+                user = await session.get(User, grant.user_id)
+            if user is not None:
+                self.callers.keep(user, generation)
+        return (user is not None and user.is_active and user.token_version == grant.token_version
+                and user.role == grant.role)
