@@ -15,8 +15,8 @@ from app.infra.log_redaction import install as redact_tokens_in_logs
 from app.infra.middleware import install_http_guards
 from app.routers import alerts, auth, console, incidents, integration_keys, metrics, services, stream, users
 from app.security import make_password_hasher
-from app.services.principals import Principals
 from app.services.incidents.audit import install_checkpoints
+from app.services.principals import Principals
 from app.services.sla.sweeper import SlaSweeper
 from app.services.users.accounts import Accounts
 from app.startup import prepare_database
