@@ -2,7 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, renderHook, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { api } from '../../../api/client';
-import { fakeServer } from '../../../test/utils';
+import { http, server } from '../../../test/utils';
 import { incidentIdOf, useLiveUpdates } from './liveUpdates';
 
 class FakeEventSource {
@@ -62,13 +62,19 @@ describe('useLiveUpdates', () => {
   });
 
   it('asks for a ticket with the token in a header, and never puts the token in the URL', async () => {
-    const { calls } = fakeServer({ 'POST /stream/ticket': { ticket: 'tick et', expires_in: 30 } });
+    const seen: Headers[] = [];
+    server.use(
+      http.post('/stream/ticket', ({ request, response }) => {
+        seen.push(request.headers);
+        return response(200).json({ ticket: 'tick et', expires_in: 30 });
+      }),
+    );
     renderHook(() => useLiveUpdates(true), { wrapper: wrapperFor(new QueryClient()) });
     await waitFor(() => expect(FakeEventSource.instances).toHaveLength(1));
     expect(FakeEventSource.instances[0].url).toBe('/stream?ticket=tick%20et');
     expect(FakeEventSource.instances[0].url).not.toContain('tok');
-    expect(calls).toHaveLength(1);
-    expect(calls[0].headers.get('Authorization')).toBe('Bearer tok en');
+    expect(seen).toHaveLength(1);
+    expect(seen[0].get('Authorization')).toBe('Bearer tok en');
   });
 
   it('subscribes with a ticket and refreshes the incident and lists on each change', async () => {
