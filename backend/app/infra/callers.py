@@ -11,7 +11,7 @@ reads the row every time.
 """
 
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from app.models import User
 
@@ -35,6 +35,17 @@ class CallerCache:
             self._users.pop(user_id, None)
             return None
         return entry[1]
+
+    async def fetch(self, user_id: int, load: Callable[[int], Awaitable[User | None]]) -> User | None:
+        """The cached user, else `load(user_id)` (a database read), kept unless a change came
+        in while it loaded."""
+        user = self.get(user_id)
+        if user is None:
+            generation = self.generation()
+            user = await load(user_id)
+            if user is not None:
+                self.keep(user, generation)
+        return user
 
     def generation(self) -> int:
         """Taken before reading a row from the database, handed back to `keep`."""

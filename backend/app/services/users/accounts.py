@@ -66,6 +66,10 @@ class Accounts:
         )
         return Token(access_token=token, expires_in=int(ttl.total_seconds()))
 
+    async def _user_row(self, user_id: int) -> User | None:
+        async with self.db.read() as session:
+            return await session.get(User, user_id)
+
     async def authenticate(self, token: str | None) -> User:
         if not token:
             raise Unauthenticated("Not authenticated: send Authorization: Bearer <token>")
@@ -84,13 +88,7 @@ class Accounts:
             if len(self._verified) >= VERIFIED_TOKENS_KEPT:
                 self._verified.clear()
             self._verified[token] = claims
-        user = self.callers.get(claims.user_id)
-        if user is None:
-            generation = self.callers.generation()
-            async with self.db.read() as session:
-                user = await session.get(User, claims.user_id)
-            if user is not None:
-                self.callers.keep(user, generation)
+        user = await self.callers.fetch(claims.user_id, self._user_row)
         if user is None or not user.is_active or user.token_version != claims.token_version:
             raise Unauthenticated("Invalid or expired token; sign in again")
         return user

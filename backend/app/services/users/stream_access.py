@@ -77,15 +77,13 @@ class StreamAccess:
             raise Unauthenticated(BAD_TICKET)
         return user
 
+    async def _user_row(self, user_id: int) -> User | None:
+        async with self.db.read() as session:
+            return await session.get(User, user_id)
+
     async def still_allowed(self, grant: StreamGrant) -> bool:
         """Whether the stream's user is still the one it was opened for: active, same token
         version, same role. Reads the row (or the caller cache, which NOTIFY keeps current)."""
-        user = self.callers.get(grant.user_id)
-        if user is None:
-            generation = self.callers.generation()
-            async with self.db.read() as session:
-                user = await session.get(User, grant.user_id)
-            if user is not None:
-                self.callers.keep(user, generation)
+        user = await self.callers.fetch(grant.user_id, self._user_row)
         return (user is not None and user.is_active and user.token_version == grant.token_version
                 and user.role == grant.role)
