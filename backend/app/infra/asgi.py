@@ -1,5 +1,7 @@
-"""ASGI types for the raw middleware, and replaying a request body that was read up front."""
+"""ASGI types for the raw middleware, replaying a request body that was read up front, and the
+error answer a middleware writes itself (the same `{detail, code}` body as the handlers')."""
 
+import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -23,3 +25,13 @@ def replaying(body: bytes, receive: Receive) -> Receive:
         return await receive()
 
     return replay
+
+
+async def send_error(send: Send, status: int, code: str, detail: Any,
+                     headers: list[tuple[bytes, bytes]] | None = None) -> None:
+    """Answer `{"detail", "code"}` from below FastAPI's exception handlers."""
+    body = json.dumps({"detail": detail, "code": code}).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode()), *(headers or [])]})
+    await send({"type": "http.response.body", "body": body})

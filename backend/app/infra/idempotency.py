@@ -18,7 +18,6 @@ is not a 2xx rolls back everything the request did and is not stored: retrying r
 """
 
 import hashlib
-import json
 import random
 import re
 from collections.abc import Awaitable, Callable
@@ -32,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.clock import utcnow
 from app.db import Database
-from app.infra.asgi import ASGIApp, Message, Receive, Scope, Send, replaying
+from app.infra.asgi import ASGIApp, Message, Receive, Scope, Send, replaying, send_error
 from app.infra.http_errors import RETRY_AFTER_SECONDS, is_unavailable
 from app.models import IdempotencyKey
 
@@ -124,17 +123,8 @@ async def _purge_expired(db: Database) -> None:
         return
 
 
-async def _send_json(send: Send, status: int, code: str, detail: str,
-                     headers: list[tuple[bytes, bytes]] | None = None) -> None:
-    body = json.dumps({"detail": detail, "code": code}).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode()), *(headers or [])]})
-    await send({"type": "http.response.body", "body": body})
-
-
 async def _unavailable(send: Send) -> None:
-    await _send_json(send, 503, "database_unavailable", UNAVAILABLE,
+    await send_error(send, 503, "database_unavailable", UNAVAILABLE,
                      [(b"retry-after", RETRY_AFTER_SECONDS.encode())])
 
 
@@ -152,7 +142,7 @@ class IdempotencyMiddleware:
             return
         key = raw.decode("latin-1")
         if not KEY_FORMAT.fullmatch(key):
-            await _send_json(send, 422, "idempotency_key_invalid",
+            await send_error(send, 422, "idempotency_key_invalid",
                              "Idempotency-Key must be 1 to 255 visible ASCII "
                              "characters (a UUID is a good choice)")
             return
@@ -225,14 +215,14 @@ class IdempotencyMiddleware:
 
 async def _answer(stored: Stored | None, fingerprint: str, send: Send) -> None:
     if stored is not None and stored.fingerprint != fingerprint:
-        await _send_json(send, 422, "idempotency_key_reused",
+        await send_error(send, 422, "idempotency_key_reused",
                          "This Idempotency-Key was already used for a different "
                          "request (method, path or body); use a new key")
         return
     if stored is None or stored.status_code is None:
         # Only a claim left by an older version of this server (which stored answers after
         # the commit) can lack its answer: the change it made is in, its answer is lost.
-        await _send_json(send, 409, "idempotency_in_progress",
+        await send_error(send, 409, "idempotency_in_progress",
                          "A request with this Idempotency-Key was accepted but its answer "
                          "was not kept; use a new key only if the change is not there")
         return

@@ -23,7 +23,7 @@ from urllib.parse import unquote_to_bytes
 
 from starlette.exceptions import HTTPException
 
-from app.infra.asgi import ASGIApp, Message, Receive, Scope, Send
+from app.infra.asgi import ASGIApp, Message, Receive, Scope, Send, send_error
 
 MAX_JSON_DEPTH = 32
 INT64 = 2**63 - 1
@@ -154,15 +154,6 @@ def _is_json(headers: dict[bytes, bytes]) -> bool:
         kind.startswith(b"application/") and kind.endswith(b"+json"))
 
 
-async def _answer(send: Send, error: InvalidInput) -> None:
-    body = json.dumps({"detail": error.errors, "code": "validation_failed"},
-                      separators=(",", ":")).encode()
-    await send({"type": "http.response.start", "status": 422,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode())]})
-    await send({"type": "http.response.body", "body": body})
-
-
 class InputGuard:
     """Refuse, with 422 naming the field, input that no store or encoder can hold."""
 
@@ -177,7 +168,7 @@ class InputGuard:
         if problem is None and "\x00" in scope.get("path", ""):
             problem = InvalidInput(["path"], "string_unencodable", "NUL characters are not allowed")
         if problem is not None:
-            await _answer(send, problem)
+            await send_error(send, 422, "validation_failed", problem.errors)
             return
         if scope.get("method") not in BODY_METHODS:
             await self.app(scope, receive, send)
@@ -220,7 +211,7 @@ class InputGuard:
         except InvalidInput as error:  # raised where no exception handler runs
             if started:
                 raise
-            await _answer(send, error)
+            await send_error(send, 422, "validation_failed", error.errors)
 
 
 NO_NUL = "^[^\\x00]*$"

@@ -5,7 +5,6 @@ Pure ASGI middleware (not BaseHTTPMiddleware), so streamed responses such as the
 stream pass through untouched apart from their headers.
 """
 
-import json
 from time import perf_counter
 from typing import Any
 
@@ -15,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.config import Settings
 from app.infra import idempotency, input_guard
-from app.infra.asgi import ASGIApp, Message, Receive, Scope, Send
+from app.infra.asgi import ASGIApp, Message, Receive, Scope, Send, send_error
 from app.infra.idempotency import IdempotencyMiddleware
 from app.infra.input_guard import InputGuard
 
@@ -82,18 +81,8 @@ class ResponseHeaders:
             # An unexpected error: answer 500 here, inside the headers, then let the server log
             # it (Starlette's own 500 is written outside every middleware, bare).
             if not started_answer:
-                body = json.dumps({"detail": "Internal server error",
-                                   "code": "internal_error"}).encode()
-                await send_with_headers({"type": "http.response.start", "status": 500,
-                                         "headers": [(b"content-type", b"application/json"),
-                                                     (b"content-length", str(len(body)).encode())]})
-                await send_with_headers({"type": "http.response.body", "body": body})
+                await send_error(send_with_headers, 500, "internal_error", "Internal server error")
             raise
-
-
-def _too_large(limit: int) -> tuple[int, bytes]:
-    detail = f"Request body exceeds the limit of {limit} bytes"
-    return 413, json.dumps({"detail": detail, "code": "payload_too_large"}).encode()
 
 
 class BodyTooLarge(StarletteHTTPException):
@@ -120,12 +109,9 @@ class BodySizeLimit:
         self.limit = limit
 
     async def _reply(self, send: Send) -> None:
-        status, body = _too_large(self.limit)
-        await send({"type": "http.response.start", "status": status,
-                    "headers": [(b"content-type", b"application/json"),
-                                (b"content-length", str(len(body)).encode()),
-                                (b"connection", b"close")]})
-        await send({"type": "http.response.body", "body": body})
+        await send_error(send, 413, "payload_too_large",
+                         f"Request body exceeds the limit of {self.limit} bytes",
+                         [(b"connection", b"close")])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope.get("method") not in BODY_METHODS:
