@@ -12,20 +12,19 @@ import {
   YAxis,
 } from 'recharts';
 import type { Metrics } from '../../../api/types';
-import { formatMaybeDuration, formatPercent } from '../../../lib/format';
+import { formatPercent } from '../../../lib/format';
 import { ChartCard } from './ChartCard';
+import { DURATIONS, durationColumns, mean } from './durations';
 
-const COLORS = { opened: '#1d4ed8', resolved: '#047857', breached: '#b42318', mtta: '#6d28d9', mttm: '#0e7490', mttr: '#b45309' };
+const COLORS = { opened: '#1d4ed8', resolved: '#047857', breached: '#b42318' };
 const minutes = (s: number | null | undefined) => (s === null || s === undefined ? null : Math.round(s / 6) / 10);
 const HEIGHT = 260;
 
 export default function Charts({ metrics }: { metrics: Metrics }) {
   const daily = metrics.daily;
-  const trend = daily.map((d) => ({
-    date: d.date,
-    mtta: minutes(d.mtta_seconds),
-    mttm: minutes(d.mttm_seconds),
-    mttr: minutes(d.mttr_seconds),
+  const trend = daily.map((day) => ({
+    date: day.date,
+    ...Object.fromEntries(DURATIONS.map((d) => [d.key, minutes(mean(day, d))])),
   }));
   return (
     <div className="charts">
@@ -60,9 +59,7 @@ export default function Charts({ metrics }: { metrics: Metrics }) {
         rowKey={(d) => d.date}
         columns={[
           { header: 'Day (UTC)', cell: (d) => d.date },
-          { header: 'MTTA', cell: (d) => formatMaybeDuration(d.mtta_seconds) },
-          { header: 'MTTM', cell: (d) => formatMaybeDuration(d.mttm_seconds) },
-          { header: 'MTTR', cell: (d) => formatMaybeDuration(d.mttr_seconds) },
+          ...durationColumns<(typeof daily)[number]>(),
         ]}
         chart={
           <ResponsiveContainer width="100%" height={HEIGHT}>
@@ -72,27 +69,19 @@ export default function Charts({ metrics }: { metrics: Metrics }) {
               <YAxis unit=" min" />
               <Tooltip />
               <Legend />
-              <Line isAnimationActive={false} type="monotone" dataKey="mtta" name="MTTA (min)" stroke={COLORS.mtta} strokeWidth={2} connectNulls />
-              <Line
-                isAnimationActive={false}
-                type="monotone"
-                dataKey="mttm"
-                name="MTTM (min)"
-                stroke={COLORS.mttm}
-                strokeWidth={2}
-                strokeDasharray="2 3"
-                connectNulls
-              />
-              <Line
-                isAnimationActive={false}
-                type="monotone"
-                dataKey="mttr"
-                name="MTTR (min)"
-                stroke={COLORS.mttr}
-                strokeWidth={2}
-                strokeDasharray="6 3"
-                connectNulls
-              />
+              {DURATIONS.map((d) => (
+                <Line
+                  key={d.key}
+                  isAnimationActive={false}
+                  type="monotone"
+                  dataKey={d.key}
+                  name={`${d.title} (min)`}
+                  stroke={d.color}
+                  strokeWidth={2}
+                  strokeDasharray={d.dash}
+                  connectNulls
+                />
+              ))}
             </LineChart>
           </ResponsiveContainer>
         }
@@ -106,9 +95,7 @@ export default function Charts({ metrics }: { metrics: Metrics }) {
           { header: 'Incidents', cell: (r) => r.incident_count },
           { header: 'Breached', cell: (r) => r.breached_count },
           { header: 'Breach rate', cell: (r) => formatPercent(r.breach_rate) },
-          { header: 'MTTA', cell: (r) => formatMaybeDuration(r.mtta_seconds) },
-          { header: 'MTTM', cell: (r) => formatMaybeDuration(r.mttm_seconds) },
-          { header: 'MTTR', cell: (r) => formatMaybeDuration(r.mttr_seconds) },
+          ...durationColumns<(typeof metrics.by_severity)[number]>(),
         ]}
         chart={
           <ResponsiveContainer width="100%" height={HEIGHT}>
@@ -133,9 +120,7 @@ export default function Charts({ metrics }: { metrics: Metrics }) {
           { header: 'Incidents', cell: (r) => r.incident_count },
           { header: 'Breached', cell: (r) => r.breached_count },
           { header: 'Breach rate', cell: (r) => formatPercent(r.breach_rate) },
-          { header: 'MTTA', cell: (r) => formatMaybeDuration(r.mtta_seconds) },
-          { header: 'MTTM', cell: (r) => formatMaybeDuration(r.mttm_seconds) },
-          { header: 'MTTR', cell: (r) => formatMaybeDuration(r.mttr_seconds) },
+          ...durationColumns<(typeof metrics.by_service)[number]>(),
         ]}
         chart={
           <ResponsiveContainer width="100%" height={HEIGHT}>

@@ -1,6 +1,7 @@
 /** MTTA, MTTM, MTTR and breach rate: the mean with median, p90 and n beside it. */
 import type { Metrics } from '../../../api/types';
 import { formatMaybeDuration, formatPercent } from '../../../lib/format';
+import { DURATIONS, mean, p50, p90 } from './durations';
 
 export const MIN_SAMPLE = 5;
 
@@ -25,27 +26,16 @@ function Card({ title, value, detail, n, hint }: { title: string; value: string;
 export function MetricCards({ metrics }: { metrics: Metrics }) {
   return (
     <div className="metric-cards">
-      <Card
-        title="MTTA"
-        hint="Mean time to acknowledge: created → first move out of New"
-        value={formatMaybeDuration(metrics.mtta_seconds)}
-        detail={`median ${formatMaybeDuration(metrics.mtta_p50_seconds)} · p90 ${formatMaybeDuration(metrics.mtta_p90_seconds)} · n=${metrics.acknowledged_count}`}
-        n={metrics.acknowledged_count}
-      />
-      <Card
-        title="MTTM"
-        hint="Mean time to mitigate: created → Mitigated (impact stopped)"
-        value={formatMaybeDuration(metrics.mttm_seconds)}
-        detail={`median ${formatMaybeDuration(metrics.mttm_p50_seconds)} · p90 ${formatMaybeDuration(metrics.mttm_p90_seconds)} · n=${metrics.mitigated_count}`}
-        n={metrics.mitigated_count}
-      />
-      <Card
-        title="MTTR"
-        hint="Mean time to resolve: created → Resolved"
-        value={formatMaybeDuration(metrics.mttr_seconds)}
-        detail={`median ${formatMaybeDuration(metrics.mttr_p50_seconds)} · p90 ${formatMaybeDuration(metrics.mttr_p90_seconds)} · n=${metrics.resolved_count}`}
-        n={metrics.resolved_count}
-      />
+      {DURATIONS.map((d) => (
+        <Card
+          key={d.key}
+          title={d.title}
+          hint={d.hint}
+          value={formatMaybeDuration(mean(metrics, d))}
+          detail={`median ${formatMaybeDuration(p50(metrics, d))} · p90 ${formatMaybeDuration(p90(metrics, d))} · n=${metrics[d.count]}`}
+          n={metrics[d.count]}
+        />
+      ))}
       <Card
         title="Breach rate"
         hint="Incidents that breached an SLA target ÷ incidents whose SLA outcome is known"
