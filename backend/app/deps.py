@@ -1,7 +1,7 @@
 """Request dependencies: the app's services, the caller, and role guards."""
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated
 
 from fastapi import Depends, Header, Query, Request
@@ -48,13 +48,16 @@ async def stream_caller(
     return await accounts.authenticate(bearer or access_token)
 
 
+def check_role(user: User, roles: Sequence[str]) -> User:
+    """The user, if their role is one of `roles`; else 403 naming what it needs."""
+    if user.role not in roles:
+        raise Forbidden(f"Your role ({user.role}) may not do this; it needs: {' or '.join(roles)}")
+    return user
+
+
 def require_role(*roles: str) -> Callable[[User], Awaitable[User]]:
     async def guard(user: Annotated[User, Depends(current_user)]) -> User:
-        if user.role not in roles:
-            raise Forbidden(
-                f"Your role ({user.role}) may not do this; it needs: {' or '.join(roles)}"
-            )
-        return user
+        return check_role(user, roles)
 
     guard.roles = roles  # type: ignore[attr-defined]  # read by the role-matrix test
     return guard

@@ -16,9 +16,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from fastapi.routing import APIRoute
 
-from app.deps import DB, AnyUser, Responder, get_accounts, get_db, oauth2_scheme
+from app.deps import DB, AnyUser, Responder, check_role, get_accounts, get_db, oauth2_scheme
 from app.domain import alert_payloads
-from app.errors import Forbidden
 from app.infra.idempotency import IDEMPOTENT
 from app.infra.input_guard import InvalidInput
 from app.infra.responses import model_response
@@ -95,10 +94,7 @@ async def _routing_key(request: Request) -> str | None:
 async def _responder(request: Request) -> AlertSender:
     """A responder's or admin's token (drills are people's, never an integration key's)."""
     user = await (await get_accounts(request)).authenticate(await oauth2_scheme(request))
-    if user.role not in ALERT_SENDER_ROLES:
-        raise Forbidden(f"Your role ({user.role}) may not do this; it needs: "
-                        + " or ".join(ALERT_SENDER_ROLES))
-    return AlertSender(user=user)
+    return AlertSender(user=check_role(user, ALERT_SENDER_ROLES))
 
 
 async def checked_sender(request: Request, _: Annotated[str | None, Depends(oauth2_scheme)]) -> AlertSender:
