@@ -38,6 +38,7 @@ from app.services.records import get_or_404
 
 INCIDENTS = cast(Table, Incident.__table__)
 PENDING = "audit_checkpoints"  # session.info: incident id -> the checkpoint before this transaction
+MOVED = "audit_heads"  # session.info: incident id -> (head, count) as this transaction leaves it
 LIFECYCLE = ("status", "created_at", "acknowledged_at", "mitigated_at", "resolved_at", "closed_at")
 log = logging.getLogger(__name__)
 _keys: "weakref.WeakKeyDictionary[Database, bytes | None]" = weakref.WeakKeyDictionary()
@@ -99,6 +100,7 @@ async def seal(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
         )
         counts[ident] += 1
     moved = [{"b_id": i, "b_head": heads[i], "b_count": counts[i]} for i in ids if i in incidents]
+    session.info.setdefault(MOVED, {}).update({m["b_id"]: (m["b_head"], m["b_count"]) for m in moved})
     if moved:
         await session.execute(
             update(INCIDENTS).where(INCIDENTS.c.id == bindparam("b_id"))
@@ -108,12 +110,10 @@ async def seal(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
 def _signer(key: bytes | None) -> Callable[[AsyncSession], Awaitable[None]]:
     async def sign(session: AsyncSession) -> None:
         before: dict[int, Checkpoint] = session.info.pop(PENDING, {})
+        now: dict[int, tuple[str, int]] = session.info.pop(MOVED, {})  # what seal wrote
         if not before:
             return
         ids = sorted(before)
-        now = {r.id: r for r in await session.execute(
-            select(Incident.id, Incident.chain_head, Incident.event_count)
-            .where(Incident.id.in_(ids)))}
         macs: list[dict[str, Any]] = []
         for ident in ids:
             old = before[ident]
@@ -123,9 +123,8 @@ def _signer(key: bytes | None) -> Callable[[AsyncSession], Awaitable[None]]:
                 continue
             fresh = old.event_count == 0 and old.head is None
             if ident in now and (fresh or checkpoint_signed(key, ident, old)):
-                row = now[ident]
-                macs.append({"b_id": ident,
-                             "b_mac": checkpoint_mac(key, ident, row.event_count, row.chain_head)})
+                head, count = now[ident]
+                macs.append({"b_id": ident, "b_mac": checkpoint_mac(key, ident, count, head)})
             # else: unsigned or not matching before this transaction; left as it is, so the
             # audit keeps saying so.
         if macs:
