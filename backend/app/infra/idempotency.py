@@ -133,10 +133,11 @@ class IdempotencyMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        raw = None
+        headers: dict[bytes, bytes] = {}
         if scope["type"] == "http" and scope.get("method") == "POST" and any(
                 p.match(scope.get("path", "")) for p in _patterns(scope["app"])):
-            raw = dict(scope.get("headers", [])).get(HEADER)
+            headers = dict(scope.get("headers", []))
+        raw = headers.get(HEADER)
         if raw is None:
             await self.app(scope, receive, send)
             return
@@ -147,7 +148,7 @@ class IdempotencyMiddleware:
                              "characters (a UUID is a good choice)")
             return
         body, receive = await _read_body(receive)
-        authorization = dict(scope.get("headers", [])).get(b"authorization")
+        authorization = headers.get(b"authorization")
         state = scope["app"].state
         principal_of: PrincipalOf = state.principals
         db: Database = state.db
