@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type Page } from '@playwright/test';
-import { accessibilityViolations, artifactsDir, login, useConsole } from './harness';
+import { accessibilityViolations, artifactsDir, login, openPage, useConsole } from './harness';
 
 const SIZES = [
   { name: 'desktop', viewport: { width: 1280, height: 800 } },
@@ -146,6 +146,41 @@ for (const size of SIZES) {
       assert.equal(lines.length, 1, section);
       assert.match(lines[0], /^- \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z — Rolled back the cart service — /);
       assert.deepEqual(problems, []);
+    });
+
+    test('a star reaches another open console without a reload', async ({ browser }) => {
+      const { page, server } = world();
+      await open(page, server.url);
+      const other = await openPage(browser, `timeline-other-${size.name}`);
+      try {
+        await other.page.setViewportSize(size.viewport);
+        await login(other.page, server.url, 'jordan');
+        await open(other.page, server.url);
+        await other.page.getByRole('status').filter({ hasText: 'Live' }).first().waitFor();
+        const theirs = items(other.page).filter({ hasText: 'p99 above 2s' }).getByRole('button', { name: 'Key event' });
+        assert.equal(await theirs.getAttribute('aria-pressed'), 'false');
+        await items(page).filter({ hasText: 'p99 above 2s' }).getByRole('button', { name: 'Key event' }).click();
+        await other.page.waitForFunction(
+          () =>
+            [...document.querySelectorAll('li.event')].some(
+              (li) => li.textContent?.includes('p99 above 2s') && li.querySelector('button[aria-pressed="true"]'),
+            ),
+          undefined,
+          { timeout: 10_000 },
+        );
+        await items(page).filter({ hasText: 'p99 above 2s' }).getByRole('button', { name: 'Key event' }).click();
+        await other.page.waitForFunction(
+          () =>
+            [...document.querySelectorAll('li.event')].some(
+              (li) => li.textContent?.includes('p99 above 2s') && li.querySelector('button[aria-pressed="false"]'),
+            ),
+          undefined,
+          { timeout: 10_000 },
+        );
+        assert.deepEqual(other.problems, []);
+      } finally {
+        await other.close();
+      }
     });
 
     test('Ctrl+Enter posts a note', async () => {
