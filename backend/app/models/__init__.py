@@ -2,6 +2,7 @@
 
 from app.models.alerts import Alert, IntegrationKey, SlaNotice
 from app.models.base import Base
+from app.models.event_stars import IncidentEventStar
 from app.models.idempotency import IdempotencyKey
 from app.models.incidents import Incident, IncidentEvent, Rca
 from app.models.services import Runbook, Service
@@ -14,6 +15,7 @@ __all__ = [
     "IdempotencyKey",
     "Incident",
     "IncidentEvent",
+    "IncidentEventStar",
     "IntegrationKey",
     "Rca",
     "Runbook",

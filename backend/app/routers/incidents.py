@@ -25,7 +25,7 @@ from app.schemas.incidents import (
     RunbookStepApply,
     TransitionRequest,
 )
-from app.services.incidents import activity, audit, rcas, reports, transitions
+from app.services.incidents import activity, audit, rcas, reports, stars, transitions
 from app.services.incidents import listing as incident_list
 from app.services.incidents import triage as incidents
 
@@ -144,3 +144,22 @@ async def audit_timeline(db: DB, _: AnyUser, incident_id: IdParam) -> AuditRepor
     link named, if any stored event was altered, removed or reordered. Events cannot be
     edited or deleted through the API, and on PostgreSQL a trigger refuses it in SQL."""
     return await audit.audit(db, incident_id)
+
+
+# --- Key events: stars on timeline events (services/incidents/stars.py) -----------------------
+# A star is its own record: starring writes no timeline event and leaves the hash chain alone.
+
+
+@router.put("/{incident_id}/events/{event_id}/star", response_model=EventRead,
+            responses=error_responses(401, 403, 404, 422))
+async def star_event(db: DB, user: Responder, incident_id: IdParam, event_id: IdParam) -> EventRead:
+    """Mark a timeline event as key (the report's Key events). Idempotent: starring a starred
+    event keeps its first starrer. 404 if the event is not one of this incident's."""
+    return await stars.star(db, incident_id, event_id, user)
+
+
+@router.delete("/{incident_id}/events/{event_id}/star", response_model=EventRead,
+               responses=error_responses(401, 403, 404, 422))
+async def unstar_event(db: DB, _: Responder, incident_id: IdParam, event_id: IdParam) -> EventRead:
+    """Take the star off a timeline event, whoever starred it. Idempotent."""
+    return await stars.unstar(db, incident_id, event_id)

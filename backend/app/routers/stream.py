@@ -35,7 +35,7 @@ STREAM_EVENT = {
     "required": ["event", "data"],
     "properties": {
         "event": {"type": "string", "enum": ["incident.created", "incident.updated",
-                                             "event.created", "alert.updated"]},
+                                             "event.created", "event.updated", "alert.updated"]},
         "data": {"type": "string", "contentMediaType": "application/json",
                  "contentSchema": {"type": "object", "required": ["incident_id"],
                                    "properties": {"incident_id": {"type": "integer"}}}},
@@ -99,7 +99,9 @@ async def _events(feed: LiveFeed, access: StreamAccess, grant: StreamGrant,
     responses={200: {"content": {"text/event-stream": {"schema": {"type": "string"},
                                                        "itemSchema": STREAM_EVENT}},
                      "description": "`event:` incident.created | incident.updated | event.created | "
-                                    "alert.updated; `data:` JSON with at least `incident_id`. "
+                                    "event.updated (a timeline event's star changed; `data:` the "
+                                    "event as it now reads) | alert.updated; `data:` JSON with at "
+                                    "least `incident_id`. "
                                     "Ends when the caller may no longer read (disabled, password "
                                     "or role changed)."},
                **error_responses(401)},

@@ -82,6 +82,10 @@ class EventRead(Output):
     created_by: int | None
     created_by_name: str | None
     created_at: AwareDatetime
+    starred: bool = Field(description="Marked as a key event (the report's Key events)")
+    starred_by: int | None
+    starred_by_name: str | None
+    starred_at: AwareDatetime | None
 
 
 class RcaWrite(Input):

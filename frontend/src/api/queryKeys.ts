@@ -42,6 +42,7 @@ export const mutationKeys = {
   transition: (id: number) => ['incident', id, 'status'] as const,
   addComment: (id: number) => ['incident', id, 'comment'] as const,
   applyRunbookStep: (id: number) => ['incident', id, 'apply-runbook-step'] as const,
+  starEvent: (id: number) => ['incident', id, 'star'] as const,
   saveRca: (id: number) => ['incident', id, 'rca'] as const,
   createRunbook: () => ['runbooks', 'create'] as const,
   updateRunbook: () => ['runbooks', 'update'] as const,

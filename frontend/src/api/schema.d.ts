@@ -332,6 +332,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/incidents/{incident_id}/events/{event_id}/star": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Star Event
+         * @description Mark a timeline event as key (the report's Key events). Idempotent: starring a starred
+         *     event keeps its first starrer. 404 if the event is not one of this incident's.
+         */
+        put: operations["star_event_incidents__incident_id__events__event_id__star_put"];
+        post?: never;
+        /**
+         * Unstar Event
+         * @description Take the star off a timeline event, whoever starred it. Idempotent.
+         */
+        delete: operations["unstar_event_incidents__incident_id__events__event_id__star_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/incidents/{incident_id}/rca": {
         parameters: {
             query?: never;
@@ -867,6 +892,17 @@ export interface components {
             id: number;
             /** Incident Id */
             incident_id: number;
+            /**
+             * Starred
+             * @description Marked as a key event (the report's Key events)
+             */
+            starred: boolean;
+            /** Starred At */
+            starred_at: string | null;
+            /** Starred By */
+            starred_by: number | null;
+            /** Starred By Name */
+            starred_by_name: string | null;
             type: components["schemas"]["EventType"];
         };
         /**
@@ -2967,6 +3003,128 @@ export interface operations {
             };
         };
     };
+    star_event_incidents__incident_id__events__event_id__star_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+                event_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventRead"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    unstar_event_incidents__incident_id__events__event_id__star_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+                event_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventRead"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_rca_incidents__incident_id__rca_get: {
         parameters: {
             query?: never;
@@ -4030,7 +4188,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description `event:` incident.created | incident.updated | event.created | alert.updated; `data:` JSON with at least `incident_id`. Ends when the caller may no longer read (disabled, password or role changed). */
+            /** @description `event:` incident.created | incident.updated | event.created | event.updated (a timeline event's star changed; `data:` the event as it now reads) | alert.updated; `data:` JSON with at least `incident_id`. Ends when the caller may no longer read (disabled, password or role changed). */
             200: {
                 headers: {
                     [name: string]: unknown;

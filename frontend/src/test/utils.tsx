@@ -122,6 +122,10 @@ export function makeEvent(overrides: Partial<S['EventRead']> = {}): S['EventRead
     created_by: 2,
     created_by_name: 'Avery Patel',
     created_at: new Date().toISOString(),
+    starred: false,
+    starred_by: null,
+    starred_by_name: null,
+    starred_at: null,
     ...overrides,
   };
 }

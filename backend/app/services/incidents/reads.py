@@ -1,4 +1,4 @@
-"""The read model of incidents, their timeline and their RCA: one description each, read off
+"""The read model of incidents, their timeline (each event with its star) and their RCA: one description each, read off
 the API schemas, whichever executor fetched the rows (asyncpg on the hot reads, SQLAlchemy
 inside a write's transaction).
 
@@ -19,10 +19,11 @@ from sqlalchemy.orm import aliased
 from app.domain import lifecycle, rca, sla
 from app.errors import NotFound
 from app.infra.rows import Row, RowReader
-from app.models import Incident, IncidentEvent, Rca, Service, User
+from app.models import Incident, IncidentEvent, IncidentEventStar, Rca, Service, User
 from app.schemas.incidents import EventRead, IncidentDetail, IncidentRead, RcaRead
 
 _I, _R, _E = Incident.__table__.c, Rca.__table__.c, IncidentEvent.__table__.c
+_S = IncidentEventStar.__table__.c
 JOINED = {"service_name": Service.name, "assignee_name": User.name}
 ALLOWED = {s.value: [t.value for t in lifecycle.allowed_transitions(s)] for s in lifecycle.Status}
 
@@ -55,7 +56,12 @@ assert INCIDENT_FIELDS[-len(DERIVED):] == tuple(DERIVED), "IncidentRead must end
 SLA_COLUMNS = ("ack_due_at", "resolve_due_at", "ack_at_risk_at", "resolve_at_risk_at")
 RCA_ORDER = tuple(name for name in RcaRead.model_fields if name != "missing_fields")
 EVENT_READ = tuple(EventRead.model_fields)
-EVENT_FIELDS = tuple(name for name in EVENT_READ if name != "created_by_name")  # its columns
+EVENT_FIELDS = tuple(name for name in EVENT_READ if name in _E)  # its columns
+# The star is its own record (models/event_stars.py), joined in: never a column of the event.
+# `starred` is derived from it; a new event has none (UNSTARRED).
+STAR_FIELDS = ("starred_by", "starred_at")
+UNSTARRED = {"starred_by": None, "starred_by_name": None, "starred_at": None}
+assert set(EVENT_READ) == {*EVENT_FIELDS, "created_by_name", "starred", *UNSTARRED}
 
 
 def incident_rows(rca_meta: bool = True) -> Select[Any]:
@@ -73,23 +79,34 @@ def incident_rows(rca_meta: bool = True) -> Select[Any]:
     )
 
 
-_actor = aliased(User)
+_actor, _starrer = aliased(User), aliased(User)
+
+
+def _event_columns(prefix: str) -> list[Any]:
+    """An event's columns, its author's name and its star (who, when), each named `prefix`+field."""
+    return [*(_E[name].label(f"{prefix}{name}") for name in EVENT_FIELDS),
+            _actor.name.label(f"{prefix}created_by_name"),
+            *(_S[name].label(f"{prefix}{name}") for name in STAR_FIELDS),
+            _starrer.name.label(f"{prefix}starred_by_name")]
+
+
+def _with_authors_and_stars(stmt: Select[Any]) -> Select[Any]:
+    return (stmt.outerjoin(_actor, _actor.id == IncidentEvent.created_by)
+            .outerjoin(IncidentEventStar, IncidentEventStar.event_id == IncidentEvent.id)
+            .outerjoin(_starrer, _starrer.id == IncidentEventStar.starred_by))
+
+
 # The incident once per timeline event (`ev_*`): the detail in one round trip, not two.
-WITH_TIMELINE = (
+WITH_TIMELINE = _with_authors_and_stars(
     incident_rows()
-    .add_columns(*(_E[name].label(f"ev_{name}") for name in EVENT_FIELDS),
-                 _actor.name.label("ev_created_by_name"))
+    .add_columns(*_event_columns("ev_"))
     .outerjoin(IncidentEvent, IncidentEvent.incident_id == Incident.id)
-    .outerjoin(_actor, _actor.id == IncidentEvent.created_by)
-    .where(Incident.id == bindparam("incident_id"))
-    .order_by(IncidentEvent.id)
-)
-TIMELINE = (
-    select(*(_E[name] for name in EVENT_FIELDS), User.name.label("created_by_name"))
-    .outerjoin(User, User.id == IncidentEvent.created_by)
-    .where(IncidentEvent.incident_id == bindparam("incident_id"))
-    .order_by(IncidentEvent.id)
-)
+).where(Incident.id == bindparam("incident_id")).order_by(IncidentEvent.id)
+TIMELINE = _with_authors_and_stars(
+    select(*_event_columns("")).select_from(IncidentEvent)
+).where(IncidentEvent.incident_id == bindparam("incident_id")).order_by(IncidentEvent.id)
+# One event, only within its incident: another incident's event is not found.
+ONE_EVENT = TIMELINE.where(IncidentEvent.id == bindparam("event_id"))
 ONE_RCA = (select(*(_R[name].label(f"rca_{name}") for name in RCA_ORDER))
            .where(Rca.incident_id == bindparam("incident_id")))
 
@@ -112,7 +129,8 @@ def rca_payload(r: Row) -> dict[str, Any] | None:
 
 def event_payload(r: Row, prefix: str = "") -> dict[str, Any]:
     """An event row (or the `ev_*` columns of WITH_TIMELINE) as `EventRead`."""
-    payload = {name: r[f"{prefix}{name}"] for name in EVENT_READ}
+    payload = {name: r[f"{prefix}starred_at"] is not None if name == "starred" else r[f"{prefix}{name}"]
+               for name in EVENT_READ}
     payload["data"] = payload["data"] or {}
     return payload
 
@@ -129,6 +147,14 @@ async def incident_detail(reader: RowReader, incident_id: int, now: datetime) ->
 
 async def events_of(reader: RowReader, incident_id: int) -> list[dict[str, Any]]:
     return [event_payload(r) for r in await reader.all(TIMELINE, incident_id=incident_id)]
+
+
+async def event_of(reader: RowReader, incident_id: int, event_id: int) -> dict[str, Any]:
+    """One event of the incident as `EventRead`; NotFound if the incident has no such event."""
+    rows = await reader.all(ONE_EVENT, incident_id=incident_id, event_id=event_id)
+    if not rows:
+        raise NotFound("Event", event_id)
+    return event_payload(rows[0])
 
 
 async def rca_of(reader: RowReader, incident_id: int) -> dict[str, Any] | None:

@@ -1,6 +1,6 @@
 """The post-incident report in Markdown, as a team would paste it into its wiki."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from app.clock import utcnow
 from app.db import Database
@@ -33,6 +33,24 @@ def duration(seconds: float | None) -> str:
 
 def stamp(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S UTC") if value else "—"
+
+
+def iso(value: datetime) -> str:
+    """A time as data: ISO 8601 in UTC, to the second (`2026-11-28T19:30:05Z`)."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def key_events(events: list[EventRead]) -> list[str]:
+    """The starred events in time order, each with its time (ISO, UTC), text and author."""
+    starred = sorted((e for e in events if e.starred), key=lambda e: (e.created_at, e.id))
+    if not starred:
+        return ["_No key events starred._"]
+    return [f"- {iso(e.created_at)} — {_line(e.body)} — {e.created_by_name or 'system'}"
+            for e in starred]
 
 
 def _between(later: datetime | None, earlier: datetime) -> str:
@@ -72,6 +90,10 @@ def render(incident: IncidentRead, events: list[EventRead], rca: RcaRead | None,
         f"A {incident.severity.value} incident on **{incident.service_name}**, open for "
         f"{_between(incident.resolved_at, incident.created_at)} until resolved"
         f" (SLA outcome: {outcome}).",
+        "",
+        "## Key events",
+        "",
+        *key_events(events),
         "",
         "## Key times",
         "",

@@ -23,7 +23,7 @@ from app.infra.live import announce_event
 from app.infra.responses import OPTIONS
 from app.models import Incident, IncidentEvent, Service, User
 from app.services.incidents.audit import seal
-from app.services.incidents.reads import EVENT_FIELDS, event_payload
+from app.services.incidents.reads import EVENT_FIELDS, UNSTARRED, event_payload
 
 INCIDENTS = cast(Table, Incident.__table__)
 EVENTS = cast(Table, IncidentEvent.__table__)
@@ -74,7 +74,7 @@ async def record_events(
     written = await session.execute(
         insert(EVENTS).returning(*(EVENTS.c[name] for name in EVENT_FIELDS)), rows)
     actor_name = actor.name if actor else None
-    payloads = [event_payload({**row._mapping, "created_by_name": actor_name})
+    payloads = [event_payload({**row._mapping, "created_by_name": actor_name, **UNSTARRED})
                 for row in sorted(written.all(), key=lambda r: r.id)]
     for payload in payloads:
         announce_event(session, orjson.loads(orjson.dumps(payload, option=OPTIONS)))

@@ -96,7 +96,7 @@ export function IncidentDetailPage() {
 
           <section className="card" aria-labelledby="timeline-title">
             <h2 id="timeline-title">Timeline</h2>
-            <Timeline events={incident.events} />
+            <Timeline events={incident.events} incidentId={incident.id} canStar={canAct} userId={auth.user?.id} />
             {canAct && <CommentBox ref={commentRef} incidentId={incident.id} />}
           </section>
         </div>

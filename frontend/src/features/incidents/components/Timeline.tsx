@@ -1,9 +1,17 @@
-/** The incident's timeline: system events, status changes, runbook steps and comments told apart. */
-import { forwardRef, useState } from 'react';
+/**
+ * The incident's timeline: system events, status changes, runbook steps and comments told apart;
+ * filtered by type or to the key events, oldest or newest first (each person's choice, remembered),
+ * and events starred as key (they make the report's Key events). The note composer is NoteComposer.
+ */
+import { useState, type ReactNode } from 'react';
 import type { EventType, TimelineEvent } from '../../../api/types';
-import { ActionResult } from '../../../components/States';
 import { RelativeTime } from '../../../components/Time';
-import { useAddComment } from '../api/incidents';
+import { useStarEvent } from '../api/timeline';
+import { applyView, plural, TimelineFilters, type TimelineView } from './TimelineFilters';
+import { savedOrder, saveOrder, type TimelineOrder } from './timelineStorage';
+import './Timeline.css';
+
+export { CommentBox } from './NoteComposer';
 
 export interface EventKind {
   label: string;
@@ -58,12 +66,37 @@ export function changeOf(event: TimelineEvent): { field?: string; from: string; 
   };
 }
 
-function EventItem({ event }: { event: TimelineEvent }) {
+function StarToggle({ event, incidentId, onDone }: { event: TimelineEvent; incidentId: number; onDone: (message: string) => void }) {
+  const star = useStarEvent(incidentId);
+  return (
+    <button
+      type="button"
+      className="star-toggle"
+      aria-pressed={event.starred}
+      title={event.starred ? 'Key event: press to unstar' : 'Star as a key event (listed in the report)'}
+      onClick={() => {
+        const starred = !event.starred;
+        star.mutate(
+          { eventId: event.id, starred },
+          {
+            onSuccess: () => onDone(starred ? 'Starred as a key event.' : 'Star removed.'),
+            onError: () => onDone('Could not change the star; the timeline shows it as it is.'),
+          },
+        );
+      }}
+    >
+      <span aria-hidden="true">{event.starred ? '★' : '☆'} </span>
+      Key event
+    </button>
+  );
+}
+
+function EventItem({ event, star }: { event: TimelineEvent; star?: (event: TimelineEvent) => ReactNode }) {
   const kind = eventKind(event.type);
   const change = changeOf(event);
   const isHuman = event.type === 'comment';
   return (
-    <li className={`event ${kind.className}`}>
+    <li className={`event ${kind.className}${event.starred ? ' event-starred' : ''}`}>
       <div className="event-head">
         <span className="event-kind">
           <span aria-hidden="true">{kind.icon} </span>
@@ -71,6 +104,17 @@ function EventItem({ event }: { event: TimelineEvent }) {
         </span>
         <span className="event-who">{event.created_by_name ?? 'System'}</span>
         <RelativeTime iso={event.created_at} />
+        <span className="event-star">
+          {star ? (
+            star(event)
+          ) : (
+            event.starred && (
+              <span className="star-badge">
+                <span aria-hidden="true">★ </span>Key event
+              </span>
+            )
+          )}
+        </span>
       </div>
       {isHuman ? <blockquote className="event-body">{event.body}</blockquote> : <p className="event-body">{event.body}</p>}
       {change && (
@@ -81,52 +125,71 @@ function EventItem({ event }: { event: TimelineEvent }) {
           {change.note && !event.body.includes(change.note) && <span className="note"> · note: “{change.note}”</span>}
         </p>
       )}
+      {event.starred && event.starred_by_name && <p className="event-starred-by muted">Starred by {event.starred_by_name}</p>}
     </li>
   );
 }
 
-export function Timeline({ events }: { events: TimelineEvent[] }) {
+export function Timeline({
+  events,
+  incidentId,
+  canStar = false,
+  userId,
+}: {
+  events: TimelineEvent[];
+  /** With `canStar`, each event gets a "Key event" toggle. */
+  incidentId?: number;
+  canStar?: boolean;
+  /** Whose order preference to use (remembered per person in this browser). */
+  userId?: number;
+}) {
+  const [filters, setFilters] = useState<Omit<TimelineView, 'order'>>({ types: new Set(), keyOnly: false });
+  const [chosen, setChosen] = useState<{ userId?: number; order: TimelineOrder } | null>(null);
+  const [message, setMessage] = useState('');
+  const order = chosen && chosen.userId === userId ? chosen.order : savedOrder(userId);
+  const view: TimelineView = { ...filters, order };
   if (events.length === 0) return <p className="muted">No events yet.</p>;
+  const shown = applyView(events, view);
+  const filtered = shown.length !== events.length;
+  const star =
+    canStar && incidentId !== undefined
+      ? (event: TimelineEvent) => <StarToggle event={event} incidentId={incidentId} onDone={setMessage} />
+      : undefined;
   return (
-    <ol className="timeline" aria-label="Timeline">
-      {events.map((e) => (
-        <EventItem key={e.id} event={e} />
-      ))}
-    </ol>
+    <>
+      <TimelineFilters
+        events={events}
+        kinds={EVENT_KINDS}
+        view={view}
+        onChange={(next) => {
+          setFilters({ types: next.types, keyOnly: next.keyOnly });
+          if (next.order !== order) {
+            saveOrder(userId, next.order);
+            setChosen({ userId, order: next.order });
+          }
+        }}
+      />
+      <p className="timeline-summary muted">
+        {filtered ? `Showing ${shown.length} of ${plural(events.length, 'event')}` : plural(events.length, 'event')},{' '}
+        {order === 'newest' ? 'newest first' : 'oldest first'}
+      </p>
+      {shown.length === 0 ? (
+        <p className="muted">
+          No events match.{' '}
+          <button type="button" className="link-button" onClick={() => setFilters({ types: new Set(), keyOnly: false })}>
+            Show all events
+          </button>
+        </p>
+      ) : (
+        <ol className="timeline" aria-label="Timeline">
+          {shown.map((e) => (
+            <EventItem key={e.id} event={e} star={star} />
+          ))}
+        </ol>
+      )}
+      <p className="visually-hidden" role="status">
+        {message}
+      </p>
+    </>
   );
 }
-
-export const CommentBox = forwardRef<HTMLTextAreaElement, { incidentId: number }>(function CommentBox(
-  { incidentId },
-  ref,
-) {
-  const add = useAddComment(incidentId);
-  const [body, setBody] = useState('');
-  return (
-    <form
-      className="comment-box"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (!body.trim()) return;
-        add.mutate(body.trim(), { onSuccess: () => setBody('') });
-      }}
-    >
-      <label htmlFor="comment-body">Comment</label>
-      <textarea
-        id="comment-body"
-        ref={ref}
-        rows={3}
-        value={body}
-        onChange={(e) => setBody(e.target.value)}
-        placeholder="What did you find or do? (press c to jump here)"
-        aria-keyshortcuts="c"
-      />
-      <div className="actions">
-        <button type="submit" className="primary" disabled={add.isPending || !body.trim()}>
-          {add.isPending ? 'Posting…' : 'Add comment'}
-        </button>
-      </div>
-      <ActionResult error={add.error} />
-    </form>
-  );
-});

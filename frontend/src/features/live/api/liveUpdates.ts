@@ -14,7 +14,8 @@ import { getToken } from '../../../api/token';
 
 export type LiveState = 'connecting' | 'live' | 'reconnecting' | 'off';
 
-export const LIVE_EVENTS = ['incident.created', 'incident.updated', 'event.created', 'alert.updated'] as const;
+/** `event.updated`: a timeline event's star changed (the event itself never does). */
+export const LIVE_EVENTS = ['incident.created', 'incident.updated', 'event.created', 'event.updated', 'alert.updated'] as const;
 
 /** Collects the incidents touched within a short window, then invalidates once. */
 export function makeRefresher(qc: QueryClient, delayMs = 250) {
