@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.domain import sla
 from app.domain.alert_payloads import AlertAction, AlertSource, NormalizedAlert
 from app.domain.events import EventType
 from app.domain.lifecycle import Status
@@ -41,9 +42,9 @@ STILL_OPEN = 4  # the newest few: one Investigating, one Mitigated, two Resolved
 ON_CALL = [("Sam Okafor", "sam", "responder"), ("Riley Chen", "riley", "responder")]
 OWNERS = ("avery", "jordan", "sam", "riley")
 SEVERITY_WEIGHTS = {Severity.SEV1: 12, Severity.SEV2: 28, Severity.SEV3: 40, Severity.SEV4: 20}
-# Typical minutes to acknowledge, mitigate and resolve per severity (drawn around these).
-PACE = {Severity.SEV1: (4, 35, 55), Severity.SEV2: (10, 90, 180),
-        Severity.SEV3: (35, 400, 900), Severity.SEV4: (120, 1500, 3000)}
+# Typical times to acknowledge and resolve, as a share of the service's SLA targets; one
+# incident in TROUBLED runs long (a hard one), so some targets are missed, as in real life.
+ACK_PACE, RESOLVE_PACE, TROUBLED, SLOW = 0.35, 0.4, 0.1, 3.0
 
 TROUBLES: dict[str, list[tuple[str, str, str]]] = {
     "checkout-api": [
@@ -128,11 +129,11 @@ class Planned:
 
 
 def _draw(rng: random.Random, typical: float) -> float:
-    """Minutes around `typical`: mostly near it, sometimes several times longer."""
-    return max(1.0, typical * rng.lognormvariate(0, 0.55))
+    """Minutes around `typical`: mostly near it, sometimes twice as long."""
+    return max(1.0, typical * rng.lognormvariate(0, 0.45))
 
 
-def plan(anchor: datetime, step_counts: dict[str, int]) -> list[Planned]:
+def plan(anchor: datetime, step_counts: dict[str, int], policies: dict[str, dict[Severity, sla.Target]]) -> list[Planned]:
     """The history, oldest first; `anchor` is the minute the seed runs."""
     rng = random.Random(RANDOM_SEED)
     services = sorted(TROUBLES)
@@ -147,10 +148,11 @@ def plan(anchor: datetime, step_counts: dict[str, int]) -> list[Planned]:
         severity = severities[i % 4] if i < 20 else rng.choices(severities, weights)[0]
         title, description, root_cause = rng.choice(TROUBLES[service])
         n, m = rng.randint(2, 9), rng.randint(0, 9)
-        ack_typ, mit_typ, res_typ = PACE[severity]
-        ack = round(_draw(rng, ack_typ), 1)
-        mitigate = round(ack + _draw(rng, mit_typ - ack_typ), 1)
-        resolve_ = round(mitigate + _draw(rng, res_typ - mit_typ), 1)
+        target = policies[service][severity]
+        slow = SLOW if rng.random() < TROUBLED else 1.0
+        ack = round(_draw(rng, target.ack_minutes * ACK_PACE * slow), 1)
+        resolve_ = round(ack + _draw(rng, target.resolve_minutes * RESOLVE_PACE * slow), 1)
+        mitigate = round(ack + (resolve_ - ack) * rng.uniform(0.3, 0.7), 1)
         rca = round(resolve_ + rng.uniform(120, 2880), 1)
         close = round(rca + rng.uniform(10, 240), 1)
         stop = Status.CLOSED
@@ -168,7 +170,7 @@ def plan(anchor: datetime, step_counts: dict[str, int]) -> list[Planned]:
             impact=rng.choice(("Some customers", "Most customers", "A few customers"))
             + f" on {service} were affected for about {int(mitigate)} minutes.",
             severity=severity, service=service, owner=OWNERS[i % len(OWNERS)] if i < 8 else rng.choice(OWNERS),
-            opened=opened, alert=rng.random() < 0.35, stop=stop, ack=ack, mitigate=mitigate,
+            opened=opened, alert=rng.random() < 0.25, stop=stop, ack=ack, mitigate=mitigate,
             resolve=resolve_, rca=rca, close=close, steps=list(zip(step_times, steps, strict=True)),
             comment=(round(rng.uniform(ack, mitigate), 1), rng.choice(COMMENTS)) if rng.random() < 0.5 else None,
             rca_text={"root_cause": root_cause, "contributing_factors": rng.choice(FACTORS),
@@ -217,7 +219,8 @@ async def seed_history(session: AsyncSession, password_hash: str, anchor: dateti
     services = {s.name: s for s in await session.scalars(select(Service))}
     runbooks = {r.service_id: r for r in await session.scalars(select(Runbook).order_by(Runbook.id))}
     runbook_of = {name: runbooks[s.id] for name, s in services.items()}
-    planned = plan(anchor, {name: len(r.steps_json) for name, r in runbook_of.items()})
+    planned = plan(anchor, {name: len(r.steps_json) for name, r in runbook_of.items()},
+                   {name: sla.parse_policy(s.sla_policy) for name, s in services.items()})
     dialect = session.get_bind().dialect.name
 
     # Opened: by hand (owner named at once), or by an alert and then taken by its owner.

@@ -149,7 +149,7 @@ export default function Charts({ metrics, filters }: { metrics: Metrics; filters
             <LineChart data={trend}>
               <CartesianGrid strokeDasharray="3 3" />
               <XAxis dataKey="date" tickFormatter={shortDay} tick={TICK} minTickGap={8} />
-              <YAxis unit=" min" width={56} tick={TICK} />
+              <YAxis unit=" min" width={72} tick={TICK} />
               <Tooltip />
               <Legend />
               {DURATIONS.map((d) => (

@@ -107,7 +107,7 @@ export default function MetricsPage() {
           ? 'All incidents, whenever they were opened.'
           : days === null
             ? `Incidents opened${filters.from ? ` from ${filters.from}` : ''}${filters.to ? ` until ${filters.to}` : ''} (UTC).`
-            : `Incidents opened ${filters.from === filters.to ? `on ${filters.from}` : `from ${filters.from} to ${filters.to}`} (UTC), compared with ${previousLabel(days)} before.`}
+            : `Incidents opened ${filters.from === filters.to ? `on ${filters.from}` : `from ${filters.from} to ${filters.to}`} (UTC), compared with ${previousLabel(days)}.`}
       </p>
       {metrics.isPending ? (
         <Loading what="metrics" />
