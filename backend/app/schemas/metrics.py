@@ -41,7 +41,8 @@ class DailyFigures(BaseModel):
     opened: int
     resolved: int
     breached: int
-    sla_known: int = Field(description="Incidents opened that day whose SLA outcome is known (the breach rate's denominator)")
+    sla_known: int = Field(
+        description="Incidents opened that day whose SLA outcome is known (the breach rate's denominator)")
     mtta_seconds: float | None
     mttm_seconds: float | None
     mttr_seconds: float | None

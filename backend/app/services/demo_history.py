@@ -133,7 +133,9 @@ def _draw(rng: random.Random, typical: float) -> float:
     return max(1.0, typical * rng.lognormvariate(0, 0.45))
 
 
-def plan(anchor: datetime, step_counts: dict[str, int], policies: dict[str, dict[Severity, sla.Target]]) -> list[Planned]:
+def plan(
+    anchor: datetime, step_counts: dict[str, int], policies: dict[str, dict[Severity, sla.Target]]
+) -> list[Planned]:
     """The history, oldest first; `anchor` is the minute the seed runs."""
     rng = random.Random(RANDOM_SEED)
     services = sorted(TROUBLES)
@@ -162,7 +164,8 @@ def plan(anchor: datetime, step_counts: dict[str, int], policies: dict[str, dict
         last = {Status.INVESTIGATING: ack, Status.MITIGATED: mitigate, Status.RESOLVED: resolve_}.get(stop, close)
         room = (anchor - opened).total_seconds() / 60 - 20  # everything happened before the anchor
         if last > room:
-            ack, mitigate, resolve_, rca, close = (round(x * room / last, 1) for x in (ack, mitigate, resolve_, rca, close))
+            ack, mitigate, resolve_, rca, close = (
+                round(x * room / last, 1) for x in (ack, mitigate, resolve_, rca, close))
         steps = sorted(rng.sample(range(step_counts[service]), rng.randint(1, min(3, step_counts[service]))))
         step_times = sorted(round(rng.uniform(ack, mitigate), 1) for _ in steps)
         out.append(Planned(
