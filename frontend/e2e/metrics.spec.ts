@@ -41,8 +41,8 @@ async function csvLines(page: Page, chart: string): Promise<string[]> {
 test.describe('metrics on sixty days of history', () => {
   test.describe.configure({ mode: 'serial' });
   let server: Backend | undefined;
-  test.beforeAll(async ({}, info) => {
-    info.setTimeout(120_000);
+  test.beforeAll(async () => {
+    test.setTimeout(120_000);
     server = await startBackend({ history: true });
   });
   test.afterAll(async () => {
@@ -114,8 +114,8 @@ test.describe('metrics on sixty days of history', () => {
 test.describe('metrics on a fresh start without history', () => {
   test.describe.configure({ mode: 'serial' });
   let server: Backend | undefined;
-  test.beforeAll(async ({}, info) => {
-    info.setTimeout(120_000);
+  test.beforeAll(async () => {
+    test.setTimeout(120_000);
     server = await startBackend();
   });
   test.afterAll(async () => {

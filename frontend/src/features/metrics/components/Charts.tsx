@@ -20,7 +20,7 @@ import {
 import type { DailyMetrics, Metrics, ServiceMetrics, SeverityMetrics } from '../../../api/types';
 import { formatPercent } from '../../../lib/format';
 import { dashboardLink, type Drill, type MetricsFilters } from '../api/metrics';
-import { breachBuckets, type BreachBucket } from './buckets';
+import { breachBuckets, percentTicks, type BreachBucket } from './buckets';
 import { ChartCard, type Column } from './ChartCard';
 import { DURATIONS, durationColumns, mean } from './durations';
 
@@ -56,6 +56,7 @@ export default function Charts({ metrics, filters }: { metrics: Metrics; filters
   }));
   const buckets = breachBuckets(daily);
   const target = metrics.breach_rate_target;
+  const rateTicks = percentTicks(Math.max(target ?? 0, ...buckets.map((b) => b.rate ?? 0)));
   const day = (d: DailyMetrics): Drill => ({ from: d.date, to: d.date });
   const bucket = (b: BreachBucket): Drill => ({ from: b.from, to: b.to, breached: true });
   const bySeverity = (r: SeverityMetrics): Drill => ({ severity: r.severity });
@@ -116,10 +117,16 @@ export default function Charts({ metrics, filters }: { metrics: Metrics; filters
         ]}
         chart={
           <ResponsiveContainer width="100%" height={HEIGHT}>
-            <BarChart data={buckets}>
+            <BarChart data={buckets} margin={{ top: 8, right: 80 }}>
               <CartesianGrid strokeDasharray="3 3" />
               <XAxis dataKey="from" tickFormatter={shortDay} tick={TICK} minTickGap={8} />
-              <YAxis tickFormatter={(v: number) => formatPercent(v, 0)} width={44} tick={TICK} domain={[0, (max: number) => Math.max(max, target ?? 0) * 1.15 || 0.1]} />
+              <YAxis
+                tickFormatter={(v: number) => formatPercent(v, 0)}
+                width={44}
+                tick={TICK}
+                domain={[0, rateTicks[rateTicks.length - 1]]}
+                ticks={rateTicks}
+              />
               <Tooltip formatter={(v) => formatPercent(Number(v))} labelFormatter={(l) => `From ${String(l)}`} />
               <Legend />
               <Bar isAnimationActive={false} dataKey="rate" name="Breach rate" fill={COLORS.breached} onClick={open(bucket)} />
@@ -129,8 +136,7 @@ export default function Charts({ metrics, filters }: { metrics: Metrics; filters
                   stroke={COLORS.target}
                   strokeDasharray="6 4"
                   strokeWidth={2}
-                  ifOverflow="extendDomain"
-                  label={{ value: `Target ${formatPercent(target)}`, position: 'insideTopRight', fill: COLORS.target, fontSize: 12 }}
+                  label={{ value: `Target ${formatPercent(target)}`, position: 'right', fill: COLORS.target, fontSize: 12 }}
                 />
               )}
             </BarChart>
@@ -208,7 +214,7 @@ export default function Charts({ metrics, filters }: { metrics: Metrics; filters
         linkName={(r) => `${r.service_name} incidents`}
         columns={[{ header: 'Service', value: (r) => r.service_name }, ...breakdownColumns<ServiceMetrics>()]}
         chart={
-          <ResponsiveContainer width="100%" height={Math.max(HEIGHT, 70 + metrics.by_service.length * 44)}>
+          <ResponsiveContainer width="100%" height={Math.max(180, 80 + metrics.by_service.length * 44)}>
             <BarChart data={metrics.by_service} layout="vertical" margin={{ left: 4, right: 12 }}>
               <CartesianGrid strokeDasharray="3 3" />
               <XAxis type="number" allowDecimals={false} tick={TICK} />

@@ -33,3 +33,10 @@ export function breachBuckets(daily: DailyMetrics[]): BreachBucket[] {
   }
   return out;
 }
+
+/** Round ticks from 0 to just above `max` (a rate): every 5% up to 30%, every 10% beyond. */
+export function percentTicks(max: number): number[] {
+  const step = max > 0.3 ? 0.1 : 0.05;
+  const top = Math.max(step * 2, Math.ceil((max * 1.1) / step) * step);
+  return Array.from({ length: Math.round(top / step) + 1 }, (_, i) => Math.round(i * step * 100) / 100);
+}

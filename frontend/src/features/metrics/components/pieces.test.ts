@@ -1,6 +1,6 @@
 import type { DailyMetrics } from '../../../api/types';
 import { dashboardLink, metricsFiltersFrom, previousPeriod } from '../api/metrics';
-import { breachBuckets } from './buckets';
+import { breachBuckets, percentTicks } from './buckets';
 import { compare } from './change';
 import { csvFileName, toCsv } from './csv';
 
@@ -28,6 +28,11 @@ describe('breachBuckets', () => {
   it('keeps days for two weeks or less, with a rate only behind 5 known outcomes', () => {
     const b = breachBuckets([day('2026-11-01', 1, 5), day('2026-11-02', 1, 2)]);
     expect(b.map((x) => [x.label, x.rate])).toEqual([['11-01', 0.2], ['11-02', null]]);
+  });
+  it('ticks the rate axis at round percentages above the highest bar or the target', () => {
+    expect(percentTicks(0.22)).toEqual([0, 0.05, 0.1, 0.15, 0.2, 0.25]);
+    expect(percentTicks(0)).toEqual([0, 0.05, 0.1]);
+    expect(percentTicks(0.45)).toEqual([0, 0.1, 0.2, 0.3, 0.4, 0.5]);
   });
   it('groups longer windows into weeks', () => {
     const days = Array.from({ length: 15 }, (_, i) => day(`2026-11-${String(i + 1).padStart(2, '0')}`, i % 2, 2));
