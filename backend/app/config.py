@@ -36,6 +36,12 @@ class Settings(BaseSettings):
     # Demo users with a published password: never in production unless set to true, and
     # then start-up says so loudly. Unset or empty: on in development only.
     seed_demo_data: bool | None = None
+    # With the demo data, sixty days of closed incidents behind the live one
+    # (services/demo_history.py), so metrics and lists have something to show at once.
+    seed_demo_history: bool = True
+    # The SLA breach rate the team aims to stay under (0.1: one incident in ten), the metrics'
+    # reference line.
+    breach_rate_target: float = Field(default=0.1, ge=0, le=1)
     migrate_on_start: bool = True
     frontend_dist: Path = BACKEND_DIR.parent / "frontend" / "dist"
     # Argon2id at OWASP's minimum (19 MiB, 2 passes, 1 lane); tests lower these.

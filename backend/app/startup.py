@@ -70,4 +70,4 @@ async def prepare_database(db: Database, settings: Settings, accounts: Accounts)
         if settings.should_seed:
             password_hash = await accounts.hash_password(DEMO_PASSWORD)
             async with db.transaction() as session:
-                await seed_demo_data(session, password_hash)
+                await seed_demo_data(session, password_hash, settings.seed_demo_history)

@@ -36,6 +36,7 @@ T = TypeVar("T")
 
 def test_settings(database_url: str, **overrides: object) -> Settings:
     overrides.setdefault("sla_sweep_seconds", 0)  # tests sweep explicitly, at a chosen `now`
+    overrides.setdefault("seed_demo_history", False)  # today's demo: one live incident
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         app_env="development",

@@ -47,8 +47,13 @@ export interface Backend {
   stop(): Promise<void>;
 }
 
+export interface BackendOptions {
+  /** Seed the sixty days of demo history (`make run`'s first start) besides today's one live incident. */
+  history?: boolean;
+}
+
 /** The backend on a fresh database, serving dist/ at /ui/. Call stop() when done. */
-export async function startBackend(): Promise<Backend> {
+export async function startBackend({ history = false }: BackendOptions = {}): Promise<Backend> {
   if (!existsSync(join(distDir, 'index.html'))) {
     throw new Error('frontend/dist is not built: run `npm run build` before `npm run e2e`.');
   }
@@ -64,6 +69,7 @@ export async function startBackend(): Promise<Backend> {
       FRONTEND_DIST: distDir,
       APP_ENV: process.env.APP_ENV ?? 'development',
       SEED_DEMO_DATA: '1',
+      SEED_DEMO_HISTORY: history ? 'true' : 'false',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -138,13 +144,13 @@ export async function openPage(browser: Browser, name: string): Promise<Session>
  * One spec file's world: a fresh backend and one page, shared by the file's tests in order
  * (as a person would go on from one step to the next), torn down after the last one.
  */
-export function useConsole(name: string): () => Session & { server: Backend } {
+export function useConsole(name: string, options: BackendOptions = {}): () => Session & { server: Backend } {
   test.describe.configure({ mode: 'serial' });
   let server: Backend | undefined;
   let session: Session | undefined;
   test.beforeAll(async ({ browser }, testInfo) => {
     testInfo.setTimeout(120_000);
-    server = await startBackend();
+    server = await startBackend(options);
     session = await openPage(browser, name);
   });
   test.afterAll(async () => {

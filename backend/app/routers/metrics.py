@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from app.deps import DB, AnyUser
@@ -32,20 +32,24 @@ def _utc(value: datetime | None) -> datetime | None:
 
 @router.get("/metrics", response_model=Metrics, responses=error_responses(401, 422))
 async def get_metrics(
+    request: Request,
     db: DB,
     _: AnyUser,
     from_: Annotated[IsoDateTime | None, Query(alias="from", description="created_at >= (UTC if no offset)")] = None,
     to: Annotated[IsoDateTime | None, Query(description="created_at < (UTC if no offset)")] = None,
     service_id: Annotated[list[IdParam] | None, Query()] = None,
     severity: Annotated[list[Severity] | None, Query()] = None,
+    assignee_id: Annotated[list[IdParam] | None, Query(description="Owned by any of these users")] = None,
 ) -> Response:
     """MTTA (acknowledged_at - created_at), MTTM (mitigated_at - created_at), MTTR
     (resolved_at - created_at, never closed_at), each over the incidents that reached that
     point, with nearest-rank p50/p90 (to the millisecond), and the breach rate (breached / SLA
-    outcome known), overall, by severity, by service and by UTC day."""
+    outcome known), overall, by severity, by service and by UTC day, with the breach rate
+    the team aims to stay under (BREACH_RATE_TARGET)."""
     start, end = _utc(from_), _utc(to)
     if start and end and start >= end:
         raise Unprocessable("'from' must be earlier than 'to'", field="from")
     window = metrics.MetricsWindow(start=start, end=end, service_id=service_id,
-                                   severity=severity)
-    return model_response(await metrics.compute(db, window))
+                                   severity=severity, assignee_id=assignee_id)
+    target = request.app.state.settings.breach_rate_target
+    return model_response(await metrics.compute(db, window, target))

@@ -3,7 +3,7 @@
 The duration fields follow app/services/metrics/measures.py: one count and three figures per
 measure (tests/unit/test_metric_measures.py keeps the two in step)."""
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from app.domain.severity import Severity
 
@@ -41,12 +41,16 @@ class DailyFigures(BaseModel):
     opened: int
     resolved: int
     breached: int
+    sla_known: int = Field(
+        description="Incidents opened that day whose SLA outcome is known (the breach rate's denominator)")
     mtta_seconds: float | None
     mttm_seconds: float | None
     mttr_seconds: float | None
 
 
 class Metrics(Figures):
+    breach_rate_target: float | None = Field(
+        description="The breach rate the team aims to stay under (the BREACH_RATE_TARGET setting)")
     by_severity: list[SeverityFigures]
     by_service: list[ServiceFigures]
     daily: list[DailyFigures]

@@ -1,9 +1,11 @@
-"""Demo data: three people, four services with SLA policies and runbooks, one live incident.
+"""Demo data: three people, four services with SLA policies and runbooks, one live incident,
+and (SEED_DEMO_HISTORY, on by default) sixty days of history behind it (demo_history.py).
 
-Idempotent: each row is added only when missing, so restarts and replicas change nothing.
+Idempotent: each row is added only when missing, so restarts and replicas change nothing; the
+incidents only into a database that has none.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,6 +14,7 @@ from app.clock import utcnow
 from app.domain.severity import Severity
 from app.domain.sla import DEFAULT_POLICY, Target, policy_to_json
 from app.models import Incident, Runbook, Service, User
+from app.services.demo_history import seed_history
 from app.services.incidents.writer import NewIncident, open_incidents
 
 DEMO_PASSWORD = "demo123"
@@ -44,7 +47,7 @@ SERVICES = [
 ]
 
 
-async def seed_demo_data(session: AsyncSession, password_hash: str) -> None:
+async def seed_demo_data(session: AsyncSession, password_hash: str, history: bool = False) -> None:
     existing = set(await session.scalars(select(User.username)))
     for name, username, role in USERS:
         if username not in existing:
@@ -60,10 +63,13 @@ async def seed_demo_data(session: AsyncSession, password_hash: str) -> None:
                             steps_json=[{"title": t, "detail": d} for t, d in steps]))
     await session.flush()
     if await session.scalar(select(func.count()).select_from(Incident)) == 0:
-        await _seed_incident(session)
+        now = utcnow()
+        if history:
+            await seed_history(session, password_hash, now.replace(second=0, microsecond=0))
+        await _seed_incident(session, now)
 
 
-async def _seed_incident(session: AsyncSession) -> None:
+async def _seed_incident(session: AsyncSession, now: datetime) -> None:
     service = await session.scalar(select(Service).where(Service.name == "checkout-api"))
     avery = await session.scalar(select(User).where(User.username == "avery"))
     assert service is not None and avery is not None
@@ -72,4 +78,4 @@ async def _seed_incident(session: AsyncSession) -> None:
         description="Customers report slow checkout; p99 latency is 3.4s on checkout-7d9f.",
         impact="Some customers wait over 3 s to pay; a few abandon their basket.",
         severity=Severity.SEV2, service_id=service.id, assignee_id=avery.id,
-    )], None, "seed", utcnow() - timedelta(minutes=3))
+    )], None, "seed", now - timedelta(minutes=3))

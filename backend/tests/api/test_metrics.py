@@ -91,7 +91,7 @@ async def test_breakdowns(client: httpx.AsyncClient, viewer: dict[str, str], dat
     days = {row["date"]: row for row in m["daily"]}
     assert list(days) == ["2026-01-10", "2026-01-11", "2026-01-12"]
     assert days["2026-01-10"] == {"date": "2026-01-10", "opened": 2, "resolved": 2, "breached": 1,
-                                  "mtta_seconds": 360.0, "mttm_seconds": 1050.0,
+                                  "sla_known": 2, "mtta_seconds": 360.0, "mttm_seconds": 1050.0,
                                   "mttr_seconds": 1800.0}
     assert days["2026-01-11"]["mttm_seconds"] == 2250.0
     assert days["2026-01-12"]["mttm_seconds"] is None

@@ -52,7 +52,7 @@ class Server:
 
     def start(self, timeout: float = 60) -> None:
         env = {**os.environ, "DATABASE_URL": self.database_url, "APP_ENV": "development",
-               "SEED_DEMO_DATA": "true", "PASSWORD_MEMORY_KIB": "1024",
+               "SEED_DEMO_DATA": "true", "SEED_DEMO_HISTORY": "false", "PASSWORD_MEMORY_KIB": "1024",
                "PASSWORD_TIME_COST": "1", "SLA_SWEEP_SECONDS": "1",
                "LOGIN_FAILURES_PER_CLIENT": "100000", "LOGIN_FAILURES_PER_USER": "100000"}
         with open(self.log, "ab") as log:

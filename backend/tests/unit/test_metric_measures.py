@@ -19,7 +19,7 @@ def figures_fields(measures: tuple[Measure, ...]) -> list[str]:
 
 
 def daily_fields(measures: tuple[Measure, ...]) -> list[str]:
-    return ["date", "opened", "resolved", "breached", *(m.mean_field for m in measures)]
+    return ["date", "opened", "resolved", "breached", "sla_known", *(m.mean_field for m in measures)]
 
 
 def mismatches(measures: tuple[Measure, ...]) -> list[str]:
@@ -51,7 +51,7 @@ def test_the_api_order() -> None:
         "breach_rate", "breached_count", "sla_known_count",
     ]
     assert list(DailyFigures.model_fields) == [
-        "date", "opened", "resolved", "breached", "mtta_seconds", "mttm_seconds", "mttr_seconds"]
+        "date", "opened", "resolved", "breached", "sla_known", "mtta_seconds", "mttm_seconds", "mttr_seconds"]
     model: type[BaseModel]
     for model in (SeverityFigures, ServiceFigures, Metrics):
         assert list(model.model_fields)[:len(Figures.model_fields)] == list(Figures.model_fields)

@@ -428,7 +428,8 @@ export interface paths {
          * @description MTTA (acknowledged_at - created_at), MTTM (mitigated_at - created_at), MTTR
          *     (resolved_at - created_at, never closed_at), each over the incidents that reached that
          *     point, with nearest-rank p50/p90 (to the millisecond), and the breach rate (breached / SLA
-         *     outcome known), overall, by severity, by service and by UTC day.
+         *     outcome known), overall, by severity, by service and by UTC day, with the breach rate
+         *     the team aims to stay under (BREACH_RATE_TARGET).
          */
         get: operations["get_metrics_metrics_get"];
         put?: never;
@@ -814,6 +815,11 @@ export interface components {
             opened: number;
             /** Resolved */
             resolved: number;
+            /**
+             * Sla Known
+             * @description Incidents opened that day whose SLA outcome is known (the breach rate's denominator)
+             */
+            sla_known: number;
         };
         /**
          * ErrorBody
@@ -1312,6 +1318,11 @@ export interface components {
             acknowledged_count: number;
             /** Breach Rate */
             breach_rate: number | null;
+            /**
+             * Breach Rate Target
+             * @description The breach rate the team aims to stay under (the BREACH_RATE_TARGET setting)
+             */
+            breach_rate_target: number | null;
             /** Breached Count */
             breached_count: number;
             /** By Service */
@@ -3406,6 +3417,8 @@ export interface operations {
                 to?: string | null;
                 service_id?: number[] | null;
                 severity?: components["schemas"]["Severity"][] | null;
+                /** @description Owned by any of these users */
+                assignee_id?: number[] | null;
             };
             header?: never;
             path?: never;

@@ -1,5 +1,6 @@
 """Moving an incident through its lifecycle, one compare-and-set at a time."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +16,7 @@ from app.models import Incident, Rca, User
 from app.schemas.incidents import TransitionRequest
 from app.services.incidents.guards import bump_version, check_version, ensure_exists
 from app.services.incidents.reads import incident_detail
-from app.services.incidents.writer import record_event
+from app.services.incidents.writer import NewEvent, record_events
 
 
 async def change_status(
@@ -30,6 +31,14 @@ async def change_status(
         return await incident_detail(SessionReader(session), incident_id, now)
 
 
+@dataclass(frozen=True)
+class Move:
+    incident: Incident
+    target: lifecycle.Status
+    note: str | None = None
+    at: datetime | None = None  # when it happened, if not the batch's `now` (the demo history)
+
+
 async def move(
     session: AsyncSession,
     incident: Incident,
@@ -40,33 +49,38 @@ async def move(
 ) -> None:
     """One compare-and-set move with its `status_change` event, inside the caller's
     transaction (flush only); raises Conflict if someone moved the incident first."""
-    current = lifecycle.Status(incident.status)
-    record = await session.scalar(select(Rca).where(Rca.incident_id == incident.id))
-    before = lifecycle.Timestamps(
-        acknowledged_at=incident.acknowledged_at,
-        mitigated_at=incident.mitigated_at,
-        resolved_at=incident.resolved_at,
-        closed_at=incident.closed_at,
-    )
-    rca_values = {name: getattr(record, name) for name in rca.RCA_FIELDS} if record else None
-    after = lifecycle.transition(current, target, before, now, rca.missing_fields(rca_values))
-    await bump_version(session, incident, {
-        "status": target.value,
-        "acknowledged_at": after.acknowledged_at,
-        "mitigated_at": after.mitigated_at,
-        "resolved_at": after.resolved_at,
-        "closed_at": after.closed_at,
-    })
-    verb = "Reopened" if lifecycle.is_reopen(current, target) else "Moved"
-    text = f"{verb} from {current.value} to {target.value}"
-    if note:
-        text += f": {note}"
-    await record_event(
-        session,
-        incident_id=incident.id,
-        type=EventType.STATUS_CHANGE,
-        body=text,
-        data={"from": current.value, "to": target.value, "note": note},
-        actor=actor,
-        now=now,
-    )
+    await move_many(session, [Move(incident, target, note)], actor, now)
+
+
+async def move_many(session: AsyncSession, moves: list[Move], actor: User | None, now: datetime) -> None:
+    """`move` for several incidents (one move each): a compare-and-set per incident, then
+    their events in one batch."""
+    records = {r.incident_id: r for r in await session.scalars(
+        select(Rca).where(Rca.incident_id.in_([m.incident.id for m in moves])))}
+    events = []
+    for m in moves:
+        incident, target, at = m.incident, m.target, m.at or now
+        current = lifecycle.Status(incident.status)
+        record = records.get(incident.id)
+        before = lifecycle.Timestamps(
+            acknowledged_at=incident.acknowledged_at,
+            mitigated_at=incident.mitigated_at,
+            resolved_at=incident.resolved_at,
+            closed_at=incident.closed_at,
+        )
+        rca_values = {name: getattr(record, name) for name in rca.RCA_FIELDS} if record else None
+        after = lifecycle.transition(current, target, before, at, rca.missing_fields(rca_values))
+        await bump_version(session, incident, {
+            "status": target.value,
+            "acknowledged_at": after.acknowledged_at,
+            "mitigated_at": after.mitigated_at,
+            "resolved_at": after.resolved_at,
+            "closed_at": after.closed_at,
+        })
+        verb = "Reopened" if lifecycle.is_reopen(current, target) else "Moved"
+        text = f"{verb} from {current.value} to {target.value}"
+        if m.note:
+            text += f": {m.note}"
+        events.append(NewEvent(incident.id, EventType.STATUS_CHANGE, text,
+                               {"from": current.value, "to": target.value, "note": m.note}, at))
+    await record_events(session, events, actor, now)

@@ -36,6 +36,7 @@ class NewEvent:
     type: EventType
     body: str
     data: dict[str, Any]
+    at: datetime | None = None  # when it happened, if not the batch's `now` (the demo history)
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class NewIncident:
     impact: str = ""
     assignee_id: int | None = None
     alert: dict[str, Any] | None = None
+    created_at: datetime | None = None  # opened in the past, if not the batch's `now` (the demo history)
 
 
 def deadlines_for(service: Service, severity: Severity, created_at: datetime) -> dict[str, Any]:
@@ -68,7 +70,7 @@ async def record_events(
     if not events:
         return []
     rows = [{"incident_id": e.incident_id, "type": EventType(e.type).value, "body": e.body,
-             "data": e.data, "created_by": actor.id if actor else None, "created_at": now}
+             "data": e.data, "created_by": actor.id if actor else None, "created_at": e.at or now}
             for e in events]
     await seal(session, rows)  # hash chain: see services/incidents/audit.py
     written = await session.execute(
@@ -113,6 +115,7 @@ async def open_incidents(
 ) -> list[int]:
     """New incidents with their SLA deadlines and `created` events (naming the alert that
     opened each, which therefore needs no `alert` event of its own), ids in the order given.
+    Each is opened at `now` unless its spec says when (`created_at`, the demo history).
     Refuses (nothing written) a service or an owner that does not exist.
 
     Rows go in batches without RETURNING order guarantees, so ids are matched back by
@@ -124,29 +127,30 @@ async def open_incidents(
     for ident in sorted(wanted - set(services)):
         raise Unprocessable(f"service_id {ident} is not a known service", field="service_id")
     owners = await _owners(session, specs)
-    policies = {key: deadlines_for(services[key[0]], key[1], now)
-                for key in {(s.service_id, s.severity) for s in specs}}
+    opened_at = [s.created_at or now for s in specs]
+    policies = {key: deadlines_for(services[key[0]], key[1], key[2])
+                for key in {(s.service_id, s.severity, at) for s, at in zip(specs, opened_at, strict=True)}}
     rows = [{
         "title": s.title[:200], "description": s.description, "impact": s.impact,
         "severity": s.severity.value, "status": Status.NEW.value, "service_id": s.service_id,
-        "assignee_id": s.assignee_id, "created_at": now, "version": 1,
-        **policies[(s.service_id, s.severity)],
-    } for s in specs]
+        "assignee_id": s.assignee_id, "created_at": at, "version": 1,
+        **policies[(s.service_id, s.severity, at)],
+    } for s, at in zip(specs, opened_at, strict=True)]
     c = INCIDENTS.c
-    content = (c.title, c.description, c.severity, c.service_id, c.assignee_id)
+    content = (c.title, c.description, c.severity, c.service_id, c.assignee_id, c.created_at)
     written = await session.execute(insert(INCIDENTS).returning(c.id, *content), rows)
     ids_by_content: dict[tuple[Any, ...], list[int]] = defaultdict(list)
     for r in sorted(written.all(), key=lambda r: r.id, reverse=True):
         ids_by_content[tuple(r)[1:]].append(r.id)
     ids = [ids_by_content[tuple(r[col.name] for col in content)].pop() for r in rows]
     events = []
-    for ident, s in zip(ids, specs, strict=True):
+    for ident, s, at in zip(ids, specs, opened_at, strict=True):
         owner = owners.get(s.assignee_id) if s.assignee_id is not None else None
         data: dict[str, Any] = {"severity": s.severity.value, "service_id": s.service_id,
                                 "assignee_id": s.assignee_id, "source": source}
         if s.alert is not None:
             data["alert"] = s.alert
         events.append(NewEvent(ident, EventType.CREATED, _opened(s, services[s.service_id], owner, source),
-                               data))
+                               data, at))
     await record_events(session, events, actor, now)
     return ids

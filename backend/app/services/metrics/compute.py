@@ -33,6 +33,7 @@ class MetricsWindow:
     end: datetime | None = None
     service_id: list[int] | None = None
     severity: list[Severity] | None = None
+    assignee_id: list[int] | None = None
 
 
 def _conditions(window: MetricsWindow) -> list[Any]:
@@ -45,6 +46,8 @@ def _conditions(window: MetricsWindow) -> list[Any]:
         conditions.append(Incident.service_id.in_(window.service_id))
     if window.severity:
         conditions.append(Incident.severity.in_([s.value for s in window.severity]))
+    if window.assignee_id:
+        conditions.append(Incident.assignee_id.in_(window.assignee_id))
     return conditions
 
 
@@ -171,19 +174,20 @@ def _daily(days: dict[str, Row], resolved: dict[str, int], window: MetricsWindow
             opened=int(row["incident_count"]) if row else 0,
             resolved=resolved.get(key, 0),
             breached=int(row["breached_count"] or 0) if row else 0,
+            sla_known=int(row["known_count"] or 0) if row else 0,
             **{m.mean_field: _mean(row[m.sum_ms], int(row[m.count] or 0)) if row else None
                for m in MEASURES},
         ))
     return out
 
 
-async def compute(db: Database, window: MetricsWindow) -> Metrics:
+async def compute(db: Database, window: MetricsWindow, breach_rate_target: float | None = None) -> Metrics:
     now = utcnow()
     rows: Sequence[Row]
     if db.dialect == "postgresql":
         rows, names = await metrics_pg.rows(
             db, window.start, window.end, window.service_id,
-            [s.value for s in window.severity] if window.severity else None, now)
+            [s.value for s in window.severity] if window.severity else None, now, window.assignee_id)
     else:
         async with db.read() as session:
             rows = (await session.execute(_query(window, now))).mappings().all()
@@ -196,6 +200,7 @@ async def compute(db: Database, window: MetricsWindow) -> Metrics:
     services = by_level.get("service", {})
     return Metrics(
         **(_figures(overall) if overall else EMPTY.model_dump()),
+        breach_rate_target=breach_rate_target,
         by_severity=[
             SeverityFigures(severity=sev, **_figures(severities[sev.value]))
             for sev in Severity if sev.value in severities

@@ -54,7 +54,7 @@ def _day_key(day_number: Any) -> Any:
 
 
 @lru_cache(maxsize=32)
-def _statements(has_start: bool, has_end: bool, by_service: bool, by_severity: bool) -> Any:
+def _statements(has_start: bool, has_end: bool, by_service: bool, by_severity: bool, by_assignee: bool) -> Any:
     """Built once per shape of window (about 6 ms of Python each time otherwise); the window's
     values and the clock are bound at execution."""
     conditions = []
@@ -68,6 +68,8 @@ def _statements(has_start: bool, has_end: bool, by_service: bool, by_severity: b
         conditions.append(Incident.service_id == any_(bindparam("service_ids", type_=ARRAY(Integer()))))
     if by_severity:
         conditions.append(Incident.severity == any_(bindparam("severities", type_=ARRAY(String()))))
+    if by_assignee:
+        conditions.append(Incident.assignee_id == any_(bindparam("assignee_ids", type_=ARRAY(Integer()))))
     return _query(conditions, bindparam("now", type_=UTCDateTime()))
 
 
@@ -140,15 +142,16 @@ SERVICE_NAMES = select(Service.id, Service.name)
 async def rows(
     db: Database, start: datetime | None, end: datetime | None,
     service_ids: list[int] | None, severities: list[str] | None, now: datetime,
+    assignee_ids: list[int] | None = None,
 ) -> tuple[list[dict[str, Any]], dict[int, str]]:
     """Rows with the portable query's keys, and the service names. The three aggregates read
     the table independently, so they run at once on three pooled connections (the whole
     history: about the slowest one's time, not the sum); each sums row takes its
     percentiles from the row of the same level and key (none for days)."""
     sums, percentiles, resolved = _statements(
-        start is not None, end is not None, bool(service_ids), bool(severities))
+        start is not None, end is not None, bool(service_ids), bool(severities), bool(assignee_ids))
     params = {"now": now, "start": start, "end": end, "service_ids": service_ids or [],
-              "severities": severities or []}
+              "severities": severities or [], "assignee_ids": assignee_ids or []}
     calls = [(percentiles, params), (sums, params), (resolved, params), (SERVICE_NAMES, {})]
     ranked_rows, sums_rows, resolved_rows, names = await db.rows.concurrently(calls, WORK_MEM)
     ranked = {(r["lvl"], r["k"]): r for r in ranked_rows}

@@ -1,23 +1,32 @@
-/** The Metrics tab: filters in the URL, the headline numbers (MTTA, MTTM, MTTR, breach rate), and the charts (lazy). */
+/**
+ * The Metrics tab: filters in the URL (the last 30 days unless told otherwise), the headline
+ * numbers (MTTA, MTTM, MTTR, breach rate) against the previous period of the same length, and
+ * the charts (lazy), each bar leading to its incidents on the dashboard.
+ */
 import { lazy, Suspense } from 'react';
 import { useSearchParams } from 'react-router';
 import { SEVERITIES } from '../../../api/types';
 import { ErrorState, Loading } from '../../../components/States';
 import { useDocumentTitle } from '../../../components/useDocumentTitle';
+import { useUsers } from '../../auth';
 import { useServices } from '../../runbooks';
-import { metricsFiltersFrom, useMetrics } from '../api/metrics';
+import { metricsFiltersFrom, previousPeriod, useMetrics, utcDay, windowDays } from '../api/metrics';
+import { previousLabel } from './change';
 import { MetricCards } from './MetricCards';
+import './Metrics.css';
 
 const Charts = lazy(() => import('./Charts'));
-
-const utcDay = (offsetDays: number) => new Date(Date.now() - offsetDays * 86_400_000).toISOString().slice(0, 10);
 
 export default function MetricsPage() {
   useDocumentTitle('Metrics');
   const [sp, setSp] = useSearchParams();
   const filters = metricsFiltersFrom(sp);
+  const previous = previousPeriod(filters);
   const metrics = useMetrics(filters);
+  const before = useMetrics(previous);
   const services = useServices();
+  const users = useUsers();
+  const days = windowDays(filters);
 
   const set = (key: string, value: string) => setMany({ [key]: value });
   const setMany = (values: Record<string, string>) =>
@@ -29,6 +38,9 @@ export default function MetricsPage() {
       }
       return next;
     });
+  /** A date typed in keeps the other end as shown (the default window's, if that is what was on screen). */
+  const setDay = (key: 'from' | 'to', value: string) =>
+    setMany({ range: '', from: filters.from, to: filters.to, [key]: value });
 
   return (
     <section aria-labelledby="metrics-title">
@@ -39,20 +51,20 @@ export default function MetricsPage() {
       <form className="filters" aria-label="Metrics filters" onSubmit={(e) => e.preventDefault()}>
         <div className="field">
           <label htmlFor="m-from">From (UTC day)</label>
-          <input id="m-from" type="date" value={filters.from} max={filters.to || undefined} onChange={(e) => set('from', e.target.value)} />
+          <input id="m-from" type="date" value={filters.from} max={filters.to || undefined} onChange={(e) => setDay('from', e.target.value)} />
         </div>
         <div className="field">
           <label htmlFor="m-to">To (UTC day)</label>
-          <input id="m-to" type="date" value={filters.to} min={filters.from || undefined} onChange={(e) => set('to', e.target.value)} />
+          <input id="m-to" type="date" value={filters.to} min={filters.from || undefined} onChange={(e) => setDay('to', e.target.value)} />
         </div>
         <div className="actions presets" role="group" aria-label="Date range presets">
-          <button type="button" onClick={() => setMany({ from: utcDay(6), to: utcDay(0) })}>
+          <button type="button" onClick={() => setMany({ range: '', from: utcDay(6), to: utcDay(0) })}>
             Last 7 days
           </button>
-          <button type="button" onClick={() => setMany({ from: utcDay(29), to: utcDay(0) })}>
+          <button type="button" onClick={() => setMany({ range: '', from: utcDay(29), to: utcDay(0) })}>
             Last 30 days
           </button>
-          <button type="button" onClick={() => setMany({ from: '', to: '' })}>
+          <button type="button" onClick={() => setMany({ range: 'all', from: '', to: '' })}>
             All time
           </button>
         </div>
@@ -78,16 +90,34 @@ export default function MetricsPage() {
             ))}
           </select>
         </div>
+        <div className="field">
+          <label htmlFor="m-owner">Owner</label>
+          <select id="m-owner" value={filters.assignee_id ?? ''} onChange={(e) => set('assignee_id', e.target.value)}>
+            <option value="">Everyone</option>
+            {users.data?.map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.name}
+              </option>
+            ))}
+          </select>
+        </div>
       </form>
+      <p className="muted" id="metrics-window">
+        {filters.allTime
+          ? 'All incidents, whenever they were opened.'
+          : days === null
+            ? `Incidents opened${filters.from ? ` from ${filters.from}` : ''}${filters.to ? ` until ${filters.to}` : ''} (UTC).`
+            : `Incidents opened ${filters.from === filters.to ? `on ${filters.from}` : `from ${filters.from} to ${filters.to}`} (UTC), compared with ${previousLabel(days)}.`}
+      </p>
       {metrics.isPending ? (
         <Loading what="metrics" />
       ) : metrics.isError ? (
         <ErrorState error={metrics.error} retry={() => void metrics.refetch()} />
       ) : (
         <>
-          <MetricCards metrics={metrics.data} />
+          <MetricCards metrics={metrics.data} comparison={{ days: previous ? days : null, previous: before.data }} />
           <Suspense fallback={<Loading what="charts" />}>
-            <Charts metrics={metrics.data} />
+            <Charts metrics={metrics.data} filters={filters} />
           </Suspense>
         </>
       )}
