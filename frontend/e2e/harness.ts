@@ -14,7 +14,7 @@ const backendDir = resolve(frontendDir, '../backend');
 const distDir = join(frontendDir, 'dist');
 export const artifactsDir = join(here, 'artifacts');
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
     const srv = createServer();
     srv.unref();
@@ -47,8 +47,8 @@ export interface Backend {
   stop(): Promise<void>;
 }
 
-/** The backend on a fresh database, serving dist/ at /ui/. Call stop() when done. */
-export async function startBackend(): Promise<Backend> {
+/** The backend on a fresh database, serving dist/ at /ui/, with `env` added to its environment. Call stop() when done. */
+export async function startBackend(env: Record<string, string> = {}): Promise<Backend> {
   if (!existsSync(join(distDir, 'index.html'))) {
     throw new Error('frontend/dist is not built: run `npm run build` before `npm run e2e`.');
   }
@@ -64,6 +64,7 @@ export async function startBackend(): Promise<Backend> {
       FRONTEND_DIST: distDir,
       APP_ENV: process.env.APP_ENV ?? 'development',
       SEED_DEMO_DATA: '1',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
