@@ -43,8 +43,8 @@ def _redirect(location: str, status: int) -> dict[int | str, dict[str, Any]]:
         "Location": {"description": location, "schema": {"type": "string"}}}}}
 
 
-def _to_login_page(reason: str) -> RedirectResponse:
-    return RedirectResponse(f"{LOGIN_PAGE}?sso_error={reason}", status_code=303)
+def _to_login_page(reason: str, status: int) -> RedirectResponse:
+    return RedirectResponse(f"{LOGIN_PAGE}?sso_error={reason}", status_code=status)
 
 
 def _cookie(request: Request, response: Response, name: str, value: str, max_age: int) -> None:
@@ -71,7 +71,7 @@ async def oidc_login(request: Request, sso: SSO) -> RedirectResponse:
         started = await sso.start(_redirect_uri(request, sso))
     except SignInRefused as refused:
         sso.log_refusal(refused)
-        return _to_login_page(refused.reason)
+        return _to_login_page(refused.reason, 302)
     response = RedirectResponse(started.url, status_code=302)
     _cookie(request, response, FLOW_COOKIE, started.flow, FLOW_TTL_SECONDS)
     return response
@@ -94,7 +94,7 @@ async def oidc_callback(
                                     code=code, error=error)
     except SignInRefused as refused:
         sso.log_refusal(refused, error_description)
-        response = _to_login_page(refused.reason)
+        response = _to_login_page(refused.reason, 303)
     else:
         response = RedirectResponse(f"{LOGIN_PAGE}?sso=complete", status_code=303)
         _cookie(request, response, CODE_COOKIE, one_time, CODE_TTL_SECONDS)

@@ -314,7 +314,7 @@ async def test_the_login_page_learns_how_to_sign_in(console: ConsoleFactory,
             "password_login": True, "oidc": {"name": "Test IdP"}}
     assert (await client.get("/auth/config")).json() == {"password_login": True, "oidc": None}
     start = await client.get("/auth/oidc/login")
-    assert start.status_code == 303 and refused(start.headers["location"]) == "not_configured"
+    assert start.status_code == 302 and refused(start.headers["location"]) == "not_configured"
 
 
 async def _password(client: httpx.AsyncClient, username: str) -> httpx.Response:
