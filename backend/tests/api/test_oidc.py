@@ -4,6 +4,7 @@ PKCE, each check on the ID token, roles from groups, users found by (issuer, sub
 token in any redirect, and password sign-in turned off with and without a break-glass account.
 """
 
+import asyncio
 import re
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -294,6 +295,21 @@ async def test_users_are_matched_on_issuer_and_subject_never_on_username(
             linked = await session.scalar(select(UserIdentity.user_id).where(
                 UserIdentity.issuer == provider.issuer, UserIdentity.subject == "someone-else"))
         assert linked == me["id"]
+
+
+async def test_two_first_sign_ins_at_once_make_one_user(
+        console: ConsoleFactory, provider: TestProvider) -> None:
+    """The loser of the race to create the account finds the winner's (unique issuer+subject)."""
+    async with console() as c:
+        transport = httpx.ASGITransport(app=c.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as other:
+            twin = Console(other, c.app)
+            backs = [await who.authorize(await who.to_provider()) for who in (c, twin)]
+            ends = await asyncio.gather(c.callback(backs[0]), twin.callback(backs[1]))
+            assert ends == ["/ui/login?sso=complete"] * 2
+            ids = {(await who.me(await who.token())).json()["id"] for who in (c, twin)}
+        assert len(ids) == 1
+        assert [u.username for u in await c.users_named("dana")] == ["dana"]
 
 
 async def test_a_disabled_user_is_not_signed_in(
