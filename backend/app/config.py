@@ -10,6 +10,8 @@ from typing import Annotated
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from app.domain.role_map import InvalidRoleMap, RoleMap
+
 BACKEND_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_JWT_SECRET = "dev-only-insecure-secret-change-me-0123456789abcdef"
 MIN_SECRET_BYTES = 32
@@ -70,6 +72,22 @@ class Settings(BaseSettings):
     # HMAC key signing each incident's timeline checkpoint; keep it outside the database.
     # Unset: checkpoints are unsigned (a warning at start-up says so).
     audit_checkpoint_key: str | None = Field(default=None, repr=False)
+    # Single sign-on through an OpenID Connect provider (services/users/oidc.py): the issuer,
+    # client id and secret together, or none of them. The button says "Sign in with <name>".
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = Field(default=None, repr=False)
+    oidc_name: str = Field(default="single sign-on", min_length=1, max_length=60)
+    # The ID token claim holding groups or roles (dotted for nested ones: realm_access.roles),
+    # and which console role each maps to: `group=role,...`, `*` for everyone else.
+    oidc_role_claim: str = Field(default="groups", min_length=1)
+    oidc_role_map: str = ""
+    oidc_scopes: str = "openid profile email"
+    # Unset: <the address the request came in on>/auth/oidc/callback.
+    oidc_redirect_uri: str | None = None
+    # Off: only BREAK_GLASS_USERNAME may sign in with a password (for when the provider is down).
+    password_login: bool = True
+    break_glass_username: str | None = None
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -80,10 +98,20 @@ class Settings(BaseSettings):
             return [o.strip() for o in value.split(",") if o.strip()]
         return value
 
-    @field_validator("seed_demo_data", mode="before")
+    @field_validator("seed_demo_data", "oidc_issuer", "oidc_client_id", "oidc_client_secret",
+                     "oidc_redirect_uri", "break_glass_username", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("oidc_role_map")
+    @classmethod
+    def _role_map(cls, value: str) -> str:
+        try:
+            RoleMap.parse(value)
+        except InvalidRoleMap as exc:
+            raise ValueError(str(exc)) from None
+        return value
 
     @field_validator("forwarded_allow_ips")
     @classmethod
@@ -106,10 +134,33 @@ class Settings(BaseSettings):
         return self.is_development if self.seed_demo_data is None else self.seed_demo_data
 
     @property
+    def oidc_enabled(self) -> bool:
+        return self.oidc_issuer is not None
+
+    @property
+    def role_map(self) -> RoleMap:
+        return RoleMap.parse(self.oidc_role_map)
+
+    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
+    def check_single_sign_on(self) -> None:
+        """Single sign-on is all there or not at all: a half-configured provider stops start-up."""
+        given = {"OIDC_ISSUER": self.oidc_issuer, "OIDC_CLIENT_ID": self.oidc_client_id,
+                 "OIDC_CLIENT_SECRET": self.oidc_client_secret}
+        if not any(given.values()):
+            return
+        missing = [name for name, value in given.items() if not value]
+        if missing:
+            raise InsecureConfiguration(f"single sign-on needs {', '.join(missing)} as well")
+        if not self.role_map:
+            raise InsecureConfiguration(
+                "OIDC_ROLE_MAP is empty: map at least one group to a role "
+                "(e.g. sre-admins=admin,sre=responder,*=viewer)")
+
     def check_secure(self) -> None:
+        self.check_single_sign_on()
         if not self.is_development and self.should_seed:
             log.warning(
                 "SEED_DEMO_DATA=true with APP_ENV=%s: demo accounts (jordan, avery, morgan) with "
@@ -117,6 +168,9 @@ class Settings(BaseSettings):
                 "Unset SEED_DEMO_DATA for a real deployment.", self.app_env)
         if self.is_development:
             return
+        if self.oidc_issuer and not self.oidc_issuer.startswith("https://"):
+            raise InsecureConfiguration(
+                f"APP_ENV={self.app_env} needs an https:// OIDC_ISSUER (got {self.oidc_issuer})")
         if self.jwt_secret == DEFAULT_JWT_SECRET:
             raise InsecureConfiguration(
                 f"APP_ENV={self.app_env} refuses the default JWT_SECRET; set a random one "

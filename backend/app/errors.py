@@ -59,6 +59,12 @@ class Forbidden(DomainError):
     code = "forbidden"
 
 
+class PasswordLoginDisabled(Forbidden):
+    """PASSWORD_LOGIN=false: people sign in through the identity provider (single sign-on)."""
+
+    code = "password_login_disabled"
+
+
 class TooManyAttempts(DomainError):
     """Throttled: try again after `retry_after` seconds."""
 

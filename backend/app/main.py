@@ -13,12 +13,13 @@ from app.infra.http_errors import install_error_handlers
 from app.infra.live import LiveFeed
 from app.infra.log_redaction import install as redact_tokens_in_logs
 from app.infra.middleware import install_http_guards
-from app.routers import alerts, auth, console, incidents, integration_keys, metrics, services, stream, users
+from app.routers import alerts, auth, console, incidents, integration_keys, metrics, oidc, services, stream, users
 from app.security import make_password_hasher
 from app.services.incidents.audit import install_checkpoints
 from app.services.principals import Principals
 from app.services.sla.sweeper import SlaSweeper
 from app.services.users.accounts import Accounts
+from app.services.users.oidc import SingleSignOn
 from app.startup import prepare_database
 
 DESCRIPTION = """Production-support incident console: intake and triage, SLA tracking,
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         accounts = Accounts(db, settings, hasher)
         app.state.db, app.state.accounts, app.state.settings = db, accounts, settings
         app.state.principals = Principals(db, accounts)  # Idempotency-Key scopes
+        app.state.sso = SingleSignOn(db, settings, accounts)  # OpenID Connect sign-in
         install_checkpoints(db, settings.audit_checkpoint_key)  # before seeding writes events
         await prepare_database(db, settings, accounts)
         await db.start()
@@ -74,8 +76,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     # FastAPI matches a request against every route before the right one, router by router
     # (about 2 us a route): the busiest paths go first. No two routers share a path.
-    for module in (incidents, alerts, metrics, stream, auth, users, services, integration_keys,
-                   console):
+    for module in (incidents, alerts, metrics, stream, auth, oidc, users, services,
+                   integration_keys, console):
         app.include_router(module.router)
     console.mount_console(app, settings.frontend_dist)
     return app

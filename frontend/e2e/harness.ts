@@ -14,7 +14,7 @@ const backendDir = resolve(frontendDir, '../backend');
 const distDir = join(frontendDir, 'dist');
 export const artifactsDir = join(here, 'artifacts');
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
     const srv = createServer();
     srv.unref();
@@ -50,10 +50,12 @@ export interface Backend {
 export interface BackendOptions {
   /** Seed the sixty days of demo history (`make run`'s first start) besides today's one live incident. */
   history?: boolean;
+  /** Added to the backend's environment (e.g. an OpenID provider's settings). */
+  env?: Record<string, string>;
 }
 
 /** The backend on a fresh database, serving dist/ at /ui/. Call stop() when done. */
-export async function startBackend({ history = false }: BackendOptions = {}): Promise<Backend> {
+export async function startBackend({ history = false, env = {} }: BackendOptions = {}): Promise<Backend> {
   if (!existsSync(join(distDir, 'index.html'))) {
     throw new Error('frontend/dist is not built: run `npm run build` before `npm run e2e`.');
   }
@@ -70,6 +72,7 @@ export async function startBackend({ history = false }: BackendOptions = {}): Pr
       APP_ENV: process.env.APP_ENV ?? 'development',
       SEED_DEMO_DATA: '1',
       SEED_DEMO_HISTORY: history ? 'true' : 'false',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

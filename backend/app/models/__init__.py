@@ -7,7 +7,7 @@ from app.models.idempotency import IdempotencyKey
 from app.models.incidents import Incident, IncidentEvent, Rca
 from app.models.services import Runbook, Service
 from app.models.stream_tickets import StreamTicket
-from app.models.users import User
+from app.models.users import SignInCode, User, UserIdentity
 
 __all__ = [
     "Alert",
@@ -20,7 +20,9 @@ __all__ = [
     "Rca",
     "Runbook",
     "Service",
+    "SignInCode",
     "SlaNotice",
     "StreamTicket",
     "User",
+    "UserIdentity",
 ]

@@ -1,6 +1,8 @@
 """People who sign in: responders, incident managers, viewers."""
 
-from sqlalchemy import Boolean, Float, Integer, String, true
+from datetime import datetime
+
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base
@@ -30,3 +32,31 @@ class LoginCounter(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_at: Mapped[float] = mapped_column(Float, default=0.0, server_default="0", index=True)
     ticket: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+
+
+class UserIdentity(Base):
+    """Who a person is at an OpenID Connect provider: (issuer, subject), never an e-mail,
+    which people and providers reuse. Single sign-on finds the user by it
+    (services/users/oidc.py)."""
+
+    __tablename__ = "user_identities"
+    __table_args__ = (UniqueConstraint("issuer", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issuer: Mapped[str] = mapped_column(String(255))
+    subject: Mapped[str] = mapped_column(String(255))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+
+
+class SignInCode(Base):
+    """A single-use code handed to the browser in an HttpOnly cookie after a single sign-on,
+    which the console trades for its token (so no token travels in a redirect). Only its
+    SHA-256 digest is stored; it expires within a minute."""
+
+    __tablename__ = "sign_in_codes"
+    __table_args__ = (Index(None, "expires_at"),)
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    token_version: Mapped[int]
+    expires_at: Mapped[datetime]

@@ -8,6 +8,7 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 
 from app.deps import AnyUser, get_accounts
+from app.routers.oidc import SSO
 from app.schemas.common import error_responses
 from app.schemas.users import LoginRequest, PasswordChange, Token, UserRead
 from app.services.users.accounts import Accounts
@@ -69,10 +70,13 @@ def _client(request: Request) -> str:
 
 
 @router.post("/login", response_model=Token, openapi_extra=LOGIN_BODY,
-             responses=error_responses(401, 422, 429))
-async def login(request: Request, accounts: Annotated[Accounts, Depends(get_accounts)]) -> Token:
-    """Exchange a username and password for a bearer token."""
+             responses=error_responses(401, 403, 422, 429))
+async def login(request: Request, accounts: Annotated[Accounts, Depends(get_accounts)],
+                sso: SSO) -> Token:
+    """Exchange a username and password for a bearer token. With PASSWORD_LOGIN=false,
+    403 `password_login_disabled` for everyone but the break-glass account."""
     creds = await _credentials(request)
+    sso.check_password_login(creds.username)
     return await accounts.login(creds.username, creds.password, _client(request))
 
 

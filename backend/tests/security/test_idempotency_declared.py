@@ -14,6 +14,8 @@ from app.infra.idempotency import MARK, declared_paths
 NOT_REPLAYED = {
     "/auth/login": "answers a token: a stored answer would keep it in the database",
     "/auth/password": "answers a token: a stored answer would keep it in the database",
+    "/auth/oidc/session": "answers a token for a single-use code: a stored answer would keep "
+                          "the token in the database",
     "/services/{service_id}/integration-keys": "shows the new secret once: a stored answer "
                                                "would keep it in the database",
     "/stream/ticket": "answers a single-use secret: a stored answer would keep it in the "

@@ -20,7 +20,10 @@ from tests import conftest
 
 PUBLIC = {("GET", "/healthz"), ("POST", "/auth/login"), ("GET", "/"), ("GET", "/ui"),
           ("GET", "/ui/{path:path}"), ("GET", "/docs"), ("GET", "/docs/oauth2-redirect"),
-          ("GET", "/redoc")}
+          ("GET", "/redoc"), ("GET", "/auth/config"), ("GET", "/auth/oidc/login"),
+          ("GET", "/auth/oidc/callback"), ("POST", "/auth/oidc/session")}
+# Sign-ins: public, and a 401 without credentials (a password, or the single sign-on cookie).
+SIGN_INS = {("POST", "/auth/login"), ("POST", "/auth/oidc/session")}
 # Things any signed-in person does for themselves, viewers included.
 SELF_SERVICE = {("POST", "/auth/password"), ("POST", "/stream/ticket")}
 # Streams that never end: only their refusals are checked.
@@ -83,7 +86,7 @@ async def test_anonymous_is_401_everywhere_but_the_public_routes(client: httpx.A
         response = await client.request(method, concrete(path), json=body_for(method, path))
         assert response.status_code == 401, (method, path, response.status_code, response.text)
         assert response.headers["www-authenticate"] == "Bearer"
-    for method, path in PUBLIC - {("POST", "/auth/login")}:
+    for method, path in PUBLIC - SIGN_INS:
         response = await client.request(method, concrete(path))
         assert response.status_code < 400 or response.status_code == 503, (method, path)
 

@@ -8,6 +8,8 @@ import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 
 export const queryKeys = {
   me: () => ['me'] as const,
+  /** How the login page may sign in: password, single sign-on, or both. */
+  authConfig: () => ['auth-config'] as const,
   users: () => ['users'] as const,
   services: () => ['services'] as const,
   runbooks: {
@@ -36,6 +38,7 @@ export const queryKeys = {
 /** Mutation keys: they name each write (React Query's devtools and `useIsMutating` read them). */
 export const mutationKeys = {
   login: () => ['login'] as const,
+  ssoSession: () => ['login', 'sso'] as const,
   alertDrill: () => ['alerts', 'generate'] as const,
   createIncident: () => ['incidents', 'create'] as const,
   updateIncident: (id: number) => ['incident', id, 'update'] as const,

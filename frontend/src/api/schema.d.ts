@@ -121,6 +121,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Auth Config
+         * @description How the login page may sign people in: password, single sign-on, or both.
+         */
+        get: operations["auth_config_auth_config_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/login": {
         parameters: {
             query?: never;
@@ -132,7 +152,8 @@ export interface paths {
         put?: never;
         /**
          * Login
-         * @description Exchange a username and password for a bearer token.
+         * @description Exchange a username and password for a bearer token. With PASSWORD_LOGIN=false,
+         *     403 `password_login_disabled` for everyone but the break-glass account.
          */
         post: operations["login_auth_login_post"];
         delete?: never;
@@ -152,6 +173,67 @@ export interface paths {
         get: operations["me_auth_me_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/oidc/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Oidc Callback
+         * @description Where the identity provider sends the browser back.
+         */
+        get: operations["oidc_callback_auth_oidc_callback_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/oidc/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Oidc Login
+         * @description Start single sign-on: off to the identity provider (authorization code flow, PKCE).
+         */
+        get: operations["oidc_login_auth_oidc_login_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/oidc/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Oidc Session
+         * @description Finish single sign-on: the single-use code the callback left in an HttpOnly cookie,
+         *     traded once for a bearer token.
+         */
+        post: operations["oidc_session_auth_oidc_session_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -794,6 +876,16 @@ export interface components {
              */
             verified: boolean;
         };
+        /** AuthConfig */
+        AuthConfig: {
+            /** @description Single sign-on through GET /auth/oidc/login, or null when not set up */
+            oidc: components["schemas"]["SsoProvider"] | null;
+            /**
+             * Password Login
+             * @description false: only the break-glass account may sign in with a password
+             */
+            password_login: boolean;
+        };
         /** CommentCreate */
         CommentCreate: {
             /** Body */
@@ -836,7 +928,7 @@ export interface components {
              * @description Stable, for programs: branch on this, never on `detail`
              * @enum {string}
              */
-            code: "not_found" | "conflict" | "stale_version" | "incident_closed" | "duplicate_name" | "illegal_transition" | "closure_blocked" | "invalid_request" | "invalid_sla_policy" | "validation_failed" | "out_of_range" | "unauthenticated" | "forbidden" | "too_many_attempts" | "payload_too_large" | "database_unavailable" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_in_progress" | "bad_request" | "method_not_allowed" | "unsupported_media_type" | "internal_error";
+            code: "not_found" | "conflict" | "stale_version" | "incident_closed" | "duplicate_name" | "illegal_transition" | "closure_blocked" | "invalid_request" | "invalid_sla_policy" | "validation_failed" | "out_of_range" | "unauthenticated" | "forbidden" | "too_many_attempts" | "payload_too_large" | "database_unavailable" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_in_progress" | "bad_request" | "method_not_allowed" | "unsupported_media_type" | "password_login_disabled" | "internal_error";
             /** @description illegal_transition: its status now */
             current?: components["schemas"]["Status"] | null;
             /**
@@ -1722,6 +1814,14 @@ export interface components {
             /** Resolve Minutes */
             resolve_minutes: number;
         };
+        /** SsoProvider */
+        SsoProvider: {
+            /**
+             * Name
+             * @description The provider as the button names it: "Sign in with <name>"
+             */
+            name: string;
+        };
         /**
          * Status
          * @enum {string}
@@ -2225,6 +2325,26 @@ export interface operations {
             };
         };
     };
+    auth_config_auth_config_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthConfig"];
+                };
+            };
+        };
+    };
     login_auth_login_post: {
         parameters: {
             query?: never;
@@ -2264,6 +2384,15 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2317,6 +2446,91 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserRead"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    oidc_callback_auth_oidc_callback_get: {
+        parameters: {
+            query?: {
+                code?: string | null;
+                state?: string | null;
+                error?: string | null;
+                error_description?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The login page: ?sso=complete to finish signing in, or ?sso_error=<reason> */
+            303: {
+                headers: {
+                    /** @description The login page: ?sso=complete to finish signing in, or ?sso_error=<reason> */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    oidc_login_auth_oidc_login_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The provider's sign-in page, or the login page with ?sso_error= when single sign-on is not set up */
+            302: {
+                headers: {
+                    /** @description The provider's sign-in page, or the login page with ?sso_error= when single sign-on is not set up */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    oidc_session_auth_oidc_session_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Token"];
                 };
             };
             /** @description Missing, malformed, expired or forged token */

@@ -51,9 +51,9 @@ class Accounts:
         if user is None or not valid or not user.is_active:
             raise Unauthenticated(BAD_CREDENTIALS)
         await attempt.succeeded()
-        return self._token_for(user)
+        return self.token_for(user)
 
-    def _token_for(self, user: User) -> Token:
+    def token_for(self, user: User) -> Token:
         ttl = timedelta(minutes=self.settings.access_token_ttl_minutes)
         token = encode_access_token(
             user_id=user.id,
@@ -117,7 +117,7 @@ class Accounts:
             fresh = await session.get(User, user.id, populate_existing=True)
         assert fresh is not None
         self.callers.forget(str(user.id))  # this replica at once; the others on NOTIFY
-        return self._token_for(fresh)
+        return self.token_for(fresh)
 
     async def list_users(self) -> list[UserRead]:
         async with self.db.read() as session:
