@@ -1,11 +1,21 @@
 /** The sign-in screen: username and password, the server's message on failure. */
 import { useEffect, useState, type FormEvent } from 'react';
 import { Navigate, useLocation } from 'react-router';
-import { errorMessage } from '../../../api/errors';
+import { errorMessage, errorWithCode } from '../../../api/errors';
+import { formatWait } from '../../../lib/format';
 import { forgetSignOutReason, signOutReason } from '../../../api/token';
 import { useDocumentTitle } from '../../../components/useDocumentTitle';
 import { useLogin } from '../api/auth';
 import { useAuth } from './AuthContext';
+
+/** What went wrong signing in; a lock-out says its wait in minutes ("Try again in 5 minutes"). */
+export function signInError(error: unknown): string {
+  const locked = errorWithCode(error, 'too_many_attempts');
+  if (locked && locked.facts.retry_after != null) {
+    return `Too many failed sign-ins. Try again in ${formatWait(locked.facts.retry_after)}.`;
+  }
+  return errorMessage(error);
+}
 
 export function LoginPage() {
   useDocumentTitle('Sign in');
@@ -60,7 +70,7 @@ export function LoginPage() {
         />
         {login.isError && (
           <p role="alert" className="error">
-            {errorMessage(login.error)}
+            {signInError(login.error)}
           </p>
         )}
         <button type="submit" className="primary" disabled={login.isPending}>

@@ -1,6 +1,6 @@
 /** MTTA, MTTM, MTTR and breach rate: the mean with median, p90 and n beside it. */
 import type { Metrics } from '../../../api/types';
-import { formatMaybeDuration, formatPercent } from '../../../lib/format';
+import { formatMaybeDuration, formatPercent, pluralize } from '../../../lib/format';
 import { DURATIONS, mean, p50, p90 } from './durations';
 
 export const MIN_SAMPLE = 5;
@@ -40,7 +40,7 @@ export function MetricCards({ metrics }: { metrics: Metrics }) {
         title="Breach rate"
         hint="Incidents that breached an SLA target ÷ incidents whose SLA outcome is known"
         value={formatPercent(metrics.breach_rate)}
-        detail={`${metrics.breached_count} breached of ${metrics.sla_known_count} with a known outcome · ${metrics.incident_count} incidents`}
+        detail={`${metrics.breached_count} breached of ${metrics.sla_known_count} with a known outcome · ${pluralize(metrics.incident_count, 'incident')}`}
         n={metrics.sla_known_count}
       />
     </div>
