@@ -47,8 +47,11 @@ export interface Backend {
   stop(): Promise<void>;
 }
 
-/** The backend on a fresh database, serving dist/ at /ui/. Call stop() when done. */
-export async function startBackend(): Promise<Backend> {
+/**
+ * The backend on a fresh database, serving dist/ at /ui/. Call stop() when done. `env`: extra
+ * settings for this one server (e.g. a short ACCESS_TOKEN_TTL_MINUTES).
+ */
+export async function startBackend(env: Record<string, string> = {}): Promise<Backend> {
   if (!existsSync(join(distDir, 'index.html'))) {
     throw new Error('frontend/dist is not built: run `npm run build` before `npm run e2e`.');
   }
@@ -64,6 +67,7 @@ export async function startBackend(): Promise<Backend> {
       FRONTEND_DIST: distDir,
       APP_ENV: process.env.APP_ENV ?? 'development',
       SEED_DEMO_DATA: '1',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
