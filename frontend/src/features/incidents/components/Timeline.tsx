@@ -2,7 +2,7 @@
 import { forwardRef, useState } from 'react';
 import type { EventType, TimelineEvent } from '../../../api/types';
 import { ActionResult } from '../../../components/States';
-import { RelativeTime } from '../../../components/Time';
+import { AbsoluteTime, RelativeTime } from '../../../components/Time';
 import { useAddComment } from '../api/incidents';
 
 export interface EventKind {
@@ -73,6 +73,13 @@ function EventItem({ event }: { event: TimelineEvent }) {
         <RelativeTime iso={event.created_at} />
       </div>
       {isHuman ? <blockquote className="event-body">{event.body}</blockquote> : <p className="event-body">{event.body}</p>}
+      {/* SLA notices carry their due time as data, shown in the reader's zone. */}
+      {typeof event.data?.due_at === 'string' && (
+        <p className="event-change">
+          <span className="muted">Due: </span>
+          <AbsoluteTime iso={event.data.due_at} />
+        </p>
+      )}
       {change && (
         <p className="event-change">
           {change.field && <span className="muted">{change.field}: </span>}
