@@ -38,7 +38,7 @@ export function SessionWarning({
     <>
       <div className="session-warning" role="status">
         <p>
-          <span aria-hidden="true">⏱ </span>
+          <span aria-hidden="true">⚠ </span>
           {ended ? (
             'Your session has ended.'
           ) : (
