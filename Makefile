@@ -6,16 +6,23 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-backend install-frontend run dev migrate openapi lint \
+.PHONY: install install-backend install-backend-run install-frontend run dev migrate openapi lint \
         test test-unit test-api test-api-sqlite test-api-postgres test-security test-frontend test-e2e bench clean
 
 install: install-backend install-frontend
 
-install-backend: $(VENV)/.installed
+## What running needs (backend/requirements.txt); the test and lint tools come with install-backend.
+install-backend-run: $(VENV)/.installed-run
 
-$(VENV)/.installed: backend/requirements.txt backend/requirements-dev.txt
+$(VENV)/.installed-run: backend/requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r backend/requirements.txt
+	touch $@
+
+install-backend: $(VENV)/.installed
+
+$(VENV)/.installed: $(VENV)/.installed-run backend/requirements-dev.txt
 	$(PY) -m pip install -q -r backend/requirements-dev.txt
 	touch $@
 
@@ -28,13 +35,10 @@ frontend/node_modules/.installed: frontend/package-lock.json
 frontend/dist/index.html: frontend/node_modules/.installed $(shell find frontend/src frontend/index.html frontend/vite.config.ts -type f 2>/dev/null)
 	cd frontend && npm run build
 
-## Migrate, seed the demo data and serve the console and the API on one URL.
-run: install
-	@echo ""
-	@echo "  Incident Console: http://$(HOST):$(PORT)/ui/   (sign in as jordan / demo123)"
-	@echo "  API docs (Swagger UI): http://$(HOST):$(PORT)/docs"
-	@echo ""
-	cd backend && exec .venv/bin/uvicorn app.main:app --host $(HOST) --port $(PORT)
+## Migrate, seed the demo data and serve the console and the API on one URL (PORT=9000 make run
+## for another port). The URL is printed once the server listens; Ctrl-C stops it quietly.
+run: install-backend-run install-frontend
+	@cd backend && HOST=$(HOST) PORT=$(PORT) exec .venv/bin/python -m app.serve
 
 ## Hot reload: the API with --reload and Vite's dev server proxying to it.
 dev: install
@@ -42,12 +46,13 @@ dev: install
 	(cd backend && .venv/bin/uvicorn app.main:app --reload --port $(PORT)) & \
 	cd frontend && API_URL=http://$(HOST):$(PORT) npm run dev
 
-migrate: install-backend
+migrate: install-backend-run
 	$(VENV)/bin/alembic upgrade head
 
-## Regenerate the OpenAPI schema and the console's typed client from the backend.
+## Regenerate the OpenAPI schema, docs/API.md and the console's typed client from the backend.
 openapi: install-backend
 	cd backend && .venv/bin/python -m app.openapi_dump > ../frontend/openapi.json
+	cd backend && .venv/bin/python -m app.api_doc > ../docs/API.md
 	cd frontend && npm run gen:api
 
 lint: install

@@ -2,7 +2,7 @@
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { paths } from './schema';
 import { ApiError } from './errors';
-import { clearToken, getToken } from './token';
+import { clearToken, getToken, tokenExpired } from './token';
 
 const authMiddleware: Middleware = {
   onRequest({ request }) {
@@ -11,7 +11,8 @@ const authMiddleware: Middleware = {
     return request;
   },
   onResponse({ response, request }) {
-    if (response.status === 401 && !new URL(request.url).pathname.endsWith('/auth/login')) {
+    // A token past its own expiry keeps the page: the session dialog asks to sign in again.
+    if (response.status === 401 && !new URL(request.url).pathname.endsWith('/auth/login') && !tokenExpired()) {
       clearToken();
     }
     return response;
@@ -45,7 +46,7 @@ export async function fetchAuthed(path: string): Promise<Response> {
   const token = getToken();
   if (token) headers.set('Authorization', `Bearer ${token}`);
   const response = await globalThis.fetch(new URL(path, window.location.origin), { headers });
-  if (response.status === 401) clearToken();
+  if (response.status === 401 && !tokenExpired()) clearToken();
   if (!response.ok) {
     let body: unknown = undefined;
     try {

@@ -58,13 +58,10 @@ describe('ApiError reads the code and the facts, never the prose', () => {
     );
   });
 
-  it('too_many_attempts: says how long to wait from retry_after', () => {
-    expect(new ApiError(429, { detail: prose, code: 'too_many_attempts', retry_after: 42 }).message).toBe(
-      'Too many attempts: wait 42 seconds and try again.',
-    );
-    expect(new ApiError(429, { detail: prose, code: 'too_many_attempts', retry_after: 600 }).message).toBe(
-      'Too many attempts: wait 10 minutes and try again.',
-    );
+  it('too_many_attempts: a sentence without a number (the wait stays a fact for the screen to say)', () => {
+    const e = new ApiError(429, { detail: prose, code: 'too_many_attempts', retry_after: 281 });
+    expect(e.message).toBe('Too many failed attempts. Wait a little and try again.');
+    expect(e.facts.retry_after).toBe(281);
   });
 
   it('validation_failed and codes without facts: the server detail, fields named by loc', () => {

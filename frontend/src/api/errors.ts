@@ -51,11 +51,6 @@ export function errorWithCode<C extends ErrorCode>(error: unknown, ...codes: C[]
 
 const list = (items: readonly string[]) => items.join(', ');
 
-function waitText(seconds: number): string {
-  if (seconds < 120) return `${Math.max(1, Math.ceil(seconds))} seconds`;
-  return `${Math.ceil(seconds / 60)} minutes`;
-}
-
 /**
  * The console's own sentence for the codes whose facts say more than the prose: what to do
  * next, with the facts named. Null for the rest, which show the server's `detail`.
@@ -79,9 +74,9 @@ function consoleMessage(code: ErrorCode | null, facts: ErrorFacts): string | nul
       return `Cannot move this incident${to}: ${from}${where}.`;
     }
     case 'too_many_attempts':
-      return facts.retry_after != null
-        ? `Too many attempts: wait ${waitText(facts.retry_after)} and try again.`
-        : 'Too many attempts: wait a little and try again.';
+      // The wait (`retry_after`, seconds) is said by the screen that knows the reader's units:
+      // the sign-in screen says it in minutes (lib/format's formatWait).
+      return 'Too many failed attempts. Wait a little and try again.';
     default:
       return null;
   }

@@ -35,6 +35,31 @@ export function forgetSignOutReason(): void {
   window.sessionStorage.removeItem(REASON_KEY);
 }
 
+/**
+ * When the token stops being valid, in ms since the epoch: its `exp` claim (a JWT's payload is
+ * readable by anyone; only the server can trust it). Null when it is not a JWT with an `exp`.
+ */
+export function tokenExpiry(token: string | null): number | null {
+  const payload = token?.split('.')[1];
+  if (!payload) return null;
+  try {
+    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
+    const exp: unknown = JSON.parse(json).exp;
+    return typeof exp === 'number' ? exp * 1000 : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The stored token has run out by its own `exp`. A 401 then means "sign in again", which the
+ * console offers in a dialog over the page (features/auth SessionWarning) instead of leaving it.
+ */
+export function tokenExpired(now = Date.now()): boolean {
+  const exp = tokenExpiry(getToken());
+  return exp !== null && exp <= now;
+}
+
 /** Called when the server rejects the token (401) or the user logs out. */
 export function onTokenCleared(listener: Listener): () => void {
   listeners.add(listener);

@@ -1,8 +1,9 @@
-/** The frame around every signed-in screen: navigation, who is signed in, logout. */
+/** The frame around every signed-in screen: navigation, who is signed in, preferences, logout. */
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { useHotkeys } from '../components/useHotkeys';
 import { useAuth } from '../features/auth';
 import { LiveIndicator, useLiveUpdates } from '../features/live';
+import { PreferencesMenu } from './PreferencesMenu';
 
 export function Layout() {
   const auth = useAuth();
@@ -37,6 +38,7 @@ export function Layout() {
               {!auth.canWorkIncidents && <span className="muted"> · read-only</span>}
             </span>
           )}
+          <PreferencesMenu />
           <button type="button" onClick={auth.logout}>
             Log out
           </button>

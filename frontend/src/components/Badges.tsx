@@ -40,14 +40,22 @@ export function SlaStateBadge({ state }: { state: SlaState }) {
   );
 }
 
-/** The server's state (word, icon and colour), the live countdown, and since when a target is breached. */
-export function SlaCell({ sla }: { sla: Sla }) {
+/**
+ * The server's state (word, icon and colour), the live countdown, since when a target is
+ * breached, and for a met SLA by how much ("Met, 9m 31s to spare": pass the incident's `resolvedAt`).
+ */
+export function SlaCell({ sla, resolvedAt }: { sla: Sla; resolvedAt?: string | null }) {
   const now = useNow(1000);
-  const view = slaView(sla, now);
+  const view = slaView(sla, now, resolvedAt);
   return (
     <span className="sla-cell">
       <SlaStateBadge state={view.state} />
-      {view.label !== SLA_STATE_TEXT[view.state].word && <span className="sla-countdown">{view.label}</span>}
+      {view.label !== SLA_STATE_TEXT[view.state].word && (
+        <span className="sla-countdown">
+          <span className="visually-hidden">, </span>
+          {view.label}
+        </span>
+      )}
       {view.next && <span className="sla-countdown">{view.next}</span>}
     </span>
   );

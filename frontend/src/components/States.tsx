@@ -1,6 +1,7 @@
 /** Loading, empty and error states shared by every screen. */
 import type { ReactNode } from 'react';
 import { ApiError, errorMessage, errorWithCode } from '../api/errors';
+import './States.css';
 
 export function Loading({ what }: { what: string }) {
   return (
@@ -10,6 +11,16 @@ export function Loading({ what }: { what: string }) {
   );
 }
 
+/**
+ * Whether asking again can succeed: a lost connection, a server error (5xx), a timeout (408) or
+ * a throttle (429). A missing incident (404), a refusal (401/403) or bad input (4xx) stays so.
+ */
+export function isRetryable(error: unknown): boolean {
+  if (error instanceof ApiError) return error.status >= 500 || error.status === 408 || error.status === 429;
+  return error instanceof TypeError; // fetch's "Failed to fetch": the network, not the answer
+}
+
+/** An error in place of a screen; `retry` is offered only when retrying can succeed. */
 export function ErrorState({ error, retry }: { error: unknown; retry?: () => void }) {
   return (
     <div className="state-error" role="alert">
@@ -17,7 +28,7 @@ export function ErrorState({ error, retry }: { error: unknown; retry?: () => voi
         <span aria-hidden="true">⚠ </span>
         {errorMessage(error)}
       </p>
-      {retry && (
+      {retry && isRetryable(error) && (
         <button type="button" onClick={retry}>
           Try again
         </button>
@@ -39,6 +50,8 @@ export function EmptyState({ children, action }: { children: ReactNode; action?:
  * An inline result of an action: confirmation, or what went wrong (errors.ts's sentence, with
  * the server's own words beside it when they differ). Given `onReload`, an answer that the
  * incident changed under the screen (`stale_version`, `illegal_transition`) offers a reload.
+ * A confirmation is announced in its live region and fades after a few seconds (States.css);
+ * an error stays until the next action.
  */
 export function ActionResult({
   error,
@@ -69,8 +82,9 @@ export function ActionResult({
     );
   }
   if (success) {
+    // Keyed by its text, so a new confirmation starts its own fade.
     return (
-      <p className="success" role="status">
+      <p key={success} className="success confirmation" role="status">
         <span aria-hidden="true">✔ </span>
         {success}
       </p>

@@ -1,31 +1,46 @@
-/** Timestamps: relative with the absolute (zoned) time on hover, or absolute outright. */
-import { formatAbsolute, formatRelative } from '../lib/format';
+/**
+ * The one way the console shows a time: in the reader's chosen zone (Preferences; the
+ * browser's by default), with the UTC time on hover, as an absolute time, a relative one
+ * ("12m ago") or both.
+ */
+import { formatAbsolute, formatRelative, formatUtc } from '../lib/format';
+import { useTimeZone } from '../lib/preferences';
 import { useNow } from './useNow';
 
+type Show = 'absolute' | 'relative' | 'full';
+
+export function Time({ iso, show = 'absolute' }: { iso: string | null | undefined; show?: Show }) {
+  const zone = useTimeZone();
+  const now = useNow(show === 'absolute' ? 60_000 : 15_000);
+  if (!iso) return <span className="muted">—</span>;
+  const absolute = formatAbsolute(iso, zone);
+  const utc = formatUtc(iso);
+  return (
+    <time dateTime={iso} title={utc} className="time">
+      {show === 'relative' ? (
+        <>
+          {formatRelative(iso, now)}
+          <span className="visually-hidden"> ({absolute})</span>
+        </>
+      ) : (
+        absolute
+      )}
+      {show === 'full' && <span className="muted"> ({formatRelative(iso, now)})</span>}
+    </time>
+  );
+}
+
+/** "12m ago", the zoned time for screen readers, UTC on hover. */
 export function RelativeTime({ iso }: { iso: string | null | undefined }) {
-  const now = useNow(15_000);
-  if (!iso) return <span className="muted">—</span>;
-  const absolute = formatAbsolute(iso);
-  return (
-    <time dateTime={iso} title={absolute}>
-      {formatRelative(iso, now)}
-      <span className="visually-hidden"> ({absolute})</span>
-    </time>
-  );
+  return <Time iso={iso} show="relative" />;
 }
 
+/** "27 Nov 2026, 15:02 CET", UTC on hover. */
 export function AbsoluteTime({ iso }: { iso: string | null | undefined }) {
-  if (!iso) return <span className="muted">—</span>;
-  return <time dateTime={iso}>{formatAbsolute(iso)}</time>;
+  return <Time iso={iso} show="absolute" />;
 }
 
-/** Both at once, for detail panels: "27 Nov 2026, 14:02 UTC (12m ago)". */
+/** Both at once, for detail panels: "27 Nov 2026, 15:02 CET (12m ago)". */
 export function FullTime({ iso }: { iso: string | null | undefined }) {
-  const now = useNow(15_000);
-  if (!iso) return <span className="muted">—</span>;
-  return (
-    <time dateTime={iso}>
-      {formatAbsolute(iso)} <span className="muted">({formatRelative(iso, now)})</span>
-    </time>
-  );
+  return <Time iso={iso} show="full" />;
 }

@@ -5,9 +5,12 @@ import {
   formatMaybeDuration,
   formatPercent,
   formatRelative,
+  formatUtc,
+  formatWait,
   incidentRef,
+  pluralize,
 } from './format';
-import { slaView } from './sla';
+import { metMargin, slaView } from './sla';
 
 describe('formatDuration', () => {
   it('uses at most two units', () => {
@@ -41,6 +44,25 @@ describe('times', () => {
   it('absolute times carry the zone', () => {
     expect(formatAbsolute('2026-11-27T14:02:00Z')).toMatch(/14:02 UTC/);
   });
+  it('absolute times are shown in the chosen zone, UTC with seconds for hovering', () => {
+    expect(formatAbsolute('2026-11-27T14:02:00Z', 'Asia/Tokyo')).toMatch(/23:02 GMT\+9/);
+    expect(formatAbsolute('2026-07-01T14:02:00Z', 'America/New_York')).toMatch(/10:02 GMT-4/);
+    expect(formatUtc('2026-11-27T14:02:05Z')).toMatch(/14:02:05 UTC/);
+  });
+});
+
+describe('pluralize and formatWait', () => {
+  it('puts the noun in the form its count needs', () => {
+    expect(pluralize(1, 'alert')).toBe('1 alert');
+    expect(pluralize(0, 'alert')).toBe('0 alerts');
+    expect(pluralize(1204, 'incident')).toBe('1,204 incidents');
+    expect(pluralize(2, 'person', 'people')).toBe('2 people');
+  });
+  it('says waits in whole minutes', () => {
+    expect(formatWait(1)).toBe('1 minute');
+    expect(formatWait(60)).toBe('1 minute');
+    expect(formatWait(281)).toBe('5 minutes');
+  });
 });
 
 describe('slaView', () => {
@@ -70,9 +92,13 @@ describe('slaView', () => {
     expect(v).toMatchObject({ state: 'breached', label: 'Breached 12m ago', next: 'Resolve due in 4h' });
     expect(slaView({ ...sla, next_due_at: null }, now)).toMatchObject({ state: 'breached', label: 'Breached 12m ago', next: null });
   });
-  it('reports met once resolved', () => {
-    const v = slaView({ ...base, state: 'met', next_due_at: null }, now);
-    expect(v).toMatchObject({ state: 'met', label: 'Met' });
+  it('reports met once resolved, with the margin when the resolve time is known', () => {
+    const met = { ...base, state: 'met' as const, next_due_at: null };
+    expect(slaView(met, now)).toMatchObject({ state: 'met', label: 'Met' });
+    // Resolved at 13:50:29, due at 14:00: no frozen countdown, the margin it was met by.
+    expect(slaView(met, now, '2026-11-27T13:50:29Z')).toMatchObject({ state: 'met', label: '9m 31s to spare' });
+    expect(metMargin(met, '2026-11-27T14:00:00Z')).toBe('right on time');
+    expect(metMargin({ ...met, state: 'on_track' }, '2026-11-27T13:50:29Z')).toBeNull();
   });
   it("takes the state from the server, never from the clock", () => {
     // At risk because the server says so (its rule, not the console's), whatever the countdown says.

@@ -35,22 +35,41 @@ export function formatPercent(ratio: number | null | undefined, digits = 1): str
   return `${(ratio * 100).toFixed(digits).replace(/\.0+$/, '')}%`;
 }
 
-const absoluteFormat = new Intl.DateTimeFormat('en-GB', {
-  year: 'numeric',
-  month: 'short',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-  timeZoneName: 'short',
-});
+const formats = new Map<string, Intl.DateTimeFormat>();
 
-/** "27 Nov 2026, 14:02 UTC": always with the zone. */
-export function formatAbsolute(iso: string | null | undefined): string {
+function formatIn(zone: string, seconds: boolean): Intl.DateTimeFormat {
+  const key = `${zone}|${seconds}`;
+  let format = formats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', {
+      year: 'numeric',
+      month: 'short',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: seconds ? '2-digit' : undefined,
+      hourCycle: 'h23',
+      timeZone: zone,
+      timeZoneName: 'short',
+    });
+    formats.set(key, format);
+  }
+  return format;
+}
+
+/** "27 Nov 2026, 15:02 CET": in `zone` (the reader's choice; UTC when not given), always with the zone. */
+export function formatAbsolute(iso: string | null | undefined, zone = 'UTC'): string {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return absoluteFormat.format(d);
+  return formatIn(zone, false).format(d);
+}
+
+/** "27 Nov 2026, 14:02:05 UTC": the unambiguous form, shown on hover beside any zone. */
+export function formatUtc(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return formatIn('UTC', true).format(d);
 }
 
 /** "12m ago" / "in 5m" / "just now". */
@@ -73,4 +92,17 @@ export function formatCount(total: number, exact: boolean): string {
   if (exact || total < 1000) return total.toLocaleString('en-US');
   const step = 10 ** (Math.floor(Math.log10(total)) - 2);
   return `about ${(Math.round(total / step) * step).toLocaleString('en-US')}`;
+}
+
+/**
+ * A count with its noun, singular or plural as the count says: "1 alert", "3 alerts",
+ * "1,204 incidents". `plural` for the irregular ones ("1 person", "2 people").
+ */
+export function pluralize(count: number, singular: string, plural = `${singular}s`): string {
+  return `${count.toLocaleString('en-US')} ${count === 1 ? singular : plural}`;
+}
+
+/** A wait the server gave in seconds, said in whole minutes: "1 minute", "5 minutes". */
+export function formatWait(seconds: number): string {
+  return pluralize(Math.max(1, Math.ceil(seconds / 60)), 'minute');
 }

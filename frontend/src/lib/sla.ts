@@ -11,7 +11,7 @@ import { formatDuration } from './format';
 export interface SlaView {
   /** The server's state, as it sent it. */
   state: SlaState;
-  /** "Breached 12m ago", "Ack due in 1h 20m", or the state's word ("Met"). */
+  /** "Breached 12m ago", "Ack due in 1h 20m", "9m 31s to spare" (met), or the state's word. */
   label: string;
   /** The countdown to the next due time when a breach takes the label: "Resolve due in 3h". */
   next: string | null;
@@ -53,8 +53,22 @@ function breachedSince(sla: Sla): number | null {
   return due.length ? Math.min(...due) : null;
 }
 
-export function slaView(sla: Sla, now: number): SlaView {
+/**
+ * "9m 31s to spare": how long before the resolve target the incident was resolved, or null
+ * when that is not known (no `resolvedAt`) or the state is not met.
+ */
+export function metMargin(sla: Sla, resolvedAt: string | null | undefined): string | null {
+  if (sla.state !== 'met' || !resolvedAt) return null;
+  const spare = (Date.parse(sla.resolve_due_at) - Date.parse(resolvedAt)) / 1000;
+  if (!Number.isFinite(spare) || spare < 0) return null;
+  return spare < 1 ? 'right on time' : `${formatDuration(spare)} to spare`;
+}
+
+/** `resolvedAt`: the incident's, so that a met SLA says by how much it was met. */
+export function slaView(sla: Sla, now: number, resolvedAt?: string | null): SlaView {
   const { dueAt, target, text } = countdown(sla, now);
+  const margin = metMargin(sla, resolvedAt);
+  if (margin) return { state: sla.state, label: margin, next: null, dueAt, target };
   if (sla.breached) {
     const since = breachedSince(sla);
     const label = since !== null && since <= now ? `Breached ${formatDuration((now - since) / 1000)} ago` : 'Breached';

@@ -37,7 +37,8 @@ async def apply_runbook_step(
         if body.step_index >= len(steps):
             raise Unprocessable(
                 f"step_index {body.step_index} does not exist: '{runbook.title}' has "
-                f"{len(steps)} steps (0 to {len(steps) - 1})", field="step_index"
+                f"{len(steps)} {'step' if len(steps) == 1 else 'steps'} (0 to {len(steps) - 1})",
+                field="step_index"
             )
         step = steps[body.step_index]
         text = f"Applied step {body.step_index + 1} of '{runbook.title}': {step['title']}"

@@ -33,11 +33,12 @@ log = logging.getLogger(__name__)
 
 
 Condition = Callable[[datetime], ColumnElement[bool]]
+# The due time is the event's data (`due_at`), not its text: readers show it in their own zone.
 NOTICES: tuple[tuple[str, str, Condition, str], ...] = (
-    ("ack_at_risk", "sla_at_risk", sla_filters.ack_at_risk, "Acknowledgement SLA at risk: due {due}"),
-    ("resolve_at_risk", "sla_at_risk", sla_filters.resolve_at_risk, "Resolution SLA at risk: due {due}"),
-    ("ack_breach", "sla_breach", sla_filters.ack_breached, "Acknowledgement SLA breached: was due {due}"),
-    ("resolve_breach", "sla_breach", sla_filters.resolve_breached, "Resolution SLA breached: was due {due}"),
+    ("ack_at_risk", "sla_at_risk", sla_filters.ack_at_risk, "Acknowledgement SLA at risk"),
+    ("resolve_at_risk", "sla_at_risk", sla_filters.resolve_at_risk, "Resolution SLA at risk"),
+    ("ack_breach", "sla_breach", sla_filters.ack_breached, "Acknowledgement SLA breached"),
+    ("resolve_breach", "sla_breach", sla_filters.resolve_breached, "Resolution SLA breached"),
 )
 
 
@@ -67,7 +68,7 @@ async def sweep(db: Database, now: datetime) -> int:
             target = "ack" if kind.startswith("ack") else "resolve"
             due_at: datetime = getattr(due[incident_id], f"{target}_due_at")
             events.append(NewEvent(incident_id, EventType(event_type),
-                                   text_.format(due=due_at.strftime("%Y-%m-%d %H:%M UTC")),
+                                   text_,
                                    {"target": target, "due_at": due_at.isoformat(), "kind": kind}))
         await record_events(session, events, None, now)
         return len(events)

@@ -226,8 +226,7 @@ class LoginThrottle:
     def verification_slot(self) -> Iterator[None]:
         """One of the `concurrent` password checks this process runs at once, or a 429."""
         if self.verifying >= self.concurrent:
-            raise TooManyAttempts("Too many sign-ins in progress; try again in 1 seconds",
-                                  retry_after=1)
+            raise TooManyAttempts("Too many sign-ins in progress; try again shortly", retry_after=1)
         self.verifying += 1
         try:
             yield
@@ -242,6 +241,8 @@ class LoginThrottle:
         wait = await self.store.apply(keys, lambda c: self.policy.admit(c[0], c[1], c[2], now), now)
         if wait > 0:
             seconds = max(1, math.ceil(wait))
-            raise TooManyAttempts(
-                f"Too many failed sign-ins; try again in {seconds} seconds", retry_after=seconds)
+            # The wait is data (`retry_after`, and the Retry-After header), never prose: each
+            # client says it in its reader's words and units.
+            raise TooManyAttempts("Too many failed sign-ins; wait before trying again",
+                                  retry_after=seconds)
         return Attempt(keys, self)

@@ -28,6 +28,24 @@ export function useLogin() {
   });
 }
 
+/**
+ * Signing in again as the same user before (or after) the session runs out, from a dialog
+ * over the page: the new token replaces the old one and every query refetches, but nothing is
+ * cleared, so the screen and whatever the user was typing stay.
+ */
+export function useRenewSession() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationKey: mutationKeys.login(),
+    mutationFn: (credentials: { username: string; password: string }) =>
+      unwrap(api.POST('/auth/login', { body: credentials })),
+    onSuccess: (token) => {
+      setToken(token.access_token);
+      void qc.invalidateQueries();
+    },
+  });
+}
+
 export function useUsers() {
   return useQuery({
     queryKey: queryKeys.users(),

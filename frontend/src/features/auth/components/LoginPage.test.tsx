@@ -120,4 +120,22 @@ describe('LoginPage', () => {
     const said = await screen.findByText(/^Your account at Okta is not in any group that may use the Incident Console\./);
     expect(said).toHaveAttribute('role', 'alert');
   });
+
+  it('says a lock-out in minutes, from retry_after', async () => {
+    renderApp(<LoginPage />, {
+      path: '/login',
+      pattern: '/login',
+      as: null,
+      handlers: [
+        http.post('/auth/login', ({ response }) =>
+          response(429).json({ detail: 'Too many failed sign-ins; wait before trying again', code: 'too_many_attempts', retry_after: 281 }),
+        ),
+      ],
+    });
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('Username'), 'avery');
+    await user.type(screen.getByLabelText('Password'), 'nope');
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Too many failed sign-ins. Try again in 5 minutes.');
+  });
 });

@@ -5,7 +5,8 @@
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Navigate, useLocation } from 'react-router';
-import { errorMessage } from '../../../api/errors';
+import { errorMessage, errorWithCode } from '../../../api/errors';
+import { formatWait } from '../../../lib/format';
 import { forgetSignOutReason, signOutReason } from '../../../api/token';
 import { useDocumentTitle } from '../../../components/useDocumentTitle';
 import { useLogin } from '../api/auth';
@@ -20,6 +21,15 @@ import {
 } from '../api/sso';
 import { useAuth } from './AuthContext';
 import './LoginPage.css';
+
+/** What went wrong signing in; a lock-out says its wait in minutes ("Try again in 5 minutes"). */
+export function signInError(error: unknown): string {
+  const locked = errorWithCode(error, 'too_many_attempts');
+  if (locked && locked.facts.retry_after != null) {
+    return `Too many failed sign-ins. Try again in ${formatWait(locked.facts.retry_after)}.`;
+  }
+  return errorMessage(error);
+}
 
 export function LoginPage() {
   useDocumentTitle('Sign in');
@@ -138,7 +148,7 @@ function PasswordForm({ primary, onSignedIn }: { primary: boolean; onSignedIn: (
       />
       {login.isError && (
         <p role="alert" className="error">
-          {errorMessage(login.error)}
+          {signInError(login.error)}
         </p>
       )}
       <button type="submit" className={primary ? 'primary' : undefined} disabled={login.isPending}>

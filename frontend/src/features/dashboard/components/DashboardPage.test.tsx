@@ -136,7 +136,7 @@ describe('DashboardPage', () => {
     });
     const user = userEvent.setup();
     await user.click(await screen.findByRole('button', { name: 'Run alert drill (5 alerts)' }));
-    expect(await screen.findByText(/Drill sent 3 alerts: 2 new incident\(s\), 1 attached/)).toBeInTheDocument();
+    expect(await screen.findByText(/Drill sent 3 alerts: 2 new incidents, 1 open incident updated\./)).toBeInTheDocument();
     expect(calls.find((c) => c.path === '/alerts/generate')?.body).toEqual({ count: 5 });
   });
 

@@ -41,7 +41,7 @@ export function IncidentTable({ items }: { items: Incident[] }) {
                 <RelativeTime iso={i.created_at} />
               </td>
               <td>
-                <SlaCell sla={i.sla} />
+                <SlaCell sla={i.sla} resolvedAt={i.resolved_at} />
               </td>
             </tr>
           ))}

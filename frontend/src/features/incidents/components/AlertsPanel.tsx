@@ -1,4 +1,5 @@
 /** The monitoring alerts attached to this incident: source, state, how often and when. */
+import { pluralize } from '../../../lib/format';
 import type { Alert } from '../../../api/types';
 import { ErrorState, Loading } from '../../../components/States';
 import { RelativeTime } from '../../../components/Time';
@@ -20,7 +21,7 @@ export function AlertsPanel({ incidentId }: { incidentId: number }) {
   return (
     <>
       <p>
-        {firing === 0 ? 'Every attached alert has resolved.' : `${firing} of ${items.length} alert(s) still firing.`}
+        {firing === 0 ? 'Every attached alert has resolved.' : `${firing} of ${pluralize(items.length, 'alert')} still firing.`}
       </p>
       <ul className="alerts">
         {items.map((a) => (

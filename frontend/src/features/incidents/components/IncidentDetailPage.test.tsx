@@ -249,7 +249,7 @@ describe('IncidentDetailPage', () => {
     renderDetail();
     const panel = await screen.findByRole('region', { name: 'Alerts' });
     expect(await within(panel).findByText('HighLatency on checkout')).toBeInTheDocument();
-    expect(panel).toHaveTextContent('1 of 1 alert(s) still firing.');
+    expect(panel).toHaveTextContent('1 of 1 alert still firing.');
     expect(panel).toHaveTextContent('alertmanager · ×3');
   });
 

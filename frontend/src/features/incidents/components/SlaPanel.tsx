@@ -15,7 +15,7 @@ export function SlaPanel({ incident }: { incident: IncidentDetail }) {
     <section className="card" aria-labelledby="sla-title">
       <h2 id="sla-title">SLA</h2>
       <p>
-        <SlaCell sla={sla} />
+        <SlaCell sla={sla} resolvedAt={incident.resolved_at} />
       </p>
       <dl className="facts">
         <dt>Acknowledge by</dt>

@@ -33,6 +33,21 @@ const expected: Record<EventType, { label: string; className: string }> = {
 };
 
 describe('Timeline', () => {
+  it("shows an SLA notice's due time from its data, in the reader's zone with UTC on hover", () => {
+    window.localStorage.setItem('incident-console.time-zone', 'Asia/Tokyo');
+    try {
+      render(
+        <Timeline
+          events={[makeEvent({ type: 'sla_breach', body: 'Acknowledgement SLA breached', created_by_name: null, data: { target: 'ack', due_at: '2026-11-27T14:02:00+00:00', kind: 'ack_breach' } })]}
+        />,
+      );
+      const due = screen.getByText(/23:02 GMT\+9/);
+      expect(due).toHaveAttribute('title', expect.stringMatching(/14:02:00 UTC$/));
+    } finally {
+      window.localStorage.removeItem('incident-console.time-zone');
+    }
+  });
+
   it('renders one event of every type with its own label and style', () => {
     const types = Object.keys(oneOfEach) as EventType[];
     render(<Timeline events={types.map((type, i) => makeEvent({ id: i + 1, type, ...oneOfEach[type] }))} />);

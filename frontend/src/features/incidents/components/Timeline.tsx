@@ -5,9 +5,10 @@
  */
 import { useState, type ReactNode } from 'react';
 import type { EventType, TimelineEvent } from '../../../api/types';
-import { RelativeTime } from '../../../components/Time';
+import { AbsoluteTime, RelativeTime } from '../../../components/Time';
+import { pluralize } from '../../../lib/format';
 import { useStarEvent } from '../api/timeline';
-import { applyView, plural, TimelineFilters, type TimelineView } from './TimelineFilters';
+import { applyView, TimelineFilters, type TimelineView } from './TimelineFilters';
 import { savedOrder, saveOrder, type TimelineOrder } from './timelineStorage';
 import './Timeline.css';
 
@@ -117,6 +118,13 @@ function EventItem({ event, star }: { event: TimelineEvent; star?: (event: Timel
         </span>
       </div>
       {isHuman ? <blockquote className="event-body">{event.body}</blockquote> : <p className="event-body">{event.body}</p>}
+      {/* SLA notices carry their due time as data, shown in the reader's zone. */}
+      {typeof event.data?.due_at === 'string' && (
+        <p className="event-change">
+          <span className="muted">Due: </span>
+          <AbsoluteTime iso={event.data.due_at} />
+        </p>
+      )}
       {change && (
         <p className="event-change">
           {change.field && <span className="muted">{change.field}: </span>}
@@ -170,7 +178,7 @@ export function Timeline({
         }}
       />
       <p className="timeline-summary muted">
-        {filtered ? `Showing ${shown.length} of ${plural(events.length, 'event')}` : plural(events.length, 'event')},{' '}
+        {filtered ? `Showing ${shown.length} of ${pluralize(events.length, 'event')}` : pluralize(events.length, 'event')},{' '}
         {order === 'newest' ? 'newest first' : 'oldest first'}
       </p>
       {shown.length === 0 ? (

@@ -10,7 +10,6 @@ export interface TimelineView {
   order: TimelineOrder;
 }
 
-export const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
 /** The events the view shows, in its order (the server sends them oldest first). */
 export function applyView(events: TimelineEvent[], view: TimelineView): TimelineEvent[] {

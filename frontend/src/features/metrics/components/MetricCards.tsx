@@ -4,7 +4,7 @@
  * Below MIN_SAMPLE incidents the figure gives way to "Not enough data".
  */
 import type { Metrics } from '../../../api/types';
-import { formatMaybeDuration, formatPercent } from '../../../lib/format';
+import { formatMaybeDuration, formatPercent, pluralize } from '../../../lib/format';
 import { compare, previousLabel, type Change } from './change';
 import { DURATIONS, mean, p50, p90 } from './durations';
 import { MIN_SAMPLE } from './sample';
@@ -17,8 +17,6 @@ export interface Comparison {
   days: number | null; // null: all time or an open-ended window, nothing to compare with
   previous: Metrics | undefined;
 }
-
-const plural = (n: number, [one, many]: readonly [string, string]) => `${n} ${n === 1 ? one : many}`;
 
 function Trend({ change, comparison, thinBefore }: { change: Change | null; comparison: Comparison; thinBefore: boolean }) {
   if (comparison.days === null) return <p className="metric-change muted">All time: no earlier period to compare with.</p>;
@@ -61,7 +59,7 @@ function Card({ title, value, detail, n, unit, hint, change, comparison, thinBef
         <>
           <p className="metric-value metric-not-enough">Not enough data</p>
           <p className="metric-detail">
-            {plural(n, unit)} in this window; a figure needs at least {MIN_SAMPLE}.
+            {pluralize(n, unit[0], unit[1])} in this window; a figure needs at least {MIN_SAMPLE}.
           </p>
         </>
       ) : (
@@ -101,7 +99,7 @@ export function MetricCards({ metrics, comparison }: { metrics: Metrics; compari
         hint="Incidents that breached an SLA target ÷ incidents whose SLA outcome is known"
         unit={['incident with a known SLA outcome', 'incidents with a known SLA outcome']}
         value={formatPercent(metrics.breach_rate)}
-        detail={`${metrics.breached_count} breached of ${metrics.sla_known_count} with a known outcome · ${plural(metrics.incident_count, ['incident', 'incidents'])}${
+        detail={`${metrics.breached_count} breached of ${metrics.sla_known_count} with a known outcome · ${pluralize(metrics.incident_count, 'incident')}${
           metrics.breach_rate_target !== null ? ` · target under ${formatPercent(metrics.breach_rate_target)}` : ''
         }`}
         n={metrics.sla_known_count}

@@ -1,0 +1,61 @@
+"""`make run`: serve the console and the API, say where only once it listens, stop quietly.
+
+Uvicorn migrates and seeds in the app's startup before it binds the port; the URL is printed
+after both (`Server.started`), so it is never shown for a server that is not answering yet.
+Ctrl-C (or SIGTERM) shuts down gracefully and exits 0 without a traceback; a server that could
+not start (the port is taken, the database refuses) exits 1.
+"""
+
+import asyncio
+import os
+import sys
+
+import uvicorn
+
+DEMO_USER = "jordan / demo123"
+
+
+def banner(host: str, port: int) -> str:
+    base = f"http://{host}:{port}"
+    return (f"\n  Incident Console: {base}/ui/   (sign in as {DEMO_USER})\n"
+            f"  API docs (Swagger UI): {base}/docs\n"
+            f"  Press Ctrl-C to stop.\n")
+
+
+async def _announce(server: uvicorn.Server, host: str, port: int) -> None:
+    # Uvicorn offers no event for "listening", only this flag, set after startup and bind.
+    while not server.started:  # noqa: ASYNC110
+        await asyncio.sleep(0.05)
+    print(banner(host, port), flush=True)
+
+
+async def _serve_and_announce(server: uvicorn.Server, host: str, port: int) -> None:
+    announcer = asyncio.ensure_future(_announce(server, host, port))
+    try:
+        await server.serve()
+    except (KeyboardInterrupt, SystemExit):
+        # Uvicorn re-raises the Ctrl-C it shut down for, and exits on a failed start after
+        # logging why; either way it has said what happened.
+        pass
+    finally:
+        announcer.cancel()
+
+
+def main() -> int:
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = int(os.environ.get("PORT", "8000"))
+    config = uvicorn.Config("app.main:app", host=host, port=port)
+    server = uvicorn.Server(config)
+    try:
+        with asyncio.Runner(loop_factory=config.get_loop_factory()) as runner:
+            runner.run(_serve_and_announce(server, host, port))
+    except KeyboardInterrupt:
+        pass  # the Ctrl-C uvicorn re-raised, seen by asyncio's own handler: already shut down
+    if not server.started:
+        return 1
+    print("  Incident Console stopped.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
