@@ -6,10 +6,11 @@ from app.models.idempotency import IdempotencyKey
 from app.models.incidents import Incident, IncidentEvent, Rca
 from app.models.services import Runbook, Service
 from app.models.stream_tickets import StreamTicket
-from app.models.users import User
+from app.models.users import ApiToken, TokenRef, User
 
 __all__ = [
     "Alert",
+    "ApiToken",
     "Base",
     "IdempotencyKey",
     "Incident",
@@ -20,5 +21,6 @@ __all__ = [
     "Service",
     "SlaNotice",
     "StreamTicket",
+    "TokenRef",
     "User",
 ]

@@ -22,7 +22,8 @@ PUBLIC = {("GET", "/healthz"), ("POST", "/auth/login"), ("GET", "/"), ("GET", "/
           ("GET", "/ui/{path:path}"), ("GET", "/docs"), ("GET", "/docs/oauth2-redirect"),
           ("GET", "/redoc")}
 # Things any signed-in person does for themselves, viewers included.
-SELF_SERVICE = {("POST", "/auth/password"), ("POST", "/stream/ticket")}
+SELF_SERVICE = {("POST", "/auth/password"), ("POST", "/stream/ticket"), ("POST", "/auth/tokens"),
+                ("DELETE", "/auth/tokens/{token_id}")}
 # Streams that never end: only their refusals are checked.
 STREAMS = {("GET", "/stream")}
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}

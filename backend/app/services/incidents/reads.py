@@ -19,7 +19,7 @@ from sqlalchemy.orm import aliased
 from app.domain import lifecycle, rca, sla
 from app.errors import NotFound
 from app.infra.rows import Row, RowReader
-from app.models import Incident, IncidentEvent, Rca, Service, User
+from app.models import ApiToken, Incident, IncidentEvent, Rca, Service, User
 from app.schemas.incidents import EventRead, IncidentDetail, IncidentRead, RcaRead
 
 _I, _R, _E = Incident.__table__.c, Rca.__table__.c, IncidentEvent.__table__.c
@@ -55,7 +55,9 @@ assert INCIDENT_FIELDS[-len(DERIVED):] == tuple(DERIVED), "IncidentRead must end
 SLA_COLUMNS = ("ack_due_at", "resolve_due_at", "ack_at_risk_at", "resolve_at_risk_at")
 RCA_ORDER = tuple(name for name in RcaRead.model_fields if name != "missing_fields")
 EVENT_READ = tuple(EventRead.model_fields)
-EVENT_FIELDS = tuple(name for name in EVENT_READ if name != "created_by_name")  # its columns
+# Joined: the author's name and the name of the API token they wrote with ("by token X of Y").
+EVENT_JOINED = ("created_by_name", "created_by_token_name")
+EVENT_FIELDS = tuple(name for name in EVENT_READ if name not in EVENT_JOINED)  # its columns
 
 
 def incident_rows(rca_meta: bool = True) -> Select[Any]:
@@ -78,15 +80,19 @@ _actor = aliased(User)
 WITH_TIMELINE = (
     incident_rows()
     .add_columns(*(_E[name].label(f"ev_{name}") for name in EVENT_FIELDS),
-                 _actor.name.label("ev_created_by_name"))
+                 _actor.name.label("ev_created_by_name"),
+                 ApiToken.name.label("ev_created_by_token_name"))
     .outerjoin(IncidentEvent, IncidentEvent.incident_id == Incident.id)
     .outerjoin(_actor, _actor.id == IncidentEvent.created_by)
+    .outerjoin(ApiToken, ApiToken.id == IncidentEvent.created_by_token_id)
     .where(Incident.id == bindparam("incident_id"))
     .order_by(IncidentEvent.id)
 )
 TIMELINE = (
-    select(*(_E[name] for name in EVENT_FIELDS), User.name.label("created_by_name"))
+    select(*(_E[name] for name in EVENT_FIELDS), User.name.label("created_by_name"),
+           ApiToken.name.label("created_by_token_name"))
     .outerjoin(User, User.id == IncidentEvent.created_by)
+    .outerjoin(ApiToken, ApiToken.id == IncidentEvent.created_by_token_id)
     .where(IncidentEvent.incident_id == bindparam("incident_id"))
     .order_by(IncidentEvent.id)
 )
