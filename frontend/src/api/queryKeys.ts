@@ -9,6 +9,8 @@ import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 export const queryKeys = {
   me: () => ['me'] as const,
   users: () => ['users'] as const,
+  /** API tokens: the caller's own, or everyone's for an admin. */
+  apiTokens: () => ['api-tokens'] as const,
   services: () => ['services'] as const,
   runbooks: {
     all: () => ['runbooks'] as const,
@@ -36,6 +38,11 @@ export const queryKeys = {
 /** Mutation keys: they name each write (React Query's devtools and `useIsMutating` read them). */
 export const mutationKeys = {
   login: () => ['login'] as const,
+  createUser: () => ['users', 'create'] as const,
+  updateUser: (id: number) => ['users', id, 'update'] as const,
+  resetPassword: (id: number) => ['users', id, 'password'] as const,
+  createApiToken: () => ['api-tokens', 'create'] as const,
+  revokeApiToken: (id: number) => ['api-tokens', id, 'revoke'] as const,
   alertDrill: () => ['alerts', 'generate'] as const,
   createIncident: () => ['incidents', 'create'] as const,
   updateIncident: (id: number) => ['incident', id, 'update'] as const,

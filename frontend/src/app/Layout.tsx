@@ -28,6 +28,8 @@ export function Layout() {
           </NavLink>
           <NavLink to="/runbooks">Runbooks</NavLink>
           <NavLink to="/metrics">Metrics</NavLink>
+          {auth.canAdminister && <NavLink to="/people">People</NavLink>}
+          <NavLink to="/tokens">API tokens</NavLink>
         </nav>
         <div className="whoami">
           <LiveIndicator state={live} />

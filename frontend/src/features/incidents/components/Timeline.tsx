@@ -58,6 +58,13 @@ export function changeOf(event: TimelineEvent): { field?: string; from: string; 
   };
 }
 
+/** Who wrote an event: a person, a person's API token ("token 'deploy-bot' of Avery Patel"), or the system. */
+export function whoWrote(event: TimelineEvent): string {
+  if (!event.created_by_name) return 'System';
+  if (event.created_by_token_name) return `token ‘${event.created_by_token_name}’ of ${event.created_by_name}`;
+  return event.created_by_name;
+}
+
 function EventItem({ event }: { event: TimelineEvent }) {
   const kind = eventKind(event.type);
   const change = changeOf(event);
@@ -69,7 +76,7 @@ function EventItem({ event }: { event: TimelineEvent }) {
           <span aria-hidden="true">{kind.icon} </span>
           {kind.label}
         </span>
-        <span className="event-who">{event.created_by_name ?? 'System'}</span>
+        <span className="event-who">{whoWrote(event)}</span>
         <RelativeTime iso={event.created_at} />
       </div>
       {isHuman ? <blockquote className="event-body">{event.body}</blockquote> : <p className="event-body">{event.body}</p>}
