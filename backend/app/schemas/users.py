@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from app.domain.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 from app.schemas.common import WHOLE, Input, Name, Output
@@ -16,8 +17,8 @@ Role = Literal["admin", "responder", "viewer"]
 
 def _acceptable(password: str) -> str:
     problem = password_problem(password)
-    if problem is not None:
-        raise ValueError(f"The password {problem}")
+    if problem is not None:  # a custom error: its message reads as written ("Value error, " otherwise)
+        raise PydanticCustomError("weak_password", "The password {problem}", {"problem": problem})
     return password
 
 

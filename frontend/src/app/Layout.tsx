@@ -3,6 +3,7 @@ import { NavLink, Outlet, useNavigate } from 'react-router';
 import { useHotkeys } from '../components/useHotkeys';
 import { useAuth } from '../features/auth';
 import { LiveIndicator, useLiveUpdates } from '../features/live';
+import './Layout.css';
 
 export function Layout() {
   const auth = useAuth();

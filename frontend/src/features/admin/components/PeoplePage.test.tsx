@@ -47,7 +47,7 @@ describe('PeoplePage', () => {
         http.post('/users', ({ response }) =>
           response(422).json({
             code: 'validation_failed',
-            detail: [{ loc: ['body', 'password'], msg: 'Value error, The password is one of the 10,000 most common passwords; choose another', type: 'value_error' }],
+            detail: [{ loc: ['body', 'password'], msg: 'The password is one of the 10,000 most common passwords; choose another', type: 'value_error' }],
           }),
         ),
       ],

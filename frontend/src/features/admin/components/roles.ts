@@ -4,9 +4,9 @@ import type { Role } from '../../../api/types';
 export const ROLE_LABEL: Record<Role, string> = { admin: 'Admin', responder: 'Responder', viewer: 'Viewer' };
 
 export const ROLE_HINT: Record<Role, string> = {
-  admin: 'everything, including people, services and SLA policies',
-  responder: 'opens and works incidents',
-  viewer: 'reads everything, changes nothing',
+  admin: 'everything',
+  responder: 'works incidents',
+  viewer: 'read-only',
 };
 
 const RANK: Record<Role, number> = { viewer: 0, responder: 1, admin: 2 };
