@@ -6,8 +6,8 @@ with a demoted one; `last_used_at` written at most once a minute."""
 import asyncio
 import json
 import uuid
-from datetime import UTC, datetime
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -314,8 +314,8 @@ async def test_revocation_and_deactivation_reach_every_replica_at_once(
     token = _bearer(await _token(client, responder))
     for _ in range(2):  # now cached on the other replica
         assert (await other_replica.get("/auth/me", headers=token)).status_code == 200
-    revoked = await client.delete(f"/auth/tokens/{(await client.get('/auth/tokens', headers=responder)).json()[0]['id']}",
-                                  headers=responder)
+    [listed] = (await client.get("/auth/tokens", headers=responder)).json()
+    revoked = await client.delete(f"/auth/tokens/{listed['id']}", headers=responder)
     assert revoked.status_code == 204
     await status_within(other_replica, token, 401)
     # A demotion made on one replica ends the person's JWT on the other.
