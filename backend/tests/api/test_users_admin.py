@@ -102,6 +102,14 @@ async def test_bad_input_is_a_4xx_naming_the_field(client: httpx.AsyncClient, ad
     assert weak_reset.status_code == 422 and weak_reset.json()["detail"][0]["loc"][-1] == "password"
 
 
+async def test_the_same_username_added_twice_at_once_is_one_person_and_one_409(
+    client: httpx.AsyncClient, admin: Headers
+) -> None:
+    answers = await asyncio.gather(*(_add(client, admin, username="twin") for _ in range(4)))
+    assert sorted(a.status_code for a in answers) == [201, 409, 409, 409], [a.text for a in answers]
+    assert {a.json()["code"] for a in answers if a.status_code == 409} == {"duplicate_name"}
+
+
 async def test_renaming_keeps_the_person_signed_in(
     client: httpx.AsyncClient, admin: Headers, responder: Headers
 ) -> None:

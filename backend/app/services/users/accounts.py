@@ -18,6 +18,7 @@ from datetime import timedelta
 
 from pwdlib import PasswordHash
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.clock import utcnow
@@ -150,13 +151,16 @@ class Accounts:
 
     async def create_user(self, body: UserCreate) -> UserRead:
         password_hash = await self.hash_password(body.password)
-        async with self.db.transaction() as session:
-            await self._username_free(session, body.username)
-            user = User(username=body.username, name=body.name, role=body.role,
-                        password_hash=password_hash, is_active=True, token_version=0)
-            session.add(user)
-            await session.flush()
-            return UserRead.model_validate(user)
+        try:
+            async with self.db.transaction() as session:
+                await self._username_free(session, body.username)
+                user = User(username=body.username, name=body.name, role=body.role,
+                            password_hash=password_hash, is_active=True, token_version=0)
+                session.add(user)
+                await session.flush()
+                return UserRead.model_validate(user)
+        except IntegrityError:  # the same username added at the same moment: the index decides
+            raise DuplicateName(f"The username {body.username!r} is taken", field="username")
 
     @staticmethod
     async def _username_free(session: AsyncSession, username: str) -> None:
