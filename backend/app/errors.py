@@ -41,6 +41,12 @@ class DuplicateName(Conflict):
     code = "duplicate_name"
 
 
+class LastAdmin(Conflict):
+    """The change would leave no active admin to manage people and settings."""
+
+    code = "last_admin"
+
+
 class Unprocessable(DomainError):
     """The request is well-formed but names things that do not fit together; `field` names
     the part of the request at fault when there is one."""

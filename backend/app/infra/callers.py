@@ -8,12 +8,25 @@ stops working on every replica as soon as the notification arrives (milliseconds
 the LISTEN connection is down nothing is cached, so a missed notification can never leave
 a stale entry; entries also expire after MAX_AGE seconds. SQLite (one process, no NOTIFY)
 reads the row every time.
+
+API tokens (services/users/tokens.py) are kept the same way, by their keyed hash: a trigger on
+`api_tokens` announces a revoked or re-roled token with its user's id on the same channel, so
+forgetting a user forgets their tokens too.
 """
 
 import time
 from collections.abc import Awaitable, Callable
+from typing import Protocol, TypeVar
 
 from app.models import User
+
+
+class OfUser(Protocol):
+    @property
+    def user_id(self) -> int: ...
+
+
+T = TypeVar("T", bound=OfUser)
 
 MAX_AGE = 60.0
 MAX_ENTRIES = 10_000
@@ -22,6 +35,7 @@ MAX_ENTRIES = 10_000
 class CallerCache:
     def __init__(self) -> None:
         self._users: dict[int, tuple[float, User]] = {}
+        self._tokens: dict[str, tuple[float, OfUser]] = {}  # by keyed hash
         self._generation = 0
         self.enabled = False
         # Told of every change to a user (the id, or `*`): the live streams re-check theirs.
@@ -47,6 +61,19 @@ class CallerCache:
                 self.keep(user, generation)
         return user
 
+    async def fetch_token(self, digest: str, load: Callable[[str], Awaitable[T | None]]) -> T | None:
+        """The cached API token with this keyed hash, else `load(digest)`, as `fetch`."""
+        entry = self._tokens.get(digest)
+        if entry is not None and time.monotonic() - entry[0] <= MAX_AGE:
+            return entry[1]  # type: ignore[return-value]  # only `load`'s results are kept
+        generation = self.generation()
+        token = await load(digest)
+        if token is not None and self.enabled and generation == self._generation:
+            if len(self._tokens) >= MAX_ENTRIES:
+                self._tokens.clear()
+            self._tokens[digest] = (time.monotonic(), token)
+        return token
+
     def generation(self) -> int:
         """Taken before reading a row from the database, handed back to `keep`."""
         return self._generation
@@ -64,9 +91,13 @@ class CallerCache:
         """A NOTIFY from the users trigger: the user's id, or `*` for every user."""
         self._generation += 1
         if payload.isdigit():
-            self._users.pop(int(payload), None)
+            user_id = int(payload)
+            self._users.pop(user_id, None)
+            if self._tokens:
+                self._tokens = {d: e for d, e in self._tokens.items() if e[1].user_id != user_id}
         else:
             self._users.clear()
+            self._tokens.clear()
         for listener in list(self.on_change):
             listener(payload)
 
@@ -74,4 +105,5 @@ class CallerCache:
         """The LISTEN connection came up (cache from now on) or dropped (cache nothing)."""
         self._generation += 1
         self._users.clear()
+        self._tokens.clear()
         self.enabled = yes

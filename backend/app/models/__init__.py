@@ -7,10 +7,11 @@ from app.models.idempotency import IdempotencyKey
 from app.models.incidents import Incident, IncidentEvent, Rca
 from app.models.services import Runbook, Service
 from app.models.stream_tickets import StreamTicket
-from app.models.users import SignInCode, User, UserIdentity
+from app.models.users import ApiToken, SignInCode, TokenRef, User, UserIdentity
 
 __all__ = [
     "Alert",
+    "ApiToken",
     "Base",
     "IdempotencyKey",
     "Incident",
@@ -23,6 +24,7 @@ __all__ = [
     "SignInCode",
     "SlaNotice",
     "StreamTicket",
+    "TokenRef",
     "User",
     "UserIdentity",
 ]

@@ -65,6 +65,8 @@ class IncidentEvent(Base):
     body: Mapped[str] = mapped_column(Text)
     data: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The API token that wrote it, when its author came with one rather than in person.
+    created_by_token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"))
     created_at: Mapped[datetime]
     # Tamper evidence: SHA-256 over this event's content and the incident's previous hash.
     prev_hash: Mapped[str | None] = mapped_column(String(64))

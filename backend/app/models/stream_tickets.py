@@ -17,4 +17,6 @@ class StreamTicket(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     # The token version of the token that asked for it: a password change voids the ticket.
     token_version: Mapped[int]
+    # The API token it was asked with, if any: the stream then lives as long as that token.
+    token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id", ondelete="CASCADE"))
     expires_at: Mapped[datetime]

@@ -1,5 +1,6 @@
-"""People who sign in: responders, incident managers, viewers."""
+"""People who sign in (responders, incident managers, viewers) and their API tokens."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint, true
@@ -8,8 +9,17 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.models.base import Base
 
 
+@dataclass(frozen=True)
+class TokenRef:
+    """The API token a request came with (services/users/tokens.py)."""
+
+    id: int
+    name: str
+
+
 class User(Base):
     __tablename__ = "users"
+    __allow_unmapped__ = True  # for `via_token`, which is no column
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
@@ -19,6 +29,28 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # Bumped on password change or disablement: tokens carrying an older value stop working.
     token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Not a column: set on a transient copy of the row whose role is the token's, when the
+    # caller signed in with an API token rather than as the person (Accounts.authenticate).
+    via_token: TokenRef | None = None
+
+
+class ApiToken(Base):
+    """A long random secret for automation, acting for its user with at most its `role`.
+    Only a keyed hash is stored; `prefix` (the first characters) tells tokens apart."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (Index(None, "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
 
 
 class LoginCounter(Base):

@@ -1,16 +1,24 @@
-"""Sign in (JSON or the OAuth2 password form Swagger UI sends) and who am I."""
+"""Sign in (JSON or the OAuth2 password form Swagger UI sends), who am I, and API tokens."""
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 
 from app.deps import AnyUser, get_accounts
 from app.routers.oidc import SSO
-from app.schemas.common import error_responses
-from app.schemas.users import LoginRequest, PasswordChange, Token, UserRead
+from app.schemas.common import IdParam, error_responses
+from app.schemas.users import (
+    ApiTokenCreate,
+    ApiTokenCreated,
+    ApiTokenRead,
+    LoginRequest,
+    PasswordChange,
+    Token,
+    UserRead,
+)
 from app.services.users.accounts import Accounts
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -97,3 +105,31 @@ async def change_password(
 @router.get("/me", response_model=UserRead, responses=error_responses(401))
 async def me(user: AnyUser) -> UserRead:
     return UserRead.model_validate(user)
+
+
+@router.post("/tokens", status_code=201, response_model=ApiTokenCreated,
+             responses=error_responses(401, 422))
+async def create_api_token(
+    user: AnyUser, body: ApiTokenCreate, accounts: Annotated[Accounts, Depends(get_accounts)]
+) -> ApiTokenCreated:
+    """An API token for automation: send it as `Authorization: Bearer icp_...`. It acts for
+    you with `role` (at most yours; yours if left out) and is in this answer only."""
+    return await accounts.tokens.create(user, body)
+
+
+@router.get("/tokens", response_model=list[ApiTokenRead], responses=error_responses(401))
+async def list_api_tokens(
+    user: AnyUser, accounts: Annotated[Accounts, Depends(get_accounts)]
+) -> list[ApiTokenRead]:
+    """Your tokens, newest first and revoked ones last; an admin sees everyone's."""
+    return await accounts.tokens.list(user)
+
+
+@router.delete("/tokens/{token_id}", status_code=204, response_class=Response,
+               responses=error_responses(401, 404, 422))
+async def revoke_api_token(
+    user: AnyUser, token_id: IdParam, accounts: Annotated[Accounts, Depends(get_accounts)]
+) -> Response:
+    """Revoke one of your tokens (an admin: anyone's). Every replica refuses it at once."""
+    await accounts.tokens.revoke(user, token_id)
+    return Response(status_code=204)

@@ -65,7 +65,7 @@ RequiredText = Annotated[
 
 ErrorCode = Literal[
     "not_found", "conflict", "stale_version", "incident_closed", "duplicate_name",
-    "illegal_transition", "closure_blocked", "invalid_request", "invalid_sla_policy",
+    "last_admin", "illegal_transition", "closure_blocked", "invalid_request", "invalid_sla_policy",
     "validation_failed", "out_of_range", "unauthenticated", "forbidden", "too_many_attempts",
     "payload_too_large", "database_unavailable", "idempotency_key_invalid",
     "idempotency_key_reused", "idempotency_in_progress", "bad_request", "method_not_allowed",

@@ -81,6 +81,9 @@ class EventRead(Output):
     data: dict[str, Any]
     created_by: int | None
     created_by_name: str | None
+    created_by_token_id: int | None = Field(
+        description="The API token its author wrote it with, if not in person")
+    created_by_token_name: str | None = Field(description="That token's name")
     created_at: AwareDatetime
     starred: bool = Field(description="Marked as a key event (the report's Key events)")
     starred_by: int | None

@@ -1,7 +1,9 @@
 """Who is calling, as a stable name: the scope of an Idempotency-Key (infra/idempotency.py).
 
 A user's every token names the same principal (`user:<id>`), so a fresh sign-in replays what
-the old token created; an integration key names itself (`key:<id>`), whether it came as
+the old token created; an API token names itself (`token:<id>`: it may hold fewer rights than
+its user, so it never replays what the person or another token created, nor they its
+answers); an integration key names itself (`key:<id>`), whether it came as
 `Authorization: Bearer <key>` or as PagerDuty's `routing_key` in the body, so two senders
 never share a scope. A credential that does not authenticate names nobody (None).
 """
@@ -14,6 +16,7 @@ from app.errors import Unauthenticated
 from app.models import IntegrationKey
 from app.services.alerts.integration_keys import key_hash
 from app.services.users.accounts import Accounts
+from app.services.users.tokens import is_api_token
 
 
 def bearer_token(authorization: str | None) -> str | None:
@@ -43,6 +46,12 @@ class Principals:
         credential = bearer_token(authorization) or routing_key(body)  # as the intake reads them
         if credential is None:
             return None
+        if is_api_token(credential):
+            try:
+                caller = await self.accounts.authenticate(credential)
+            except Unauthenticated:
+                return None
+            return f"token:{caller.via_token.id}" if caller.via_token else None
         if "." in credential:  # a user's token (a JWT); integration keys are hex
             try:
                 user = await self.accounts.authenticate(credential)

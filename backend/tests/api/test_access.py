@@ -48,7 +48,7 @@ async def test_login_by_form_as_swagger_sends_it(client: httpx.AsyncClient) -> N
     assert token["token_type"] == "bearer" and token["expires_in"] > 0
     me = await client.get("/auth/me", headers={"Authorization": f"Bearer {token['access_token']}"})
     assert me.json() == {"id": me.json()["id"], "name": "Avery Patel", "username": "avery",
-                         "role": "responder"}
+                         "role": "responder", "is_active": True}
 
 
 async def test_wrong_credentials_say_the_same_either_way(client: httpx.AsyncClient) -> None:

@@ -25,7 +25,8 @@ PUBLIC = {("GET", "/healthz"), ("POST", "/auth/login"), ("GET", "/"), ("GET", "/
 # Sign-ins: public, and a 401 without credentials (a password, or the single sign-on cookie).
 SIGN_INS = {("POST", "/auth/login"), ("POST", "/auth/oidc/session")}
 # Things any signed-in person does for themselves, viewers included.
-SELF_SERVICE = {("POST", "/auth/password"), ("POST", "/stream/ticket")}
+SELF_SERVICE = {("POST", "/auth/password"), ("POST", "/stream/ticket"), ("POST", "/auth/tokens"),
+                ("DELETE", "/auth/tokens/{token_id}")}
 # Streams that never end: only their refusals are checked.
 STREAMS = {("GET", "/stream")}
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}

@@ -11,6 +11,8 @@ export const queryKeys = {
   /** How the login page may sign in: password, single sign-on, or both. */
   authConfig: () => ['auth-config'] as const,
   users: () => ['users'] as const,
+  /** API tokens: the caller's own, or everyone's for an admin. */
+  apiTokens: () => ['api-tokens'] as const,
   services: () => ['services'] as const,
   runbooks: {
     all: () => ['runbooks'] as const,
@@ -39,6 +41,11 @@ export const queryKeys = {
 export const mutationKeys = {
   login: () => ['login'] as const,
   ssoSession: () => ['login', 'sso'] as const,
+  createUser: () => ['users', 'create'] as const,
+  updateUser: (id: number) => ['users', id, 'update'] as const,
+  resetPassword: (id: number) => ['users', id, 'password'] as const,
+  createApiToken: () => ['api-tokens', 'create'] as const,
+  revokeApiToken: (id: number) => ['api-tokens', id, 'revoke'] as const,
   alertDrill: () => ['alerts', 'generate'] as const,
   createIncident: () => ['incidents', 'create'] as const,
   updateIncident: (id: number) => ['incident', id, 'update'] as const,

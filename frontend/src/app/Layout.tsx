@@ -4,6 +4,7 @@ import { useHotkeys } from '../components/useHotkeys';
 import { useAuth } from '../features/auth';
 import { LiveIndicator, useLiveUpdates } from '../features/live';
 import { PreferencesMenu } from './PreferencesMenu';
+import './Layout.css';
 
 export function Layout() {
   const auth = useAuth();
@@ -29,6 +30,8 @@ export function Layout() {
           </NavLink>
           <NavLink to="/runbooks">Runbooks</NavLink>
           <NavLink to="/metrics">Metrics</NavLink>
+          {auth.canAdminister && <NavLink to="/people">People</NavLink>}
+          <NavLink to="/tokens">API tokens</NavLink>
         </nav>
         <div className="whoami">
           <LiveIndicator state={live} />

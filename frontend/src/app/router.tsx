@@ -2,6 +2,7 @@
 import { lazy, Suspense } from 'react';
 import { createBrowserRouter, Link, Navigate, Outlet, useLocation, useRouteError } from 'react-router';
 import { ErrorState, Loading } from '../components/States';
+import { loadPeoplePage, loadTokensPage } from '../features/admin';
 import { LoginPage, useAuth } from '../features/auth';
 import { DashboardPage } from '../features/dashboard';
 import { IncidentDetailPage, NewIncidentPage } from '../features/incidents';
@@ -11,6 +12,8 @@ import { Layout } from './Layout';
 
 const RunbooksPage = lazy(loadRunbooksPage);
 const MetricsPage = lazy(loadMetricsPage);
+const PeoplePage = lazy(loadPeoplePage);
+const TokensPage = lazy(loadTokensPage);
 
 function RequireAuth() {
   const auth = useAuth();
@@ -59,6 +62,8 @@ export function buildRouter() {
               { path: 'incidents/:id', element: <IncidentDetailPage /> },
               { path: 'runbooks', element: <Lazy what="runbooks"><RunbooksPage /></Lazy> },
               { path: 'metrics', element: <Lazy what="metrics"><MetricsPage /></Lazy> },
+              { path: 'people', element: <Lazy what="people"><PeoplePage /></Lazy> },
+              { path: 'tokens', element: <Lazy what="API tokens"><TokensPage /></Lazy> },
               { path: '*', element: <NotFound /> },
             ],
           },

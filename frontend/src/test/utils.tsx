@@ -37,9 +37,9 @@ function recorder(calls: Call[]) {
 }
 
 export const users: Record<'jordan' | 'avery' | 'morgan', S['UserRead']> = {
-  jordan: { id: 1, name: 'Jordan Lee', username: 'jordan', role: 'admin' },
-  avery: { id: 2, name: 'Avery Patel', username: 'avery', role: 'responder' },
-  morgan: { id: 3, name: 'Morgan Diaz', username: 'morgan', role: 'viewer' },
+  jordan: { id: 1, name: 'Jordan Lee', username: 'jordan', role: 'admin', is_active: true },
+  avery: { id: 2, name: 'Avery Patel', username: 'avery', role: 'responder', is_active: true },
+  morgan: { id: 3, name: 'Morgan Diaz', username: 'morgan', role: 'viewer', is_active: true },
 };
 
 export const service: S['ServiceRead'] = {
@@ -121,6 +121,8 @@ export function makeEvent(overrides: Partial<S['EventRead']> = {}): S['EventRead
     data: {},
     created_by: 2,
     created_by_name: 'Avery Patel',
+    created_by_token_id: null,
+    created_by_token_name: null,
     created_at: new Date().toISOString(),
     starred: false,
     starred_by: null,

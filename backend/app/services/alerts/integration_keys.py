@@ -14,6 +14,7 @@ from app.models import IntegrationKey, Service, User
 from app.schemas.integration_keys import IntegrationKeyCreate, IntegrationKeyCreated, IntegrationKeyRead
 from app.services.records import get_or_404
 from app.services.users.accounts import Accounts
+from app.services.users.tokens import is_api_token
 
 ALERT_SENDER_ROLES = ("admin", "responder")
 NO_CREDENTIALS = (
@@ -76,11 +77,12 @@ async def revoke_key(db: Database, service_id: int, key_id: int) -> None:
 async def identify_sender(
     db: Database, accounts: Accounts, bearer: str | None, routing_key: str | None = None
 ) -> AlertSender:
-    """A user token (a JWT, so it has dots) or an integration key (hex, no dots)."""
+    """A user's token (a JWT, so it has dots, or an `icp_` API token) or an integration key
+    (hex, no dots)."""
     credential = bearer or routing_key
     if not credential:
         raise Unauthenticated(NO_CREDENTIALS)
-    if "." in credential:
+    if "." in credential or is_api_token(credential):
         user = await accounts.authenticate(credential)
         if user.role not in ALERT_SENDER_ROLES:
             raise Forbidden(f"Your role ({user.role}) may not send alerts; it needs: "

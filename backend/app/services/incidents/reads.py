@@ -19,7 +19,7 @@ from sqlalchemy.orm import aliased
 from app.domain import lifecycle, rca, sla
 from app.errors import NotFound
 from app.infra.rows import Row, RowReader
-from app.models import Incident, IncidentEvent, IncidentEventStar, Rca, Service, User
+from app.models import ApiToken, Incident, IncidentEvent, IncidentEventStar, Rca, Service, User
 from app.schemas.incidents import EventRead, IncidentDetail, IncidentRead, RcaRead
 
 _I, _R, _E = Incident.__table__.c, Rca.__table__.c, IncidentEvent.__table__.c
@@ -61,7 +61,9 @@ EVENT_FIELDS = tuple(name for name in EVENT_READ if name in _E)  # its columns
 # `starred` is derived from it; a new event has none (UNSTARRED).
 STAR_FIELDS = ("starred_by", "starred_at")
 UNSTARRED = {"starred_by": None, "starred_by_name": None, "starred_at": None}
-assert set(EVENT_READ) == {*EVENT_FIELDS, "created_by_name", "starred", *UNSTARRED}
+# Joined too: the name of the API token the author wrote with ("by token X of Y").
+assert set(EVENT_READ) == {*EVENT_FIELDS, "created_by_name", "created_by_token_name", "starred",
+                           *UNSTARRED}
 
 
 def incident_rows(rca_meta: bool = True) -> Select[Any]:
@@ -83,15 +85,18 @@ _actor, _starrer = aliased(User), aliased(User)
 
 
 def _event_columns(prefix: str) -> list[Any]:
-    """An event's columns, its author's name and its star (who, when), each named `prefix`+field."""
+    """An event's columns, its author's name, the API token they wrote with and its star (who,
+    when), each named `prefix`+field."""
     return [*(_E[name].label(f"{prefix}{name}") for name in EVENT_FIELDS),
             _actor.name.label(f"{prefix}created_by_name"),
+            ApiToken.name.label(f"{prefix}created_by_token_name"),
             *(_S[name].label(f"{prefix}{name}") for name in STAR_FIELDS),
             _starrer.name.label(f"{prefix}starred_by_name")]
 
 
 def _with_authors_and_stars(stmt: Select[Any]) -> Select[Any]:
     return (stmt.outerjoin(_actor, _actor.id == IncidentEvent.created_by)
+            .outerjoin(ApiToken, ApiToken.id == IncidentEvent.created_by_token_id)
             .outerjoin(IncidentEventStar, IncidentEventStar.event_id == IncidentEvent.id)
             .outerjoin(_starrer, _starrer.id == IncidentEventStar.starred_by))
 

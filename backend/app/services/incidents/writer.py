@@ -69,14 +69,17 @@ async def record_events(
     to the live stream once the transaction commits; returns them as `EventRead` dicts."""
     if not events:
         return []
+    token = actor.via_token if actor else None  # an API token's events name it
     rows = [{"incident_id": e.incident_id, "type": EventType(e.type).value, "body": e.body,
-             "data": e.data, "created_by": actor.id if actor else None, "created_at": e.at or now}
+             "data": e.data, "created_by": actor.id if actor else None,
+             "created_by_token_id": token.id if token else None, "created_at": e.at or now}
             for e in events]
     await seal(session, rows)  # hash chain: see services/incidents/audit.py
     written = await session.execute(
         insert(EVENTS).returning(*(EVENTS.c[name] for name in EVENT_FIELDS)), rows)
     actor_name = actor.name if actor else None
-    payloads = [event_payload({**row._mapping, "created_by_name": actor_name, **UNSTARRED})
+    payloads = [event_payload({**row._mapping, "created_by_name": actor_name,
+                               "created_by_token_name": token.name if token else None, **UNSTARRED})
                 for row in sorted(written.all(), key=lambda r: r.id)]
     for payload in payloads:
         announce_event(session, orjson.loads(orjson.dumps(payload, option=OPTIONS)))

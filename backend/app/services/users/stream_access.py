@@ -8,7 +8,9 @@ user's token version moves on. Only its SHA-256 digest is stored.
 
 An open stream re-reads its user (`still_allowed`) when the user changes and every
 RECHECK_SECONDS: a stream whose user was disabled, deleted, re-keyed (password change) or
-given another role sends nothing more and ends.
+given another role sends nothing more and ends. A stream opened with an API token (as
+`?access_token=`, a bearer header, or a ticket asked for with the token) also ends once that
+token is revoked, expires or has its role capped.
 """
 
 import hashlib
@@ -24,6 +26,7 @@ from app.errors import Unauthenticated
 from app.infra.callers import CallerCache
 from app.models import StreamTicket, User
 from app.schemas.stream import StreamTicketRead
+from app.services.users.tokens import ApiTokens, acting_as, lesser_role
 
 TICKET_TTL_SECONDS = 30
 RECHECK_SECONDS = 10.0
@@ -37,10 +40,12 @@ class StreamGrant:
     user_id: int
     token_version: int
     role: str
+    token_id: int | None = None  # the API token it was opened with, if any
 
     @classmethod
     def of(cls, user: User) -> "StreamGrant":
-        return cls(user.id, user.token_version, user.role)
+        return cls(user.id, user.token_version, user.role,
+                   user.via_token.id if user.via_token is not None else None)
 
 
 def _digest(ticket: str) -> str:
@@ -48,9 +53,10 @@ def _digest(ticket: str) -> str:
 
 
 class StreamAccess:
-    def __init__(self, db: Database, callers: CallerCache) -> None:
+    def __init__(self, db: Database, callers: CallerCache, tokens: ApiTokens) -> None:
         self.db = db
         self.callers = callers
+        self.tokens = tokens
         self.recheck_seconds = RECHECK_SECONDS
 
     async def issue(self, user: User) -> StreamTicketRead:
@@ -60,6 +66,7 @@ class StreamAccess:
             await session.execute(delete(StreamTicket).where(StreamTicket.expires_at < now))
             await session.execute(insert(StreamTicket).values(
                 digest=_digest(ticket), user_id=user.id, token_version=user.token_version,
+                token_id=user.via_token.id if user.via_token is not None else None,
                 expires_at=now + timedelta(seconds=TICKET_TTL_SECONDS)))
         return StreamTicketRead(ticket=ticket, expires_in=TICKET_TTL_SECONDS)
 
@@ -69,12 +76,17 @@ class StreamAccess:
             taken = (await session.execute(
                 delete(StreamTicket).where(StreamTicket.digest == _digest(ticket))
                 .returning(StreamTicket.user_id, StreamTicket.token_version,
-                           StreamTicket.expires_at)
+                           StreamTicket.expires_at, StreamTicket.token_id)
             )).first()
             user = await session.get(User, taken.user_id) if taken is not None else None
         if (taken is None or taken.expires_at <= utcnow() or user is None
                 or not user.is_active or user.token_version != taken.token_version):
             raise Unauthenticated(BAD_TICKET)
+        if taken.token_id is not None:
+            grant = await self.tokens.grant_by_id(taken.token_id)
+            if grant is None or not grant.valid(utcnow()):
+                raise Unauthenticated(BAD_TICKET)
+            return acting_as(user, grant)
         return user
 
     async def _user_row(self, user_id: int) -> User | None:
@@ -85,5 +97,11 @@ class StreamAccess:
         """Whether the stream's user is still the one it was opened for: active, same token
         version, same role. Reads the row (or the caller cache, which NOTIFY keeps current)."""
         user = await self.callers.fetch(grant.user_id, self._user_row)
-        return (user is not None and user.is_active and user.token_version == grant.token_version
-                and user.role == grant.role)
+        if user is None or not user.is_active:
+            return False
+        if grant.token_id is None:
+            return user.token_version == grant.token_version and user.role == grant.role
+        # A token outlives its user's password changes; it ends when revoked or re-roled.
+        token = await self.tokens.grant_by_id(grant.token_id)
+        return (token is not None and token.valid(utcnow())
+                and lesser_role(token.role, user.role) == grant.role)

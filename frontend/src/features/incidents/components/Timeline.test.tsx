@@ -80,4 +80,19 @@ describe('Timeline', () => {
     expect(changes[0]).toHaveTextContent('Owner: Jordan Lee → Avery Patel');
     expect(changes[1]).toHaveTextContent('New → Investigating · note: “paging db team”');
   });
+
+  it('names the API token an event was written with, beside its person', () => {
+    render(
+      <Timeline
+        events={[
+          makeEvent({ id: 1, body: 'Deploy 4121 rolled back', created_by_token_id: 5, created_by_token_name: 'deploy-bot' }),
+          makeEvent({ id: 2, body: 'Confirmed by hand' }),
+        ]}
+      />,
+    );
+    const [byToken, inPerson] = within(screen.getByRole('list', { name: 'Timeline' })).getAllByRole('listitem');
+    expect(byToken).toHaveTextContent('token ‘deploy-bot’ of Avery Patel');
+    expect(inPerson).toHaveTextContent('Avery Patel');
+    expect(inPerson).not.toHaveTextContent('token');
+  });
 });

@@ -67,6 +67,13 @@ export function changeOf(event: TimelineEvent): { field?: string; from: string; 
   };
 }
 
+/** Who wrote an event: a person, a person's API token ("token 'deploy-bot' of Avery Patel"), or the system. */
+export function whoWrote(event: TimelineEvent): string {
+  if (!event.created_by_name) return 'System';
+  if (event.created_by_token_name) return `token ‘${event.created_by_token_name}’ of ${event.created_by_name}`;
+  return event.created_by_name;
+}
+
 function StarToggle({ event, incidentId, onDone }: { event: TimelineEvent; incidentId: number; onDone: (message: string) => void }) {
   const star = useStarEvent(incidentId);
   return (
@@ -103,7 +110,7 @@ function EventItem({ event, star }: { event: TimelineEvent; star?: (event: Timel
           <span aria-hidden="true">{kind.icon} </span>
           {kind.label}
         </span>
-        <span className="event-who">{event.created_by_name ?? 'System'}</span>
+        <span className="event-who">{whoWrote(event)}</span>
         <RelativeTime iso={event.created_at} />
         <span className="event-star">
           {star ? (
