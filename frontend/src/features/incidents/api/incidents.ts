@@ -91,7 +91,11 @@ export function useApplyRunbookStep(id: number) {
           body: step,
         }),
       ),
-    onSettled: () => invalidateIncidents(qc, id),
+    // Pending until the incident is read again, so a ticked box does not flip back meanwhile.
+    onSettled: () => {
+      invalidateIncidents(qc);
+      return qc.invalidateQueries({ queryKey: queryKeys.incident.detail(id) });
+    },
   });
 }
 

@@ -139,7 +139,7 @@ describe('runbook steps with state', () => {
     expect(card).toHaveTextContent('1 of 3 done');
     expect(card).toHaveTextContent(/Applied by Jordan Lee 5m( \d+s)? ago/);
     expect(card).toHaveTextContent('(2 times)');
-    expect(within(card).getByRole('button', { name: 'Apply step 1 again: Check the dashboard' })).toHaveTextContent('Apply again');
+    expect(within(card).getByRole('button', { name: 'Apply again, step 1: Check the dashboard' })).toHaveTextContent('Apply again');
   });
 
   it('asks before applying a destructive step', async () => {

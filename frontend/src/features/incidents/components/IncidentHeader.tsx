@@ -50,7 +50,7 @@ function CopyLink({ id }: { id: number }) {
           )
         }
       >
-        <span aria-hidden="true">🔗 </span>Copy link
+        Copy link
       </button>
       <span className={said && !said.ok ? 'copy-said error-text' : 'copy-said'} role="status">
         {said?.text}
@@ -97,20 +97,31 @@ export function IncidentHeader({ incident, canAct }: { incident: IncidentDetail;
             {move.isPending ? `Moving to ${next.to}…` : next.label}
           </button>
           {next.to === 'Closed' && left > 0 && (
-            <a href="#close-checklist" className="head-checklist">
+            <a
+              href="#close-checklist"
+              className="head-checklist"
+              onClick={(e) => {
+                e.preventDefault();
+                const list = document.getElementById('close-checklist');
+                list?.scrollIntoView({ block: 'center' });
+                list?.focus({ preventScroll: true });
+              }}
+            >
               Before closing: {left} {left === 1 ? 'item' : 'items'} left
             </a>
           )}
-          <ActionResult
-            error={move.error}
-            success={move.moved && `Moved to ${move.moved}.`}
-            onReload={() => {
-              move.reset();
-              reload();
-            }}
-          />
         </div>
       )}
+      <div className="head-msg">
+        <ActionResult
+          error={move.error}
+          success={move.moved && `Moved to ${move.moved}.`}
+          onReload={() => {
+            move.reset();
+            reload();
+          }}
+        />
+      </div>
     </header>
   );
 }

@@ -35,6 +35,8 @@ export function RunbookPanel({ incident, canAct }: { incident: IncidentDetail; c
   const [pending, setPending] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<string | null>(null);
   const [said, setSaid] = useState<string | null>(null);
+  // A box just ticked or unticked shows what was asked until the incident is read again.
+  const [intent, setIntent] = useState<{ key: string; done: boolean } | null>(null);
   const closed = incident.status === 'Closed';
   const act = canAct && !closed;
 
@@ -47,9 +49,11 @@ export function RunbookPanel({ incident, canAct }: { incident: IncidentDetail; c
     const key = `${rb.id}:${step.index}`;
     setPending(key);
     setConfirming(null);
+    setIntent({ key, done });
     apply.mutate(
       { runbook_id: rb.id, step_index: step.index, done, confirmed },
       {
+        onSettled: () => setIntent(null),
         onSuccess: () =>
           setSaid(
             step.kind === 'manual'
@@ -104,7 +108,7 @@ export function RunbookPanel({ incident, canAct }: { incident: IncidentDetail; c
                       <label className="step-tick">
                         <input
                           type="checkbox"
-                          checked={Boolean(state?.done)}
+                          checked={intent?.key === key ? intent.done : Boolean(state?.done)}
                           disabled={apply.isPending}
                           aria-label={`Done: step ${n}, ${step.title}`}
                           onChange={(e) => (e.target.checked && step.destructive ? setConfirming(key) : run(rb, step, e.target.checked))}
@@ -115,7 +119,8 @@ export function RunbookPanel({ incident, canAct }: { incident: IncidentDetail; c
                     {act && step.kind === 'action' && (
                       <button
                         type="button"
-                        aria-label={`Apply step ${n}${state?.done ? ' again' : ''}: ${step.title}`}
+                        // The visible words start the name ("Apply again, step 1: …"), as speech input expects.
+                        aria-label={`${state?.done ? 'Apply again, step' : 'Apply step'} ${n}: ${step.title}`}
                         aria-expanded={step.destructive ? confirming === key : undefined}
                         disabled={apply.isPending}
                         onClick={() => (step.destructive ? setConfirming(confirming === key ? null : key) : run(rb, step, true))}
