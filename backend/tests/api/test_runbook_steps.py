@@ -53,7 +53,8 @@ async def test_step_definitions_carry_kind_and_destructive_with_defaults(
 
 
 async def test_bad_step_flags_are_422_naming_the_field(client: httpx.AsyncClient, admin: dict[str, str]) -> None:
-    for step, field in [({"title": "x", "kind": "robot"}, "kind"), ({"title": "x", "destructive": "yes"}, "destructive")]:
+    bad = [({"title": "x", "kind": "robot"}, "kind"), ({"title": "x", "destructive": "yes"}, "destructive")]
+    for step, field in bad:
         r = await client.post("/runbooks", headers=admin,
                               json={"service_id": CHECKOUT, "title": "Bad", "steps": [step]})
         assert r.status_code == 422, r.text
@@ -138,7 +139,9 @@ async def test_bad_apply_input_is_4xx_naming_the_field(client: httpx.AsyncClient
     assert "done" in str(r.json()["detail"])
 
 
-async def test_viewers_cannot_apply_steps(client: httpx.AsyncClient, admin: dict[str, str], viewer: dict[str, str]) -> None:
+async def test_viewers_cannot_apply_steps(
+    client: httpx.AsyncClient, admin: dict[str, str], viewer: dict[str, str]
+) -> None:
     iid = await new_incident(client, admin)
     rb = await checkout_runbook(client, admin)
     r = await apply(client, viewer, iid, runbook_id=rb["id"], step_index=0)

@@ -7,8 +7,8 @@ from app.errors import Unprocessable
 from app.infra.rows import SessionReader
 from app.models import Runbook, User
 from app.schemas.incidents import CommentCreate, EventRead, RunbookStepApply
-from app.services.incidents.guards import ensure_exists, refuse_if_closed
 from app.services.catalog import step_definition
+from app.services.incidents.guards import ensure_exists, refuse_if_closed
 from app.services.incidents.reads import events_of, runbook_step_states
 from app.services.incidents.writer import record_event
 
