@@ -24,4 +24,5 @@ class Runbook(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(String(200))
-    steps_json: Mapped[list[dict[str, str]]] = mapped_column(JSONDocument)
+    # [{"title", "detail", "kind"?, "destructive"?}]: catalog.step_definition reads one.
+    steps_json: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument)

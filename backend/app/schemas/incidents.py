@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, StrictBool
 
 from app.domain.events import EventType
 from app.domain.lifecycle import Status
@@ -109,9 +109,24 @@ class RcaRead(Output):
     missing_fields: list[str]
 
 
+class RunbookStepState(Output):
+    """Where one runbook step stands on this incident, read off its `runbook_step` events."""
+
+    runbook_id: int
+    step_index: int
+    done: bool = Field(description=(
+        "Applied at least once (an action), or ticked and not unticked since (a manual check)"))
+    times: int = Field(description="How many times it was applied or ticked")
+    by: int | None = Field(description="Who last applied, ticked or unticked it")
+    by_name: str | None
+    at: AwareDatetime = Field(description="When it was last applied, ticked or unticked")
+
+
 class IncidentDetail(IncidentRead):
     events: list[EventRead]
     rca: RcaRead | None
+    runbook_steps: list[RunbookStepState] = Field(description=(
+        "The runbook steps applied or ticked on this incident, by runbook and step"))
 
 
 class IncidentPage(Output):
@@ -134,3 +149,7 @@ class RunbookStepApply(Input):
     runbook_id: Id
     step_index: Count
     note: LongText | None = None
+    done: StrictBool = Field(default=True, description=(
+        "false unticks a manual step that is ticked; an action step is only ever applied"))
+    confirmed: StrictBool = Field(default=False, description=(
+        "Must be true to apply a destructive step: the person confirmed it"))

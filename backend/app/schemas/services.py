@@ -1,8 +1,8 @@
 """Services with their SLA policies, and runbooks with their ordered steps."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, StrictBool, field_validator
 
 from app.domain.sla import parse_policy, policy_to_json
 from app.schemas.common import Id, Input, LongText, Name, Output, Title
@@ -59,15 +59,26 @@ class ServiceRead(Output):
     sla_policy: dict[str, SlaTarget]
 
 
+# "action": something done to the system, logged each time it is applied; "manual": a check a
+# person ticks (and may untick). Steps stored before kinds existed read as actions.
+StepKind = Literal["action", "manual"]
+KIND_DESCRIPTION = "action: applied (and logged) each time; manual: a check a person ticks or unticks"
+DESTRUCTIVE_DESCRIPTION = "Applying it needs `confirmed: true`: the console asks first"
+
+
 class RunbookStepIn(Input):
     title: Title
     detail: LongText = ""
+    kind: StepKind = Field(default="action", description=KIND_DESCRIPTION)
+    destructive: StrictBool = Field(default=False, description=DESTRUCTIVE_DESCRIPTION)
 
 
 class RunbookStep(Output):
     index: int
     title: str
     detail: str
+    kind: StepKind = Field(description=KIND_DESCRIPTION)
+    destructive: bool = Field(description=DESTRUCTIVE_DESCRIPTION)
 
 
 Steps = Annotated[list[RunbookStepIn], Field(min_length=1, max_length=100)]

@@ -20,6 +20,13 @@ from app.schemas.services import (
 from app.services.records import get_or_404
 
 
+def step_definition(stored: dict[str, Any]) -> dict[str, Any]:
+    """A stored step (`steps_json` item) with the defaults of what older steps lack: the one
+    reading of a step's definition, for the catalogue and for applying it."""
+    return {"title": stored["title"], "detail": stored.get("detail", ""),
+            "kind": stored.get("kind", "action"), "destructive": bool(stored.get("destructive", False))}
+
+
 def _service_read(service: Service) -> ServiceRead:
     return ServiceRead.model_validate(service)
 
@@ -30,8 +37,7 @@ def _runbook_read(runbook: Runbook) -> RunbookRead:
         service_id=runbook.service_id,
         title=runbook.title,
         steps=[
-            RunbookStep(index=i, title=s["title"], detail=s.get("detail", ""))
-            for i, s in enumerate(runbook.steps_json)
+            RunbookStep(index=i, **step_definition(s)) for i, s in enumerate(runbook.steps_json)
         ],
     )
 

@@ -6,6 +6,7 @@ incidents only into a database that has none.
 """
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,12 +23,15 @@ USERS = [("Jordan Lee", "jordan", "admin"), ("Avery Patel", "avery", "responder"
          ("Morgan Diaz", "morgan", "viewer")]
 
 STRICT = {**DEFAULT_POLICY, Severity.SEV1: Target(5, 30), Severity.SEV2: Target(10, 120)}
-SERVICES = [
+# A runbook step: title, detail and, where they are not the defaults, its flags (kind, destructive).
+DemoStep = tuple[str, str] | tuple[str, str, dict[str, Any]]
+SERVICES: list[tuple[str, str, dict[Severity, Target], str, list[DemoStep]]] = [
     ("checkout-api", "Payments", STRICT, "Checkout latency or errors", [
         ("Check the checkout dashboard", "Compare p99 latency and 5xx rate with the last 24h."),
         ("Roll back the latest deploy", "Run `deployctl rollback checkout-api` if a deploy went out in the last hour."),
-        ("Scale out checkout pods", "`kubectl scale deploy/checkout-api --replicas=+4`."),
-        ("Confirm recovery", "Watch p99 below 1s for 10 minutes before mitigating."),
+        ("Scale out checkout pods", "`kubectl scale deploy/checkout-api --replicas=+4`.",
+         {"destructive": True}),
+        ("Confirm recovery", "Watch p99 below 1s for 10 minutes before mitigating.", {"kind": "manual"}),
     ]),
     ("payments-gateway", "Payments", DEFAULT_POLICY, "Payment provider errors", [
         ("Check provider status pages", "Stripe and Adyen status; note any open provider incident."),
@@ -60,7 +64,7 @@ async def seed_demo_data(session: AsyncSession, password_hash: str, history: boo
         session.add(service)
         await session.flush()
         session.add(Runbook(service_id=service.id, title=runbook_title,
-                            steps_json=[{"title": t, "detail": d} for t, d in steps]))
+                            steps_json=[{"title": t, "detail": d, **dict(*flags)} for t, d, *flags in steps]))
     await session.flush()
     if await session.scalar(select(func.count()).select_from(Incident)) == 0:
         now = utcnow()

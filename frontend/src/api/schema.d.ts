@@ -1417,6 +1417,11 @@ export interface components {
             rca: components["schemas"]["RcaRead"] | null;
             /** Resolved At */
             resolved_at: string | null;
+            /**
+             * Runbook Steps
+             * @description The runbook steps applied or ticked on this incident, by runbook and step
+             */
+            runbook_steps: components["schemas"]["RunbookStepState"][];
             /** Service Id */
             service_id: number;
             /** Service Name */
@@ -1791,15 +1796,38 @@ export interface components {
         };
         /** RunbookStep */
         RunbookStep: {
+            /**
+             * Destructive
+             * @description Applying it needs `confirmed: true`: the console asks first
+             */
+            destructive: boolean;
             /** Detail */
             detail: string;
             /** Index */
             index: number;
+            /**
+             * Kind
+             * @description action: applied (and logged) each time; manual: a check a person ticks or unticks
+             * @enum {string}
+             */
+            kind: "action" | "manual";
             /** Title */
             title: string;
         };
         /** RunbookStepApply */
         RunbookStepApply: {
+            /**
+             * Confirmed
+             * @description Must be true to apply a destructive step: the person confirmed it
+             * @default false
+             */
+            confirmed: boolean;
+            /**
+             * Done
+             * @description false unticks a manual step that is ticked; an action step is only ever applied
+             * @default true
+             */
+            done: boolean;
             /** Note */
             note?: string | null;
             /** Runbook Id */
@@ -1810,12 +1838,58 @@ export interface components {
         /** RunbookStepIn */
         RunbookStepIn: {
             /**
+             * Destructive
+             * @description Applying it needs `confirmed: true`: the console asks first
+             * @default false
+             */
+            destructive: boolean;
+            /**
              * Detail
              * @default
              */
             detail: string;
+            /**
+             * Kind
+             * @description action: applied (and logged) each time; manual: a check a person ticks or unticks
+             * @default action
+             * @enum {string}
+             */
+            kind: "action" | "manual";
             /** Title */
             title: string;
+        };
+        /**
+         * RunbookStepState
+         * @description Where one runbook step stands on this incident, read off its `runbook_step` events.
+         */
+        RunbookStepState: {
+            /**
+             * At
+             * Format: date-time
+             * @description When it was last applied, ticked or unticked
+             */
+            at: string;
+            /**
+             * By
+             * @description Who last applied, ticked or unticked it
+             */
+            by: number | null;
+            /** By Name */
+            by_name: string | null;
+            /**
+             * Done
+             * @description Applied at least once (an action), or ticked and not unticked since (a manual check)
+             */
+            done: boolean;
+            /** Runbook Id */
+            runbook_id: number;
+            /** Step Index */
+            step_index: number;
+            /**
+             * Times
+             * @description How many times it was applied or ticked
+             */
+            times: number;
         };
         /** RunbookUpdate */
         RunbookUpdate: {

@@ -47,8 +47,9 @@ export function EmptyState({ children, action }: { children: ReactNode; action?:
 }
 
 /**
- * An inline result of an action: confirmation, or what went wrong (errors.ts's sentence, with
- * the server's own words beside it when they differ). Given `onReload`, an answer that the
+ * An inline result of an action: confirmation, or what went wrong (errors.ts's sentence: where
+ * the console has its own, from the code and its facts, the server's prose is not repeated
+ * beside it, since it names fields as the API does, e.g. `root_cause`). Given `onReload`, an answer that the
  * incident changed under the screen (`stale_version`, `illegal_transition`) offers a reload.
  * A confirmation is announced in its live region and fades after a few seconds (States.css);
  * an error stays until the next action.
@@ -63,13 +64,11 @@ export function ActionResult({
   onReload?: () => void;
 }) {
   if (error) {
-    const server = error instanceof ApiError && error.serverMessage !== error.message ? error.serverMessage : null;
     const reload = onReload && errorWithCode(error, 'stale_version', 'illegal_transition');
     return (
       <p className="error" role="alert">
         <span aria-hidden="true">⚠ </span>
         {errorMessage(error)}
-        {server && <span className="detail"> (server: {server})</span>}
         {reload && (
           <>
             {' '}

@@ -86,6 +86,7 @@ export function makeIncident(overrides: Partial<S['IncidentDetail']> = {}): S['I
     },
     events: [],
     rca: null,
+    runbook_steps: [],
     ...overrides,
   };
 }

@@ -7,8 +7,9 @@ from app.errors import Unprocessable
 from app.infra.rows import SessionReader
 from app.models import Runbook, User
 from app.schemas.incidents import CommentCreate, EventRead, RunbookStepApply
+from app.services.catalog import step_definition
 from app.services.incidents.guards import ensure_exists, refuse_if_closed
-from app.services.incidents.reads import events_of
+from app.services.incidents.reads import events_of, runbook_step_states
 from app.services.incidents.writer import record_event
 
 
@@ -24,6 +25,8 @@ async def comment(db: Database, incident_id: int, body: CommentCreate, actor: Us
 async def apply_runbook_step(
     db: Database, incident_id: int, body: RunbookStepApply, actor: User
 ) -> EventRead:
+    """Apply an action step (again, as often as needed), or tick or untick a manual check.
+    A destructive step needs `confirmed`; only a ticked manual step can be unticked."""
     async with db.transaction() as session:
         incident = await ensure_exists(session, incident_id)
         refuse_if_closed(incident, "runbook steps")
@@ -40,8 +43,22 @@ async def apply_runbook_step(
                 f"{len(steps)} {'step' if len(steps) == 1 else 'steps'} (0 to {len(steps) - 1})",
                 field="step_index"
             )
-        step = steps[body.step_index]
-        text = f"Applied step {body.step_index + 1} of '{runbook.title}': {step['title']}"
+        step = step_definition(steps[body.step_index])
+        number = body.step_index + 1
+        if not body.done:
+            if step["kind"] != "manual":
+                raise Unprocessable(f"Step {number} of '{runbook.title}' is an action: it is applied, "
+                                    "never unticked; only a manual check takes done: false", field="done")
+            states = runbook_step_states(await events_of(SessionReader(session), incident_id))
+            if not any(s["runbook_id"] == runbook.id and s["step_index"] == body.step_index and s["done"]
+                       for s in states):
+                raise Unprocessable(f"Step {number} of '{runbook.title}' is not ticked, so it cannot "
+                                    "be unticked", field="done")
+        elif step["destructive"] and not body.confirmed:
+            raise Unprocessable(f"Step {number} of '{runbook.title}' is destructive: send confirmed: "
+                                "true once the person applying it has confirmed", field="confirmed")
+        verb = ("Ticked" if body.done else "Unticked") if step["kind"] == "manual" else "Applied"
+        text = f"{verb} step {number} of '{runbook.title}': {step['title']}"
         if body.note:
             text += f" ({body.note})"
         return EventRead.model_validate(await record_event(
@@ -50,7 +67,8 @@ async def apply_runbook_step(
             type=EventType.RUNBOOK_STEP,
             body=text,
             data={"runbook_id": runbook.id, "runbook_title": runbook.title,
-                  "step_index": body.step_index, "step_title": step["title"], "note": body.note},
+                  "step_index": body.step_index, "step_title": step["title"], "note": body.note,
+                  "kind": step["kind"], "destructive": step["destructive"], "done": body.done},
             actor=actor,
             now=utcnow(),
         ))

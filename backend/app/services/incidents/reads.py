@@ -17,6 +17,7 @@ from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import aliased
 
 from app.domain import lifecycle, rca, sla
+from app.domain.events import EventType
 from app.errors import NotFound
 from app.infra.rows import Row, RowReader
 from app.models import ApiToken, Incident, IncidentEvent, IncidentEventStar, Rca, Service, User
@@ -140,14 +141,32 @@ def event_payload(r: Row, prefix: str = "") -> dict[str, Any]:
     return payload
 
 
+def runbook_step_states(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`RunbookStepState`s from a timeline (oldest first): the one definition of where a step
+    stands. Each `runbook_step` event applies or ticks its step (`done` absent or true) or
+    unticks it (`done: false`); the last one says who and when."""
+    states: dict[tuple[int, int], dict[str, Any]] = {}
+    for e in events:
+        if e["type"] != EventType.RUNBOOK_STEP:
+            continue
+        data = e["data"]
+        key = (data["runbook_id"], data["step_index"])
+        done = bool(data.get("done", True))
+        previous = states.get(key)
+        states[key] = {"runbook_id": key[0], "step_index": key[1], "done": done,
+                       "times": (previous["times"] if previous else 0) + done,
+                       "by": e["created_by"], "by_name": e["created_by_name"], "at": e["created_at"]}
+    return [states[key] for key in sorted(states)]
+
+
 async def incident_detail(reader: RowReader, incident_id: int, now: datetime) -> dict[str, Any]:
     """`IncidentDetail`: the incident, its whole timeline and its RCA, in one statement."""
     rows = await reader.all(WITH_TIMELINE, incident_id=incident_id)
     if not rows:
         raise NotFound("Incident", incident_id)
-    return {**incident_payload(rows[0], now),
-            "events": [event_payload(r, "ev_") for r in rows if r["ev_id"] is not None],
-            "rca": rca_payload(rows[0])}
+    events = [event_payload(r, "ev_") for r in rows if r["ev_id"] is not None]
+    return {**incident_payload(rows[0], now), "events": events, "rca": rca_payload(rows[0]),
+            "runbook_steps": runbook_step_states(events)}
 
 
 async def events_of(reader: RowReader, incident_id: int) -> list[dict[str, Any]]:

@@ -76,18 +76,26 @@ export function useAddComment(id: number) {
   });
 }
 
+/**
+ * Apply a runbook step (again), or tick (`done: true`) or untick (`done: false`) a manual check.
+ * A destructive step goes with `confirmed: true`, once the person said yes.
+ */
 export function useApplyRunbookStep(id: number) {
   const qc = useQueryClient();
   return useMutation({
     mutationKey: mutationKeys.applyRunbookStep(id),
-    mutationFn: (step: { runbook_id: number; step_index: number }) =>
+    mutationFn: (step: { runbook_id: number; step_index: number; done: boolean; confirmed: boolean }) =>
       unwrap(
         api.POST('/incidents/{incident_id}/apply-runbook-step', {
           params: { path: { incident_id: id } },
           body: step,
         }),
       ),
-    onSettled: () => invalidateIncidents(qc, id),
+    // Pending until the incident is read again, so a ticked box does not flip back meanwhile.
+    onSettled: () => {
+      invalidateIncidents(qc);
+      return qc.invalidateQueries({ queryKey: queryKeys.incident.detail(id) });
+    },
   });
 }
 

@@ -11,8 +11,8 @@ const runbooks: Runbook[] = [
     service_id: 1,
     title: 'Checkout latency',
     steps: [
-      { index: 1, title: 'Roll back the latest deploy', detail: '' },
-      { index: 0, title: 'Check the dashboard', detail: 'p99 and 5xx' },
+      { index: 1, title: 'Roll back the latest deploy', detail: '', kind: 'action', destructive: false },
+      { index: 0, title: 'Check the dashboard', detail: 'p99 and 5xx', kind: 'action', destructive: false },
     ],
   },
 ];
@@ -87,7 +87,8 @@ describe('IncidentDetailPage', () => {
     ]);
     const user = userEvent.setup();
     await user.click(await screen.findByRole('button', { name: 'Investigating' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent('someone changed it first');
+    // The console's sentence, from the code and its facts; the server's prose is not repeated.
+    expect(await screen.findByRole('alert')).not.toHaveTextContent('someone changed it first');
     expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ status: 'Investigating' });
     expect(calls.find((c) => c.method === 'POST')?.headers.get('If-Match')).toBe('4');
     // Read from code and current_version, not from the prose.
@@ -141,6 +142,8 @@ describe('IncidentDetailPage', () => {
     expect(alert).not.toHaveTextContent('Root cause,');
     // Named from `missing`, whatever the prose says; nothing to reload for a blocked close.
     expect(alert).toHaveTextContent('the RCA is missing Contributing factors, Prevention actions.');
+    // Never the API's field names.
+    expect(alert).not.toHaveTextContent('contributing_factors');
     expect(within(screen.getByRole('alert')).queryByRole('button', { name: 'Reload incident' })).not.toBeInTheDocument();
   });
 
@@ -168,7 +171,12 @@ describe('IncidentDetailPage', () => {
     ]);
     await userEvent.setup().click(apply[1]);
     expect(await screen.findByText(/Logged “Roll back the latest deploy”/)).toBeInTheDocument();
-    expect(calls.find((c) => c.path.endsWith('apply-runbook-step'))?.body).toEqual({ runbook_id: 3, step_index: 1 });
+    expect(calls.find((c) => c.path.endsWith('apply-runbook-step'))?.body).toEqual({
+      runbook_id: 3,
+      step_index: 1,
+      done: true,
+      confirmed: false,
+    });
   });
 
   it('posts a comment from the labelled Comment box and shows the server detail on error', async () => {

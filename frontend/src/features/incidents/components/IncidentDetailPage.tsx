@@ -1,7 +1,6 @@
 /** One incident: its fields, customer impact, SLA, workflow, triage, timeline, runbooks, RCA and report. */
 import { useRef } from 'react';
 import { Link, useParams } from 'react-router';
-import { SeverityBadge, StatusBadge } from '../../../components/Badges';
 import { ErrorState, Loading } from '../../../components/States';
 import { FullTime } from '../../../components/Time';
 import { useDocumentTitle } from '../../../components/useDocumentTitle';
@@ -13,6 +12,7 @@ import { useIncident } from '../api/incidents';
 import { AlertsPanel } from './AlertsPanel';
 import { ExportReportButton } from './ExportReportButton';
 import { ImpactBlock } from './ImpactBlock';
+import { IncidentHeader } from './IncidentHeader';
 import { RunbookPanel } from './RunbookPanel';
 import { SlaPanel } from './SlaPanel';
 import { SummaryEditor } from './SummaryEditor';
@@ -51,15 +51,7 @@ export function IncidentDetailPage() {
       <p className="crumbs">
         <Link to="/">Incidents</Link> / {incidentRef(incident.id)}
       </p>
-      <header className="incident-head">
-        <h1 id="incident-title">
-          <span className="inc-ref">{incidentRef(incident.id)}</span> {incident.title}
-        </h1>
-        <div className="badges">
-          <SeverityBadge severity={incident.severity} />
-          <StatusBadge status={incident.status} />
-        </div>
-      </header>
+      <IncidentHeader incident={incident} canAct={canAct} />
 
       <div className="incident-grid">
         <div className="col-main">

@@ -1,37 +1,42 @@
 /**
- * One button per allowed transition, named after its target status, with an optional note.
- * A refusal is read by code in src/api/errors.ts: a blocked close names the missing RCA
- * sections (`missing`), an illegal move where the incident may go (`allowed`), a stale one
- * offers to reload.
+ * Every allowed move with an optional note (the header's main button takes the next step
+ * without one), and, once Resolved, what closing still needs as a checklist. A refusal is read
+ * by code in src/api/errors.ts: a blocked close names the missing RCA sections, an illegal move
+ * where the incident may go, a stale one offers to reload.
  */
 import { useState } from 'react';
-import type { IncidentDetail, Status } from '../../../api/types';
-import { rcaSectionName } from '../../../api/rcaFields';
+import type { IncidentDetail } from '../../../api/types';
 import { ActionResult } from '../../../components/States';
 import { useReloadIncident } from '../../../api/queryKeys';
-import { useTransition } from '../api/incidents';
+import { CloseChecklist } from './CloseChecklist';
+import { nextStep } from './moves';
+import { useMove } from './useMove';
 
 export function TransitionBar({ incident, canAct }: { incident: IncidentDetail; canAct: boolean }) {
-  const move = useTransition(incident.id);
+  const move = useMove(incident);
   const [note, setNote] = useState('');
-  const [target, setTarget] = useState<Status | null>(null);
   const reload = useReloadIncident(incident.id);
+  const checklist = incident.status === 'Resolved' && <CloseChecklist incident={incident} />;
 
   if (incident.allowed_transitions.length === 0) {
     return (
       <>
         <p className="muted">This incident is {incident.status}: no further transitions.</p>
-        <ActionResult success={move.isSuccess && `Moved to ${move.data.status}.`} />
+        <ActionResult success={move.moved && `Moved to ${move.moved}.`} />
       </>
     );
   }
   if (!canAct) {
     return (
-      <p className="muted">
-        Next steps: {incident.allowed_transitions.join(', ')} (read-only: your role cannot change incidents)
-      </p>
+      <>
+        <p className="muted">
+          Next steps: {incident.allowed_transitions.join(', ')} (read-only: your role cannot change incidents)
+        </p>
+        {checklist}
+      </>
     );
   }
+  const next = nextStep(incident);
 
   return (
     <div className="transitions" role="group" aria-label="Move incident">
@@ -47,35 +52,24 @@ export function TransitionBar({ incident, canAct }: { incident: IncidentDetail; 
           <button
             key={status}
             type="button"
-            className={status === 'Investigating' && incident.status !== 'New' ? '' : 'primary'}
+            className={status === next?.to ? 'primary' : ''}
             disabled={move.isPending}
-            onClick={() => {
-              setTarget(status);
-              move.mutate(
-                { status, note: note.trim() || undefined, version: incident.version },
-                { onSuccess: () => setNote('') },
-              );
-            }}
+            onClick={() => move.mutate(status, note.trim() || undefined, () => setNote(''))}
           >
             {status}
           </button>
         ))}
       </div>
-      {move.isPending && <p role="status">Moving to {target}…</p>}
+      {move.isPending && <p role="status">Moving to {move.target}…</p>}
       <ActionResult
         error={move.error}
-        success={move.isSuccess && `Moved to ${move.data.status}.`}
+        success={move.moved && `Moved to ${move.moved}.`}
         onReload={() => {
           move.reset();
           reload();
         }}
       />
-      {incident.status === 'Resolved' && incident.close_blockers.length > 0 && !move.error && (
-        <p className="muted">
-          Closing needs a complete RCA; still missing:{' '}
-          {incident.close_blockers.map(rcaSectionName).join(', ')}.
-        </p>
-      )}
+      {checklist}
     </div>
   );
 }

@@ -3,15 +3,25 @@ import { useState, type FormEvent } from 'react';
 import type { Runbook, RunbookStepIn } from '../../../api/types';
 import { ActionResult } from '../../../components/States';
 import { useCreateRunbook, useUpdateRunbook } from '../api/runbooks';
+import './RunbookEditor.css';
 
-interface DraftStep {
+type StepFlags = Pick<RunbookStepIn, 'kind' | 'destructive'>;
+
+interface DraftStep extends StepFlags {
   key: number;
   title: string;
   detail: string;
 }
 
 let nextKey = 1;
-const draftOf = (title = '', detail = ''): DraftStep => ({ key: nextKey++, title, detail });
+const ACTION: StepFlags = { kind: 'action', destructive: false };
+const draftOf = (title = '', detail = '', flags: StepFlags = ACTION): DraftStep => ({
+  key: nextKey++,
+  title,
+  detail,
+  kind: flags.kind,
+  destructive: flags.destructive,
+});
 
 export function moveItem<T>(items: T[], from: number, to: number): T[] {
   if (to < 0 || to >= items.length) return items;
@@ -34,7 +44,7 @@ export function RunbookEditor({ serviceId, serviceName, runbook, onDone }: Props
   const [title, setTitle] = useState(runbook?.title ?? '');
   const [steps, setSteps] = useState<DraftStep[]>(() =>
     runbook
-      ? [...runbook.steps].sort((a, b) => a.index - b.index).map((s) => draftOf(s.title, s.detail ?? ''))
+      ? [...runbook.steps].sort((a, b) => a.index - b.index).map((s) => draftOf(s.title, s.detail ?? '', s))
       : [draftOf()],
   );
   const pending = create.isPending || update.isPending;
@@ -46,7 +56,7 @@ export function RunbookEditor({ serviceId, serviceName, runbook, onDone }: Props
       title: title.trim(),
       steps: steps
         .filter((s) => s.title.trim())
-        .map((s): RunbookStepIn => ({ title: s.title.trim(), detail: s.detail.trim() })),
+        .map((s): RunbookStepIn => ({ title: s.title.trim(), detail: s.detail.trim(), kind: s.kind, destructive: s.destructive })),
     };
     if (runbook) update.mutate({ id: runbook.id, body }, { onSuccess: onDone });
     else create.mutate({ service_id: serviceId, ...body }, { onSuccess: onDone });
@@ -82,6 +92,25 @@ export function RunbookEditor({ serviceId, serviceName, runbook, onDone }: Props
                 value={step.detail}
                 onChange={(e) => setStep(i, { detail: e.target.value })}
               />
+              <div className="step-flags">
+                <label htmlFor={`${prefix}-kind-${step.key}`}>Step {i + 1} kind</label>
+                <select
+                  id={`${prefix}-kind-${step.key}`}
+                  value={step.kind}
+                  onChange={(e) => setStep(i, { kind: e.target.value === 'manual' ? 'manual' : 'action' })}
+                >
+                  <option value="action">Action (applied and logged)</option>
+                  <option value="manual">Manual check (ticked by a person)</option>
+                </select>
+                <label className="check">
+                  <input
+                    type="checkbox"
+                    checked={step.destructive}
+                    onChange={(e) => setStep(i, { destructive: e.target.checked })}
+                  />
+                  Step {i + 1} is destructive (ask before applying)
+                </label>
+              </div>
               <div className="actions small">
                 <button type="button" aria-label={`Move step ${i + 1} up`} disabled={i === 0} onClick={() => setSteps((a) => moveItem(a, i, i - 1))}>
                   ↑ Up

@@ -11,9 +11,9 @@ const runbooks: Runbook[] = [
     service_id: 1,
     title: 'Checkout latency',
     steps: [
-      { index: 0, title: 'Check the dashboard', detail: '' },
-      { index: 1, title: 'Roll back', detail: '' },
-      { index: 2, title: 'Scale out', detail: '' },
+      { index: 0, title: 'Check the dashboard', detail: '', kind: 'action', destructive: false },
+      { index: 1, title: 'Roll back', detail: '', kind: 'action', destructive: false },
+      { index: 2, title: 'Scale out', detail: '', kind: 'action', destructive: true },
     ],
   },
 ];
@@ -34,11 +34,11 @@ describe('RunbooksPage', () => {
     const sev2 = within(policy).getByRole('row', { name: /SEV2/ });
     expect(sev2).toHaveTextContent('10m');
     expect(sev2).toHaveTextContent('2h');
-    expect(screen.getAllByRole('listitem').map((li) => li.textContent)).toEqual(['Check the dashboard', 'Roll back', 'Scale out']);
+    expect(screen.getAllByRole('listitem').map((li) => li.textContent)).toEqual(['Check the dashboard', 'Roll back', 'Scale out⚠ Destructive']);
     expect(screen.queryByRole('button', { name: /Edit/ })).not.toBeInTheDocument();
   });
 
-  it('lets an admin reorder, remove and add steps, then saves them', async () => {
+  it('lets an admin reorder, remove and add steps, flag them destructive or manual, then saves them', async () => {
     const { calls } = renderApp(<RunbooksPage />, {
       as: 'jordan',
       handlers: [
@@ -54,6 +54,10 @@ describe('RunbooksPage', () => {
     await user.click(screen.getByRole('button', { name: 'Remove step 1' }));
     await user.click(screen.getByRole('button', { name: 'Add step' }));
     await user.type(screen.getByLabelText('Step 3 title'), 'Confirm recovery');
+    await user.selectOptions(screen.getByLabelText('Step 3 kind'), 'manual');
+    // The stored flag comes back into the editor; the admin sets another.
+    expect(screen.getByLabelText('Step 1 is destructive (ask before applying)')).toBeChecked();
+    await user.click(screen.getByLabelText('Step 2 is destructive (ask before applying)'));
     await user.clear(screen.getByLabelText('Runbook title'));
     await user.type(screen.getByLabelText('Runbook title'), 'Checkout latency v2');
     await user.click(screen.getByRole('button', { name: 'Save runbook' }));
@@ -61,9 +65,9 @@ describe('RunbooksPage', () => {
     expect(calls.find((c) => c.method === 'PATCH')?.body).toEqual({
       title: 'Checkout latency v2',
       steps: [
-        { title: 'Scale out', detail: '' },
-        { title: 'Roll back', detail: '' },
-        { title: 'Confirm recovery', detail: '' },
+        { title: 'Scale out', detail: '', kind: 'action', destructive: true },
+        { title: 'Roll back', detail: '', kind: 'action', destructive: true },
+        { title: 'Confirm recovery', detail: '', kind: 'manual', destructive: false },
       ],
     });
   });

@@ -6,6 +6,7 @@ import { useDocumentTitle } from '../../../components/useDocumentTitle';
 import { useAuth } from '../../auth';
 import { useRunbooks, useServices } from '../api/runbooks';
 import { NewServiceForm } from './NewServiceForm';
+import { StepFlags } from './StepFlags';
 import { RunbookEditor } from './RunbookEditor';
 import { SlaPolicyEditor, SlaPolicyTable } from './SlaPolicy';
 
@@ -54,6 +55,7 @@ function ServiceSection({ service, runbooks, isAdmin }: { service: Service; runb
                   <li key={s.index} className="step">
                     <div>
                       <strong>{s.title}</strong>
+                      <StepFlags step={s} />
                       {s.detail && <p className="muted">{s.detail}</p>}
                     </div>
                   </li>
