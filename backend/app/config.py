@@ -162,10 +162,11 @@ class Settings(BaseSettings):
     def check_secure(self) -> None:
         self.check_single_sign_on()
         if not self.is_development and self.should_seed:
+            accounts = "jordan, avery, morgan" + (", sam, riley" if self.seed_demo_history else "")
             log.warning(
-                "SEED_DEMO_DATA=true with APP_ENV=%s: demo accounts (jordan, avery, morgan) with "
-                "the published password 'demo123' are created; anyone can sign in as admin. "
-                "Unset SEED_DEMO_DATA for a real deployment.", self.app_env)
+                "SEED_DEMO_DATA=true with APP_ENV=%s: demo accounts (%s) with the published "
+                "password 'demo123' are created; anyone can sign in as admin. "
+                "Unset SEED_DEMO_DATA for a real deployment.", self.app_env, accounts)
         if self.is_development:
             return
         if self.oidc_issuer and not self.oidc_issuer.startswith("https://"):

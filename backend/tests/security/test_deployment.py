@@ -113,10 +113,12 @@ async def test_demo_data_in_production_only_when_asked_and_said_loudly(
     with fresh_database(kind, tmp_path) as url:
         settings = settings_from(env, url, monkeypatch)
         with caplog.at_level(logging.WARNING):
-            assert await _users_after_start(settings) == (3, 200)
+            # The three demo people and, with the sixty days of history, its two responders.
+            assert await _users_after_start(settings) == (5, 200)
     warnings = [r for r in caplog.records if r.levelno >= logging.WARNING and "demo123" in
                 r.getMessage()]
     assert warnings and "SEED_DEMO_DATA" in warnings[0].getMessage()
+    assert "sam, riley" in warnings[0].getMessage(), "every account with the published password"
 
 
 def test_the_image_trusts_forwarded_headers_only_from_the_setting() -> None:
