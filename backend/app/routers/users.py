@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 
 from app.deps import AnyUser, get_accounts
 from app.schemas.common import error_responses
@@ -14,6 +14,8 @@ router = APIRouter(tags=["users"])
 
 @router.get("/users", response_model=list[UserRead], responses=error_responses(401))
 async def list_users(
-    _: AnyUser, accounts: Annotated[Accounts, Depends(get_accounts)]
+    _: AnyUser, accounts: Annotated[Accounts, Depends(get_accounts)],
+    assignable: Annotated[bool, Query(description=(
+        "Only the people who can own incidents: active responders and admins"))] = False,
 ) -> list[UserRead]:
-    return await accounts.list_users()
+    return await accounts.list_users(assignable)

@@ -22,6 +22,9 @@ BAD_CREDENTIALS = "Incorrect username or password"
 VERIFIED_TOKENS_KEPT = 10_000
 
 
+# The roles that work incidents, so may own them (viewers read only).
+INCIDENT_WORKERS = ("admin", "responder")
+
 class Accounts:
     def __init__(self, db: Database, settings: Settings, hasher: PasswordHash) -> None:
         self.db = db
@@ -119,7 +122,12 @@ class Accounts:
         self.callers.forget(str(user.id))  # this replica at once; the others on NOTIFY
         return self._token_for(fresh)
 
-    async def list_users(self) -> list[UserRead]:
+    async def list_users(self, assignable: bool = False) -> list[UserRead]:
+        """Everyone, or with `assignable` only those who may own incidents: active responders
+        and admins (the roles that work incidents)."""
+        stmt = select(User).order_by(User.name)
+        if assignable:
+            stmt = stmt.where(User.is_active.is_(True), User.role.in_(INCIDENT_WORKERS))
         async with self.db.read() as session:
-            rows = await session.scalars(select(User).order_by(User.name))
+            rows = await session.scalars(stmt)
             return [UserRead.model_validate(u) for u in rows]
