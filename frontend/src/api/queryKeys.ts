@@ -9,6 +9,8 @@ import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 export const queryKeys = {
   me: () => ['me'] as const,
   users: () => ['users'] as const,
+  /** The people who can own incidents (`GET /users?assignable=true`): under users(). */
+  assignableUsers: () => ['users', 'assignable'] as const,
   services: () => ['services'] as const,
   runbooks: {
     all: () => ['runbooks'] as const,
@@ -38,6 +40,7 @@ export const mutationKeys = {
   login: () => ['login'] as const,
   alertDrill: () => ['alerts', 'generate'] as const,
   createIncident: () => ['incidents', 'create'] as const,
+  bulkTriage: () => ['incidents', 'bulk-triage'] as const,
   updateIncident: (id: number) => ['incident', id, 'update'] as const,
   transition: (id: number) => ['incident', id, 'status'] as const,
   addComment: (id: number) => ['incident', id, 'comment'] as const,

@@ -1,17 +1,37 @@
-/** The dashboard's filters: Status, Severity, Service, Owner and a text search, all kept in the URL. */
-import { useEffect, useRef, useState, type RefObject } from 'react';
+/**
+ * The dashboard's filters: Status, Severity, Service, Owner, SLA, a text search and the creation
+ * window (a removable chip), all kept in the URL. On a phone the selects fold behind a
+ * "Filters" button that counts the active ones; search stays in view.
+ */
+import { useEffect, useId, useRef, useState, type RefObject } from 'react';
 import { OPEN_STATUSES, SEVERITIES, SLA_STATES, STATUSES, type Service, type User } from '../../../api/types';
+import { formatAbsolute } from '../../../lib/format';
 import { SLA_STATE_TEXT } from '../../../lib/sla';
-import type { ListFilters } from '../api/list';
+import { FILTER_PARAMS, type ListFilters } from '../api/list';
 
-export type FilterChange = Partial<Record<'status' | 'severity' | 'service_id' | 'assignee_id' | 'sla_state' | 'q', string[]>>;
+export type FilterChange = Partial<Record<(typeof FILTER_PARAMS)[number], string[]>>;
 
 interface Props {
   filters: ListFilters;
   services: Service[];
+  /** The people who can own incidents. */
   users: User[];
   onChange: (change: FilterChange) => void;
   searchRef: RefObject<HTMLInputElement | null>;
+  /** Fold the selects behind a button (phones). */
+  foldable: boolean;
+}
+
+/** How many of the folded filters are set (search is always in view, so not counted). */
+function activeCount(f: ListFilters): number {
+  return [f.status, f.severity, f.service_id, f.assignee_id, f.sla_state].filter((v) => v.length > 0).length +
+    (f.created_from || f.created_to ? 1 : 0);
+}
+
+function createdText(from: string | null, to: string | null): string {
+  if (from && to) return `Created between ${formatAbsolute(from)} and ${formatAbsolute(to)}`;
+  if (from) return `Created since ${formatAbsolute(from)}`;
+  return `Created before ${formatAbsolute(to)}`;
 }
 
 const OPEN = 'open';
@@ -22,8 +42,10 @@ function statusValue(status: string[]): string {
   return status[0];
 }
 
-export function Filters({ filters, services, users, onChange, searchRef }: Props) {
+export function Filters({ filters, services, users, onChange, searchRef, foldable }: Props) {
   const [q, setQ] = useState(filters.q);
+  const [unfolded, setUnfolded] = useState(false);
+  const selectsId = useId();
   const lastSent = useRef(filters.q);
 
   useEffect(() => {
@@ -42,17 +64,25 @@ export function Filters({ filters, services, users, onChange, searchRef }: Props
     return () => window.clearTimeout(t);
   }, [q, onChange]);
 
-  const active =
-    filters.status.length +
-      filters.severity.length +
-      filters.service_id.length +
-      filters.assignee_id.length +
-      filters.sla_state.length >
-      0 ||
-    filters.q !== '';
+  const count = activeCount(filters);
+  const active = count > 0 || filters.q !== '';
+  const folded = foldable && !unfolded;
 
   return (
+    <>
     <form className="filters" role="search" aria-label="Filter incidents" onSubmit={(e) => e.preventDefault()}>
+      {foldable && (
+        <button
+          type="button"
+          className="filters-toggle"
+          aria-expanded={!folded}
+          aria-controls={selectsId}
+          onClick={() => setUnfolded((v) => !v)}
+        >
+          Filters{count > 0 && <span className="filters-count"> ({count} active)</span>}
+        </button>
+      )}
+      <div className="filter-selects" id={selectsId} hidden={folded}>
       <div className="field">
         <label htmlFor="f-status">Status</label>
         <select
@@ -106,10 +136,12 @@ export function Filters({ filters, services, users, onChange, searchRef }: Props
         <label htmlFor="f-owner">Owner</label>
         <select
           id="f-owner"
-          value={filters.assignee_id[0] ?? ''}
+          value={String(filters.assignee_id[0] ?? '')}
           onChange={(e) => onChange({ assignee_id: e.target.value ? [e.target.value] : [] })}
         >
           <option value="">Anyone</option>
+          <option value="me">Mine</option>
+          <option value="none">Unassigned</option>
           {users.map((u) => (
             <option key={u.id} value={u.id}>
               {u.name}
@@ -132,6 +164,7 @@ export function Filters({ filters, services, users, onChange, searchRef }: Props
           ))}
         </select>
       </div>
+      </div>
       <div className="field grow">
         <label htmlFor="f-q">Search</label>
         <input
@@ -150,12 +183,28 @@ export function Filters({ filters, services, users, onChange, searchRef }: Props
           onClick={() => {
             setQ('');
             lastSent.current = '';
-            onChange({ status: [], severity: [], service_id: [], assignee_id: [], sla_state: [], q: [] });
+            onChange(Object.fromEntries(FILTER_PARAMS.map((k) => [k, []])));
           }}
         >
           Clear filters
         </button>
       )}
     </form>
+    {(filters.created_from || filters.created_to) && (
+      <ul className="chips" aria-label="Other filters">
+        <li className="chip">
+          {createdText(filters.created_from, filters.created_to)}
+          <button
+            type="button"
+            className="chip-remove"
+            aria-label="Remove the creation time filter"
+            onClick={() => onChange({ created_from: [], created_to: [] })}
+          >
+            <span aria-hidden="true">×</span>
+          </button>
+        </li>
+      </ul>
+    )}
+    </>
   );
 }
