@@ -13,12 +13,13 @@ const EXPLAIN: Record<BulkAction, string> = {
 interface Props {
   selected: Incident[];
   busy: boolean;
-  onApply: (action: BulkAction) => void;
+  /** The incidents as they were when the person asked: each write is checked against that version. */
+  onApply: (action: BulkAction, incidents: Incident[]) => void;
   onClear: () => void;
 }
 
 export function BulkBar({ selected, busy, onApply, onClear }: Props) {
-  const [asking, setAsking] = useState<BulkAction | null>(null);
+  const [asking, setAsking] = useState<{ action: BulkAction; incidents: Incident[] } | null>(null);
   const dialog = useRef<HTMLDialogElement>(null);
 
   useEffect(() => {
@@ -40,7 +41,7 @@ export function BulkBar({ selected, busy, onApply, onClear }: Props) {
         <div className="bulk-bar" role="group" aria-label="Selected incidents">
           <span className="bulk-count">{incidents(n)} selected</span>
           {(Object.keys(BULK_ACTIONS) as BulkAction[]).map((action) => (
-            <button key={action} type="button" disabled={busy} onClick={() => setAsking(action)}>
+            <button key={action} type="button" disabled={busy} onClick={() => setAsking({ action, incidents: selected })}>
               {BULK_ACTIONS[action].button}
             </button>
           ))}
@@ -53,19 +54,19 @@ export function BulkBar({ selected, busy, onApply, onClear }: Props) {
         {asking && (
           <>
             <h2 id="bulk-confirm-title">
-              {BULK_ACTIONS[asking].verb} {incidents(n)}?
+              {BULK_ACTIONS[asking.action].verb} {incidents(asking.incidents.length)}?
             </h2>
-            <p>{EXPLAIN[asking]}</p>
+            <p>{EXPLAIN[asking.action]}</p>
             <div className="actions">
               <button
                 type="button"
                 className="primary"
                 onClick={() => {
                   setAsking(null);
-                  onApply(asking);
+                  onApply(asking.action, asking.incidents);
                 }}
               >
-                {BULK_ACTIONS[asking].verb} {incidents(n)}
+                {BULK_ACTIONS[asking.action].verb} {incidents(asking.incidents.length)}
               </button>
               <button type="button" onClick={() => setAsking(null)}>
                 Cancel

@@ -145,10 +145,9 @@ export function DashboardPage() {
           setSelected((prev) => (items.every((i) => prev.has(i.id)) ? new Set() : new Set(items.map((i) => i.id)))),
       }
     : null;
-  const apply = (action: BulkAction) => {
+  const apply = (action: BulkAction, chosen: Incident[]) => {
     const me = auth.user?.id;
     if (me === undefined) return;
-    const chosen: Incident[] = selectedItems;
     setOutcome(null);
     bulk.mutate(
       { action, incidents: chosen, me },
