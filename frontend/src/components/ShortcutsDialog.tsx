@@ -31,38 +31,42 @@ export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose: () 
 
   return (
     <dialog ref={ref} className="shortcuts-dialog" aria-labelledby="shortcuts-title" onClose={onClose}>
-      <h2 id="shortcuts-title">Keyboard shortcuts</h2>
-      <p className="muted small">They never act while you type in a field.</p>
-      <table className="shortcuts">
-        <caption className="visually-hidden">Keys and what they do</caption>
-        <thead>
-          <tr>
-            <th scope="col">Key</th>
-            <th scope="col">Does</th>
-          </tr>
-        </thead>
-        <tbody>
-          {SHORTCUTS.map(([keys, what]) => (
-            <tr key={what}>
-              <td>
-                {keys.map((k) => (
-                  <kbd key={k}>{k}</kbd>
-                ))}
-              </td>
-              <td>{what}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <label className="check">
-        <input type="checkbox" checked={enabled} onChange={(e) => setShortcutsEnabled(e.target.checked)} />
-        Use single-key shortcuts
-      </label>
-      <div className="actions">
-        <button type="button" className="primary" onClick={onClose}>
-          Close
-        </button>
-      </div>
+      {open && (
+        <>
+          <h2 id="shortcuts-title">Keyboard shortcuts</h2>
+          <p className="muted small">They never act while you type in a field.</p>
+          <table className="shortcuts">
+            <caption className="visually-hidden">Keys and what they do</caption>
+            <thead>
+              <tr>
+                <th scope="col">Key</th>
+                <th scope="col">Does</th>
+              </tr>
+            </thead>
+            <tbody>
+              {SHORTCUTS.map(([keys, what]) => (
+                <tr key={what}>
+                  <td>
+                    {keys.map((k) => (
+                      <kbd key={k}>{k}</kbd>
+                    ))}
+                  </td>
+                  <td>{what}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <label className="check">
+            <input type="checkbox" checked={enabled} onChange={(e) => setShortcutsEnabled(e.target.checked)} />
+            Use single-key shortcuts
+          </label>
+          <div className="actions">
+            <button type="button" className="primary" onClick={onClose}>
+              Close
+            </button>
+          </div>
+        </>
+      )}
     </dialog>
   );
 }

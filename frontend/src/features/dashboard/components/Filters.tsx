@@ -70,141 +70,141 @@ export function Filters({ filters, services, users, onChange, searchRef, foldabl
 
   return (
     <>
-    <form className="filters" role="search" aria-label="Filter incidents" onSubmit={(e) => e.preventDefault()}>
-      {foldable && (
-        <button
-          type="button"
-          className="filters-toggle"
-          aria-expanded={!folded}
-          aria-controls={selectsId}
-          onClick={() => setUnfolded((v) => !v)}
-        >
-          Filters{count > 0 && <span className="filters-count"> ({count} active)</span>}
-        </button>
-      )}
-      <div className="filter-selects" id={selectsId} hidden={folded}>
-      <div className="field">
-        <label htmlFor="f-status">Status</label>
-        <select
-          id="f-status"
-          value={statusValue(filters.status)}
-          onChange={(e) => {
-            const v = e.target.value;
-            onChange({ status: v === OPEN ? [...OPEN_STATUSES] : v ? [v] : [] });
-          }}
-        >
-          <option value="">Any status</option>
-          <option value={OPEN}>Open (New, Investigating, Mitigated)</option>
-          {STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="f-severity">Severity</label>
-        <select
-          id="f-severity"
-          value={filters.severity[0] ?? ''}
-          onChange={(e) => onChange({ severity: e.target.value ? [e.target.value] : [] })}
-        >
-          <option value="">Any severity</option>
-          {SEVERITIES.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="f-service">Service</label>
-        <select
-          id="f-service"
-          value={filters.service_id[0] ?? ''}
-          onChange={(e) => onChange({ service_id: e.target.value ? [e.target.value] : [] })}
-        >
-          <option value="">Any service</option>
-          {services.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="f-owner">Owner</label>
-        <select
-          id="f-owner"
-          value={String(filters.assignee_id[0] ?? '')}
-          onChange={(e) => onChange({ assignee_id: e.target.value ? [e.target.value] : [] })}
-        >
-          <option value="">Anyone</option>
-          <option value="me">Mine</option>
-          <option value="none">Unassigned</option>
-          {users.map((u) => (
-            <option key={u.id} value={u.id}>
-              {u.name}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="f-sla">SLA</label>
-        <select
-          id="f-sla"
-          value={filters.sla_state[0] ?? ''}
-          onChange={(e) => onChange({ sla_state: e.target.value ? [e.target.value] : [] })}
-        >
-          <option value="">Any SLA state</option>
-          {SLA_STATES.map((s) => (
-            <option key={s} value={s}>
-              {SLA_STATE_TEXT[s].word}
-            </option>
-          ))}
-        </select>
-      </div>
-      </div>
-      <div className="field grow">
-        <label htmlFor="f-q">Search</label>
-        <input
-          id="f-q"
-          ref={searchRef}
-          type="search"
-          placeholder="Title or description  (press / to focus)"
-          value={q}
-          onChange={(e) => setQ(e.target.value)}
-        />
-      </div>
-      {active && (
-        <button
-          type="button"
-          className="link-button"
-          onClick={() => {
-            setQ('');
-            lastSent.current = '';
-            onChange(Object.fromEntries(FILTER_PARAMS.map((k) => [k, []])));
-          }}
-        >
-          Clear filters
-        </button>
-      )}
-    </form>
-    {(filters.created_from || filters.created_to) && (
-      <ul className="chips" aria-label="Other filters">
-        <li className="chip">
-          {createdText(filters.created_from, filters.created_to)}
+      <form className="filters" role="search" aria-label="Filter incidents" onSubmit={(e) => e.preventDefault()}>
+        {foldable && (
           <button
             type="button"
-            className="chip-remove"
-            aria-label="Remove the creation time filter"
-            onClick={() => onChange({ created_from: [], created_to: [] })}
+            className="filters-toggle"
+            aria-expanded={!folded}
+            aria-controls={selectsId}
+            onClick={() => setUnfolded((v) => !v)}
           >
-            <span aria-hidden="true">×</span>
+            Filters{count > 0 && <span className="filters-count"> ({count} active)</span>}
           </button>
-        </li>
-      </ul>
-    )}
+        )}
+        <div className="filter-selects" id={selectsId} hidden={folded}>
+          <div className="field">
+            <label htmlFor="f-status">Status</label>
+            <select
+              id="f-status"
+              value={statusValue(filters.status)}
+              onChange={(e) => {
+                const v = e.target.value;
+                onChange({ status: v === OPEN ? [...OPEN_STATUSES] : v ? [v] : [] });
+              }}
+            >
+              <option value="">Any status</option>
+              <option value={OPEN}>Open (New, Investigating, Mitigated)</option>
+              {STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {s}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="f-severity">Severity</label>
+            <select
+              id="f-severity"
+              value={filters.severity[0] ?? ''}
+              onChange={(e) => onChange({ severity: e.target.value ? [e.target.value] : [] })}
+            >
+              <option value="">Any severity</option>
+              {SEVERITIES.map((s) => (
+                <option key={s} value={s}>
+                  {s}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="f-service">Service</label>
+            <select
+              id="f-service"
+              value={filters.service_id[0] ?? ''}
+              onChange={(e) => onChange({ service_id: e.target.value ? [e.target.value] : [] })}
+            >
+              <option value="">Any service</option>
+              {services.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="f-owner">Owner</label>
+            <select
+              id="f-owner"
+              value={String(filters.assignee_id[0] ?? '')}
+              onChange={(e) => onChange({ assignee_id: e.target.value ? [e.target.value] : [] })}
+            >
+              <option value="">Anyone</option>
+              <option value="me">Mine</option>
+              <option value="none">Unassigned</option>
+              {users.map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="f-sla">SLA</label>
+            <select
+              id="f-sla"
+              value={filters.sla_state[0] ?? ''}
+              onChange={(e) => onChange({ sla_state: e.target.value ? [e.target.value] : [] })}
+            >
+              <option value="">Any SLA state</option>
+              {SLA_STATES.map((s) => (
+                <option key={s} value={s}>
+                  {SLA_STATE_TEXT[s].word}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+        <div className="field grow">
+          <label htmlFor="f-q">Search</label>
+          <input
+            id="f-q"
+            ref={searchRef}
+            type="search"
+            placeholder="Title or description  (press / to focus)"
+            value={q}
+            onChange={(e) => setQ(e.target.value)}
+          />
+        </div>
+        {active && (
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => {
+              setQ('');
+              lastSent.current = '';
+              onChange(Object.fromEntries(FILTER_PARAMS.map((k) => [k, []])));
+            }}
+          >
+            Clear filters
+          </button>
+        )}
+      </form>
+      {(filters.created_from || filters.created_to) && (
+        <ul className="chips" aria-label="Other filters">
+          <li className="chip">
+            {createdText(filters.created_from, filters.created_to)}
+            <button
+              type="button"
+              className="chip-remove"
+              aria-label="Remove the creation time filter"
+              onClick={() => onChange({ created_from: [], created_to: [] })}
+            >
+              <span aria-hidden="true">×</span>
+            </button>
+          </li>
+        </ul>
+      )}
     </>
   );
 }
