@@ -1,6 +1,6 @@
 """Incidents: intake, list, detail, triage, lifecycle, timeline, RCA and report."""
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
@@ -42,7 +42,7 @@ async def list_incidents(
     status: Annotated[list[Status] | None, Query()] = None,
     severity: Annotated[list[Severity] | None, Query()] = None,
     service_id: Ids = None,
-    assignee_id: Annotated[list[str] | None, Query(
+    assignee_id: Annotated[list[IdParam | Literal["me", "none"]] | None, Query(
         description="A user id, `me` (the caller) or `none` (nobody owns it)")] = None,
     sla_state: Annotated[list[SlaState] | None, Query()] = None,
     q: Annotated[str | None, Query(max_length=200, description="Matches title, description and impact")] = None,

@@ -2393,7 +2393,7 @@ export interface operations {
                 severity?: components["schemas"]["Severity"][] | null;
                 service_id?: number[] | null;
                 /** @description A user id, `me` (the caller) or `none` (nobody owns it) */
-                assignee_id?: string[] | null;
+                assignee_id?: (number | ("me" | "none"))[] | null;
                 sla_state?: components["schemas"]["SlaState"][] | null;
                 /** @description Matches title, description and impact */
                 q?: string | null;

@@ -7,6 +7,7 @@ compiling per request, and the rows go straight from asyncpg into the JSON (db_r
 """
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -40,7 +41,6 @@ from app.models import Incident
 from app.models.base import UTCDateTime
 from app.schemas.incidents import IncidentSort
 from app.services.cursors import (
-    MAX_ID,
     KeyKind,
     decode_cursor_with_total,
     decode_sort_cursor,
@@ -111,20 +111,11 @@ class IncidentFilter:
         return lists, tuple(sorted(s.value for s in self.sla_state)), self.unassigned
 
 
-def assignee_filter(values: list[str], caller_id: int) -> tuple[list[int], bool]:
-    """`assignee_id` values as (owner ids, unassigned): a number, `me` (the caller) or `none`."""
-    ids: list[int] = []
-    unassigned = False
-    for value in values:
-        if value == "none":
-            unassigned = True
-        elif value == "me":
-            ids.append(caller_id)
-        elif value.isascii() and value.isdigit() and len(value) <= 10 and 0 < int(value) <= MAX_ID:
-            ids.append(int(value))
-        else:
-            raise Unprocessable("assignee_id takes a user id, 'me' or 'none'", field="assignee_id")
-    return sorted(set(ids)), unassigned
+def assignee_filter(values: Sequence[int | str], caller_id: int) -> tuple[list[int], bool]:
+    """`assignee_id` values (user ids, `me` for the caller, `none` for nobody) as
+    (owner ids, unassigned)."""
+    ids = {caller_id if v == "me" else v for v in values if v != "none"}
+    return sorted(i for i in ids if isinstance(i, int)), "none" in values
 
 
 def created_window(created_from: datetime | None, created_to: datetime | None

@@ -72,7 +72,7 @@ export function useIncidentList(f: ListFilters) {
               status: f.status.length ? f.status : undefined,
               severity: f.severity.length ? f.severity : undefined,
               service_id: f.service_id.length ? f.service_id : undefined,
-              assignee_id: f.assignee_id.length ? f.assignee_id.map(String) : undefined,
+              assignee_id: f.assignee_id.length ? f.assignee_id : undefined,
               sla_state: f.sla_state.length ? f.sla_state : undefined,
               q: f.q || undefined,
               created_from: f.created_from ?? undefined,
