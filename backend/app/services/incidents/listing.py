@@ -27,6 +27,7 @@ from sqlalchemy import (
     or_,
     select,
     tuple_,
+    union_all,
 )
 from sqlalchemy.sql import ColumnElement, Select
 
@@ -238,20 +239,67 @@ def _after(keys: tuple[SortKey, ...], params: list[Any]) -> ColumnElement[bool]:
     return or_(beyond, and_(same, _after(keys[run:], params[run:])))
 
 
+# Incidents with nothing left to wait for whatever the time: closed or resolved, acknowledged
+# and resolved. No target of theirs is pending, so in the urgency and due orders their key
+# starts with constants (urgency: group 2 and no due time; due: no due time) and the rest of
+# it is plain columns an index already holds in order. Those orders read them as a branch of
+# their own, walked along that index, instead of computing a `now`-dependent key for every
+# row of the history (0.6 s at 200,000 incidents on PostgreSQL, a few ms this way).
+_OPEN: list[ColumnElement[Any]] = [literal_column(f"'{s.value}'") for s in OPEN_STATUSES]
+SETTLED = and_(Incident.status.not_in(_OPEN), Incident.acknowledged_at.is_not(None),
+               Incident.resolved_at.is_not(None))
+# The others, written as the partial index ix_incidents_unsettled's predicate
+# (models.incidents.UNSETTLED) so that PostgreSQL reads them from it.
+UNSETTLED = or_(Incident.status.in_(_OPEN), Incident.acknowledged_at.is_(None),
+                Incident.resolved_at.is_(None))
+# How many leading keys are constant for settled incidents, and their values.
+SETTLED_PREFIX: dict[IncidentSort, tuple[Any, ...]] = {
+    IncidentSort.URGENCY: (2, NO_DUE), IncidentSort.DUE: (NO_DUE,)}
+
+
+def settled_after(order: IncidentSort, f: IncidentFilter, key: tuple[Any, ...] | None) -> str:
+    """Which settled incidents the page reads: none ("none": the order has no settled branch,
+    or the status filter names only open statuses), all of them ("all": the cursor's key is
+    before their constant prefix), or those after the key's tail ("keyed")."""
+    if order not in SETTLED_PREFIX or (f.status and all(s in OPEN_STATUSES for s in f.status)):
+        return "none"
+    prefix = SETTLED_PREFIX[order]
+    return "keyed" if key is not None and tuple(key[:len(prefix)]) == prefix else "all"
+
+
+def _order_by(keys: tuple[SortKey, ...]) -> list[Any]:
+    return [k.expr.desc() if k.descending else k.expr.asc() for k in keys]
+
+
 @lru_cache(maxsize=512)
 def sorted_page_statement(shape: tuple[Any, ...], postgresql: bool, order: IncidentSort,
-                          after_cursor: bool) -> Select[Any]:
+                          after_cursor: bool, settled: str = "none") -> Select[Any]:
     """A page in an order other than newest: the sort key comes back as `sort_0`, `sort_1`...
-    for the next cursor."""
+    for the next cursor. `settled`: see SETTLED and `settled_after`."""
     keys = sort_keys(order)
+    page_size = bindparam("page_size", type_=Integer())
+    cursor = [bindparam(f"cursor_{n}", type_=k.type_) for n, k in enumerate(keys)]
     stmt = (incident_rows(rca_meta=False)
             .add_columns(*(k.expr.label(f"sort_{n}") for n, k in enumerate(keys)))
             .where(*_conditions(shape, postgresql)))
+    if settled == "none":
+        if after_cursor:
+            stmt = stmt.where(_after(keys, cursor))
+        return stmt.order_by(*_order_by(keys)).limit(page_size)
+    fixed = len(SETTLED_PREFIX[order])
+    unsettled = stmt.where(UNSETTLED)
     if after_cursor:
-        stmt = stmt.where(_after(keys, [bindparam(f"cursor_{n}", type_=k.type_)
-                                        for n, k in enumerate(keys)]))
-    return stmt.order_by(*(k.expr.desc() if k.descending else k.expr.asc() for k in keys)).limit(
-        bindparam("page_size", type_=Integer()))
+        unsettled = unsettled.where(_after(keys, cursor))
+    settled_rows = stmt.where(SETTLED)
+    if after_cursor and settled == "keyed":
+        settled_rows = settled_rows.where(_after(keys[fixed:], cursor[fixed:]))
+    both = union_all(
+        select(unsettled.order_by(*_order_by(keys)).limit(page_size).subquery()),
+        select(settled_rows.order_by(*_order_by(keys[fixed:])).limit(page_size).subquery()),
+    ).subquery()
+    return select(both).order_by(*_order_by(tuple(
+        SortKey(both.c[f"sort_{n}"], k.descending, k.kind, k.type_)
+        for n, k in enumerate(keys)))).limit(page_size)
 
 
 @lru_cache(maxsize=512)
@@ -340,6 +388,7 @@ async def list_incidents(
         stmt = page_statement(shape, postgresql, bool(cursor))
     else:
         order_now: datetime | None = now if order in TIME_DEPENDENT else None
+        key: tuple[object, ...] | None = None
         if cursor:
             order_now, key, total = decode_sort_cursor(cursor, order.value,
                                                        tuple(k.kind for k in keys))
@@ -347,11 +396,12 @@ async def list_incidents(
                 raise Unprocessable("cursor is not one this server issued for this order; "
                                     "start again without it", field="cursor")
             params.update({f"cursor_{n}": v for n, v in enumerate(key)})
+        settled = settled_after(order, f, key)
         if order_now is not None:
             params["now"] = order_now
             if f.sla_state:  # filtered at the same moment the pages are ordered at
                 values["now"] = order_now
-        stmt = sorted_page_statement(shape, postgresql, order, bool(cursor))
+        stmt = sorted_page_statement(shape, postgresql, order, bool(cursor), settled)
     async with db.rows.reader() as reader:
         rows = await reader.all(stmt, **params)
         if total is None:
