@@ -8,6 +8,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, JSONDocument
 
+UNSETTLED = text("status IN ('New', 'Investigating', 'Mitigated') "
+                 "OR acknowledged_at IS NULL OR resolved_at IS NULL")
+
 
 class Incident(Base):
     __tablename__ = "incidents"
@@ -27,6 +30,10 @@ class Incident(Base):
         Index("ix_incidents_unclosed", "id", postgresql_where=text("status <> 'Closed'"),
               sqlite_where=text("status <> 'Closed'")),
         Index(None, "assignee_id", "status", "created_at", "id"),
+        # The incidents that may still have an SLA target pending (open ones, and any
+        # finished without both times on record): the dashboard's urgency and due orders.
+        Index("ix_incidents_unsettled", "created_at", "id", postgresql_where=UNSETTLED,
+              sqlite_where=UNSETTLED),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,6 +1,6 @@
 """Incidents: intake, list, detail, triage, lifecycle, timeline, RCA and report."""
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
@@ -12,13 +12,14 @@ from app.domain.sla import SlaState
 from app.infra.idempotency import IDEMPOTENT
 from app.infra.responses import json_response
 from app.schemas.audit import AuditReport
-from app.schemas.common import IdParam, error_responses
+from app.schemas.common import IdParam, IsoDateTime, error_responses
 from app.schemas.incidents import (
     CommentCreate,
     EventRead,
     IncidentCreate,
     IncidentDetail,
     IncidentPage,
+    IncidentSort,
     IncidentUpdate,
     RcaRead,
     RcaWrite,
@@ -37,22 +38,34 @@ Ids = Annotated[list[IdParam] | None, Query()]
 @router.get("", response_model=IncidentPage, responses=error_responses(401, 422))
 async def list_incidents(
     db: DB,
-    _: AnyUser,
+    user: AnyUser,
     status: Annotated[list[Status] | None, Query()] = None,
     severity: Annotated[list[Severity] | None, Query()] = None,
     service_id: Ids = None,
-    assignee_id: Ids = None,
+    assignee_id: Annotated[list[IdParam | Literal["me", "none"]] | None, Query(
+        description="A user id, `me` (the caller) or `none` (nobody owns it)")] = None,
     sla_state: Annotated[list[SlaState] | None, Query()] = None,
     q: Annotated[str | None, Query(max_length=200, description="Matches title, description and impact")] = None,
+    created_from: Annotated[IsoDateTime | None, Query(description="created_at >= (UTC if no offset)")] = None,
+    created_to: Annotated[IsoDateTime | None, Query(description="created_at < (UTC if no offset)")] = None,
+    sort: Annotated[IncidentSort, Query(description=(
+        "newest (created_at, newest first); urgency (open incidents with a breached SLA, then "
+        "the other open ones, then the rest; within each, earliest sla.next_due_at (none last), "
+        "SEV1 before SEV4, oldest first); severity (SEV1 first, then newest); due (earliest "
+        "sla.next_due_at first, none last, then newest). The whole result set is in this "
+        "order, page after page."))] = IncidentSort.NEWEST,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=500, description="next_cursor of the previous page")] = None,
 ) -> Response:
-    """Newest first. Each filter may repeat; different filters combine with AND."""
+    """Each filter may repeat; different filters combine with AND."""
+    owners, unassigned = incident_list.assignee_filter(assignee_id or [], user.id)
+    start, end = incident_list.created_window(created_from, created_to)
     f = incident_list.IncidentFilter(
         status=status or [], severity=severity or [], service_id=service_id or [],
-        assignee_id=assignee_id or [], sla_state=sla_state or [], q=(q or "").strip() or None,
+        assignee_id=owners, sla_state=sla_state or [], q=(q or "").strip() or None,
+        unassigned=unassigned, created_from=start, created_to=end,
     )
-    return json_response(await incident_list.list_incidents(db, f, limit, cursor))
+    return json_response(await incident_list.list_incidents(db, f, limit, cursor, sort))
 
 
 @router.post("", status_code=201, response_model=IncidentDetail,

@@ -3,7 +3,7 @@ them, changes their role, deactivates or reactivates them and resets their passw
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from app.deps import Admin, AnyUser, get_accounts
 from app.infra.idempotency import IDEMPOTENT
@@ -16,8 +16,12 @@ Accts = Annotated[Accounts, Depends(get_accounts)]
 
 
 @router.get("/users", response_model=list[UserRead], responses=error_responses(401))
-async def list_users(_: AnyUser, accounts: Accts) -> list[UserRead]:
-    return await accounts.list_users()
+async def list_users(
+    _: AnyUser, accounts: Accts,
+    assignable: Annotated[bool, Query(description=(
+        "Only the people who can own incidents: active responders and admins"))] = False,
+) -> list[UserRead]:
+    return await accounts.list_users(assignable)
 
 
 @router.post("/users", status_code=201, response_model=UserRead, openapi_extra=IDEMPOTENT,

@@ -1,5 +1,6 @@
 """Incidents: intake, triage edits, transitions, and how an incident reads."""
 
+from enum import StrEnum
 from typing import Any
 
 from pydantic import AwareDatetime, Field, StrictBool
@@ -127,6 +128,15 @@ class IncidentDetail(IncidentRead):
     rca: RcaRead | None
     runbook_steps: list[RunbookStepState] = Field(description=(
         "The runbook steps applied or ticked on this incident, by runbook and step"))
+
+
+class IncidentSort(StrEnum):
+    """Orders of `GET /incidents`; the server orders the whole result set, page after page."""
+
+    NEWEST = "newest"  # created_at, newest first
+    URGENCY = "urgency"  # open and breached, other open, the rest; then due, severity, oldest
+    SEVERITY = "severity"  # SEV1 first, then newest
+    DUE = "due"  # earliest sla.next_due_at first (none last), then newest
 
 
 class IncidentPage(Output):

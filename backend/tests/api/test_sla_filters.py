@@ -104,3 +104,23 @@ async def test_sql_filters_select_what_judge_says(app: FastAPI, grid: list[Incid
                     mismatches.append((now.isoformat(), name, sorted(got ^ want[name])))
     assert not mismatches, mismatches[:10]
     assert seen == set(conditions(T0)), "the grid reaches every state and every filter"
+
+
+async def test_sql_next_due_at_is_what_judge_says(app: FastAPI, grid: list[Incident]) -> None:
+    """The SQL `next_due_at` (the dashboard's urgency and due sorts) is judge's, at every
+    boundary of the grid: a target due at `now` is still pending, a microsecond later it is not."""
+    ids = [i.id for i in grid]
+    mismatches = []
+    nulls = 0
+    async with app.state.db.read() as session:
+        for now in NOWS:
+            got = dict((await session.execute(
+                select(Incident.id, filters.next_due_at(now)).where(Incident.id.in_(ids)))).all())
+            for i in grid:
+                want = judge(i.ack_due_at, i.resolve_due_at, i.ack_at_risk_at,
+                             i.resolve_at_risk_at, i.acknowledged_at, i.resolved_at, now)[4]
+                nulls += want is None
+                if got[i.id] != want:
+                    mismatches.append((now.isoformat(), i.id, got[i.id], want))
+    assert not mismatches, mismatches[:10]
+    assert 0 < nulls < len(NOWS) * len(grid), "the grid has incidents with and without a due time"

@@ -58,6 +58,7 @@ SEMANTIC: list[tuple[str, str, str | None, str]] = [
     ("", "idempotency_key_reused", None, "the fuzzer sends one key with two bodies"),
     ("GET ", "invalid_request", "cursor", "a cursor this server never issued"),
     ("GET /metrics", "invalid_request", "from", "'from' not before 'to'"),
+    ("GET /incidents", "invalid_request", "created_from", "created_from not before created_to"),
     ("", "invalid_request", "service_id", "a service id no row has"),
     ("", "invalid_request", "assignee_id", "a user id no row has"),
     ("", "invalid_request", "runbook_id", "a runbook id no row has"),

@@ -13,6 +13,8 @@ export const queryKeys = {
   users: () => ['users'] as const,
   /** API tokens: the caller's own, or everyone's for an admin. */
   apiTokens: () => ['api-tokens'] as const,
+  /** The people who can own incidents (`GET /users?assignable=true`): under users(). */
+  assignableUsers: () => ['users', 'assignable'] as const,
   services: () => ['services'] as const,
   runbooks: {
     all: () => ['runbooks'] as const,
@@ -48,6 +50,7 @@ export const mutationKeys = {
   revokeApiToken: (id: number) => ['api-tokens', id, 'revoke'] as const,
   alertDrill: () => ['alerts', 'generate'] as const,
   createIncident: () => ['incidents', 'create'] as const,
+  bulkTriage: () => ['incidents', 'bulk-triage'] as const,
   updateIncident: (id: number) => ['incident', id, 'update'] as const,
   transition: (id: number) => ['incident', id, 'status'] as const,
   addComment: (id: number) => ['incident', id, 'comment'] as const,

@@ -332,7 +332,7 @@ export interface paths {
         };
         /**
          * List Incidents
-         * @description Newest first. Each filter may repeat; different filters combine with AND.
+         * @description Each filter may repeat; different filters combine with AND.
          */
         get: operations["list_incidents_incidents_get"];
         put?: never;
@@ -1492,6 +1492,12 @@ export interface components {
             /** Version */
             version: number;
         };
+        /**
+         * IncidentSort
+         * @description Orders of `GET /incidents`; the server orders the whole result set, page after page.
+         * @enum {string}
+         */
+        IncidentSort: "newest" | "urgency" | "severity" | "due";
         /**
          * IncidentUpdate
          * @description Triage edits. Only the fields sent are changed; `assignee_id: null` unassigns.
@@ -3067,10 +3073,17 @@ export interface operations {
                 status?: components["schemas"]["Status"][] | null;
                 severity?: components["schemas"]["Severity"][] | null;
                 service_id?: number[] | null;
-                assignee_id?: number[] | null;
+                /** @description A user id, `me` (the caller) or `none` (nobody owns it) */
+                assignee_id?: (number | ("me" | "none"))[] | null;
                 sla_state?: components["schemas"]["SlaState"][] | null;
                 /** @description Matches title, description and impact */
                 q?: string | null;
+                /** @description created_at >= (UTC if no offset) */
+                created_from?: string | null;
+                /** @description created_at < (UTC if no offset) */
+                created_to?: string | null;
+                /** @description newest (created_at, newest first); urgency (open incidents with a breached SLA, then the other open ones, then the rest; within each, earliest sla.next_due_at (none last), SEV1 before SEV4, oldest first); severity (SEV1 first, then newest); due (earliest sla.next_due_at first, none last, then newest). The whole result set is in this order, page after page. */
+                sort?: components["schemas"]["IncidentSort"];
                 limit?: number;
                 /** @description next_cursor of the previous page */
                 cursor?: string | null;
@@ -4899,7 +4912,10 @@ export interface operations {
     };
     list_users_users_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only the people who can own incidents: active responders and admins */
+                assignable?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4924,6 +4940,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };

@@ -1,5 +1,7 @@
 /** The frame around every signed-in screen: navigation, who is signed in, preferences, logout. */
+import { useState } from 'react';
 import { NavLink, Outlet, useNavigate } from 'react-router';
+import { ShortcutsDialog } from '../components/ShortcutsDialog';
 import { useHotkeys } from '../components/useHotkeys';
 import { useAuth } from '../features/auth';
 import { LiveIndicator, useLiveUpdates } from '../features/live';
@@ -10,10 +12,12 @@ export function Layout() {
   const auth = useAuth();
   const navigate = useNavigate();
   const live = useLiveUpdates(Boolean(auth.user));
+  const [shortcutsOpen, setShortcutsOpen] = useState(false);
   useHotkeys({
     n: () => {
       if (auth.canWorkIncidents) navigate('/incidents/new');
     },
+    '?': () => setShortcutsOpen(true),
   });
   return (
     <div className="app">
@@ -42,11 +46,21 @@ export function Layout() {
             </span>
           )}
           <PreferencesMenu />
+          <button
+            type="button"
+            className="shortcuts-button"
+            aria-keyshortcuts="?"
+            aria-haspopup="dialog"
+            onClick={() => setShortcutsOpen(true)}
+          >
+            Keyboard shortcuts
+          </button>
           <button type="button" onClick={auth.logout}>
             Log out
           </button>
         </div>
       </header>
+      <ShortcutsDialog open={shortcutsOpen} onClose={() => setShortcutsOpen(false)} />
       <main id="main" tabIndex={-1}>
         <Outlet />
       </main>

@@ -1,6 +1,6 @@
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { isTypingTarget, useHotkeys } from './useHotkeys';
+import { isTypingTarget, setShortcutsEnabled, useHotkeys } from './useHotkeys';
 
 function Harness({ onN }: { onN: () => void }) {
   useHotkeys({ n: onN });
@@ -29,6 +29,23 @@ describe('useHotkeys', () => {
     await user.keyboard('n');
     await user.keyboard('{Control>}n{/Control}');
     expect(onN).toHaveBeenCalledTimes(2);
+  });
+
+  it('stays quiet once shortcuts are turned off, and remembers it in this browser', async () => {
+    const onN = vi.fn();
+    render(<Harness onN={onN} />);
+    const user = userEvent.setup();
+    setShortcutsEnabled(false);
+    try {
+      expect(window.localStorage.getItem('incident-console.shortcuts')).toBe('off');
+      await user.keyboard('n');
+      expect(onN).not.toHaveBeenCalled();
+    } finally {
+      setShortcutsEnabled(true);
+    }
+    expect(window.localStorage.getItem('incident-console.shortcuts')).toBeNull();
+    await user.keyboard('n');
+    expect(onN).toHaveBeenCalledTimes(1);
   });
 
   it('knows what a text field is', () => {

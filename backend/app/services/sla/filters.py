@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, literal, not_, or_
+from sqlalchemy import and_, case, literal, not_, or_
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from app.domain.sla import SlaState
@@ -45,6 +45,18 @@ def ack_pending(now: Now) -> ColumnElement[bool]:
 
 def resolve_pending(now: Now) -> ColumnElement[bool]:
     return and_(Incident.resolved_at.is_(None), Incident.resolve_due_at >= utc_literal(now))
+
+
+def next_due_at(now: Now) -> ColumnElement[datetime]:
+    """The earliest target still pending at `now` (judge's `next_due_at`), NULL when none."""
+    return case(
+        (and_(ack_pending(now), resolve_pending(now)),
+         case((Incident.ack_due_at <= Incident.resolve_due_at, Incident.ack_due_at),
+              else_=Incident.resolve_due_at)),
+        (ack_pending(now), Incident.ack_due_at),
+        (resolve_pending(now), Incident.resolve_due_at),
+        else_=None,
+    )
 
 
 def ack_at_risk(now: Now) -> ColumnElement[bool]:

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.clock import utcnow
 from app.config import Settings
 from app.db import Database
+from app.domain import roles
 from app.errors import DuplicateName, Forbidden, LastAdmin, NotFound, Unauthenticated
 from app.infra.callers import CallerCache
 from app.models import User
@@ -36,6 +37,8 @@ from app.services.users.tokens import ApiTokens, acting_as, is_api_token
 BAD_CREDENTIALS = "Incorrect username or password"
 VERIFIED_TOKENS_KEPT = 10_000
 
+
+# The roles that work incidents, so may own them (viewers read only).
 
 class Accounts:
     def __init__(self, db: Database, settings: Settings, hasher: PasswordHash) -> None:
@@ -144,9 +147,14 @@ class Accounts:
         self.callers.forget(str(user.id))  # this replica at once; the others on NOTIFY
         return self.token_for(fresh)
 
-    async def list_users(self) -> list[UserRead]:
+    async def list_users(self, assignable: bool = False) -> list[UserRead]:
+        """Everyone, or with `assignable` only those who may own incidents: active responders
+        and admins (the roles that work incidents)."""
+        stmt = select(User).order_by(User.name, User.id)
+        if assignable:
+            stmt = stmt.where(User.is_active.is_(True), User.role.in_(roles.WORKERS))
         async with self.db.read() as session:
-            rows = await session.scalars(select(User).order_by(User.name, User.id))
+            rows = await session.scalars(stmt)
             return [UserRead.model_validate(u) for u in rows]
 
     async def create_user(self, body: UserCreate) -> UserRead:

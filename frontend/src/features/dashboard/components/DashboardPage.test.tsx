@@ -1,6 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { http, makeIncident, renderApp } from '../../../test/utils';
+import { setShortcutsEnabled } from '../../../components/useHotkeys';
+import { http, makeIncident, renderApp, users } from '../../../test/utils';
 import { DashboardPage } from './DashboardPage';
 
 function page(items = [makeIncident()], next_cursor: string | null = null) {
@@ -140,9 +141,131 @@ describe('DashboardPage', () => {
     expect(calls.find((c) => c.path === '/alerts/generate')?.body).toEqual({ count: 5 });
   });
 
-  it('hides the New incident action from viewers', async () => {
+  it('opens on open incidents, most urgent first, and asks the server for that order', async () => {
+    const { router, calls } = renderDashboard();
+    await screen.findByRole('table');
+    await waitFor(() => expect(router.state.location.search).toContain('sort=urgency'));
+    const sp = new URLSearchParams(router.state.location.search);
+    expect(sp.getAll('status')).toEqual(['New', 'Investigating', 'Mitigated']);
+    expect(screen.getByLabelText('Sort')).toHaveValue('urgency');
+    const listCall = calls.find((c) => c.path === '/incidents' && !c.search.includes('limit=1'));
+    expect(listCall?.search).toContain('sort=urgency');
+    expect(listCall?.search).toContain('status=New&status=Investigating&status=Mitigated');
+  });
+
+  it('sends the chosen order to the server and starts again from the first page', async () => {
+    const { router, calls } = renderDashboard('/?sort=newest&cursor=c2&back=');
+    await screen.findByText('Older one');
+    await userEvent.setup().selectOptions(screen.getByLabelText('Sort'), 'Due soonest');
+    await waitFor(() => expect(router.state.location.search).toContain('sort=due'));
+    expect(router.state.location.search).not.toContain('cursor');
+    await waitFor(() => expect(calls.some((c) => c.search.includes('sort=due') && !c.search.includes('cursor'))).toBe(true));
+    // The rows are shown as the server ordered them: no reordering in the browser.
+    const rows = within(await screen.findByRole('table')).getAllByRole('row');
+    expect(rows[1]).toHaveTextContent('INC-8');
+    expect(rows[2]).toHaveTextContent('INC-7');
+  });
+
+  it('offers Mine and Unassigned, and only the people the server says can own incidents', async () => {
+    const { router, calls } = renderApp(<DashboardPage />, {
+      handlers: [
+        http.get('/incidents', ({ response }) => response(200).json(page())),
+        http.get('/users', ({ request, response }) =>
+          response(200).json(
+            new URL(request.url).searchParams.get('assignable') === 'true'
+              ? [users.jordan, users.avery]
+              : Object.values(users),
+          ),
+        ),
+      ],
+    });
+    const owner = await screen.findByLabelText('Owner');
+    await waitFor(() => expect(within(owner).getByRole('option', { name: 'Avery Patel' })).toBeInTheDocument());
+    expect(within(owner).queryByRole('option', { name: 'Morgan Diaz' })).not.toBeInTheDocument();
+    await userEvent.setup().selectOptions(owner, 'Unassigned');
+    await waitFor(() => expect(router.state.location.search).toContain('assignee_id=none'));
+    await waitFor(() => expect(calls.some((c) => c.path === '/incidents' && c.search.includes('assignee_id=none'))).toBe(true));
+    await userEvent.setup().selectOptions(owner, 'Mine');
+    await waitFor(() => expect(calls.some((c) => c.search.includes('assignee_id=me'))).toBe(true));
+  });
+
+  it('passes a creation window through and shows it as a removable chip', async () => {
+    const { router, calls } = renderDashboard('/?sort=urgency&created_from=2026-03-01T00:00:00Z&created_to=2026-03-02T00:00:00Z');
+    expect(await screen.findByText(/Created between 01 Mar 2026, 00:00 UTC and 02 Mar 2026, 00:00 UTC/)).toBeInTheDocument();
+    await waitFor(() =>
+      expect(calls.some((c) => c.search.includes('created_from=2026-03-01T00%3A00%3A00Z') && c.search.includes('created_to='))).toBe(true),
+    );
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Remove the creation time filter' }));
+    await waitFor(() => expect(router.state.location.search).not.toContain('created_'));
+    expect(screen.queryByText(/Created between/)).not.toBeInTheDocument();
+  });
+
+  it('bulk acknowledges after one confirmation, with If-Match per row, and reports each row', async () => {
+    const { calls } = renderApp(<DashboardPage />, {
+      handlers: [
+        http.get('/incidents', ({ response }) =>
+          response(200).json(
+            page([
+              makeIncident({ id: 11, title: 'First', status: 'New', version: 3 }),
+              makeIncident({ id: 12, title: 'Second', status: 'New', version: 5 }),
+              makeIncident({ id: 13, title: 'Third', status: 'Mitigated', version: 2 }),
+            ]),
+          ),
+        ),
+        http.post('/incidents/{incident_id}/status', ({ params, response }) =>
+          Number(params.incident_id) === 12
+            ? response(409).json({ detail: 'stale', code: 'stale_version', current_version: 6 })
+            : response(200).json(makeIncident({ id: Number(params.incident_id), status: 'Investigating' })),
+        ),
+      ],
+    });
+    const user = userEvent.setup();
+    await screen.findByText('First');
+    await user.click(screen.getByLabelText('Select all on this page'));
+    expect(screen.getByText('3 incidents selected')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Acknowledge' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Acknowledge 3 incidents?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Acknowledge 3 incidents' }));
+    expect(await screen.findByText('Acknowledged: 1 of 3 incidents. 1 left as it was. 1 could not be changed: see its row.')).toHaveAttribute('role', 'status');
+    const posts = calls.filter((c) => c.method === 'POST');
+    expect(posts.map((c) => [c.path, c.headers.get('If-Match'), c.body])).toEqual([
+      ['/incidents/11/status', '3', { status: 'Investigating' }],
+      ['/incidents/12/status', '5', { status: 'Investigating' }],
+    ]);
+    const row = (title: string) => screen.getByText(title).closest('tr') as HTMLElement;
+    expect(row('First')).toHaveTextContent('Acknowledged.');
+    expect(row('Second')).toHaveTextContent('Not changed: someone else changed this incident after the list loaded.');
+    expect(row('Third')).toHaveTextContent('Already acknowledged (Mitigated): left as it is.');
+  });
+
+  it('j and k move the focus between incidents; nothing moves while typing or with shortcuts off', async () => {
+    renderDashboard();
+    const user = userEvent.setup();
+    await screen.findByRole('table');
+    const [first, second] = screen.getAllByRole('link', { name: /^INC-/ });
+    await user.keyboard('j');
+    expect(first).toHaveFocus();
+    await user.keyboard('j');
+    expect(second).toHaveFocus();
+    await user.keyboard('k');
+    expect(first).toHaveFocus();
+    await user.click(screen.getByLabelText('Search'));
+    await user.keyboard('j');
+    expect(screen.getByLabelText('Search')).toHaveFocus();
+    setShortcutsEnabled(false);
+    try {
+      (document.activeElement as HTMLElement).blur();
+      await user.keyboard('j');
+      expect(first).not.toHaveFocus();
+    } finally {
+      setShortcutsEnabled(true);
+    }
+  });
+
+  it('hides the New incident action and the selection from viewers', async () => {
     renderDashboard('/', 'morgan');
     await screen.findByRole('table');
     await waitFor(() => expect(screen.queryByRole('link', { name: 'New incident' })).not.toBeInTheDocument());
+    expect(screen.queryByRole('checkbox')).not.toBeInTheDocument();
   });
 });

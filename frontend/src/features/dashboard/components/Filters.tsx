@@ -1,17 +1,37 @@
-/** The dashboard's filters: Status, Severity, Service, Owner and a text search, all kept in the URL. */
-import { useEffect, useRef, useState, type RefObject } from 'react';
+/**
+ * The dashboard's filters: Status, Severity, Service, Owner, SLA, a text search and the creation
+ * window (a removable chip), all kept in the URL. On a phone the selects fold behind a
+ * "Filters" button that counts the active ones; search stays in view.
+ */
+import { useEffect, useId, useRef, useState, type RefObject } from 'react';
 import { OPEN_STATUSES, SEVERITIES, SLA_STATES, STATUSES, type Service, type User } from '../../../api/types';
+import { formatAbsolute } from '../../../lib/format';
 import { SLA_STATE_TEXT } from '../../../lib/sla';
-import type { ListFilters } from '../api/list';
+import { FILTER_PARAMS, type ListFilters } from '../api/list';
 
-export type FilterChange = Partial<Record<'status' | 'severity' | 'service_id' | 'assignee_id' | 'sla_state' | 'q', string[]>>;
+export type FilterChange = Partial<Record<(typeof FILTER_PARAMS)[number], string[]>>;
 
 interface Props {
   filters: ListFilters;
   services: Service[];
+  /** The people who can own incidents. */
   users: User[];
   onChange: (change: FilterChange) => void;
   searchRef: RefObject<HTMLInputElement | null>;
+  /** Fold the selects behind a button (phones). */
+  foldable: boolean;
+}
+
+/** How many of the folded filters are set (search is always in view, so not counted). */
+function activeCount(f: ListFilters): number {
+  return [f.status, f.severity, f.service_id, f.assignee_id, f.sla_state].filter((v) => v.length > 0).length +
+    (f.created_from || f.created_to ? 1 : 0);
+}
+
+function createdText(from: string | null, to: string | null): string {
+  if (from && to) return `Created between ${formatAbsolute(from)} and ${formatAbsolute(to)}`;
+  if (from) return `Created since ${formatAbsolute(from)}`;
+  return `Created before ${formatAbsolute(to)}`;
 }
 
 const OPEN = 'open';
@@ -22,8 +42,10 @@ function statusValue(status: string[]): string {
   return status[0];
 }
 
-export function Filters({ filters, services, users, onChange, searchRef }: Props) {
+export function Filters({ filters, services, users, onChange, searchRef, foldable }: Props) {
   const [q, setQ] = useState(filters.q);
+  const [unfolded, setUnfolded] = useState(false);
+  const selectsId = useId();
   const lastSent = useRef(filters.q);
 
   useEffect(() => {
@@ -42,120 +64,147 @@ export function Filters({ filters, services, users, onChange, searchRef }: Props
     return () => window.clearTimeout(t);
   }, [q, onChange]);
 
-  const active =
-    filters.status.length +
-      filters.severity.length +
-      filters.service_id.length +
-      filters.assignee_id.length +
-      filters.sla_state.length >
-      0 ||
-    filters.q !== '';
+  const count = activeCount(filters);
+  const active = count > 0 || filters.q !== '';
+  const folded = foldable && !unfolded;
 
   return (
-    <form className="filters" role="search" aria-label="Filter incidents" onSubmit={(e) => e.preventDefault()}>
-      <div className="field">
-        <label htmlFor="f-status">Status</label>
-        <select
-          id="f-status"
-          value={statusValue(filters.status)}
-          onChange={(e) => {
-            const v = e.target.value;
-            onChange({ status: v === OPEN ? [...OPEN_STATUSES] : v ? [v] : [] });
-          }}
-        >
-          <option value="">Any status</option>
-          <option value={OPEN}>Open (New, Investigating, Mitigated)</option>
-          {STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="f-severity">Severity</label>
-        <select
-          id="f-severity"
-          value={filters.severity[0] ?? ''}
-          onChange={(e) => onChange({ severity: e.target.value ? [e.target.value] : [] })}
-        >
-          <option value="">Any severity</option>
-          {SEVERITIES.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="f-service">Service</label>
-        <select
-          id="f-service"
-          value={filters.service_id[0] ?? ''}
-          onChange={(e) => onChange({ service_id: e.target.value ? [e.target.value] : [] })}
-        >
-          <option value="">Any service</option>
-          {services.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="f-owner">Owner</label>
-        <select
-          id="f-owner"
-          value={filters.assignee_id[0] ?? ''}
-          onChange={(e) => onChange({ assignee_id: e.target.value ? [e.target.value] : [] })}
-        >
-          <option value="">Anyone</option>
-          {users.map((u) => (
-            <option key={u.id} value={u.id}>
-              {u.name}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="f-sla">SLA</label>
-        <select
-          id="f-sla"
-          value={filters.sla_state[0] ?? ''}
-          onChange={(e) => onChange({ sla_state: e.target.value ? [e.target.value] : [] })}
-        >
-          <option value="">Any SLA state</option>
-          {SLA_STATES.map((s) => (
-            <option key={s} value={s}>
-              {SLA_STATE_TEXT[s].word}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field grow">
-        <label htmlFor="f-q">Search</label>
-        <input
-          id="f-q"
-          ref={searchRef}
-          type="search"
-          placeholder="Title or description  (press / to focus)"
-          value={q}
-          onChange={(e) => setQ(e.target.value)}
-        />
-      </div>
-      {active && (
-        <button
-          type="button"
-          className="link-button"
-          onClick={() => {
-            setQ('');
-            lastSent.current = '';
-            onChange({ status: [], severity: [], service_id: [], assignee_id: [], sla_state: [], q: [] });
-          }}
-        >
-          Clear filters
-        </button>
+    <>
+      <form className="filters" role="search" aria-label="Filter incidents" onSubmit={(e) => e.preventDefault()}>
+        {foldable && (
+          <button
+            type="button"
+            className="filters-toggle"
+            aria-expanded={!folded}
+            aria-controls={selectsId}
+            onClick={() => setUnfolded((v) => !v)}
+          >
+            Filters{count > 0 && <span className="filters-count"> ({count} active)</span>}
+          </button>
+        )}
+        <div className="filter-selects" id={selectsId} hidden={folded}>
+          <div className="field">
+            <label htmlFor="f-status">Status</label>
+            <select
+              id="f-status"
+              value={statusValue(filters.status)}
+              onChange={(e) => {
+                const v = e.target.value;
+                onChange({ status: v === OPEN ? [...OPEN_STATUSES] : v ? [v] : [] });
+              }}
+            >
+              <option value="">Any status</option>
+              <option value={OPEN}>Open (New, Investigating, Mitigated)</option>
+              {STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {s}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="f-severity">Severity</label>
+            <select
+              id="f-severity"
+              value={filters.severity[0] ?? ''}
+              onChange={(e) => onChange({ severity: e.target.value ? [e.target.value] : [] })}
+            >
+              <option value="">Any severity</option>
+              {SEVERITIES.map((s) => (
+                <option key={s} value={s}>
+                  {s}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="f-service">Service</label>
+            <select
+              id="f-service"
+              value={filters.service_id[0] ?? ''}
+              onChange={(e) => onChange({ service_id: e.target.value ? [e.target.value] : [] })}
+            >
+              <option value="">Any service</option>
+              {services.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="f-owner">Owner</label>
+            <select
+              id="f-owner"
+              value={String(filters.assignee_id[0] ?? '')}
+              onChange={(e) => onChange({ assignee_id: e.target.value ? [e.target.value] : [] })}
+            >
+              <option value="">Anyone</option>
+              <option value="me">Mine</option>
+              <option value="none">Unassigned</option>
+              {users.map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="f-sla">SLA</label>
+            <select
+              id="f-sla"
+              value={filters.sla_state[0] ?? ''}
+              onChange={(e) => onChange({ sla_state: e.target.value ? [e.target.value] : [] })}
+            >
+              <option value="">Any SLA state</option>
+              {SLA_STATES.map((s) => (
+                <option key={s} value={s}>
+                  {SLA_STATE_TEXT[s].word}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+        <div className="field grow">
+          <label htmlFor="f-q">Search</label>
+          <input
+            id="f-q"
+            ref={searchRef}
+            type="search"
+            placeholder="Title or description  (press / to focus)"
+            value={q}
+            onChange={(e) => setQ(e.target.value)}
+          />
+        </div>
+        {active && (
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => {
+              setQ('');
+              lastSent.current = '';
+              onChange(Object.fromEntries(FILTER_PARAMS.map((k) => [k, []])));
+            }}
+          >
+            Clear filters
+          </button>
+        )}
+      </form>
+      {(filters.created_from || filters.created_to) && (
+        <ul className="chips" aria-label="Other filters">
+          <li className="chip">
+            {createdText(filters.created_from, filters.created_to)}
+            <button
+              type="button"
+              className="chip-remove"
+              aria-label="Remove the creation time filter"
+              onClick={() => onChange({ created_from: [], created_to: [] })}
+            >
+              <span aria-hidden="true">×</span>
+            </button>
+          </li>
+        </ul>
       )}
-    </form>
+    </>
   );
 }
