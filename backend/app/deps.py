@@ -8,6 +8,7 @@ from fastapi import Depends, Header, Query, Request
 from fastapi.security import OAuth2PasswordBearer
 
 from app.db import Database
+from app.domain import roles
 from app.errors import Forbidden, Unprocessable
 from app.models import User
 from app.services.users.accounts import Accounts
@@ -84,7 +85,7 @@ async def if_match_version(
 
 DB = Annotated[Database, Depends(get_db)]
 AnyUser = Annotated[User, Depends(current_user)]
-Responder = Annotated[User, Depends(require_role("admin", "responder"))]
+Responder = Annotated[User, Depends(require_role(*roles.WORKERS))]
 Admin = Annotated[User, Depends(require_role("admin"))]
 IfMatch = Annotated[int | None, Depends(if_match_version)]
 StreamCaller = Annotated[User, Depends(stream_caller)]

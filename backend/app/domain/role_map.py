@@ -8,7 +8,8 @@ and no `*` means no role, and the sign-in is refused.
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-ROLES = ("admin", "responder", "viewer")  # most privileged first
+from app.domain.roles import ROLES
+
 ANYONE = "*"
 
 

@@ -30,8 +30,10 @@ from app.models import Incident, Rca, Runbook, Service, User
 from app.services.alerts.firing import Firing, fire
 from app.services.alerts.integration_keys import AlertSender
 from app.services.alerts.resolution import resolve
+from app.services.incidents.activity import runbook_step_event
 from app.services.incidents.guards import bump_version
 from app.services.incidents.transitions import Move, move_many
+from app.services.incidents.triage import assignment_event
 from app.services.incidents.writer import MANUAL, NewEvent, NewIncident, open_incidents, record_events
 
 RANDOM_SEED = 20_261_128
@@ -251,9 +253,7 @@ async def seed_history(session: AsyncSession, password_hash: str, anchor: dateti
     for ident in sorted(alert_of):
         p, owner = ids[ident], users[ids[ident].owner]
         await bump_version(session, incidents[ident], {"assignee_id": owner.id, "impact": p.impact})
-        taken.append((p.owner, NewEvent(ident, EventType.ASSIGNMENT, f"Owner changed from nobody to {owner.name}", {
-            "field": "assignee_id", "from": None, "to": owner.id, "from_name": None, "to_name": owner.name,
-        }, p.at(min(1.0, p.ack / 2)))))
+        taken.append((p.owner, assignment_event(ident, None, owner, p.at(min(1.0, p.ack / 2)))))
     await _in_batches(session, taken, users, anchor)
 
     # Acknowledged, then the runbook steps and comments while investigating.
@@ -262,11 +262,7 @@ async def seed_history(session: AsyncSession, password_hash: str, anchor: dateti
     for ident, p in ids.items():
         runbook = runbook_of[p.service]
         for minute, index in p.steps:
-            step = runbook.steps_json[index]
-            work.append((minute, p.owner, NewEvent(
-                ident, EventType.RUNBOOK_STEP, f"Applied step {index + 1} of '{runbook.title}': {step['title']}",
-                {"runbook_id": runbook.id, "runbook_title": runbook.title, "step_index": index,
-                 "step_title": step["title"], "note": None}, p.at(minute))))
+            work.append((minute, p.owner, runbook_step_event(ident, runbook, index, at=p.at(minute))))
         if p.comment is not None:
             work.append((p.comment[0], p.owner, NewEvent(ident, EventType.COMMENT, p.comment[1], {},
                                                          p.at(p.comment[0]))))

@@ -6,7 +6,7 @@ import pytest
 
 async def open_many(client: httpx.AsyncClient, headers: dict[str, str]) -> list[dict]:
     specs = [("Disk full on db-3", "SEV1", 3, 1), ("Checkout slow", "SEV2", 1, 2),
-             ("Login errors", "SEV2", 4, None), ("Cert expiring", "SEV4", 4, 3),
+             ("Login errors", "SEV2", 4, None), ("Cert expiring", "SEV4", 4, 1),
              ("Search timeouts", "SEV3", 3, 2)]
     out = []
     for title, sev, service, owner in specs:
@@ -68,10 +68,10 @@ async def test_triage_edits_write_one_event_per_change(client: httpx.AsyncClient
                                                        admin: dict[str, str]) -> None:
     before = (await client.get("/incidents/1", headers=admin)).json()
     r = await client.patch("/incidents/1", headers=admin,
-                           json={"severity": "SEV1", "assignee_id": 3, "title": "Checkout down"})
+                           json={"severity": "SEV1", "assignee_id": 1, "title": "Checkout down"})
     assert r.status_code == 200, r.text
     after = r.json()
-    assert after["severity"] == "SEV1" and after["assignee_name"] == "Morgan Diaz"
+    assert after["severity"] == "SEV1" and after["assignee_name"] == "Jordan Lee"
     assert after["version"] == before["version"] + 1
     assert after["sla"]["ack_due_at"] < before["sla"]["ack_due_at"], "SEV1 is due sooner"
     changes = [e for e in after["events"] if e["type"] != "created"]
@@ -85,8 +85,18 @@ async def test_triage_edits_write_one_event_per_change(client: httpx.AsyncClient
     assert unassigned.json()["assignee_id"] is None
 
 
+async def test_a_viewer_cannot_own_an_incident(client: httpx.AsyncClient, admin: dict[str, str]) -> None:
+    before = (await client.get("/incidents/1", headers=admin)).json()
+    r = await client.patch("/incidents/1", headers=admin, json={"assignee_id": 3})  # Morgan, viewer
+    assert r.status_code == 422, r.text
+    assert r.json()["field"] == "assignee_id" and "viewer" in r.json()["detail"]
+    after = (await client.get("/incidents/1", headers=admin)).json()
+    assert after["version"] == before["version"] and after["assignee_id"] == before["assignee_id"]
+
+
 @pytest.mark.parametrize("body", [
     {"title": "", "severity": "SEV2", "service_id": 1},
+    {"title": "x", "severity": "SEV2", "service_id": 1, "assignee_id": 3},
     {"title": "x", "severity": "SEV7", "service_id": 1},
     {"title": "x", "severity": "SEV2", "service_id": 999},
     {"title": "x", "severity": "SEV2", "service_id": 1, "assignee_id": 999},

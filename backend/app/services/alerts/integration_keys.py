@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 
 from app.clock import utcnow
 from app.db import Database
+from app.domain import roles
 from app.errors import Forbidden, NotFound, Unauthenticated
 from app.models import IntegrationKey, Service, User
 from app.schemas.integration_keys import IntegrationKeyCreate, IntegrationKeyCreated, IntegrationKeyRead
@@ -16,7 +17,7 @@ from app.services.records import get_or_404
 from app.services.users.accounts import Accounts
 from app.services.users.tokens import is_api_token
 
-ALERT_SENDER_ROLES = ("admin", "responder")
+ALERT_SENDER_ROLES = roles.WORKERS
 NO_CREDENTIALS = (
     "Not authenticated: send an integration key as `Authorization: Bearer <key>` "
     "(or PagerDuty's routing_key), or a responder's token"

@@ -1,5 +1,7 @@
 """What responders add to an incident's timeline: comments and applied runbook steps."""
 
+from datetime import datetime
+
 from app.clock import utcnow
 from app.db import Database
 from app.domain.events import EventType
@@ -10,7 +12,7 @@ from app.schemas.incidents import CommentCreate, EventRead, RunbookStepApply
 from app.services.catalog import step_definition
 from app.services.incidents.guards import ensure_exists, refuse_if_closed
 from app.services.incidents.reads import events_of, runbook_step_states
-from app.services.incidents.writer import record_event
+from app.services.incidents.writer import NewEvent, record_event, record_events
 
 
 async def comment(db: Database, incident_id: int, body: CommentCreate, actor: User) -> EventRead:
@@ -20,6 +22,21 @@ async def comment(db: Database, incident_id: int, body: CommentCreate, actor: Us
             session, incident_id=incident_id, type=EventType.COMMENT, body=body.body,
             data={}, actor=actor, now=utcnow(),
         ))
+
+
+def runbook_step_event(incident_id: int, runbook: Runbook, step_index: int, note: str | None = None,
+                       done: bool = True, at: datetime | None = None) -> NewEvent:
+    """The timeline's record of a runbook step applied, ticked or unticked: the one shape that
+    `reads.runbook_step_states` reads back (the console and the demo history write the same)."""
+    step = step_definition(runbook.steps_json[step_index])
+    verb = ("Ticked" if done else "Unticked") if step["kind"] == "manual" else "Applied"
+    text = f"{verb} step {step_index + 1} of '{runbook.title}': {step['title']}"
+    if note:
+        text += f" ({note})"
+    return NewEvent(incident_id, EventType.RUNBOOK_STEP, text,
+                    {"runbook_id": runbook.id, "runbook_title": runbook.title, "step_index": step_index,
+                     "step_title": step["title"], "note": note, "kind": step["kind"],
+                     "destructive": step["destructive"], "done": done}, at)
 
 
 async def apply_runbook_step(
@@ -57,21 +74,9 @@ async def apply_runbook_step(
         elif step["destructive"] and not body.confirmed:
             raise Unprocessable(f"Step {number} of '{runbook.title}' is destructive: send confirmed: "
                                 "true once the person applying it has confirmed", field="confirmed")
-        verb = ("Ticked" if body.done else "Unticked") if step["kind"] == "manual" else "Applied"
-        text = f"{verb} step {number} of '{runbook.title}': {step['title']}"
-        if body.note:
-            text += f" ({body.note})"
-        return EventRead.model_validate(await record_event(
-            session,
-            incident_id=incident_id,
-            type=EventType.RUNBOOK_STEP,
-            body=text,
-            data={"runbook_id": runbook.id, "runbook_title": runbook.title,
-                  "step_index": body.step_index, "step_title": step["title"], "note": body.note,
-                  "kind": step["kind"], "destructive": step["destructive"], "done": body.done},
-            actor=actor,
-            now=utcnow(),
-        ))
+        event = runbook_step_event(incident_id, runbook, body.step_index, body.note, body.done)
+        [written] = await record_events(session, [event], actor, utcnow())
+        return EventRead.model_validate(written)
 
 
 async def events(db: Database, incident_id: int) -> list[EventRead]:

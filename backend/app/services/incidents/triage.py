@@ -1,5 +1,6 @@
 """Opening an incident by hand, reading one, and triage edits."""
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -8,13 +9,20 @@ from app.clock import utcnow
 from app.db import Database
 from app.domain.events import EventType
 from app.domain.severity import Severity
-from app.errors import Unprocessable
 from app.infra.rows import SessionReader
 from app.models import Service, User
 from app.schemas.incidents import IncidentCreate, IncidentUpdate
 from app.services.incidents.guards import bump_version, check_version, ensure_exists, refuse_if_closed
 from app.services.incidents.reads import incident_detail
-from app.services.incidents.writer import MANUAL, NewEvent, NewIncident, deadlines_for, open_incidents, record_events
+from app.services.incidents.writer import (
+    MANUAL,
+    NewEvent,
+    NewIncident,
+    check_owner,
+    deadlines_for,
+    open_incidents,
+    record_events,
+)
 
 # Free-text fields a triage edit may change, each one `field_change` event.
 TEXT_FIELDS = ("title", "description", "impact")
@@ -38,12 +46,19 @@ async def get(db: Database, incident_id: int) -> dict[str, Any]:
 
 
 async def _owner(session: AsyncSession, assignee_id: int | None) -> User | None:
-    if assignee_id is None:
-        return None
-    user = await session.get(User, assignee_id)
-    if user is None or not user.is_active:
-        raise Unprocessable(f"assignee_id {assignee_id} is not an active user", field="assignee_id")
-    return user
+    return None if assignee_id is None else check_owner(assignee_id, await session.get(User, assignee_id))
+
+
+def assignment_event(incident_id: int, before: User | None, after: User | None,
+                     at: datetime | None = None) -> NewEvent:
+    """The timeline's record of an owner change (triage and the demo history write the same)."""
+    return NewEvent(incident_id, EventType.ASSIGNMENT,
+                    f"Owner changed from {before.name if before else 'nobody'} to "
+                    f"{after.name if after else 'nobody'}",
+                    {"field": "assignee_id", "from": before.id if before else None,
+                     "to": after.id if after else None,
+                     "from_name": before.name if before else None,
+                     "to_name": after.name if after else None}, at)
 
 
 async def triage(
@@ -75,13 +90,7 @@ async def triage(
             before = await session.get(User, incident.assignee_id) if incident.assignee_id else None
             after = await _owner(session, changes["assignee_id"])
             values["assignee_id"] = changes["assignee_id"]
-            events.append(NewEvent(incident_id, EventType.ASSIGNMENT,
-                                   f"Owner changed from {before.name if before else 'nobody'} to "
-                                   f"{after.name if after else 'nobody'}",
-                                   {"field": "assignee_id", "from": incident.assignee_id,
-                                    "to": changes["assignee_id"],
-                                    "from_name": before.name if before else None,
-                                    "to_name": after.name if after else None}))
+            events.append(assignment_event(incident_id, before, after))
         if values:
             await bump_version(session, incident, values)
             await record_events(session, events, actor, now)

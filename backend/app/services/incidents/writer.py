@@ -14,7 +14,7 @@ import orjson
 from sqlalchemy import Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.domain import sla
+from app.domain import roles, sla
 from app.domain.events import EventType
 from app.domain.lifecycle import Status
 from app.domain.severity import Severity
@@ -100,9 +100,18 @@ async def _owners(session: AsyncSession, specs: list[NewIncident]) -> dict[int, 
         return {}
     users = {u.id: u for u in await session.scalars(select(User).where(User.id.in_(wanted)))}
     for ident in sorted(wanted):
-        if ident not in users or not users[ident].is_active:
-            raise Unprocessable(f"assignee_id {ident} is not an active user", field="assignee_id")
+        check_owner(ident, users.get(ident))
     return users
+
+
+def check_owner(ident: int, user: User | None) -> User:
+    """An incident's owner is an active person who works incidents (a viewer cannot own one)."""
+    if user is None or not user.is_active:
+        raise Unprocessable(f"assignee_id {ident} is not an active user", field="assignee_id")
+    if not roles.can_own(user.role):
+        raise Unprocessable(f"assignee_id {ident} is a viewer, who cannot own incidents",
+                            field="assignee_id")
+    return user
 
 
 def _opened(spec: NewIncident, service: Service, owner: User | None, source: str) -> str:

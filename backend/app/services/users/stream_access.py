@@ -22,11 +22,12 @@ from sqlalchemy import delete, insert
 
 from app.clock import utcnow
 from app.db import Database
+from app.domain import roles
 from app.errors import Unauthenticated
 from app.infra.callers import CallerCache
 from app.models import StreamTicket, User
 from app.schemas.stream import StreamTicketRead
-from app.services.users.tokens import ApiTokens, acting_as, lesser_role
+from app.services.users.tokens import ApiTokens, acting_as
 
 TICKET_TTL_SECONDS = 30
 RECHECK_SECONDS = 10.0
@@ -104,4 +105,4 @@ class StreamAccess:
         # A token outlives its user's password changes; it ends when revoked or re-roled.
         token = await self.tokens.grant_by_id(grant.token_id)
         return (token is not None and token.valid(utcnow())
-                and lesser_role(token.role, user.role) == grant.role)
+                and roles.lesser(token.role, user.role) == grant.role)

@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.clock import utcnow
 from app.db import Database
+from app.domain import roles
 from app.errors import NotFound, Unauthenticated, Unprocessable
 from app.infra.callers import CallerCache
 from app.models import ApiToken, TokenRef, User
@@ -36,21 +37,12 @@ from app.schemas.users import ApiTokenCreate, ApiTokenCreated, ApiTokenRead
 
 PREFIX = "icp_"
 SHOWN_PREFIX = 8  # "icp_" and four characters: enough to tell tokens apart in a list
-ROLE_RANK = {"viewer": 0, "responder": 1, "admin": 2}
 TOUCH_SECONDS = 60.0
 BAD_TOKEN = "Invalid, revoked or expired API token"
 
 
 def is_api_token(credential: str) -> bool:
     return credential.startswith(PREFIX)
-
-
-def lesser_role(a: str, b: str) -> str:
-    return a if ROLE_RANK[a] <= ROLE_RANK[b] else b
-
-
-def roles_above(role: str) -> list[str]:
-    return [r for r, rank in ROLE_RANK.items() if rank > ROLE_RANK[role]]
 
 
 @dataclass(frozen=True)
@@ -71,7 +63,7 @@ class TokenGrant:
 def acting_as(user: User, token: TokenGrant) -> User:
     """A transient copy of `user` with the token's (lesser) role, naming the token."""
     copy = User(id=user.id, name=user.name, username=user.username,
-                password_hash=user.password_hash, role=lesser_role(token.role, user.role),
+                password_hash=user.password_hash, role=roles.lesser(token.role, user.role),
                 is_active=user.is_active, token_version=user.token_version)
     copy.via_token = TokenRef(token.id, token.name)
     return copy
@@ -94,7 +86,7 @@ class ApiTokens:
 
     async def create(self, caller: User, body: ApiTokenCreate) -> ApiTokenCreated:
         role = body.role or caller.role
-        if ROLE_RANK[role] > ROLE_RANK[caller.role]:
+        if roles.RANK[role] > roles.RANK[caller.role]:
             raise Unprocessable(f"A token's role can be at most yours ({caller.role})",
                                 field="role")
         token = PREFIX + secrets.token_urlsafe(32)
@@ -144,9 +136,9 @@ class ApiTokens:
         live = (ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
         if revoke:
             await session.execute(update(ApiToken).where(*live).values(revoked_at=utcnow()))
-        elif role is not None and roles_above(role):
+        elif role is not None and roles.above(role):
             await session.execute(update(ApiToken).where(
-                *live, ApiToken.role.in_(roles_above(role))).values(role=role))
+                *live, ApiToken.role.in_(roles.above(role))).values(role=role))
 
     async def _load(self, digest: str) -> TokenGrant | None:
         async with self.db.read() as session:
