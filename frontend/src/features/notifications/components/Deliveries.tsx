@@ -1,0 +1,97 @@
+/** A channel's deliveries: what was sent, whether it arrived, what the endpoint answered, and a retry for what did not arrive. */
+import type { UseInfiniteQueryResult, InfiniteData } from '@tanstack/react-query';
+import { Link } from 'react-router';
+import { AbsoluteTime, RelativeTime } from '../../../components/Time';
+import { ActionResult, EmptyState, ErrorState, Loading } from '../../../components/States';
+import { incidentRef, pluralize } from '../../../lib/format';
+import type { Channel, Delivery, DeliveryPage } from '../api/contract';
+import { useRetryDelivery } from '../api/notifications';
+import { EVENT_SHORT, STATUS_TEXT, statusWord } from './words';
+
+export type DeliveriesQuery = UseInfiniteQueryResult<InfiniteData<DeliveryPage>, Error>;
+
+export function DeliveryStatusBadge({ delivery }: { delivery: Pick<Delivery, 'status' | 'attempts'> }) {
+  return (
+    <span className={`badge delivery delivery-${delivery.status}`}>
+      <span aria-hidden="true">{STATUS_TEXT[delivery.status].icon} </span>
+      {statusWord(delivery.status, delivery.attempts)}
+    </span>
+  );
+}
+
+/** What the endpoint last answered, in words. */
+export function lastAnswer(d: Pick<Delivery, 'last_status_code' | 'attempts'>): string {
+  if (d.last_status_code != null) return `HTTP ${d.last_status_code}`;
+  return d.attempts > 0 ? 'No answer' : 'Not tried yet';
+}
+
+export function DeliveriesTable({ channel, query }: { channel: Channel; query: DeliveriesQuery }) {
+  const retry = useRetryDelivery(channel.id);
+  if (query.isPending) return <Loading what="deliveries" />;
+  if (query.isError) return <ErrorState error={query.error} retry={() => void query.refetch()} />;
+  const items = query.data.pages.flatMap((p) => p.items);
+  if (items.length === 0) return <EmptyState>Nothing has been sent to {channel.name} yet.</EmptyState>;
+  const tableId = `deliveries-${channel.id}`;
+  return (
+    <div className="deliveries">
+      <div className="table-wrap" role="region" aria-labelledby={`${tableId}-caption`} tabIndex={0}>
+        <table className="deliveries-table">
+          <caption id={`${tableId}-caption`}>
+            Deliveries to {channel.name}, newest first ({pluralize(items.length, 'delivery', 'deliveries')} shown)
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Status</th>
+              <th scope="col">Event</th>
+              <th scope="col">Incident</th>
+              <th scope="col">Attempts</th>
+              <th scope="col">Last answer</th>
+              <th scope="col">Last error</th>
+              <th scope="col">Next attempt</th>
+              <th scope="col">Delivered</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((d) => (
+              <tr key={d.id}>
+                <td data-label="Status">
+                  <DeliveryStatusBadge delivery={d} />
+                </td>
+                <td data-label="Event">{EVENT_SHORT[d.event] ?? d.event}</td>
+                <td data-label="Incident">{d.incident_id != null ? <Link to={`/incidents/${d.incident_id}`}>{incidentRef(d.incident_id)}</Link> : <span className="muted">Test</span>}</td>
+                <td className="num" data-label="Attempts">{d.attempts}</td>
+                <td data-label="Last answer">{lastAnswer(d)}</td>
+                <td className="last-error" data-label="Last error">{d.last_error || <span className="muted">—</span>}</td>
+                <td data-label="Next attempt">{d.status === 'pending' ? <RelativeTime iso={d.next_attempt_at} /> : <span className="muted">—</span>}</td>
+                <td data-label="Delivered">
+                  <AbsoluteTime iso={d.delivered_at} />
+                </td>
+                <td className="no-label">
+                  {d.status !== 'delivered' && (
+                    <button
+                      type="button"
+                      disabled={retry.isPending && retry.variables === d.id}
+                      onClick={() => retry.mutate(d.id)}
+                      aria-label={`Retry now: ${EVENT_SHORT[d.event] ?? d.event}${d.incident_id != null ? ` of ${incidentRef(d.incident_id)}` : ''}, ${statusWord(d.status, d.attempts).toLowerCase()}`}
+                    >
+                      {retry.isPending && retry.variables === d.id ? 'Retrying…' : 'Retry now'}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <ActionResult error={retry.error} success={retry.isSuccess && 'Queued to send again now.'} />
+      {query.hasNextPage && (
+        <button type="button" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage}>
+          {query.isFetchingNextPage ? 'Loading…' : 'Show older deliveries'}
+        </button>
+      )}
+    </div>
+  );
+}
