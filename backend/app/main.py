@@ -13,9 +13,22 @@ from app.infra.http_errors import install_error_handlers
 from app.infra.live import LiveFeed
 from app.infra.log_redaction import install as redact_tokens_in_logs
 from app.infra.middleware import install_http_guards
-from app.routers import alerts, auth, console, incidents, integration_keys, metrics, oidc, services, stream, users
+from app.routers import (
+    alerts,
+    auth,
+    console,
+    incidents,
+    integration_keys,
+    metrics,
+    notifications,
+    oidc,
+    services,
+    stream,
+    users,
+)
 from app.security import make_password_hasher
 from app.services.incidents.audit import install_checkpoints
+from app.services.notifications.channels import Channels
 from app.services.principals import Principals
 from app.services.sla.sweeper import SlaSweeper
 from app.services.users.accounts import Accounts
@@ -44,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.db, app.state.accounts, app.state.settings = db, accounts, settings
         app.state.principals = Principals(db, accounts)  # Idempotency-Key scopes
         app.state.sso = SingleSignOn(db, settings, accounts)  # OpenID Connect sign-in
+        app.state.channels = Channels(db, settings)  # notification channels
         install_checkpoints(db, settings.audit_checkpoint_key)  # before seeding writes events
         await prepare_database(db, settings, accounts)
         await db.start()
@@ -77,7 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # FastAPI matches a request against every route before the right one, router by router
     # (about 2 us a route): the busiest paths go first. No two routers share a path.
     for module in (incidents, alerts, metrics, stream, auth, oidc, users, services,
-                   integration_keys, console):
+                   integration_keys, notifications, console):
         app.include_router(module.router)
     console.mount_console(app, settings.frontend_dist)
     return app

@@ -15,3 +15,5 @@ class EventType(StrEnum):
     SLA_BREACH = "sla_breach"
     SLA_AT_RISK = "sla_at_risk"
     ALERT = "alert"
+    # An escalation step fired: data {"step", "after_minutes", "channel_ids"}.
+    ESCALATED = "escalated"
