@@ -59,7 +59,7 @@ describe('import boundaries (eslint-plugin-boundaries)', () => {
     expect(
       await errorsFor(
         'src/features/runbooks/components/zz-fixture.ts',
-        "import { request } from '../../notifications/api/request';\nexport { request };\n",
+        "import { useTestChannel } from '../../notifications/api/notifications';\nexport { useTestChannel };\n",
       ),
     ).toEqual([expect.stringMatching(/^boundaries\/dependencies: feature "src\/features\/runbooks" may not import feature "src\/features\/notifications"/)]);
     expect(

@@ -1,13 +1,15 @@
 /** Notification channels and their deliveries: admins list, add, change, delete and test them, and retry a delivery. */
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, unwrap } from '../../../api/client';
 import { mutationKeys, queryKeys } from '../../../api/queryKeys';
-import type { Channel, ChannelCreate, ChannelUpdate, Delivery, DeliveryPage } from './contract';
-import { channelPath, request } from './request';
+import type { ChannelCreate, ChannelUpdate, DeliveryPage } from '../../../api/types';
+
+const onChannel = (id: number) => ({ params: { path: { channel_id: id } } });
 
 export function useChannels(enabled = true) {
   return useQuery({
     queryKey: queryKeys.notificationChannels.all(),
-    queryFn: () => request<Channel[]>('GET', '/notification-channels'),
+    queryFn: () => unwrap(api.GET('/notification-channels')),
     enabled,
   });
 }
@@ -23,7 +25,11 @@ export function useDeliveries(
   return useInfiniteQuery({
     queryKey: queryKeys.notificationChannels.deliveries(channelId),
     queryFn: ({ pageParam }) =>
-      request<DeliveryPage>('GET', `${channelPath(channelId)}/deliveries${pageParam ? `?cursor=${encodeURIComponent(pageParam)}` : ''}`),
+      unwrap(
+        api.GET('/notification-channels/{channel_id}/deliveries', {
+          params: { path: { channel_id: channelId }, query: pageParam ? { cursor: pageParam } : {} },
+        }),
+      ),
     initialPageParam: '',
     getNextPageParam: (last) => last.next_cursor ?? undefined,
     enabled,
@@ -35,7 +41,7 @@ export function useCreateChannel() {
   const qc = useQueryClient();
   return useMutation({
     mutationKey: mutationKeys.createChannel(),
-    mutationFn: (body: ChannelCreate) => request<Channel>('POST', '/notification-channels', body),
+    mutationFn: (body: ChannelCreate) => unwrap(api.POST('/notification-channels', { body })),
     onSettled: () => qc.invalidateQueries({ queryKey: queryKeys.notificationChannels.all() }),
   });
 }
@@ -44,7 +50,7 @@ export function useUpdateChannel(id: number) {
   const qc = useQueryClient();
   return useMutation({
     mutationKey: mutationKeys.updateChannel(id),
-    mutationFn: (body: ChannelUpdate) => request<Channel>('PATCH', channelPath(id), body),
+    mutationFn: (body: ChannelUpdate) => unwrap(api.PATCH('/notification-channels/{channel_id}', { ...onChannel(id), body })),
     onSettled: () => qc.invalidateQueries({ queryKey: queryKeys.notificationChannels.all() }),
   });
 }
@@ -53,7 +59,7 @@ export function useDeleteChannel(id: number) {
   const qc = useQueryClient();
   return useMutation({
     mutationKey: mutationKeys.deleteChannel(id),
-    mutationFn: () => request<void>('DELETE', channelPath(id)),
+    mutationFn: () => unwrap(api.DELETE('/notification-channels/{channel_id}', onChannel(id))),
     onSettled: () => {
       void qc.invalidateQueries({ queryKey: queryKeys.notificationChannels.all() });
       // A deleted channel drops out of every escalation policy that named it.
@@ -62,12 +68,12 @@ export function useDeleteChannel(id: number) {
   });
 }
 
-/** Sends a test notification; the answer is its delivery (followed in the deliveries list). */
+/** Sends a test notification; the answer is its delivery, followed in the deliveries list. */
 export function useTestChannel(id: number) {
   const qc = useQueryClient();
   return useMutation({
     mutationKey: mutationKeys.testChannel(id),
-    mutationFn: () => request<Delivery>('POST', `${channelPath(id)}/test`),
+    mutationFn: () => unwrap(api.POST('/notification-channels/{channel_id}/test', onChannel(id))),
     onSettled: () => qc.invalidateQueries({ queryKey: queryKeys.notificationChannels.deliveries(id) }),
   });
 }
@@ -77,7 +83,15 @@ export function useRetryDelivery(channelId: number) {
   return useMutation({
     mutationKey: mutationKeys.retryDelivery(channelId),
     mutationFn: (deliveryId: string) =>
-      request<Delivery>('POST', `${channelPath(channelId)}/deliveries/${encodeURIComponent(deliveryId)}/retry`),
-    onSettled: () => qc.invalidateQueries({ queryKey: queryKeys.notificationChannels.deliveries(channelId) }),
+      unwrap(
+        api.POST('/notification-channels/{channel_id}/deliveries/{delivery_id}/retry', {
+          params: { path: { channel_id: channelId, delivery_id: deliveryId } },
+        }),
+      ),
+    onSettled: () => {
+      void qc.invalidateQueries({ queryKey: queryKeys.notificationChannels.deliveries(channelId) });
+      // The channel's failing state may change with it.
+      void qc.invalidateQueries({ queryKey: queryKeys.notificationChannels.all() });
+    },
   });
 }

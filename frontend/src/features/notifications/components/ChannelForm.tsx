@@ -1,8 +1,18 @@
 /** Adding or changing a notification channel: where it posts, which events it hears, for which severities and services. */
 import { useState } from 'react';
-import { SEVERITIES, type Service, type Severity } from '../../../api/types';
+import {
+  CHANNEL_KINDS,
+  NOTIFICATION_EVENTS,
+  SEVERITIES,
+  type Channel,
+  type ChannelCreate,
+  type ChannelKind,
+  type ChannelUpdate,
+  type NotificationEvent,
+  type Service,
+  type Severity,
+} from '../../../api/types';
 import { ActionResult } from '../../../components/States';
-import { CHANNEL_KINDS, NOTIFICATION_EVENTS, type Channel, type ChannelCreate, type ChannelKind, type NotificationEvent } from '../api/contract';
 import { useCreateChannel, useUpdateChannel } from '../api/notifications';
 import { EVENT_LABEL, KIND_LABEL } from './words';
 
@@ -39,14 +49,13 @@ export function ChannelForm({
   const [kind, setKind] = useState<ChannelKind>(channel?.kind ?? 'webhook');
   const [url, setUrl] = useState(channel && !hidesUrl(channel.kind) ? channel.url : '');
   const [secret, setSecret] = useState('');
+  const [removeSecret, setRemoveSecret] = useState(false);
   const [events, setEvents] = useState<NotificationEvent[]>(channel?.events ?? ['incident.created', 'sla.breached', 'incident.escalated']);
   const [minSeverity, setMinSeverity] = useState<Severity | ''>(channel?.min_severity ?? '');
   const [serviceIds, setServiceIds] = useState<number[]>(channel?.service_ids ?? []);
-  const [problem, setProblem] = useState<string | null>(null);
   const prefix = channel ? `channel-${channel.id}` : 'new-channel';
-  // A new URL is needed for a new channel, or when an edit changes the kind of a channel whose URL is hidden.
-  const urlRequired = !channel || (kind !== channel.kind && hidesUrl(channel.kind));
-  const keepsUrl = Boolean(channel) && !urlRequired && hidesUrl(channel?.kind ?? 'webhook');
+  // An edit of a Slack or Teams channel starts with an empty URL, which keeps the stored one.
+  const keepsUrl = channel !== undefined && hidesUrl(channel.kind);
   const label = channel ? `Edit channel ${channel.name}` : 'Add a channel';
 
   const toggle = <T,>(list: T[], item: T, on: boolean) => (on ? [...list.filter((x) => x !== item), item] : list.filter((x) => x !== item));
@@ -57,33 +66,31 @@ export function ChannelForm({
       aria-label={label}
       onSubmit={(e) => {
         e.preventDefault();
-        if (events.length === 0) {
-          setProblem('Choose at least one event for this channel to hear.');
-          return;
-        }
-        setProblem(null);
-        const full: ChannelCreate = {
-          name: name.trim(),
-          kind,
-          url: url.trim(),
-          events: NOTIFICATION_EVENTS.filter((ev) => events.includes(ev)),
-          min_severity: minSeverity || null,
-          service_ids: [...serviceIds].sort((a, b) => a - b),
-          ...(kind === 'webhook' && secret ? { secret } : {}),
-        };
+        const chosenEvents = NOTIFICATION_EVENTS.filter((ev) => events.includes(ev));
+        const chosenServices = [...serviceIds].sort((x, y) => x - y);
+        const severity = minSeverity || null;
         if (!channel) {
-          create.mutate(full, { onSuccess: (saved) => onSaved(saved, true) });
+          const body: ChannelCreate = {
+            name: name.trim(),
+            kind,
+            url: url.trim(),
+            events: chosenEvents,
+            min_severity: severity,
+            service_ids: chosenServices,
+            ...(kind === 'webhook' && secret ? { secret } : {}),
+          };
+          create.mutate(body, { onSuccess: (saved) => onSaved(saved, true) });
           return;
         }
         // An edit sends what changed; an empty URL or secret keeps the stored one.
-        const body: Partial<ChannelCreate> = {};
-        if (full.name !== channel.name) body.name = full.name;
-        if (full.kind !== channel.kind) body.kind = full.kind;
-        if (full.url && full.url !== channel.url) body.url = full.url;
-        if (full.secret) body.secret = full.secret;
-        if (full.events.join() !== channel.events.join()) body.events = full.events;
-        if (full.min_severity !== channel.min_severity) body.min_severity = full.min_severity;
-        if (full.service_ids?.join() !== [...channel.service_ids].sort((a, b) => a - b).join()) body.service_ids = full.service_ids;
+        const body: ChannelUpdate = {};
+        if (name.trim() !== channel.name) body.name = name.trim();
+        if (url.trim() && url.trim() !== channel.url) body.url = url.trim();
+        if (secret) body.secret = secret;
+        else if (removeSecret) body.secret = null;
+        if (chosenEvents.join() !== NOTIFICATION_EVENTS.filter((ev) => channel.events.includes(ev)).join()) body.events = chosenEvents;
+        if (severity !== channel.min_severity) body.min_severity = severity;
+        if (chosenServices.join() !== [...channel.service_ids].sort((x, y) => x - y).join()) body.service_ids = chosenServices;
         if (Object.keys(body).length === 0) {
           onSaved(channel, false);
           return;
@@ -99,13 +106,24 @@ export function ChannelForm({
         </div>
         <div className="field">
           <label htmlFor={`${prefix}-kind`}>Kind</label>
-          <select id={`${prefix}-kind`} value={kind} onChange={(e) => setKind(e.target.value as ChannelKind)}>
+          <select
+            id={`${prefix}-kind`}
+            value={kind}
+            disabled={channel !== undefined}
+            aria-describedby={channel ? `${prefix}-kind-hint` : undefined}
+            onChange={(e) => setKind(e.target.value as ChannelKind)}
+          >
             {CHANNEL_KINDS.map((k) => (
               <option key={k} value={k}>
                 {KIND_LABEL[k]}
               </option>
             ))}
           </select>
+          {channel && (
+            <p id={`${prefix}-kind-hint`} className="muted hint">
+              A channel keeps its kind: add another channel for another kind.
+            </p>
+          )}
         </div>
       </div>
       <div className="field">
@@ -113,7 +131,7 @@ export function ChannelForm({
         <input
           id={`${prefix}-url`}
           type="url"
-          required={urlRequired}
+          required={!channel}
           value={url}
           onChange={(e) => setUrl(e.target.value)}
           autoComplete="off"
@@ -132,19 +150,29 @@ export function ChannelForm({
             id={`${prefix}-secret`}
             type="password"
             value={secret}
+            disabled={removeSecret}
             onChange={(e) => setSecret(e.target.value)}
             autoComplete="new-password"
             aria-describedby={`${prefix}-secret-hint`}
           />
           <p id={`${prefix}-secret-hint`} className="muted hint">
-            {channel ? 'Leave empty to keep the current secret. ' : ''}
+            {channel ? (channel.has_secret ? 'Leave empty to keep the current secret. ' : 'None is set. ') : ''}
             With a secret, each request carries an HMAC-SHA256 signature of its body, so the receiver can tell it came from this console. It is
             never shown again.
           </p>
+          {channel?.has_secret && (
+            <label className="choice">
+              <input type="checkbox" checked={removeSecret} onChange={(e) => (setRemoveSecret(e.target.checked), setSecret(''))} />
+              Remove the secret (requests are no longer signed)
+            </label>
+          )}
         </div>
       )}
-      <fieldset className="choices">
+      <fieldset className="choices" aria-describedby={`${prefix}-events-hint`}>
         <legend>Tell this channel when</legend>
+        <p id={`${prefix}-events-hint`} className="muted hint">
+          None chosen: it hears only the escalations that name it (set per service under Runbooks).
+        </p>
         {NOTIFICATION_EVENTS.map((ev) => (
           <label key={ev} className="choice">
             <input type="checkbox" checked={events.includes(ev)} onChange={(e) => setEvents((list) => toggle(list, ev, e.target.checked))} />
@@ -179,12 +207,6 @@ export function ChannelForm({
           </label>
         ))}
       </fieldset>
-      {problem && (
-        <p className="error" role="alert">
-          <span aria-hidden="true">⚠ </span>
-          {problem}
-        </p>
-      )}
       <ActionResult error={mutation.error} />
       <div className="actions">
         <button type="submit" className="primary" disabled={mutation.isPending}>

@@ -4,9 +4,9 @@ import { Link } from 'react-router';
 import { AbsoluteTime, RelativeTime } from '../../../components/Time';
 import { ActionResult, EmptyState, ErrorState, Loading } from '../../../components/States';
 import { incidentRef, pluralize } from '../../../lib/format';
-import type { Channel, Delivery, DeliveryPage } from '../api/contract';
+import type { Channel, Delivery, DeliveryPage } from '../../../api/types';
 import { useRetryDelivery } from '../api/notifications';
-import { EVENT_SHORT, STATUS_TEXT, statusWord } from './words';
+import { eventShort, STATUS_TEXT, statusWord } from './words';
 
 export type DeliveriesQuery = UseInfiniteQueryResult<InfiniteData<DeliveryPage>, Error>;
 
@@ -60,8 +60,8 @@ export function DeliveriesTable({ channel, query }: { channel: Channel; query: D
                 <td data-label="Status">
                   <DeliveryStatusBadge delivery={d} />
                 </td>
-                <td data-label="Event">{EVENT_SHORT[d.event] ?? d.event}</td>
-                <td data-label="Incident">{d.incident_id != null ? <Link to={`/incidents/${d.incident_id}`}>{incidentRef(d.incident_id)}</Link> : <span className="muted">Test</span>}</td>
+                <td data-label="Event">{eventShort(d.event)}</td>
+                <td data-label="Incident">{d.incident_id != null ? <Link to={`/incidents/${d.incident_id}`}>{incidentRef(d.incident_id)}</Link> : <span className="muted">—</span>}</td>
                 <td className="num" data-label="Attempts">{d.attempts}</td>
                 <td data-label="Last answer">{lastAnswer(d)}</td>
                 <td className="last-error" data-label="Last error">{d.last_error || <span className="muted">—</span>}</td>
@@ -75,7 +75,7 @@ export function DeliveriesTable({ channel, query }: { channel: Channel; query: D
                       type="button"
                       disabled={retry.isPending && retry.variables === d.id}
                       onClick={() => retry.mutate(d.id)}
-                      aria-label={`Retry now: ${EVENT_SHORT[d.event] ?? d.event}${d.incident_id != null ? ` of ${incidentRef(d.incident_id)}` : ''}, ${statusWord(d.status, d.attempts).toLowerCase()}`}
+                      aria-label={`Retry now: ${eventShort(d.event)}${d.incident_id != null ? ` of ${incidentRef(d.incident_id)}` : ''}, ${statusWord(d.status, d.attempts).toLowerCase()}`}
                     >
                       {retry.isPending && retry.variables === d.id ? 'Retrying…' : 'Retry now'}
                     </button>

@@ -1,8 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { HttpResponse } from 'msw';
 import { http, renderApp } from '../../../test/utils';
-import type { Channel, Delivery } from '../api/contract';
+import type { Channel, Delivery } from '../../../api/types';
 import NotificationsPage from './NotificationsPage';
 
 const hook: Channel = {
@@ -13,6 +12,9 @@ const hook: Channel = {
   events: ['incident.created', 'sla.breached'],
   min_severity: 'SEV2',
   service_ids: [1],
+  has_secret: true,
+  failing_since: null,
+  paused_until: null,
   created_at: '2026-11-27T10:00:00Z',
 };
 const slack: Channel = {
@@ -23,6 +25,9 @@ const slack: Channel = {
   events: ['incident.escalated'],
   min_severity: null,
   service_ids: [],
+  has_secret: false,
+  failing_since: null,
+  paused_until: null,
   created_at: '2026-11-27T10:00:00Z',
 };
 
@@ -37,11 +42,12 @@ function delivery(overrides: Partial<Delivery> = {}): Delivery {
     last_error: null,
     next_attempt_at: null,
     delivered_at: '2026-11-27T10:01:00Z',
+    created_at: '2026-11-27T10:00:59Z',
     ...overrides,
   };
 }
 
-const channelsHandler = (list: Channel[] = [hook, slack]) => http.untyped.get('/notification-channels', () => HttpResponse.json(list));
+const channelsHandler = (list: Channel[] = [hook, slack]) => http.get('/notification-channels', ({ response }) => response(200).json(list));
 
 function card(name: string) {
   return screen.getByRole('listitem', { name });
@@ -69,7 +75,7 @@ describe('NotificationsPage', () => {
     const { calls } = renderApp(<NotificationsPage />, {
       handlers: [
         channelsHandler([]),
-        http.untyped.post('/notification-channels', () => HttpResponse.json({ ...hook, id: 3, name: 'pager' }, { status: 201 })),
+        http.post('/notification-channels', ({ response }) => response(201).json({ ...hook, id: 3, name: 'pager' })),
       ],
     });
     const user = userEvent.setup();
@@ -96,33 +102,36 @@ describe('NotificationsPage', () => {
     });
   });
 
-  it('refuses a channel that hears no event before asking the server', async () => {
-    const { calls } = renderApp(<NotificationsPage />, { handlers: [channelsHandler([])] });
+  it('adds a channel that hears no event: it is told only by escalations', async () => {
+    const { calls } = renderApp(<NotificationsPage />, {
+      handlers: [channelsHandler([]), http.post('/notification-channels', ({ response }) => response(201).json({ ...slack, events: [] }))],
+    });
     const user = userEvent.setup();
     await user.click(await screen.findByRole('button', { name: 'Add a channel' }));
     const form = screen.getByRole('form', { name: 'Add a channel' });
-    await user.type(within(form).getByLabelText('Name'), 'quiet');
-    await user.type(within(form).getByLabelText('URL'), 'https://q.example.com');
+    await user.type(within(form).getByLabelText('Name'), 'slack-incidents');
+    await user.selectOptions(within(form).getByLabelText('Kind'), 'slack');
+    expect(within(form).queryByLabelText(/Signing secret/)).not.toBeInTheDocument();
+    await user.type(within(form).getByLabelText('Slack webhook URL'), 'https://hooks.slack.com/services/T0/B0/x');
     for (const label of ['An incident is opened', 'An SLA target is breached', /It is escalated/]) {
       await user.click(within(form).getByLabelText(label));
     }
     await user.click(within(form).getByRole('button', { name: 'Add channel' }));
-    expect(within(form).getByRole('alert')).toHaveTextContent('Choose at least one event');
-    expect(calls.some((c) => c.method === 'POST')).toBe(false);
+    await screen.findByText(/slack-incidents was added/);
+    expect(calls.find((c) => c.method === 'POST')?.body).toMatchObject({ kind: 'slack', events: [], service_ids: [], min_severity: null });
+    expect(calls.find((c) => c.method === 'POST')?.body).not.toHaveProperty('secret');
   });
 
   it('shows the server’s refusal of an unsafe URL, naming the field', async () => {
     renderApp(<NotificationsPage />, {
       handlers: [
         channelsHandler([]),
-        http.untyped.post('/notification-channels', () =>
-          HttpResponse.json(
-            {
-              code: 'validation_failed',
-              detail: [{ loc: ['body', 'url'], msg: 'The URL resolves to a loopback address, which is not allowed', type: 'value_error' }],
-            },
-            { status: 422 },
-          ),
+        http.post('/notification-channels', ({ response }) =>
+          response(422).json({
+            code: 'validation_failed',
+            detail: 'The URL resolves to 127.0.0.1, a loopback address: not allowed (NOTIFICATION_ALLOWED_NETWORKS)',
+            field: 'url',
+          }),
         ),
       ],
     });
@@ -132,14 +141,12 @@ describe('NotificationsPage', () => {
     await user.type(within(form).getByLabelText('Name'), 'local');
     await user.type(within(form).getByLabelText('URL'), 'https://127.0.0.1/hook');
     await user.click(within(form).getByRole('button', { name: 'Add channel' }));
-    const alert = await within(form).findByRole('alert');
-    expect(alert).toHaveTextContent(/url/);
-    expect(alert).toHaveTextContent(/loopback/);
+    expect(await within(form).findByRole('alert')).toHaveTextContent(/loopback address: not allowed/);
   });
 
   it('edits a Slack channel sending only what changed: an empty URL keeps the stored one', async () => {
     const { calls } = renderApp(<NotificationsPage />, {
-      handlers: [channelsHandler(), http.untyped.patch('/notification-channels/2', () => HttpResponse.json({ ...slack, name: 'slack-sev' }))],
+      handlers: [channelsHandler(), http.patch('/notification-channels/{channel_id}', ({ response }) => response(200).json({ ...slack, name: 'slack-sev' }))],
     });
     const user = userEvent.setup();
     await user.click(await screen.findByRole('button', { name: 'Edit slack-incidents' }));
@@ -158,7 +165,7 @@ describe('NotificationsPage', () => {
 
   it('keeps a webhook’s secret when the field is left empty, and replaces it when typed', async () => {
     const { calls } = renderApp(<NotificationsPage />, {
-      handlers: [channelsHandler(), http.untyped.patch('/notification-channels/1', () => HttpResponse.json(hook))],
+      handlers: [channelsHandler(), http.patch('/notification-channels/{channel_id}', ({ response }) => response(200).json(hook))],
     });
     const user = userEvent.setup();
     await user.click(await screen.findByRole('button', { name: 'Edit ops-webhook' }));
@@ -180,7 +187,7 @@ describe('NotificationsPage', () => {
 
   it('asks before deleting a channel', async () => {
     const { calls } = renderApp(<NotificationsPage />, {
-      handlers: [channelsHandler(), http.untyped.delete('/notification-channels/1', () => new HttpResponse(null, { status: 204 }))],
+      handlers: [channelsHandler(), http.delete('/notification-channels/{channel_id}', ({ response }) => response(204).empty())],
     });
     const user = userEvent.setup();
     await user.click(await screen.findByRole('button', { name: 'Delete ops-webhook' }));
@@ -196,18 +203,17 @@ describe('NotificationsPage', () => {
     renderApp(<NotificationsPage />, {
       handlers: [
         channelsHandler(),
-        http.untyped.post('/notification-channels/1/test', () =>
-          HttpResponse.json(delivery({ id: 'test-1', incident_id: null, status: 'pending', attempts: 0, last_status_code: null, delivered_at: null }), {
-            status: 202,
-          }),
+        http.post('/notification-channels/{channel_id}/test', ({ response }) =>
+          response(202).json(delivery({ id: 'test-1', event: 'test', incident_id: null, status: 'pending', attempts: 0, last_status_code: null, delivered_at: null })),
         ),
-        http.untyped.get('/notification-channels/1/deliveries', () => {
+        http.get('/notification-channels/{channel_id}/deliveries', ({ response }) => {
           reads += 1;
           const sent = reads > 1;
-          return HttpResponse.json({
+          return response(200).json({
             items: [
               delivery({
                 id: 'test-1',
+                event: 'test',
                 incident_id: null,
                 status: sent ? 'delivered' : 'pending',
                 attempts: sent ? 1 : 0,
@@ -231,12 +237,12 @@ describe('NotificationsPage', () => {
     renderApp(<NotificationsPage />, {
       handlers: [
         channelsHandler(),
-        http.untyped.post('/notification-channels/1/test', () =>
-          HttpResponse.json(delivery({ id: 'test-2', incident_id: null, status: 'failed', last_status_code: 400, last_error: 'Bad Request', delivered_at: null })),
+        http.post('/notification-channels/{channel_id}/test', ({ response }) =>
+          response(202).json(delivery({ id: 'test-2', event: 'test', incident_id: null, status: 'failed', last_status_code: 400, last_error: 'Bad Request', delivered_at: null })),
         ),
-        http.untyped.get('/notification-channels/1/deliveries', () =>
-          HttpResponse.json({
-            items: [delivery({ id: 'test-2', incident_id: null, status: 'failed', last_status_code: 400, last_error: 'Bad Request', delivered_at: null })],
+        http.get('/notification-channels/{channel_id}/deliveries', ({ response }) =>
+          response(200).json({
+            items: [delivery({ id: 'test-2', event: 'test', incident_id: null, status: 'failed', last_status_code: 400, last_error: 'Bad Request', delivered_at: null })],
             next_cursor: null,
           }),
         ),
@@ -251,9 +257,9 @@ describe('NotificationsPage', () => {
     const { calls } = renderApp(<NotificationsPage />, {
       handlers: [
         channelsHandler(),
-        http.untyped.get('/notification-channels/1/deliveries', ({ request }) => {
+        http.get('/notification-channels/{channel_id}/deliveries', ({ request, response }) => {
           const cursor = new URL(request.url).searchParams.get('cursor');
-          return HttpResponse.json(
+          return response(200).json(
             cursor === 'page-2'
               ? { items: [delivery({ id: 'd-old', incident_id: 3 })], next_cursor: null }
               : {
@@ -266,7 +272,9 @@ describe('NotificationsPage', () => {
                 },
           );
         }),
-        http.untyped.post('/notification-channels/1/deliveries/d-failed/retry', () => HttpResponse.json(delivery({ id: 'd-failed', status: 'pending', attempts: 8 }))),
+        http.post('/notification-channels/{channel_id}/deliveries/{delivery_id}/retry', ({ response }) =>
+          response(200).json(delivery({ id: 'd-failed', status: 'pending', attempts: 0 })),
+        ),
       ],
     });
     const user = userEvent.setup();
@@ -294,6 +302,31 @@ describe('NotificationsPage', () => {
     await waitFor(() => expect(within(table).getAllByRole('row')).toHaveLength(5));
     expect(calls.some((c) => c.path === '/notification-channels/1/deliveries' && c.search === '?cursor=page-2')).toBe(true);
     expect(screen.queryByRole('button', { name: 'Show older deliveries' })).not.toBeInTheDocument();
+  });
+
+  it('removes a webhook’s secret on request, and keeps the kind fixed', async () => {
+    const { calls } = renderApp(<NotificationsPage />, {
+      handlers: [channelsHandler(), http.patch('/notification-channels/{channel_id}', ({ response }) => response(200).json({ ...hook, has_secret: false }))],
+    });
+    const user = userEvent.setup();
+    expect(await within(await screen.findByRole('listitem', { name: 'ops-webhook' })).findByText('Signed with a secret')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Edit ops-webhook' }));
+    const form = screen.getByRole('form', { name: 'Edit channel ops-webhook' });
+    expect(within(form).getByLabelText('Kind')).toBeDisabled();
+    await user.click(within(form).getByLabelText(/Remove the secret/));
+    expect(within(form).getByLabelText(/Signing secret/)).toBeDisabled();
+    await user.click(within(form).getByRole('button', { name: 'Save channel' }));
+    await waitFor(() => expect(calls.some((c) => c.method === 'PATCH')).toBe(true));
+    expect(calls.find((c) => c.method === 'PATCH')).toMatchObject({ path: '/notification-channels/1', body: { secret: null } });
+  });
+
+  it('says when a channel keeps failing and rests', async () => {
+    const failing = { ...hook, failing_since: new Date(Date.now() - 3_600_000).toISOString(), paused_until: new Date(Date.now() + 600_000).toISOString() };
+    renderApp(<NotificationsPage />, { handlers: [channelsHandler([failing, slack])] });
+    const c = await screen.findByRole('listitem', { name: 'ops-webhook' });
+    expect(c).toHaveTextContent(/Deliveries have been failing since .*1h ago/);
+    expect(c).toHaveTextContent(/rests this channel until/);
+    expect(screen.getByRole('listitem', { name: 'slack-incidents' })).not.toHaveTextContent(/failing/);
   });
 
   it('is for admins only, and asks nothing of the server otherwise', async () => {

@@ -1,14 +1,14 @@
 /** Admins manage where the console tells people about incidents: channels, their test, their deliveries. */
 import { useState } from 'react';
 import { Link } from 'react-router';
-import type { Service } from '../../../api/types';
 import { ActionResult, EmptyState, ErrorState, Loading } from '../../../components/States';
 import { useDocumentTitle } from '../../../components/useDocumentTitle';
-import { RelativeTime } from '../../../components/Time';
+import { useNow } from '../../../components/useNow';
+import { FullTime, RelativeTime } from '../../../components/Time';
 import { pluralize } from '../../../lib/format';
 import { useAuth } from '../../auth';
 import { useServices } from '../../runbooks';
-import type { Channel, Delivery, DeliveryPage } from '../api/contract';
+import type { Channel, Delivery, DeliveryPage, Service } from '../../../api/types';
 import { useChannels, useDeleteChannel, useDeliveries, useTestChannel } from '../api/notifications';
 import { ChannelForm, severityWords } from './ChannelForm';
 import { DeliveriesTable, DeliveryStatusBadge, lastAnswer } from './Deliveries';
@@ -53,6 +53,7 @@ function ChannelCard({ channel, services }: { channel: Channel; services: Servic
   const [showDeliveries, setShowDeliveries] = useState(false);
   const [watching, setWatching] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  const now = useNow(30_000);
   const test = useTestChannel(channel.id);
   const remove = useDeleteChannel(channel.id);
   const deliveries = useDeliveries(channel.id, {
@@ -72,6 +73,18 @@ function ChannelCard({ channel, services }: { channel: Channel; services: Servic
         </h2>
         <span className={`badge kind kind-${channel.kind}`}>{KIND_LABEL[channel.kind]}</span>
       </div>
+      {channel.failing_since && (
+        <p className="notice channel-failing">
+          <span aria-hidden="true">⚠ </span>
+          Deliveries have been failing since <FullTime iso={channel.failing_since} />.
+          {channel.paused_until && new Date(channel.paused_until).getTime() > now && (
+            <>
+              {' '}
+              The console rests this channel until <FullTime iso={channel.paused_until} />, then tries again.
+            </>
+          )}
+        </p>
+      )}
       <p className="channel-url" title={channel.kind === 'webhook' ? undefined : 'Only the host is shown: the whole URL is a credential.'}>
         {channel.url}
       </p>
@@ -89,16 +102,26 @@ function ChannelCard({ channel, services }: { channel: Channel; services: Servic
         <dl className="channel-facts">
           <dt>Tells about</dt>
           <dd>
-            <ul className="plain">
-              {channel.events.map((ev) => (
-                <li key={ev}>{EVENT_LABEL[ev] ?? ev}</li>
-              ))}
-            </ul>
+            {channel.events.length === 0 ? (
+              'Only the escalations that name it'
+            ) : (
+              <ul className="plain">
+                {channel.events.map((ev) => (
+                  <li key={ev}>{EVENT_LABEL[ev]}</li>
+                ))}
+              </ul>
+            )}
           </dd>
           <dt>Severities</dt>
           <dd>{severityWords(channel.min_severity)}</dd>
           <dt>Services</dt>
           <dd>{serviceNames.length === 0 ? 'Every service' : serviceNames.join(', ')}</dd>
+          {channel.kind === 'webhook' && (
+            <>
+              <dt>Signature</dt>
+              <dd>{channel.has_secret ? 'Signed with a secret' : 'Not signed'}</dd>
+            </>
+          )}
         </dl>
       )}
 

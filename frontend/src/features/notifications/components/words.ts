@@ -1,5 +1,5 @@
 /** How the console names channel kinds, events and delivery states for people. */
-import type { ChannelKind, DeliveryStatus, NotificationEvent } from '../api/contract';
+import type { ChannelKind, DeliveryStatus, NotificationEvent } from '../../../api/types';
 
 export const KIND_LABEL: Record<ChannelKind, string> = { webhook: 'Webhook', slack: 'Slack', teams: 'Microsoft Teams' };
 
@@ -27,6 +27,11 @@ export const STATUS_TEXT: Record<DeliveryStatus, { word: string; icon: string }>
   delivered: { word: 'Delivered', icon: '✔' },
   failed: { word: 'Failed', icon: '✖' },
 };
+
+/** A delivery's event in a table cell: a test has no incident. */
+export function eventShort(event: string): string {
+  return event === 'test' ? 'Test' : (EVENT_SHORT[event as NotificationEvent] ?? event);
+}
 
 /** A pending delivery that has been tried already is being retried. */
 export function statusWord(status: DeliveryStatus, attempts: number): string {

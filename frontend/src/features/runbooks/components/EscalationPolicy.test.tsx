@@ -1,13 +1,14 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { HttpResponse } from 'msw';
-import type { Channel, ServiceWithEscalation } from '../../notifications';
+import type { Channel } from '../../../api/types';
+import type { ServiceWithEscalation } from '../../notifications';
 import { http, renderApp, service } from '../../../test/utils';
 import RunbooksPage from './RunbooksPage';
 
 const channels: Channel[] = [
-  { id: 1, name: 'ops-webhook', kind: 'webhook', url: 'https://hooks.example.com/x', events: ['incident.created'], min_severity: null, service_ids: [], created_at: '2026-11-27T10:00:00Z' },
-  { id: 2, name: 'slack-oncall', kind: 'slack', url: 'https://hooks.slack.com/…', events: [], min_severity: null, service_ids: [], created_at: '2026-11-27T10:00:00Z' },
+  { id: 1, name: 'ops-webhook', kind: 'webhook', url: 'https://hooks.example.com/x', events: ['incident.created'], min_severity: null, service_ids: [], has_secret: false, failing_since: null, paused_until: null, created_at: '2026-11-27T10:00:00Z' },
+  { id: 2, name: 'slack-oncall', kind: 'slack', url: 'https://hooks.slack.com/…', events: [], min_severity: null, service_ids: [], has_secret: false, failing_since: null, paused_until: null, created_at: '2026-11-27T10:00:00Z' },
 ];
 
 const withPolicy: ServiceWithEscalation = {
@@ -22,7 +23,7 @@ function handlers(svc: ServiceWithEscalation) {
   return [
     http.get('/runbooks', ({ response }) => response(200).json([])),
     http.untyped.get('/services', () => HttpResponse.json([svc])),
-    http.untyped.get('/notification-channels', () => HttpResponse.json(channels)),
+    http.get('/notification-channels', ({ response }) => response(200).json(channels)),
     http.untyped.patch('/services/1', async ({ request }) => HttpResponse.json({ ...svc, ...((await request.json()) as object) })),
   ];
 }
@@ -89,7 +90,7 @@ describe('EscalationPolicy on the runbooks page', () => {
 
   it('points to the Notifications page when there is no channel to choose', async () => {
     renderApp(<RunbooksPage />, {
-      handlers: [http.untyped.get('/notification-channels', () => HttpResponse.json([])), ...handlers(service)],
+      handlers: [http.get('/notification-channels', ({ response }) => response(200).json([])), ...handlers(service)],
     });
     const user = userEvent.setup();
     await user.click(await screen.findByRole('button', { name: 'Edit escalation policy for checkout-api' }));

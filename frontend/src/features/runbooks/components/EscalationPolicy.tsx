@@ -7,7 +7,8 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { ActionResult } from '../../../components/States';
 import { formatDuration, pluralize } from '../../../lib/format';
-import { KIND_LABEL, useChannels, type Channel, type EscalationStep, type ServiceWithEscalation } from '../../notifications';
+import type { Channel } from '../../../api/types';
+import { KIND_LABEL, useChannels, type EscalationStep, type ServiceWithEscalation } from '../../notifications';
 import { useUpdateService } from '../api/runbooks';
 import './EscalationPolicy.css';
 
