@@ -29,6 +29,7 @@ from app.routers import (
 from app.security import make_password_hasher
 from app.services.incidents.audit import install_checkpoints
 from app.services.notifications.channels import Channels
+from app.services.notifications.delivery import NotificationWorker
 from app.services.principals import Principals
 from app.services.sla.sweeper import SlaSweeper
 from app.services.users.accounts import Accounts
@@ -64,6 +65,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.live = LiveFeed(db, settings.database_url, accounts.callers)
         await app.state.live.start()
         sweeper = SlaSweeper(db, settings.sla_sweep_seconds).start()
+        # Sends the notifications outbox (0 NOTIFICATION_POLL_SECONDS: this replica sends none).
+        app.state.notifier = await NotificationWorker(db, settings).start()
         # Everything built so far (app, routes, models, schemas: ~130k objects) lives as long
         # as the app: keep it out of the cyclic collector's full passes while it serves, and
         # hand it back when the app stops (tests start hundreds of apps in one process).
@@ -72,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             gc.unfreeze()
+            await app.state.notifier.stop()
             await sweeper.stop()
             await app.state.live.stop()
             await db.dispose()
