@@ -52,7 +52,8 @@ class Settings(BaseSettings):
     password_parallelism: int = 1
     db_pool_size: int = 10
     db_max_overflow: int = 10
-    # SLA sweeper period (0 disables it) and the live stream's heartbeat, in seconds.
+    # SLA sweeper period (0 disables it) and the live stream's heartbeat, in seconds. The
+    # sweeper also escalates: an escalation step fires within one period of its time.
     sla_sweep_seconds: float = Field(default=5.0, ge=0)
     stream_heartbeat_seconds: float = Field(default=15.0, gt=0)
     # Hardening: request body cap, and failed sign-ins allowed per window before a 429.

@@ -15,5 +15,6 @@ class EventType(StrEnum):
     SLA_BREACH = "sla_breach"
     SLA_AT_RISK = "sla_at_risk"
     ALERT = "alert"
-    # An escalation step fired: data {"step", "after_minutes", "channel_ids"}.
+    # Still New past a step of its service's escalation policy (services/sla/escalation.py).
+    # data: {"step": index in the policy, "after_minutes": n, "channel_ids": [...]}
     ESCALATED = "escalated"

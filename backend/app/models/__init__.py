@@ -2,6 +2,7 @@
 
 from app.models.alerts import Alert, IntegrationKey, SlaNotice
 from app.models.base import Base
+from app.models.escalations import IncidentEscalation
 from app.models.event_stars import IncidentEventStar
 from app.models.idempotency import IdempotencyKey
 from app.models.incidents import Incident, IncidentEvent, Rca
@@ -16,6 +17,7 @@ __all__ = [
     "Base",
     "IdempotencyKey",
     "Incident",
+    "IncidentEscalation",
     "IncidentEvent",
     "IncidentEventStar",
     "IntegrationKey",

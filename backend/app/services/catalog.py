@@ -73,7 +73,8 @@ async def create_service(db: Database, body: ServiceCreate) -> ServiceRead:
 
 
 async def update_service(db: Database, service_id: int, body: ServiceUpdate) -> ServiceRead:
-    """Policy changes apply to incidents opened from now on; open ones keep their deadlines."""
+    """SLA policy changes apply to incidents opened from now on; open ones keep their deadlines.
+    An escalation policy change applies to incidents still New (steps done are not repeated)."""
     try:
         async with db.transaction() as session:
             service = await get_or_404(session, Service, service_id, "Service")
@@ -83,6 +84,8 @@ async def update_service(db: Database, service_id: int, body: ServiceUpdate) -> 
                 service.owner_team = body.owner_team
             if (policy := _policy_json(body)) is not None:
                 service.sla_policy = policy
+            if body.escalation_policy is not None:
+                service.escalation_policy = [step.model_dump() for step in body.escalation_policy]
             await session.flush()
             return _service_read(service)
     except IntegrityError:

@@ -752,7 +752,8 @@ export interface paths {
         head?: never;
         /**
          * Update Service
-         * @description Policy changes apply to incidents opened afterwards.
+         * @description SLA policy changes apply to incidents opened afterwards. An escalation policy change
+         *     applies to incidents still New; steps they already escalated through are not repeated.
          */
         patch: operations["update_service_services__service_id__patch"];
         trace?: never;
@@ -1295,6 +1296,26 @@ export interface components {
             retry_after?: number | null;
             /** @description illegal_transition: the refused one */
             target?: components["schemas"]["Status"] | null;
+        };
+        /** EscalationStep */
+        EscalationStep: {
+            /**
+             * After Minutes
+             * @description Minutes after the incident opened; it escalates if still New by then
+             */
+            after_minutes: number;
+            /**
+             * Channel Ids
+             * @description Notification channels told (`incident.escalated`), whatever events they subscribe to
+             */
+            channel_ids: number[];
+        };
+        /** EscalationStepRead */
+        EscalationStepRead: {
+            /** After Minutes */
+            after_minutes: number;
+            /** Channel Ids */
+            channel_ids: number[];
         };
         /** EventRead */
         EventRead: {
@@ -2218,6 +2239,11 @@ export interface components {
         };
         /** ServiceRead */
         ServiceRead: {
+            /**
+             * Escalation Policy
+             * @description Steps for an incident not acknowledged: once it has been New for a step's after_minutes, that step's channels hear `incident.escalated` (once per step). At most 10 steps, after_minutes strictly increasing; [] for none.
+             */
+            escalation_policy: components["schemas"]["EscalationStepRead"][];
             /** Id */
             id: number;
             /** Name */
@@ -2231,6 +2257,8 @@ export interface components {
         };
         /** ServiceUpdate */
         ServiceUpdate: {
+            /** Escalation Policy */
+            escalation_policy?: components["schemas"]["EscalationStep"][] | null;
             /** Name */
             name?: string | null;
             /** Owner Team */
