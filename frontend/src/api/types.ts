@@ -15,6 +15,8 @@ export type Service = S['ServiceRead'];
 export type ServiceUpdate = S['ServiceUpdate'];
 export type ServiceCreate = S['ServiceCreate'];
 export type SlaPolicy = S['ServiceRead']['sla_policy'];
+/** One step of a service's escalation policy: still New this many minutes after opening, tell these channels. */
+export type EscalationStep = S['EscalationStepRead'];
 export type Runbook = S['RunbookRead'];
 export type RunbookCreate = S['RunbookCreate'];
 export type RunbookUpdate = S['RunbookUpdate'];

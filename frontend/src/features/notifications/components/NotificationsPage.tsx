@@ -22,6 +22,8 @@ function pollInterval(pages: DeliveryPage[] | undefined, watching: string | null
     const test = items.find((d) => d.id === watching);
     if (!test || (test.status === 'pending' && test.attempts === 0)) return 1000;
   }
+  // Queued and not tried yet (just retried by hand): soon; waiting out a back-off: now and then.
+  if (items.some((d) => d.status === 'pending' && d.attempts === 0)) return 2000;
   return items.some((d) => d.status === 'pending') ? 10_000 : false;
 }
 

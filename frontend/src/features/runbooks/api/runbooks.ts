@@ -3,10 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../../api/client';
 import { mutationKeys, queryKeys } from '../../../api/queryKeys';
 import type { RunbookCreate, RunbookUpdate, ServiceCreate, ServiceUpdate } from '../../../api/types';
-import type { EscalationStep } from '../../notifications';
 
-/** A service's change; the escalation policy is part of it (PATCH /services/{id}). */
-export type ServiceChange = ServiceUpdate & { escalation_policy?: EscalationStep[] };
 
 export function useServices() {
   return useQuery({
@@ -48,7 +45,7 @@ export function useUpdateService() {
   const qc = useQueryClient();
   return useMutation({
     mutationKey: mutationKeys.updateService(),
-    mutationFn: ({ id, body }: { id: number; body: ServiceChange }) =>
+    mutationFn: ({ id, body }: { id: number; body: ServiceUpdate }) =>
       unwrap(api.PATCH('/services/{service_id}', { params: { path: { service_id: id } }, body })),
     onSettled: () => {
       void qc.invalidateQueries({ queryKey: queryKeys.services() });

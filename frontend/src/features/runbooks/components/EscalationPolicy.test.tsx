@@ -1,8 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { HttpResponse } from 'msw';
-import type { Channel } from '../../../api/types';
-import type { ServiceWithEscalation } from '../../notifications';
+import type { Channel, Service } from '../../../api/types';
 import { http, renderApp, service } from '../../../test/utils';
 import RunbooksPage from './RunbooksPage';
 
@@ -11,7 +9,7 @@ const channels: Channel[] = [
   { id: 2, name: 'slack-oncall', kind: 'slack', url: 'https://hooks.slack.com/…', events: [], min_severity: null, service_ids: [], has_secret: false, failing_since: null, paused_until: null, created_at: '2026-11-27T10:00:00Z' },
 ];
 
-const withPolicy: ServiceWithEscalation = {
+const withPolicy: Service = {
   ...service,
   escalation_policy: [
     { after_minutes: 10, channel_ids: [2] },
@@ -19,12 +17,12 @@ const withPolicy: ServiceWithEscalation = {
   ],
 };
 
-function handlers(svc: ServiceWithEscalation) {
+function handlers(svc: Service) {
   return [
     http.get('/runbooks', ({ response }) => response(200).json([])),
-    http.untyped.get('/services', () => HttpResponse.json([svc])),
+    http.get('/services', ({ response }) => response(200).json([svc])),
     http.get('/notification-channels', ({ response }) => response(200).json(channels)),
-    http.untyped.patch('/services/1', async ({ request }) => HttpResponse.json({ ...svc, ...((await request.json()) as object) })),
+    http.patch('/services/{service_id}', async ({ request, response }) => response(200).json({ ...svc, ...((await request.json()) as Partial<Service>) } as Service)),
   ];
 }
 

@@ -7,8 +7,8 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { ActionResult } from '../../../components/States';
 import { formatDuration, pluralize } from '../../../lib/format';
-import type { Channel } from '../../../api/types';
-import { KIND_LABEL, useChannels, type EscalationStep, type ServiceWithEscalation } from '../../notifications';
+import type { Channel, EscalationStep, Service } from '../../../api/types';
+import { KIND_LABEL, useChannels } from '../../notifications';
 import { useUpdateService } from '../api/runbooks';
 import './EscalationPolicy.css';
 
@@ -17,10 +17,10 @@ function channelNames(ids: number[], channels: Channel[] | undefined): string {
   return ids.map((id) => channels.find((c) => c.id === id)?.name ?? 'a deleted channel').join(', ');
 }
 
-export function EscalationPolicyView({ service, isAdmin }: { service: ServiceWithEscalation; isAdmin: boolean }) {
+export function EscalationPolicyView({ service, isAdmin }: { service: Service; isAdmin: boolean }) {
   // Only admins may list the channels; others see how many each step tells.
   const channels = useChannels(isAdmin);
-  const steps = service.escalation_policy ?? [];
+  const steps = service.escalation_policy;
   return (
     <div className="escalation">
       <h3>Escalation</h3>
@@ -44,11 +44,11 @@ interface Row {
   channelIds: number[];
 }
 
-export function EscalationPolicyEditor({ service, onDone }: { service: ServiceWithEscalation; onDone: () => void }) {
+export function EscalationPolicyEditor({ service, onDone }: { service: Service; onDone: () => void }) {
   const update = useUpdateService();
   const channels = useChannels();
   const [rows, setRows] = useState<Row[]>(() =>
-    (service.escalation_policy ?? []).map((s) => ({ minutes: String(s.after_minutes), channelIds: [...s.channel_ids] })),
+    service.escalation_policy.map((s) => ({ minutes: String(s.after_minutes), channelIds: [...s.channel_ids] })),
   );
   const [problem, setProblem] = useState<string | null>(null);
   const setRow = (i: number, row: Partial<Row>) => setRows((all) => all.map((r, j) => (j === i ? { ...r, ...row } : r)));
