@@ -35,41 +35,42 @@ export function DeliveriesTable({ channel, query }: { channel: Channel; query: D
   return (
     <div className="deliveries">
       <div className="table-wrap" role="region" aria-labelledby={`${tableId}-caption`} tabIndex={0}>
-        <table className="deliveries-table">
+        {/* Explicit roles: the phone layout (Notifications.css) displays the rows as blocks, which drops the implicit ones. */}
+        <table className="deliveries-table" role="table">
           <caption id={`${tableId}-caption`}>
             Deliveries to {channel.name}, newest first ({pluralize(items.length, 'delivery', 'deliveries')} shown)
           </caption>
-          <thead>
-            <tr>
-              <th scope="col">Status</th>
-              <th scope="col">Event</th>
-              <th scope="col">Incident</th>
-              <th scope="col">Attempts</th>
-              <th scope="col">Last answer</th>
-              <th scope="col">Last error</th>
-              <th scope="col">Next attempt</th>
-              <th scope="col">Delivered</th>
-              <th scope="col">
+          <thead role="rowgroup">
+            <tr role="row">
+              <th scope="col" role="columnheader">Status</th>
+              <th scope="col" role="columnheader">Event</th>
+              <th scope="col" role="columnheader">Incident</th>
+              <th scope="col" role="columnheader">Attempts</th>
+              <th scope="col" role="columnheader">Last answer</th>
+              <th scope="col" role="columnheader">Last error</th>
+              <th scope="col" role="columnheader">Next attempt</th>
+              <th scope="col" role="columnheader">Delivered</th>
+              <th scope="col" role="columnheader">
                 <span className="visually-hidden">Actions</span>
               </th>
             </tr>
           </thead>
-          <tbody>
+          <tbody role="rowgroup">
             {items.map((d) => (
-              <tr key={d.id}>
-                <td data-label="Status">
+              <tr key={d.id} role="row">
+                <td role="cell" data-label="Status">
                   <DeliveryStatusBadge delivery={d} />
                 </td>
-                <td data-label="Event">{eventShort(d.event)}</td>
-                <td data-label="Incident">{d.incident_id != null ? <Link to={`/incidents/${d.incident_id}`}>{incidentRef(d.incident_id)}</Link> : <span className="muted">—</span>}</td>
-                <td className="num" data-label="Attempts">{d.attempts}</td>
-                <td data-label="Last answer">{lastAnswer(d)}</td>
-                <td className="last-error" data-label="Last error">{d.last_error || <span className="muted">—</span>}</td>
-                <td data-label="Next attempt">{d.status === 'pending' ? <RelativeTime iso={d.next_attempt_at} /> : <span className="muted">—</span>}</td>
-                <td data-label="Delivered">
+                <td role="cell" data-label="Event">{eventShort(d.event)}</td>
+                <td role="cell" data-label="Incident">{d.incident_id != null ? <Link to={`/incidents/${d.incident_id}`}>{incidentRef(d.incident_id)}</Link> : <span className="muted">—</span>}</td>
+                <td role="cell" className="num" data-label="Attempts">{d.attempts}</td>
+                <td role="cell" data-label="Last answer">{lastAnswer(d)}</td>
+                <td role="cell" className="last-error" data-label="Last error">{d.last_error || <span className="muted">—</span>}</td>
+                <td role="cell" data-label="Next attempt">{d.status === 'pending' ? <RelativeTime iso={d.next_attempt_at} /> : <span className="muted">—</span>}</td>
+                <td role="cell" data-label="Delivered">
                   <AbsoluteTime iso={d.delivered_at} />
                 </td>
-                <td className="no-label">
+                <td role="cell" className="no-label">
                   {d.status !== 'delivered' && (
                     <button
                       type="button"

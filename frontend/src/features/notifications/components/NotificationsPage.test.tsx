@@ -238,11 +238,13 @@ describe('NotificationsPage', () => {
       handlers: [
         channelsHandler(),
         http.post('/notification-channels/{channel_id}/test', ({ response }) =>
-          response(202).json(delivery({ id: 'test-2', event: 'test', incident_id: null, status: 'failed', last_status_code: 400, last_error: 'Bad Request', delivered_at: null })),
+          response(202).json(delivery({ id: 'test-2', event: 'test', incident_id: null, status: 'pending', attempts: 0, last_status_code: null, delivered_at: null })),
         ),
         http.get('/notification-channels/{channel_id}/deliveries', ({ response }) =>
           response(200).json({
-            items: [delivery({ id: 'test-2', event: 'test', incident_id: null, status: 'failed', last_status_code: 400, last_error: 'Bad Request', delivered_at: null })],
+            items: [
+              delivery({ id: 'test-2', event: 'test', incident_id: null, status: 'failed', last_status_code: 400, last_error: 'HTTP 400: refused by the receiver', delivered_at: null }),
+            ],
             next_cursor: null,
           }),
         ),
@@ -250,7 +252,7 @@ describe('NotificationsPage', () => {
     });
     const user = userEvent.setup();
     await user.click(await screen.findByRole('button', { name: 'Send a test to ops-webhook' }));
-    expect(await within(card('ops-webhook')).findByText(/The test failed \(HTTP 400\): Bad Request\./)).toBeInTheDocument();
+    expect(await within(card('ops-webhook')).findByText('The test failed: HTTP 400: refused by the receiver.')).toBeInTheDocument();
   });
 
   it('pages through deliveries and retries a failed one now', async () => {

@@ -32,9 +32,10 @@ function TestOutcome({ delivery }: { delivery: Delivery }) {
   const answer = lastAnswer(delivery);
   let text: string;
   if (delivery.status === 'delivered') text = `The test was delivered (${answer}).`;
-  else if (delivery.status === 'failed') text = `The test failed (${answer})${delivery.last_error ? `: ${delivery.last_error}` : ''}.`;
+  // The server's error names the answer already ("HTTP 400: refused by the receiver").
+  else if (delivery.status === 'failed') text = `The test failed: ${delivery.last_error ?? answer}.`;
   else if (delivery.attempts === 0) text = 'Sending the test…';
-  else text = `The test did not arrive yet (${answer})${delivery.last_error ? `: ${delivery.last_error}` : ''}. It is tried again`;
+  else text = `The test did not arrive yet: ${delivery.last_error ?? answer}. It is tried again`;
   return (
     <p className={`test-outcome test-${delivery.status}`} role="status">
       <DeliveryStatusBadge delivery={delivery} /> {text}
@@ -142,7 +143,7 @@ function ChannelCard({ channel, services }: { channel: Channel; services: Servic
             {test.isPending ? 'Sending…' : 'Test'}
           </button>
           <button type="button" aria-expanded={showDeliveries} aria-label={`Deliveries to ${channel.name}`} onClick={() => setShowDeliveries(!showDeliveries)}>
-            {showDeliveries ? 'Hide deliveries' : 'Deliveries'}
+            Deliveries <span aria-hidden="true">{showDeliveries ? '▴' : '▾'}</span>
           </button>
           <button type="button" aria-label={`Edit ${channel.name}`} onClick={() => (setDone(null), setMode('edit'))}>
             Edit
