@@ -6,7 +6,7 @@ key makes a second sweep's insert, concurrent or not, on any replica, into nothi
 `sla_notices` does for the SLA notices.
 
 Revision ID: 0017_escalation
-Revises: 0016_people_tokens
+Revises: 0017_notifications
 Create Date: 2026-11-28 20:15:00.000000
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = '0017_escalation'
-down_revision: str | None = '0016_people_tokens'
+down_revision: str | None = '0017_notifications'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

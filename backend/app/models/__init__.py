@@ -6,6 +6,7 @@ from app.models.escalations import IncidentEscalation
 from app.models.event_stars import IncidentEventStar
 from app.models.idempotency import IdempotencyKey
 from app.models.incidents import Incident, IncidentEvent, Rca
+from app.models.notifications import Notification, NotificationChannel
 from app.models.services import Runbook, Service
 from app.models.stream_tickets import StreamTicket
 from app.models.users import ApiToken, SignInCode, TokenRef, User, UserIdentity
@@ -20,6 +21,8 @@ __all__ = [
     "IncidentEvent",
     "IncidentEventStar",
     "IntegrationKey",
+    "Notification",
+    "NotificationChannel",
     "Rca",
     "Runbook",
     "Service",
