@@ -61,9 +61,10 @@ async def update_channel(_: Admin, channel_id: IdParam, body: NotificationChanne
 
 
 @router.delete("/notification-channels/{channel_id}", status_code=204, response_class=Response,
-               responses=error_responses(401, 403, 404, 422))
+               responses=error_responses(401, 403, 404, 409, 422))
 async def delete_channel(_: Admin, channel_id: IdParam, channels: Chans) -> Response:
-    """The channel and its deliveries (pending ones are not sent)."""
+    """The channel and its deliveries (pending ones are not sent). Refused (409) while a
+    service's escalation policy names it."""
     await channels.delete(channel_id)
     return Response(status_code=204)
 

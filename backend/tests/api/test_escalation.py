@@ -1,9 +1,12 @@
-"""Escalation on a missed acknowledgement: a service's policy (admin only, validated), and the
-sweep that writes one `escalated` event per step to incidents still New, at the step's time,
-exactly once across concurrent sweeps and replicas, and none once acknowledged."""
+"""Escalation on a missed acknowledgement: a service's policy (admin only, validated, naming
+channels that exist), and the sweep that writes one `escalated` event per step to incidents
+still New, at the step's time, exactly once across concurrent sweeps and replicas, none once
+acknowledged, and whose deliveries reach exactly the step's channels."""
 
 import asyncio
+import uuid
 from collections import Counter
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,8 +19,17 @@ from app.main import create_app
 from app.models import Incident
 from app.services.sla.escalation import escalate
 from tests.conftest import test_settings
+from tests.notification_sink import Sink
 
 Headers = dict[str, str]
+
+
+@pytest.fixture
+async def app(database_url: str) -> AsyncIterator[FastAPI]:
+    # No sending (the channels point nowhere), except where a test starts its own app and sink.
+    application = create_app(test_settings(database_url, notification_poll_seconds=0))
+    async with application.router.lifespan_context(application):
+        yield application
 
 
 POLICY = {sev: {"ack_minutes": 30, "resolve_minutes": 240} for sev in ("SEV1", "SEV2", "SEV3", "SEV4")}
@@ -37,9 +49,17 @@ async def set_policy(client: httpx.AsyncClient, admin: Headers, service: int,
     return await client.patch(f"/services/{service}", headers=admin, json={"escalation_policy": policy})
 
 
-async def channels(client: httpx.AsyncClient, admin: Headers, count: int) -> list[int]:
-    """Channel ids a policy may name."""
-    return list(range(1, count + 1))
+async def channels(client: httpx.AsyncClient, admin: Headers, count: int,
+                   url: str = "http://127.0.0.1:9/hook", events: list[str] | None = None) -> list[int]:
+    """New webhook channels a policy may name (hearing nothing of their own unless told)."""
+    ids = []
+    for _ in range(count):
+        made = await client.post("/notification-channels", headers=admin, json={
+            "name": f"hook {uuid.uuid4().hex[:8]}", "kind": "webhook", "url": url,
+            "events": events or []})
+        assert made.status_code == 201, made.text
+        ids.append(int(made.json()["id"]))
+    return ids
 
 
 async def open_incident(client: httpx.AsyncClient, headers: Headers, service: int,
@@ -203,11 +223,32 @@ async def test_an_invalid_policy_is_a_422_naming_it(
     assert (await client.get(f"/services/{service}", headers=admin)).json()["escalation_policy"] == []
 
 
+async def test_channels_must_exist_and_a_channel_in_use_cannot_be_deleted(
+    client: httpx.AsyncClient, admin: Headers
+) -> None:
+    service = await service_id(client, admin)
+    a, b = await channels(client, admin, 2)
+    unknown = await set_policy(client, admin, service, [step(5, [a]), step(10, [b, 999_999])])
+    assert unknown.status_code == 422, unknown.text
+    assert unknown.json()["code"] == "invalid_request"
+    assert unknown.json()["field"] == "escalation_policy" and "999999" in unknown.json()["detail"]
+    assert (await set_policy(client, admin, service, [step(5, [a, b])])).status_code == 200
+    refused = await client.delete(f"/notification-channels/{a}", headers=admin)
+    assert refused.status_code == 409, refused.text
+    assert "ledger" in refused.json()["detail"]
+    assert (await client.get(f"/notification-channels/{a}", headers=admin)).status_code == 200
+    assert (await set_policy(client, admin, service, [step(5, [b])])).status_code == 200
+    assert (await client.delete(f"/notification-channels/{a}", headers=admin)).status_code == 204
+    gone = await set_policy(client, admin, service, [step(5, [a])])
+    assert gone.status_code == 422 and gone.json()["field"] == "escalation_policy"
+
+
 async def test_ten_steps_a_week_apart_at_most_are_accepted(
     client: httpx.AsyncClient, admin: Headers
 ) -> None:
     service = await service_id(client, admin)
-    policy = [step(m, [1]) for m in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10_080)]
+    [a] = await channels(client, admin, 1)
+    policy = [step(m, [a]) for m in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10_080)]
     answered = await set_policy(client, admin, service, policy)
     assert answered.status_code == 200, answered.text
     assert answered.json()["escalation_policy"] == policy
@@ -221,7 +262,7 @@ async def test_two_app_instances_on_one_postgres_escalate_once_per_step(
     a, b = await channels(client, admin, 2)
     await set_policy(client, admin, service, [step(5, [a]), step(15, [b])])
     incidents = [await open_incident(client, responder, service) for _ in range(3)]
-    other = create_app(test_settings(database_url))
+    other = create_app(test_settings(database_url, notification_poll_seconds=0))
     async with other.router.lifespan_context(other):
         dbs = [app.state.db, other.state.db]
         written = await asyncio.gather(*(escalate(dbs[i % 2], at(incidents[-1], 20)) for i in range(10)))
@@ -232,7 +273,8 @@ async def test_two_app_instances_on_one_postgres_escalate_once_per_step(
 
 
 async def test_the_background_sweeper_escalates(database_url: str) -> None:
-    application = create_app(test_settings(database_url, sla_sweep_seconds=0.05))
+    application = create_app(test_settings(database_url, sla_sweep_seconds=0.05,
+                                           notification_poll_seconds=0))
     async with application.router.lifespan_context(application):
         transport = httpx.ASGITransport(app=application)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
@@ -253,3 +295,36 @@ async def test_the_background_sweeper_escalates(database_url: str) -> None:
                     break
                 await asyncio.sleep(0.05)
             assert [e["data"]["step"] for e in await escalations(client, responder, incident["id"])] == [0]
+
+
+async def test_an_escalation_reaches_exactly_the_steps_channels(database_url: str) -> None:
+    sink = await Sink().start()
+    application = create_app(test_settings(database_url, notification_poll_seconds=0.05))
+    try:
+        async with application.router.lifespan_context(application):
+            transport = httpx.ASGITransport(app=application)
+            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+                token = (await client.post("/auth/login", json={"username": "jordan", "password": "demo123"})).json()
+                admin = {"Authorization": f"Bearer {token['access_token']}"}
+                service = await service_id(client, admin)
+                first, second = await channels(client, admin, 2, url=sink.url + "/step")
+                # Hears every escalation it is subscribed to, but is in no step: hears none.
+                await channels(client, admin, 1, url=sink.url + "/bystander",
+                               events=["incident.escalated"])
+                await set_policy(client, admin, service, [step(5, [first]), step(10, [first, second])])
+                incident = await open_incident(client, admin, service)
+                db = application.state.db
+                await asyncio.gather(*(escalate(db, at(incident, 6)) for _ in range(3)))
+                [one] = await sink.wait_for(1)
+                await asyncio.gather(*(escalate(db, at(incident, 11)) for _ in range(3)))
+                received = await sink.wait_for(3)
+                await asyncio.sleep(0.3)  # time for anything extra to arrive
+    finally:
+        await sink.stop()
+    assert len(sink.received) == 3, [r.path for r in sink.received]
+    assert {r.path for r in sink.received} == {"/hook/step"}, "the bystander hears nothing"
+    assert one.headers["x-incident-console-event"] == "incident.escalated"
+    body = one.json()
+    assert body["type"] == "incident.escalated" and body["id"] == one.delivery
+    assert body["incident"]["id"] == incident["id"] and body["incident"]["status"] == "New"
+    assert len({r.delivery for r in received}) == 3, "one delivery per (step, channel)"

@@ -603,7 +603,8 @@ export interface paths {
         post?: never;
         /**
          * Delete Channel
-         * @description The channel and its deliveries (pending ones are not sent).
+         * @description The channel and its deliveries (pending ones are not sent). Refused (409) while a
+         *     service's escalation policy names it.
          */
         delete: operations["delete_channel_notification_channels__channel_id__delete"];
         options?: never;
@@ -4581,6 +4582,15 @@ export interface operations {
             };
             /** @description Unknown id */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A workflow rule refused the change */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -18,13 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.clock import utcnow
 from app.config import Settings
 from app.db import Database
-from app.errors import DuplicateName, Unprocessable
+from app.errors import Conflict, DuplicateName, NotFound, Unprocessable
 from app.models import NotificationChannel, Service
 from app.schemas.notifications import (
     NotificationChannelCreate,
     NotificationChannelRead,
     NotificationChannelUpdate,
 )
+from app.services import catalog
 from app.services.notifications.outbox import channels_changed
 from app.services.notifications.urls import check_channel_url, display_host
 from app.services.records import get_or_404
@@ -143,8 +144,16 @@ class Channels:
             raise DuplicateName(f"A channel named '{body.name}' already exists", field="name")
 
     async def delete(self, channel_id: int) -> None:
+        """Refused (409) while an escalation policy names the channel: a policy step must
+        not lose its audience silently. The row lock orders this against a policy change."""
         async with self.db.transaction() as session:
-            channel = await get_or_404(session, NotificationChannel, channel_id, "Channel")
+            channel = await session.scalar(select(NotificationChannel)
+                                           .where(NotificationChannel.id == channel_id).with_for_update())
+            if channel is None:
+                raise NotFound("Channel", channel_id)
+            if used_by := await catalog.services_escalating_to(session, channel_id):
+                raise Conflict(f"This channel is a step of the escalation policy of "
+                               f"{', '.join(used_by)}: take it out there first")
             await session.delete(channel)
             await session.flush()
             await channels_changed(session)
