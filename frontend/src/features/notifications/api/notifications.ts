@@ -60,11 +60,7 @@ export function useDeleteChannel(id: number) {
   return useMutation({
     mutationKey: mutationKeys.deleteChannel(id),
     mutationFn: () => unwrap(api.DELETE('/notification-channels/{channel_id}', onChannel(id))),
-    onSettled: () => {
-      void qc.invalidateQueries({ queryKey: queryKeys.notificationChannels.all() });
-      // A deleted channel drops out of every escalation policy that named it.
-      void qc.invalidateQueries({ queryKey: queryKeys.services() });
-    },
+    onSettled: () => qc.invalidateQueries({ queryKey: queryKeys.notificationChannels.all() }),
   });
 }
 

@@ -198,6 +198,24 @@ describe('NotificationsPage', () => {
     await waitFor(() => expect(calls.find((c) => c.method === 'DELETE')?.path).toBe('/notification-channels/1'));
   });
 
+  it('shows why a channel an escalation policy names cannot be deleted', async () => {
+    renderApp(<NotificationsPage />, {
+      handlers: [
+        channelsHandler(),
+        http.delete('/notification-channels/{channel_id}', ({ response }) =>
+          response(409).json({ code: 'conflict', detail: 'This channel is a step of the escalation policy of checkout-api: take it out there first' }),
+        ),
+      ],
+    });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Delete ops-webhook' }));
+    const confirm = screen.getByRole('group', { name: 'Confirm deleting ops-webhook' });
+    expect(confirm).toHaveTextContent(/cannot be deleted: take it out of the policy/);
+    await user.click(within(confirm).getByRole('button', { name: 'Yes, delete' }));
+    expect(await within(confirm).findByRole('alert')).toHaveTextContent('escalation policy of checkout-api: take it out there first');
+    expect(screen.getByRole('listitem', { name: 'ops-webhook' })).toBeInTheDocument();
+  });
+
   it('sends a test and follows its delivery until it arrives', async () => {
     let reads = 0;
     renderApp(<NotificationsPage />, {

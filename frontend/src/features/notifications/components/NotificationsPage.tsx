@@ -157,8 +157,8 @@ function ChannelCard({ channel, services }: { channel: Channel; services: Servic
       {mode === 'confirm-delete' && (
         <div className="confirm" role="group" aria-label={`Confirm deleting ${channel.name}`}>
           <p className="notice">
-            Delete {channel.name}? It stops hearing every event at once, its delivery history is deleted, and escalation steps that name it no
-            longer notify it.
+            Delete {channel.name}? It stops hearing every event at once and its delivery history is deleted. A channel that a service’s
+            escalation policy names cannot be deleted: take it out of the policy (under Runbooks) first.
           </p>
           <ActionResult error={remove.error} />
           <div className="actions">
