@@ -86,6 +86,18 @@ describe('EscalationPolicy on the runbooks page', () => {
     await waitFor(() => expect(screen.queryByRole('form', { name: /escalation policy/ })).not.toBeInTheDocument());
   });
 
+  it('stops adding steps at the server’s limit of ten', async () => {
+    const ten: Service = { ...service, escalation_policy: Array.from({ length: 10 }, (_, i) => ({ after_minutes: (i + 1) * 5, channel_ids: [1] })) };
+    renderApp(<RunbooksPage />, { handlers: handlers(ten) });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Edit escalation policy for checkout-api' }));
+    const form = screen.getByRole('form', { name: 'Edit escalation policy for checkout-api' });
+    expect(within(form).getByRole('button', { name: 'Add a step' })).toBeDisabled();
+    expect(within(form).getByText('A policy has at most 10 steps.')).toBeInTheDocument();
+    await user.click(within(form).getByRole('button', { name: 'Remove step 10' }));
+    expect(within(form).getByRole('button', { name: 'Add a step' })).toBeEnabled();
+  });
+
   it('points to the Notifications page when there is no channel to choose', async () => {
     renderApp(<RunbooksPage />, {
       handlers: [http.get('/notification-channels', ({ response }) => response(200).json([])), ...handlers(service)],

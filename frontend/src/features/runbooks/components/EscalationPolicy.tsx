@@ -39,6 +39,9 @@ export function EscalationPolicyView({ service, isAdmin }: { service: Service; i
   );
 }
 
+/** The server's limit on steps (and, on the input, on minutes: a week). */
+const MAX_STEPS = 10;
+
 interface Row {
   minutes: string;
   channelIds: number[];
@@ -128,6 +131,8 @@ export function EscalationPolicyEditor({ service, onDone }: { service: Service; 
       </ol>
       <button
         type="button"
+        disabled={rows.length >= MAX_STEPS}
+        aria-describedby={rows.length >= MAX_STEPS ? `esc-${service.id}-max` : undefined}
         onClick={() => {
           const last = rows.at(-1);
           setRows([...rows, { minutes: last ? String(Number(last.minutes || 0) + 15) : '15', channelIds: [] }]);
@@ -135,6 +140,11 @@ export function EscalationPolicyEditor({ service, onDone }: { service: Service; 
       >
         Add a step
       </button>
+      {rows.length >= MAX_STEPS && (
+        <p id={`esc-${service.id}-max`} className="muted hint">
+          A policy has at most {MAX_STEPS} steps.
+        </p>
+      )}
       {problem && (
         <p className="error" role="alert">
           <span aria-hidden="true">⚠ </span>
