@@ -53,7 +53,7 @@ class Sink:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._server.wait_closed(), 2)
 
-    async def wait_for(self, count: int, timeout: float = 15.0,
+    async def wait_for(self, count: int, within: float = 15.0,
                        where: Callable[[Received], bool] = lambda _r: True) -> list[Received]:
         """The matching requests once there are `count` of them (AssertionError on timeout)."""
         async def enough() -> None:
@@ -61,7 +61,7 @@ class Sink:
                 self._arrived.clear()
                 await self._arrived.wait()
         try:
-            await asyncio.wait_for(enough(), timeout)
+            await asyncio.wait_for(enough(), within)
         except TimeoutError:
             raise AssertionError(f"wanted {count} requests, got {len(self.received)}") from None
         return [r for r in self.received if where(r)]

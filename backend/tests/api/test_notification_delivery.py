@@ -71,9 +71,9 @@ async def deliveries(client: httpx.AsyncClient, headers: Headers, channel_id: in
 
 
 async def settled(client: httpx.AsyncClient, headers: Headers, channel_id: int,
-                  count: int = 1, timeout: float = 15) -> list[dict[str, Any]]:
+                  count: int = 1, within: float = 15) -> list[dict[str, Any]]:
     """The channel's deliveries once `count` of them are no longer pending."""
-    async with asyncio.timeout(timeout):
+    async with asyncio.timeout(within):
         while True:
             items = await deliveries(client, headers, channel_id)
             if sum(1 for d in items if d["status"] != "pending") >= count:
@@ -241,7 +241,7 @@ async def test_a_slow_channel_does_not_hold_up_another(
         await add(client, admin, slow.url, name="slow")
         fast = await add(client, admin, sink.url, name="fast")
         await open_incident(client, responder)
-        await sink.wait_for(1, timeout=0.9)  # before the slow one's timeout
+        await sink.wait_for(1, within=0.9)  # before the slow one's timeout
         [delivery] = await settled(client, admin, fast["id"])
         assert delivery["status"] == "delivered"
     finally:
