@@ -32,6 +32,7 @@ class Sink:
     """`answer(request) -> status | (status, headers) | HANG`; 200 by default."""
 
     answer: Callable[[Received], Answer] = lambda _r: 200
+    delay: float = 0.0  # seconds before each answer
     received: list[Received] = field(default_factory=list)
     port: int = 0
     _server: asyncio.Server | None = None
@@ -52,7 +53,7 @@ class Sink:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._server.wait_closed(), 2)
 
-    async def wait_for(self, count: int, timeout: float = 15.0,
+    async def wait_for(self, count: int, within: float = 15.0,
                        where: Callable[[Received], bool] = lambda _r: True) -> list[Received]:
         """The matching requests once there are `count` of them (AssertionError on timeout)."""
         async def enough() -> None:
@@ -60,7 +61,7 @@ class Sink:
                 self._arrived.clear()
                 await self._arrived.wait()
         try:
-            await asyncio.wait_for(enough(), timeout)
+            await asyncio.wait_for(enough(), within)
         except TimeoutError:
             raise AssertionError(f"wanted {count} requests, got {len(self.received)}") from None
         return [r for r in self.received if where(r)]
@@ -80,6 +81,8 @@ class Sink:
                 request = Received(path, headers, body)
                 self.received.append(request)
                 self._arrived.set()
+                if self.delay:
+                    await asyncio.sleep(self.delay)
                 answer = self.answer(request)
                 if answer == HANG:
                     await asyncio.sleep(3600)
@@ -93,3 +96,27 @@ class Sink:
             return
         finally:
             writer.close()
+
+
+class ThreadSink:
+    """A Sink on its own event loop in a thread, for tests that drive real server processes."""
+
+    def __init__(self, delay: float = 0.0) -> None:
+        import threading
+        self.sink = Sink(delay=delay)
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        asyncio.run_coroutine_threadsafe(self.sink.start(), self.loop).result(10)
+
+    @property
+    def url(self) -> str:
+        return self.sink.url
+
+    def received(self) -> list[Received]:
+        return list(self.sink.received)
+
+    def close(self) -> None:
+        asyncio.run_coroutine_threadsafe(self.sink.stop(), self.loop).result(10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)

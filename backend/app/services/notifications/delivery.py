@@ -53,6 +53,7 @@ CLAIM_MARGIN_SECONDS = 5.0
 RETENTION_EVERY_SECONDS = 600.0
 MAX_PAUSE_SECONDS = 3600.0
 RETRYABLE_STATUSES = {408, 429}
+STOP_SECONDS = 5.0
 USER_AGENT = "IncidentConsole-Notifications/1.0"
 
 
@@ -162,24 +163,29 @@ class NotificationWorker:
         return self
 
     async def stop(self) -> None:
-        for task in (self._loop_task, *self._tasks):
-            if task is not None:
-                task.cancel()
-        for task in (self._loop_task, *self._tasks):
-            if task is not None:
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
+        """Stop sending; what was sent is recorded if the database answers within a few
+        seconds (else it is sent again, same id, after its claim expires)."""
+        tasks = [t for t in (self._loop_task, *self._tasks) if t is not None]
+        for task in tasks:
+            task.cancel()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(STOP_SECONDS):
+                await asyncio.gather(*tasks, return_exceptions=True)
         self._loop_task = None
         if self._recorder is not None:
             with contextlib.suppress(Exception):
-                await self._flush()  # what was sent is recorded, if the database still answers
+                async with asyncio.timeout(STOP_SECONDS):
+                    await self._flush()
             self._recorder.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._recorder
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(STOP_SECONDS):
+                    await asyncio.gather(self._recorder, return_exceptions=True)
             self._recorder = None
         await self._unlisten()
         if self._client is not None:
-            await self._client.aclose()
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(STOP_SECONDS):
+                    await self._client.aclose()
             self._client = None
         for hooks, hook in ((self.db.before_commit, self._before_commit),
                             (self.db.after_commit, self._after_commit)):
