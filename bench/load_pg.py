@@ -68,7 +68,9 @@ def migrate_and_seed() -> None:
         "from app.services.users.accounts import Accounts\n"
         "from app.startup import prepare_database\n"
         "async def main():\n"
-        "    s = Settings(database_url=%r, seed_demo_data=True)\n"
+        # The demo users and services only: the bench writes its own million incidents (the
+        # sixty days of demo history would collide with its RCAs).
+        "    s = Settings(database_url=%r, seed_demo_data=True, seed_demo_history=False)\n"
         "    db = Database(make_engine(s))\n"
         "    h = make_password_hasher(s.password_memory_kib, s.password_time_cost, s.password_parallelism)\n"
         "    await prepare_database(db, s, Accounts(db, s, h))\n"

@@ -21,10 +21,13 @@ BENCH = Path(__file__).resolve().parent
 WORK = BENCH / ".work"
 R: dict[str, Any] = json.loads((WORK / "results.json").read_text())
 LOAD: dict[str, Any] = json.loads((WORK / "load.json").read_text()) if (WORK / "load.json").exists() else {}
+NOTIFY: dict[str, Any] | None = (json.loads((WORK / "notify.json").read_text())
+                                 if (WORK / "notify.json").exists() else None)
 TOTAL = int(sys.argv[1]) if len(sys.argv) > 1 else None
 
 METRICS_MAX, LIST_MAX, LIST_MS = 1.2, 2.0, 10.0
 DETAIL_MIN, LIST_RPS_MIN, INTAKE_MIN, RSS_MAX = 0.25, 0.10, 0.5, 0.10
+STORM_P99_S, NOTIFY_RATIO_MIN = 2.0, 0.9  # notify_bench.py's targets
 
 
 def machine() -> str:
@@ -132,6 +135,18 @@ def main() -> None:
           f"{ok(intake_ok)} |")
     else:
         w("| Batch intake | the alerts table did not exist: not measured | **not met** |")
+    if NOTIFY:
+        st, tr = NOTIFY["storm"], NOTIFY["transitions"]
+        w(f"| Alert storm: {st['notifications']:,} notifications to a local sink, p99 "
+          f"enqueue-to-delivery < {STORM_P99_S:g} s | p99 {st['p99_s']:.2f} s (p50 {st['p50_s']:.2f} s), "
+          f"{st['delivered']:,} delivered, {st['duplicates']} duplicates | "
+          f"{ok(st['p99_s'] < STORM_P99_S and st['delivered'] == st['notifications'])} |")
+        w(f"| A transition with three subscribed channels <= 10% slower than without | "
+          f"{tr['sending']['ratio']:.2f}x the req/s (the process also sends); "
+          f"{tr['quiet']['ratio']:.2f}x on a replica that only enqueues | "
+          f"{ok(tr['sending']['ratio'] >= NOTIFY_RATIO_MIN)} |")
+    else:
+        w("| Notifications | notify_bench.py did not run: not measured | **not met** |")
     w(f"| Server RSS flat within {RSS_MAX:.0%} (after a warm-up that calls each endpoint once) | "
       f"{mem['baseline_mib']:.0f} MiB after warm-up, max "
       f"{mem['max_mib']:.0f} MiB (+{mem['growth']:.1%}), end {mem['end_mib']:.0f} MiB | {ok(rss_ok)} |")
@@ -203,6 +218,8 @@ def main() -> None:
         for s in intake["single"]:
             w(f"| {s['conns']} | {fmt(s['rps'])} | {fmt(s['p50_ms'], 2)} | {fmt(s['p99_ms'], 2)} | {s['non2xx']} |")
         w("")
+    if NOTIFY:
+        notifications(w)
     w(f"## SQLite at {R['sqlite_build']['rows'].get('incidents', 0):,} incidents (the laptop case)\n")
     w(f"Built from every {R['incidents'] // max(1, R['sqlite_build']['rows'].get('incidents', 1))}th "
       f"incident of the PostgreSQL data in {R['sqlite_build']['seconds']} s; floor: the same SQL "
@@ -229,6 +246,44 @@ def main() -> None:
         w(analysis.read_text())
     (BENCH / "RESULTS.md").write_text("\n".join(out) + "\n")
     chart(metrics, first_pages + [deep], detail, listing, intake)
+
+
+def notifications(w: Any) -> None:
+    assert NOTIFY is not None
+    st, tr = NOTIFY["storm"], NOTIFY["transitions"]
+    w("## Notifications (bench/notify_bench.py)\n")
+    w(f"Its own small database and app server (one worker, the delivery worker inside it at its "
+      f"default settings), a bare ASGI sink on 127.0.0.1 answering 204. Started {NOTIFY['started']}; "
+      f"load average (1, 5, 15 min) {', '.join(map(str, NOTIFY['load_before']))} before and "
+      f"{', '.join(map(str, NOTIFY['load_after']))} after: **the machine (2 cores) is shared with "
+      "other work, so these figures move from run to run**.\n")
+    w(f"Alert storm: {st['alerts']:,} alerts, each opening its own incident, sent as Alertmanager "
+      f"webhooks of {st['batch']} by two clients at once ({st['webhooks_s']} s to send); one webhook "
+      "channel hears `incident.created`. Enqueue-to-delivery is the sink's arrival time minus the "
+      "notification's `created_at` (written in the transaction that opened the incident).\n")
+    w("| notifications | delivered | failed | duplicates | retried | p50 s | p99 s | max s | all delivered after s |")
+    w("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    w(f"| {st['notifications']:,} | {st['delivered']:,} | {st.get('failed', 0)} | {st['duplicates']} | "
+      f"{st['retried']} | {st['p50_s']:.2f} | {st['p99_s']:.2f} | {st['max_s']:.2f} | {st['all_delivered_s']} |")
+    w("")
+    w(f"Status transitions (wrk, {tr['conns']} clients, Investigating and Mitigated back and forth on "
+      "200 incidents), without channels and with three webhook channels hearing "
+      "`incident.status_changed`, interleaved run by run, the outbox drained before each run. "
+      "`sending`: the server whose delivery worker sends the deliveries (the target's case, one "
+      "process); `quiet`: a second replica on the same database with its worker off, which only "
+      "enqueues while the first sends.\n")
+    w("| server | req/s without | req/s with three | ratio | p99 ms without | p99 ms with three | runs without | runs with three |")
+    w("|---|---:|---:|---:|---:|---:|---|---|")
+    for name in ("sending", "quiet"):
+        x = tr[name]
+        w(f"| {name} | {fmt(x['none_rps'])} | {fmt(x['three_rps'])} | {x['ratio']:.3f} | "
+          f"{fmt(x['none_p99_ms'], 2)} | {fmt(x['three_p99_ms'], 2)} | "
+          f"{', '.join(fmt(v) for v in x['none_runs'])} | {', '.join(fmt(v) for v in x['three_runs'])} |")
+    w("")
+    w(f"With three channels: {tr['transitions_with_three']:,} transitions, "
+      f"{tr['deliveries_received']:,} deliveries received for {tr['deliveries_expected']:,} expected, "
+      f"{tr['duplicates']} duplicates; the outbox was empty again "
+      f"{', '.join(str(v) for v in tr['drain_after_run_s'])} s after each run's end.\n")
 
 
 def chart(metrics: list[dict[str, Any]], lists: list[dict[str, Any]], detail: dict[int, float],

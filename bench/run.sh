@@ -35,6 +35,9 @@ tail -n 1 "$WORK/load.out" > "$WORK/load.json"
 echo "bench: loaded in $(( $(date +%s) - T0 )) s: $(cat "$WORK/load.json")"
 
 echo "bench: measuring"
+rm -f "$WORK/notify.json"
 timeout 900 "$PY" bench/bench.py
+echo "bench: notifications (alert storm to a local sink, transitions with and without channels)"
+timeout 400 "$PY" bench/notify_bench.py
 timeout 120 "$PY" bench/report.py "$(( $(date +%s) - START ))"
 echo "bench: done in $(( $(date +%s) - START )) s; see bench/RESULTS.md and bench/ratios.png"

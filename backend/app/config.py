@@ -52,7 +52,8 @@ class Settings(BaseSettings):
     password_parallelism: int = 1
     db_pool_size: int = 10
     db_max_overflow: int = 10
-    # SLA sweeper period (0 disables it) and the live stream's heartbeat, in seconds.
+    # SLA sweeper period (0 disables it) and the live stream's heartbeat, in seconds. The
+    # sweeper also escalates: an escalation step fires within one period of its time.
     sla_sweep_seconds: float = Field(default=5.0, ge=0)
     stream_heartbeat_seconds: float = Field(default=15.0, gt=0)
     # Hardening: request body cap, and failed sign-ins allowed per window before a 429.
@@ -88,6 +89,27 @@ class Settings(BaseSettings):
     # Off: only BREAK_GLASS_USERNAME may sign in with a password (for when the provider is down).
     password_login: bool = True
     break_glass_username: str | None = None
+    # Notifications to webhooks, Slack and Teams (services/notifications/). Channel URLs and
+    # secrets are encrypted at rest with a key derived from NOTIFICATION_KEY, else from
+    # JWT_SECRET (changing the one in use makes stored channels unreadable: set them again).
+    notification_key: str | None = Field(default=None, repr=False)
+    # Networks a channel URL may reach besides the public internet, as CIDRs
+    # (10.0.0.0/8,fd00::/8): loopback, link-local and cloud metadata addresses are refused
+    # outside development unless listed here. Development allows loopback.
+    notification_allowed_networks: str = ""
+    notification_retention_days: int = Field(default=30, ge=1)
+    # The delivery worker: how often it looks for due work when nothing woke it (0 disables
+    # it), the per-request timeout, how many requests at once (in all and per channel).
+    notification_poll_seconds: float = Field(default=2.0, ge=0)
+    notification_timeout_seconds: float = Field(default=10.0, gt=0)
+    notification_concurrency: int = Field(default=32, ge=1)
+    notification_channel_concurrency: int = Field(default=8, ge=1)
+    # Retries: about base, 4 x base, 16 x base ... (with jitter, capped), at most max attempts.
+    notification_max_attempts: int = Field(default=8, ge=1, le=50)
+    notification_retry_base_seconds: float = Field(default=5.0, gt=0)
+    notification_retry_cap_seconds: float = Field(default=3600.0, gt=0)
+    # A channel failing this many times in a row is paused (longer each time) until it answers.
+    notification_pause_after_failures: int = Field(default=5, ge=1)
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -103,6 +125,17 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("notification_allowed_networks")
+    @classmethod
+    def _allowed_networks(cls, value: str) -> str:
+        entries = [e.strip() for e in value.split(",") if e.strip()]
+        for entry in entries:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"{entry!r} is not an IP network (CIDR)") from None
+        return ",".join(entries)
 
     @field_validator("oidc_role_map")
     @classmethod

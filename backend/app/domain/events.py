@@ -15,3 +15,6 @@ class EventType(StrEnum):
     SLA_BREACH = "sla_breach"
     SLA_AT_RISK = "sla_at_risk"
     ALERT = "alert"
+    # Still New past a step of its service's escalation policy (services/sla/escalation.py).
+    # data: {"step": index in the policy, "after_minutes": n, "channel_ids": [...]}
+    ESCALATED = "escalated"

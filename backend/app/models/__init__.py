@@ -2,9 +2,11 @@
 
 from app.models.alerts import Alert, IntegrationKey, SlaNotice
 from app.models.base import Base
+from app.models.escalations import IncidentEscalation
 from app.models.event_stars import IncidentEventStar
 from app.models.idempotency import IdempotencyKey
 from app.models.incidents import Incident, IncidentEvent, Rca
+from app.models.notifications import Notification, NotificationChannel
 from app.models.services import Runbook, Service
 from app.models.stream_tickets import StreamTicket
 from app.models.users import ApiToken, SignInCode, TokenRef, User, UserIdentity
@@ -15,9 +17,12 @@ __all__ = [
     "Base",
     "IdempotencyKey",
     "Incident",
+    "IncidentEscalation",
     "IncidentEvent",
     "IncidentEventStar",
     "IntegrationKey",
+    "Notification",
+    "NotificationChannel",
     "Rca",
     "Runbook",
     "Service",

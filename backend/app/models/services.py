@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, JSONDocument
@@ -15,6 +15,10 @@ class Service(Base):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     owner_team: Mapped[str] = mapped_column(String(120))
     sla_policy: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    # [{"after_minutes", "channel_ids"}], after_minutes strictly increasing: who hears of an
+    # incident still New that long after it opened (services/sla/escalation.py).
+    escalation_policy: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONDocument, default=list, server_default=text("'[]'"))
 
 
 class Runbook(Base):

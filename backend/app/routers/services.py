@@ -40,7 +40,8 @@ async def get_service(db: DB, _: AnyUser, service_id: IdParam) -> ServiceRead:
 @router.patch("/services/{service_id}", response_model=ServiceRead,
               responses=error_responses(401, 403, 404, 409, 422))
 async def update_service(db: DB, _: Admin, service_id: IdParam, body: ServiceUpdate) -> ServiceRead:
-    """Policy changes apply to incidents opened afterwards."""
+    """SLA policy changes apply to incidents opened afterwards. An escalation policy change
+    applies to incidents still New; steps they already escalated through are not repeated."""
     return await catalog.update_service(db, service_id, body)
 
 

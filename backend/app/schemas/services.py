@@ -1,11 +1,12 @@
 """Services with their SLA policies, and runbooks with their ordered steps."""
 
+from itertools import pairwise
 from typing import Annotated, Literal
 
 from pydantic import Field, StrictBool, field_validator
 
 from app.domain.sla import parse_policy, policy_to_json
-from app.schemas.common import Id, Input, LongText, Name, Output, Title
+from app.schemas.common import WHOLE, Id, Input, LongText, Name, Output, Title
 
 
 class SlaTarget(Input):
@@ -25,6 +26,37 @@ def _validated_policy(value: SlaPolicy | None) -> SlaPolicy | None:
     raw = {sev: target.model_dump() for sev, target in value.items()}
     normalised = policy_to_json(parse_policy(raw))
     return {sev: SlaTarget(**t) for sev, t in normalised.items()}
+
+
+MAX_ESCALATION_STEPS = 10
+MAX_ESCALATION_MINUTES = 10_080  # a week
+
+
+class EscalationStep(Input):
+    after_minutes: Annotated[int, *WHOLE] = Field(ge=1, le=MAX_ESCALATION_MINUTES, description=(
+        "Minutes after the incident opened; it escalates if still New by then"))
+    channel_ids: list[Id] = Field(min_length=1, max_length=50, description=(
+        "Notification channels told (`incident.escalated`), whatever events they subscribe to"))
+
+
+def _validated_escalation(value: list[EscalationStep] | None) -> list[EscalationStep] | None:
+    if value is None:
+        return None
+    minutes = [step.after_minutes for step in value]
+    if any(later <= earlier for earlier, later in pairwise(minutes)):
+        raise ValueError("each step's after_minutes must be greater than the step before it")
+    for step in value:
+        if len(set(step.channel_ids)) != len(step.channel_ids):
+            raise ValueError("a step names each channel once")
+    return value
+
+
+ESCALATION_DESCRIPTION = (
+    "Steps for an incident not acknowledged: once it has been New for a step's after_minutes, "
+    "that step's channels hear `incident.escalated` (once per step). At most "
+    f"{MAX_ESCALATION_STEPS} steps, after_minutes strictly increasing; [] for none.")
+EscalationPolicy = Annotated[list[EscalationStep], Field(
+    max_length=MAX_ESCALATION_STEPS, description=ESCALATION_DESCRIPTION)]
 
 
 class ServiceCreate(Input):
@@ -48,8 +80,15 @@ class ServiceUpdate(Input):
     name: Name | None = None
     owner_team: Name | None = None
     sla_policy: SlaPolicy | None = None
+    escalation_policy: EscalationPolicy | None = None
 
     _check_policy = field_validator("sla_policy")(_validated_policy)
+    _check_escalation = field_validator("escalation_policy")(_validated_escalation)
+
+
+class EscalationStepRead(Output):
+    after_minutes: int
+    channel_ids: list[int]
 
 
 class ServiceRead(Output):
@@ -57,6 +96,7 @@ class ServiceRead(Output):
     name: str
     owner_team: str
     sla_policy: dict[str, SlaTarget]
+    escalation_policy: list[EscalationStepRead] = Field(description=ESCALATION_DESCRIPTION)
 
 
 # "action": something done to the system, logged each time it is applied; "manual": a check a

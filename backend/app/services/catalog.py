@@ -4,10 +4,11 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import Database
 from app.errors import DuplicateName, Unprocessable
-from app.models import Runbook, Service
+from app.models import NotificationChannel, Runbook, Service
 from app.schemas.services import (
     RunbookCreate,
     RunbookRead,
@@ -72,8 +73,31 @@ async def create_service(db: Database, body: ServiceCreate) -> ServiceRead:
         raise DuplicateName(f"A service named '{body.name}' already exists", field="name")
 
 
+async def _check_channels(session: AsyncSession, steps: list[dict[str, Any]]) -> None:
+    """Every channel an escalation policy names exists. The rows are share-locked until the
+    policy commits, so a channel deleted meanwhile (channels.delete checks the policies under
+    its own row lock) is either refused there or missing here, never left dangling."""
+    wanted = sorted({c for step in steps for c in step["channel_ids"]})
+    known = set(await session.scalars(select(NotificationChannel.id)
+                                      .where(NotificationChannel.id.in_(wanted))
+                                      .with_for_update(read=True)))
+    if missing := [c for c in wanted if c not in known]:
+        names = ", ".join(str(c) for c in missing)
+        raise Unprocessable(f"escalation_policy names notification channels that do not exist: {names}",
+                            field="escalation_policy")
+
+
+async def services_escalating_to(session: AsyncSession, channel_id: int) -> list[str]:
+    """The names of the services whose escalation policy names the channel (few services: the
+    policies are read whole rather than searched as JSON, which differs by database)."""
+    rows = await session.execute(select(Service.name, Service.escalation_policy).order_by(Service.name))
+    return [row.name for row in rows
+            if any(channel_id in step["channel_ids"] for step in row.escalation_policy or ())]
+
+
 async def update_service(db: Database, service_id: int, body: ServiceUpdate) -> ServiceRead:
-    """Policy changes apply to incidents opened from now on; open ones keep their deadlines."""
+    """SLA policy changes apply to incidents opened from now on; open ones keep their deadlines.
+    An escalation policy change applies to incidents still New (steps done are not repeated)."""
     try:
         async with db.transaction() as session:
             service = await get_or_404(session, Service, service_id, "Service")
@@ -83,6 +107,10 @@ async def update_service(db: Database, service_id: int, body: ServiceUpdate) -> 
                 service.owner_team = body.owner_team
             if (policy := _policy_json(body)) is not None:
                 service.sla_policy = policy
+            if body.escalation_policy is not None:
+                steps = [step.model_dump() for step in body.escalation_policy]
+                await _check_channels(session, steps)
+                service.escalation_policy = steps
             await session.flush()
             return _service_read(service)
     except IntegrityError:

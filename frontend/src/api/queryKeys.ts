@@ -37,6 +37,11 @@ export const queryKeys = {
     all: () => ['metrics'] as const,
     filtered: <F>(filters: F) => ['metrics', filters] as const,
   },
+  /** Notification channels (admins) and, under each, its deliveries. */
+  notificationChannels: {
+    all: () => ['notification-channels'] as const,
+    deliveries: (id: number) => ['notification-channels', id, 'deliveries'] as const,
+  },
 } as const;
 
 /** Mutation keys: they name each write (React Query's devtools and `useIsMutating` read them). */
@@ -61,6 +66,11 @@ export const mutationKeys = {
   updateRunbook: () => ['runbooks', 'update'] as const,
   createService: () => ['services', 'create'] as const,
   updateService: () => ['services', 'update'] as const,
+  createChannel: () => ['notification-channels', 'create'] as const,
+  updateChannel: (id: number) => ['notification-channels', id, 'update'] as const,
+  deleteChannel: (id: number) => ['notification-channels', id, 'delete'] as const,
+  testChannel: (id: number) => ['notification-channels', id, 'test'] as const,
+  retryDelivery: (id: number) => ['notification-channels', id, 'retry'] as const,
 } as const;
 
 /** Everything that shows incidents: the lists, the counts, the metrics and (given an id) the detail. */

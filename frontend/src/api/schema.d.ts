@@ -567,6 +567,119 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/notification-channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Channels */
+        get: operations["list_channels_notification_channels_get"];
+        put?: never;
+        /**
+         * Create Channel
+         * @description Add a channel. Its secret is never shown again; a Slack or Teams URL is shown only as
+         *     its host. A URL reaching a loopback, link-local or cloud metadata address is refused
+         *     outside development (422 naming `url`) unless NOTIFICATION_ALLOWED_NETWORKS allows it.
+         */
+        post: operations["create_channel_notification_channels_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notification-channels/{channel_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Channel */
+        get: operations["get_channel_notification_channels__channel_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Channel
+         * @description The channel and its deliveries (pending ones are not sent). Refused (409) while a
+         *     service's escalation policy names it.
+         */
+        delete: operations["delete_channel_notification_channels__channel_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Channel
+         * @description Change what is given; `secret: null` removes the secret. A new URL ends any rest the
+         *     channel was taking after failures.
+         */
+        patch: operations["update_channel_notification_channels__channel_id__patch"];
+        trace?: never;
+    };
+    "/notification-channels/{channel_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Deliveries
+         * @description Newest first. Delivered ones are kept NOTIFICATION_RETENTION_DAYS (30), failed ones
+         *     until retried.
+         */
+        get: operations["list_deliveries_notification_channels__channel_id__deliveries_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notification-channels/{channel_id}/deliveries/{delivery_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry Delivery
+         * @description Try a failed (or still pending) delivery again now, same id and body, with a fresh
+         *     set of attempts; 409 if it was delivered.
+         */
+        post: operations["retry_delivery_notification_channels__channel_id__deliveries__delivery_id__retry_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notification-channels/{channel_id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Test Channel
+         * @description Send a `test` notification (no incident) through the outbox; follow its outcome in
+         *     the channel's deliveries.
+         */
+        post: operations["test_channel_notification_channels__channel_id__test_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/runbooks": {
         parameters: {
             query?: never;
@@ -640,7 +753,8 @@ export interface paths {
         head?: never;
         /**
          * Update Service
-         * @description Policy changes apply to incidents opened afterwards.
+         * @description SLA policy changes apply to incidents opened afterwards. An escalation policy change
+         *     applies to incidents still New; steps they already escalated through are not repeated.
          */
         patch: operations["update_service_services__service_id__patch"];
         trace?: never;
@@ -1080,6 +1194,54 @@ export interface components {
              */
             sla_known: number;
         };
+        /** DeliveryPage */
+        DeliveryPage: {
+            /** Items */
+            items: components["schemas"]["DeliveryRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for older deliveries
+             */
+            next_cursor: string | null;
+        };
+        /** DeliveryRead */
+        DeliveryRead: {
+            /** Attempts */
+            attempts: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Delivered At */
+            delivered_at: string | null;
+            /**
+             * Event
+             * @description The notification event, or `test`
+             */
+            event: string;
+            /**
+             * Id
+             * @description The delivery id: X-Incident-Console-Delivery on every attempt
+             */
+            id: string;
+            /** Incident Id */
+            incident_id: number | null;
+            /** Last Error */
+            last_error: string | null;
+            /** Last Status Code */
+            last_status_code: number | null;
+            /**
+             * Next Attempt At
+             * @description When it is tried next (pending only)
+             */
+            next_attempt_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "delivered" | "failed";
+        };
         /**
          * ErrorBody
          * @description Every refusal: `detail` for people, `code` for programs, and the facts behind it.
@@ -1136,6 +1298,26 @@ export interface components {
             /** @description illegal_transition: the refused one */
             target?: components["schemas"]["Status"] | null;
         };
+        /** EscalationStep */
+        EscalationStep: {
+            /**
+             * After Minutes
+             * @description Minutes after the incident opened; it escalates if still New by then
+             */
+            after_minutes: number;
+            /**
+             * Channel Ids
+             * @description Notification channels told (`incident.escalated`), whatever events they subscribe to
+             */
+            channel_ids: number[];
+        };
+        /** EscalationStepRead */
+        EscalationStepRead: {
+            /** After Minutes */
+            after_minutes: number;
+            /** Channel Ids */
+            channel_ids: number[];
+        };
         /** EventRead */
         EventRead: {
             /** Body */
@@ -1184,7 +1366,7 @@ export interface components {
          * EventType
          * @enum {string}
          */
-        EventType: "created" | "status_change" | "comment" | "runbook_step" | "rca_updated" | "assignment" | "severity_change" | "field_change" | "sla_breach" | "sla_at_risk" | "alert";
+        EventType: "created" | "status_change" | "comment" | "runbook_step" | "rca_updated" | "assignment" | "severity_change" | "field_change" | "sla_breach" | "sla_at_risk" | "alert" | "escalated";
         /** GenerateRequest */
         GenerateRequest: {
             /**
@@ -1638,6 +1820,94 @@ export interface components {
             /** Sla Known Count */
             sla_known_count: number;
         };
+        /** NotificationChannelCreate */
+        NotificationChannelCreate: {
+            /**
+             * Events
+             * @description What the channel hears. `incident.escalated` reaches a channel through a service's escalation policy whatever is listed here.
+             */
+            events?: ("incident.created" | "incident.status_changed" | "incident.severity_changed" | "sla.at_risk" | "sla.breached" | "incident.escalated")[];
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "webhook" | "slack" | "teams";
+            /** @description Only incidents at least this severe (SEV1 is the most severe); unset: all */
+            min_severity?: components["schemas"]["Severity"] | null;
+            /** Name */
+            name: string;
+            /**
+             * Secret
+             * @description Signs each body: X-Incident-Console-Signature: sha256=<hex HMAC-SHA256>. Never shown again.
+             */
+            secret?: string | null;
+            /**
+             * Service Ids
+             * @description Only incidents of these services; empty: all
+             */
+            service_ids?: number[];
+            /**
+             * Url
+             * @description http(s) URL the deliveries are POSTed to; for Slack an incoming webhook, for Teams a Workflows webhook URL
+             */
+            url: string;
+        };
+        /** NotificationChannelRead */
+        NotificationChannelRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Events */
+            events: ("incident.created" | "incident.status_changed" | "incident.severity_changed" | "sla.at_risk" | "sla.breached" | "incident.escalated")[];
+            /**
+             * Failing Since
+             * @description Deliveries have failed in a row since then
+             */
+            failing_since: string | null;
+            /** Has Secret */
+            has_secret: boolean;
+            /** Id */
+            id: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "webhook" | "slack" | "teams";
+            min_severity: components["schemas"]["Severity"] | null;
+            /** Name */
+            name: string;
+            /**
+             * Paused Until
+             * @description A channel that keeps failing rests until then
+             */
+            paused_until: string | null;
+            /** Service Ids */
+            service_ids: number[];
+            /**
+             * Url
+             * @description A webhook's whole URL; for Slack and Teams (whose URLs are credentials) only the scheme and host, e.g. https://hooks.slack.com/…
+             */
+            url: string;
+        };
+        /**
+         * NotificationChannelUpdate
+         * @description Only the fields given change; `secret: null` removes the secret.
+         */
+        NotificationChannelUpdate: {
+            /** Events */
+            events?: ("incident.created" | "incident.status_changed" | "incident.severity_changed" | "sla.at_risk" | "sla.breached" | "incident.escalated")[] | null;
+            min_severity?: components["schemas"]["Severity"] | null;
+            /** Name */
+            name?: string | null;
+            /** Secret */
+            secret?: string | null;
+            /** Service Ids */
+            service_ids?: number[] | null;
+            /** Url */
+            url?: string | null;
+        };
         /** PagerDutyAccepted */
         PagerDutyAccepted: {
             /** Dedup Key */
@@ -1976,6 +2246,11 @@ export interface components {
         };
         /** ServiceRead */
         ServiceRead: {
+            /**
+             * Escalation Policy
+             * @description Steps for an incident not acknowledged: once it has been New for a step's after_minutes, that step's channels hear `incident.escalated` (once per step). At most 10 steps, after_minutes strictly increasing; [] for none.
+             */
+            escalation_policy: components["schemas"]["EscalationStepRead"][];
             /** Id */
             id: number;
             /** Name */
@@ -1989,6 +2264,8 @@ export interface components {
         };
         /** ServiceUpdate */
         ServiceUpdate: {
+            /** Escalation Policy */
+            escalation_policy?: components["schemas"]["EscalationStep"][] | null;
             /** Name */
             name?: string | null;
             /** Owner Team */
@@ -4087,6 +4364,537 @@ export interface operations {
                 headers: {
                     /** @description Bearer */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_channels_notification_channels_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationChannelRead"][];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_channel_notification_channels_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID): a retry with the same key and body gets the first answer back and creates nothing twice; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationChannelCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationChannelRead"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A workflow rule refused the change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large (the limit is named) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_channel_notification_channels__channel_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationChannelRead"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_channel_notification_channels__channel_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A workflow rule refused the change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_channel_notification_channels__channel_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationChannelUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationChannelRead"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A workflow rule refused the change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large (the limit is named) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_deliveries_notification_channels__channel_id__deliveries_get: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                channel_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryPage"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    retry_delivery_notification_channels__channel_id__deliveries__delivery_id__retry_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID): a retry with the same key and body gets the first answer back and creates nothing twice; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                channel_id: number;
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryRead"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A workflow rule refused the change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    test_channel_notification_channels__channel_id__test_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID): a retry with the same key and body gets the first answer back and creates nothing twice; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                channel_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryRead"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A workflow rule refused the change, or a request with this key is still running */
+            409: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

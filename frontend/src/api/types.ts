@@ -15,6 +15,8 @@ export type Service = S['ServiceRead'];
 export type ServiceUpdate = S['ServiceUpdate'];
 export type ServiceCreate = S['ServiceCreate'];
 export type SlaPolicy = S['ServiceRead']['sla_policy'];
+/** One step of a service's escalation policy: still New this many minutes after opening, tell these channels. */
+export type EscalationStep = S['EscalationStepRead'];
 export type Runbook = S['RunbookRead'];
 export type RunbookCreate = S['RunbookCreate'];
 export type RunbookUpdate = S['RunbookUpdate'];
@@ -37,9 +39,27 @@ export type SeverityMetrics = Metrics['by_severity'][number];
 export type ServiceMetrics = Metrics['by_service'][number];
 export type Role = S['UserRead']['role'];
 export type Alert = S['AlertRead'];
+export type Channel = S['NotificationChannelRead'];
+export type ChannelCreate = S['NotificationChannelCreate'];
+export type ChannelUpdate = S['NotificationChannelUpdate'];
+export type ChannelKind = Channel['kind'];
+/** What a channel may hear (a delivery's `event` is one of these, or `test`). */
+export type NotificationEvent = Channel['events'][number];
+export type Delivery = S['DeliveryRead'];
+export type DeliveryPage = S['DeliveryPage'];
+export type DeliveryStatus = Delivery['status'];
 
 export const ROLES: readonly Role[] = ['admin', 'responder', 'viewer'];
 export const SEVERITIES: readonly Severity[] = ['SEV1', 'SEV2', 'SEV3', 'SEV4'];
 export const STATUSES: readonly Status[] = ['New', 'Investigating', 'Mitigated', 'Resolved', 'Closed'];
 export const OPEN_STATUSES: readonly Status[] = ['New', 'Investigating', 'Mitigated'];
 export const SLA_STATES: readonly SlaState[] = ['on_track', 'at_risk', 'breached', 'met'];
+export const CHANNEL_KINDS: readonly ChannelKind[] = ['webhook', 'slack', 'teams'];
+export const NOTIFICATION_EVENTS: readonly NotificationEvent[] = [
+  'incident.created',
+  'incident.status_changed',
+  'incident.severity_changed',
+  'sla.at_risk',
+  'sla.breached',
+  'incident.escalated',
+];

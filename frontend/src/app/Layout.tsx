@@ -35,6 +35,7 @@ export function Layout() {
           <NavLink to="/runbooks">Runbooks</NavLink>
           <NavLink to="/metrics">Metrics</NavLink>
           {auth.canAdminister && <NavLink to="/people">People</NavLink>}
+          {auth.canAdminister && <NavLink to="/notifications">Notifications</NavLink>}
           <NavLink to="/tokens">API tokens</NavLink>
         </nav>
         <div className="whoami">

@@ -7,6 +7,7 @@ import { LoginPage, useAuth } from '../features/auth';
 import { DashboardPage } from '../features/dashboard';
 import { IncidentDetailPage, NewIncidentPage } from '../features/incidents';
 import { loadMetricsPage } from '../features/metrics';
+import { loadNotificationsPage } from '../features/notifications';
 import { loadRunbooksPage } from '../features/runbooks';
 import { Layout } from './Layout';
 
@@ -14,6 +15,7 @@ const RunbooksPage = lazy(loadRunbooksPage);
 const MetricsPage = lazy(loadMetricsPage);
 const PeoplePage = lazy(loadPeoplePage);
 const TokensPage = lazy(loadTokensPage);
+const NotificationsPage = lazy(loadNotificationsPage);
 
 function RequireAuth() {
   const auth = useAuth();
@@ -64,6 +66,7 @@ export function buildRouter() {
               { path: 'metrics', element: <Lazy what="metrics"><MetricsPage /></Lazy> },
               { path: 'people', element: <Lazy what="people"><PeoplePage /></Lazy> },
               { path: 'tokens', element: <Lazy what="API tokens"><TokensPage /></Lazy> },
+              { path: 'notifications', element: <Lazy what="notifications"><NotificationsPage /></Lazy> },
               { path: '*', element: <NotFound /> },
             ],
           },

@@ -55,6 +55,18 @@ describe('import boundaries (eslint-plugin-boundaries)', () => {
     ).toEqual([expect.stringMatching(/^boundaries\/dependencies: components .* may not import feature/)]);
   });
 
+  it('keeps the notifications feature behind its entry: the runbooks page reaches channels only through index.ts', async () => {
+    expect(
+      await errorsFor(
+        'src/features/runbooks/components/zz-fixture.ts',
+        "import { useTestChannel } from '../../notifications/api/notifications';\nexport { useTestChannel };\n",
+      ),
+    ).toEqual([expect.stringMatching(/^boundaries\/dependencies: feature "src\/features\/runbooks" may not import feature "src\/features\/notifications"/)]);
+    expect(
+      await errorsFor('src/features/runbooks/components/zz-fixture.ts', "import { useChannels } from '../../notifications';\nexport { useChannels };\n"),
+    ).toEqual([]);
+  });
+
   it('rejects a lazily imported page reached around the feature entry', async () => {
     expect(
       await errorsFor('src/app/zz-fixture.ts', "export const load = () => import('../features/metrics/components/MetricsPage');\n"),

@@ -52,6 +52,7 @@ export const service: S['ServiceRead'] = {
     SEV3: { ack_minutes: 60, resolve_minutes: 1440 },
     SEV4: { ack_minutes: 240, resolve_minutes: 4320 },
   },
+  escalation_policy: [],
 };
 
 export function makeIncident(overrides: Partial<S['IncidentDetail']> = {}): S['IncidentDetail'] {

@@ -24,6 +24,7 @@ from app.infra.responses import OPTIONS
 from app.models import Incident, IncidentEvent, Service, User
 from app.services.incidents.audit import seal
 from app.services.incidents.reads import EVENT_FIELDS, UNSTARRED, event_payload
+from app.services.notifications.outbox import enqueue_for_events
 
 INCIDENTS = cast(Table, Incident.__table__)
 EVENTS = cast(Table, IncidentEvent.__table__)
@@ -65,8 +66,9 @@ def deadlines_for(service: Service, severity: Severity, created_at: datetime) ->
 async def record_events(
     session: AsyncSession, events: list[NewEvent], actor: User | None, now: datetime
 ) -> list[dict[str, Any]]:
-    """Append the events (flush only), sealed into each incident's hash chain and announced
-    to the live stream once the transaction commits; returns them as `EventRead` dicts."""
+    """Append the events (flush only), sealed into each incident's hash chain, announced
+    to the live stream once the transaction commits and queued for the notification
+    channels that hear them (in this transaction); returns them as `EventRead` dicts."""
     if not events:
         return []
     token = actor.via_token if actor else None  # an API token's events name it
@@ -83,6 +85,7 @@ async def record_events(
                 for row in sorted(written.all(), key=lambda r: r.id)]
     for payload in payloads:
         announce_event(session, orjson.loads(orjson.dumps(payload, option=OPTIONS)))
+    await enqueue_for_events(session, payloads)  # the outbox: services/notifications/outbox.py
     return payloads
 
 

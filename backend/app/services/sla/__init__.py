@@ -1,2 +1,2 @@
-"""SLA in the database: the rule of domain/sla.py as SQL filters, and the sweeper that
-writes at-risk and breach notices."""
+"""SLA in the database: the rule of domain/sla.py as SQL filters, the sweeper that
+writes at-risk and breach notices, and the escalation sweep its leader loop also runs."""

@@ -27,6 +27,7 @@ from app.domain.lifecycle import Status
 from app.models import Incident, SlaNotice
 from app.services.incidents.writer import NewEvent, record_events
 from app.services.sla import filters as sla_filters
+from app.services.sla.escalation import escalate
 
 LEADER_LOCK_KEY = 7_314_002_612
 log = logging.getLogger(__name__)
@@ -75,7 +76,8 @@ async def sweep(db: Database, now: datetime) -> int:
 
 
 class SlaSweeper:
-    """Runs `sweep` every `interval` seconds while this replica leads (0 disables it)."""
+    """Runs `sweep` and the escalation sweep (escalation.py) every `interval` seconds while
+    this replica leads (0 disables both)."""
 
     def __init__(self, db: Database, interval: float) -> None:
         self.db = db
@@ -130,9 +132,20 @@ class SlaSweeper:
         while True:
             try:
                 if await self.is_leader():
-                    await sweep(self.db, utcnow())
+                    await self._round()
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.exception("SLA sweep failed; trying again next round")
+                log.exception("SLA sweeper's leader election failed; trying again next round")
             await asyncio.sleep(self.interval)
+
+    async def _round(self) -> None:
+        """The SLA notices, then the escalations: each its own transaction, so one failing
+        does not hold the other back."""
+        for name, job in (("SLA sweep", sweep), ("escalation sweep", escalate)):
+            try:
+                await job(self.db, utcnow())
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("%s failed; trying again next round", name)

@@ -16,6 +16,7 @@ const oneOfEach: Record<EventType, Parameters<typeof makeEvent>[0]> = {
   sla_breach: { body: 'Acknowledge target breached', created_by_name: null },
   sla_at_risk: { body: 'Resolve target at risk', created_by_name: null },
   alert: { body: 'HighLatency on checkout', created_by_name: null },
+  escalated: { body: 'Not acknowledged: escalated (step 1)', created_by_name: null, data: { step: 0, after_minutes: 5, channel_ids: [1] } },
 };
 
 const expected: Record<EventType, { label: string; className: string }> = {
@@ -30,6 +31,7 @@ const expected: Record<EventType, { label: string; className: string }> = {
   sla_breach: { label: 'SLA breach', className: 'ev-breach' },
   sla_at_risk: { label: 'SLA at risk', className: 'ev-breach' },
   alert: { label: 'Alert', className: 'ev-system' },
+  escalated: { label: 'Escalated', className: 'ev-breach' },
 };
 
 describe('Timeline', () => {

@@ -36,6 +36,7 @@ export const EVENT_KINDS: Record<EventType, EventKind> = {
   sla_breach: { label: 'SLA breach', icon: '✖', className: 'ev-breach' },
   sla_at_risk: { label: 'SLA at risk', icon: '⚠', className: 'ev-breach' },
   alert: { label: 'Alert', icon: '⚑', className: 'ev-system' },
+  escalated: { label: 'Escalated', icon: '↑', className: 'ev-breach' },
 };
 
 export function eventKind(type: EventType): EventKind {

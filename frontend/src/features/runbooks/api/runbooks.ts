@@ -4,6 +4,7 @@ import { api, unwrap } from '../../../api/client';
 import { mutationKeys, queryKeys } from '../../../api/queryKeys';
 import type { RunbookCreate, RunbookUpdate, ServiceCreate, ServiceUpdate } from '../../../api/types';
 
+
 export function useServices() {
   return useQuery({
     queryKey: queryKeys.services(),

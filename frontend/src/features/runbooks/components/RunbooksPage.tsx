@@ -9,8 +9,9 @@ import { NewServiceForm } from './NewServiceForm';
 import { StepFlags } from './StepFlags';
 import { RunbookEditor } from './RunbookEditor';
 import { SlaPolicyEditor, SlaPolicyTable } from './SlaPolicy';
+import { EscalationPolicyEditor, EscalationPolicyView } from './EscalationPolicy';
 
-type Editing = { kind: 'runbook'; id: number | 'new' } | { kind: 'sla' } | null;
+type Editing = { kind: 'runbook'; id: number | 'new' } | { kind: 'sla' } | { kind: 'escalation' } | null;
 
 function ServiceSection({ service, runbooks, isAdmin }: { service: Service; runbooks: Runbook[]; isAdmin: boolean }) {
   const [editing, setEditing] = useState<Editing>(null);
@@ -29,6 +30,18 @@ function ServiceSection({ service, runbooks, isAdmin }: { service: Service; runb
           {isAdmin && (
             <button type="button" onClick={() => setEditing({ kind: 'sla' })} aria-label={`Edit SLA policy for ${service.name}`}>
               Edit SLA policy
+            </button>
+          )}
+        </>
+      )}
+      {editing?.kind === 'escalation' ? (
+        <EscalationPolicyEditor service={service} onDone={done} />
+      ) : (
+        <>
+          <EscalationPolicyView service={service} isAdmin={isAdmin} />
+          {isAdmin && (
+            <button type="button" onClick={() => setEditing({ kind: 'escalation' })} aria-label={`Edit escalation policy for ${service.name}`}>
+              Edit escalation policy
             </button>
           )}
         </>

@@ -1,0 +1,1 @@
+"""Notifications: channels, the outbox written with each change, and its delivery."""

@@ -1,0 +1,475 @@
+"""The delivery worker: sends the outbox's notifications, from any replica, none twice at once.
+
+- Claim: due rows (pending, next_attempt_at passed, not claimed or the claim expired, channel
+  not resting) are taken with FOR UPDATE SKIP LOCKED on PostgreSQL (SQLite's write lock
+  serialises the laptop case), their body rendered if this is the first claim, and
+  `claimed_until` set past the request timeout; that commits BEFORE anything is sent.
+- Send: outside any transaction, httpx with a per-request timeout, at most
+  NOTIFICATION_CONCURRENCY requests at once and NOTIFICATION_CHANNEL_CONCURRENCY per channel,
+  to the address the safe-URL check resolved (urls.py: a name rebound since is not followed).
+- Record: outcomes are written in short batched transactions. 2xx: delivered. A timeout, a
+  connection error, 5xx, 408 or 429: retried later (retry_delay: exponential with jitter,
+  Retry-After honoured up to the cap) until NOTIFICATION_MAX_ATTEMPTS, then failed. Another
+  status (4xx, a redirect): failed at once. A process killed after sending but before
+  recording sends the same delivery (same id, same bytes) again once the claim expires.
+- A channel failing NOTIFICATION_PAUSE_AFTER_FAILURES times in a row rests (`paused_until`,
+  longer each time); one success ends it.
+- Wake-up: PostgreSQL NOTIFY on the commit of any transaction that queued work (every replica
+  LISTENs), this process's own commits directly, and a poll every NOTIFICATION_POLL_SECONDS.
+  The same LISTEN connection tells this replica's channel cache (outbox.py) to forget.
+- Retention: delivered rows older than NOTIFICATION_RETENTION_DAYS are deleted.
+"""
+
+import asyncio
+import contextlib
+import email.utils
+import hashlib
+import hmac
+import logging
+import random
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import asyncpg
+import httpx
+from sqlalchemy import bindparam, delete, or_, select, text, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.clock import utcnow
+from app.config import Settings
+from app.db import Database
+from app.models import Notification, NotificationChannel
+from app.services.notifications.channels import Vault
+from app.services.notifications.outbox import DIRECTORY, NOTIFICATIONS, OUTBOX_CHANNEL, WAKE
+from app.services.notifications.render import incidents_and_summaries, render
+from app.services.notifications.urls import Target, UnsafeUrl, resolve_safe
+
+log = logging.getLogger(__name__)
+CLAIM_MARGIN_SECONDS = 5.0
+RETENTION_EVERY_SECONDS = 600.0
+MAX_PAUSE_SECONDS = 3600.0
+RETRYABLE_STATUSES = {408, 429}
+STOP_SECONDS = 5.0
+USER_AGENT = "IncidentConsole-Notifications/1.0"
+
+
+def retry_delay(attempts: int, base: float, cap: float, retry_after: float | None = None,
+                rand: random.Random | None = None) -> float:
+    """Seconds until the next try after `attempts` failed ones: base x 4^(attempts-1), a
+    random 50-100% of it (jitter spreads a crowd's retries), capped; a receiver's
+    Retry-After, when given, instead (up to the cap). With base 5 s: ~2.5-5 s, 10-20 s,
+    40-80 s, 160-320 s ..."""
+    if retry_after is not None:
+        return min(max(retry_after, 0.0), cap)
+    full = base * 4 ** max(attempts - 1, 0)
+    return min(full * (0.5 + 0.5 * (rand or random).random()), cap)
+
+
+def parse_retry_after(value: str | None, now: datetime) -> float | None:
+    """Retry-After as seconds or an HTTP date; None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max((when - now).total_seconds(), 0.0)
+
+
+def signature(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+@dataclass
+class Job:
+    id: str
+    channel_id: int
+    event: str
+    kind: str
+    url: str
+    secret: str | None
+    body: str
+    attempts: int
+
+
+@dataclass
+class Outcome:
+    job: Job
+    delivered: bool
+    retry: bool
+    status_code: int | None
+    error: str | None
+    retry_after: float | None = None
+
+
+class NotificationWorker:
+    def __init__(self, db: Database, settings: Settings) -> None:
+        self.db, self.settings, self.vault = db, settings, Vault(settings)
+        self.pg = db.dialect == "postgresql"
+        self._wake = asyncio.Event()
+        self._slots = settings.notification_concurrency
+        self._per_channel: dict[int, int] = defaultdict(int)
+        self._outcomes: list[Outcome] = []
+        self._recorded = asyncio.Event()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._loop_task: asyncio.Task[None] | None = None
+        self._recorder: asyncio.Task[None] | None = None
+        self._listener: asyncpg.Connection | None = None
+        self._client: httpx.AsyncClient | None = None
+        self._last_retention = 0.0
+        self._installed = False
+
+    # -- wiring ---------------------------------------------------------------------------
+    def install(self) -> "NotificationWorker":
+        """Commit hooks: wake the senders (here, and on PostgreSQL everywhere) when a
+        transaction queued work, forget cached channels when one changed them."""
+        if not self._installed:
+            self.db.before_commit.append(self._before_commit)
+            self.db.after_commit.append(self._after_commit)
+            self._installed = True
+        return self
+
+    async def _before_commit(self, session: AsyncSession) -> None:
+        if self.pg and session.info.get(WAKE):
+            await session.execute(text(f"SELECT pg_notify('{OUTBOX_CHANNEL}', 'due')"))
+
+    def _after_commit(self, session: AsyncSession) -> None:
+        if session.info.pop("notification_channels_changed", False):
+            DIRECTORY.forget()
+        if session.info.pop(WAKE, False):
+            self._wake.set()
+
+    async def start(self) -> "NotificationWorker":
+        self.install()
+        if self.settings.notification_poll_seconds <= 0:
+            return self
+        timeout = httpx.Timeout(self.settings.notification_timeout_seconds)
+        self._client = httpx.AsyncClient(
+            timeout=timeout, follow_redirects=False, trust_env=False,
+            limits=httpx.Limits(max_connections=self.settings.notification_concurrency,
+                                max_keepalive_connections=self.settings.notification_concurrency),
+            headers={"User-Agent": USER_AGENT})
+        self._loop_task = asyncio.create_task(self._run(), name="notification-worker")
+        self._recorder = asyncio.create_task(self._record_loop(), name="notification-recorder")
+        return self
+
+    async def stop(self) -> None:
+        """Stop sending; what was sent is recorded if the database answers within a few
+        seconds (else it is sent again, same id, after its claim expires)."""
+        tasks = [t for t in (self._loop_task, *self._tasks) if t is not None]
+        for task in tasks:
+            task.cancel()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(STOP_SECONDS):
+                await asyncio.gather(*tasks, return_exceptions=True)
+        self._loop_task = None
+        if self._recorder is not None:
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(STOP_SECONDS):
+                    await self._flush()
+            self._recorder.cancel()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(STOP_SECONDS):
+                    await asyncio.gather(self._recorder, return_exceptions=True)
+            self._recorder = None
+        await self._unlisten()
+        if self._client is not None:
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(STOP_SECONDS):
+                    await self._client.aclose()
+            self._client = None
+        for hooks, hook in ((self.db.before_commit, self._before_commit),
+                            (self.db.after_commit, self._after_commit)):
+            with contextlib.suppress(ValueError):
+                hooks.remove(hook)  # type: ignore[arg-type]
+        self._installed = False
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    # -- LISTEN (PostgreSQL) --------------------------------------------------------------
+    async def _listen(self) -> None:
+        if not self.pg or self._listener is not None:
+            return
+        url = make_url(self.db.engine.url.render_as_string(hide_password=False))
+        dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        try:
+            conn = await asyncpg.connect(dsn, timeout=5)
+            await conn.add_listener(OUTBOX_CHANNEL, self._on_notify)
+        except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
+            log.warning("notifications: cannot LISTEN (%s); polling only", exc)
+            return
+        conn.add_termination_listener(self._on_lost)
+        self._listener = conn
+        DIRECTORY.forget()  # changes may have been missed while not listening
+
+    def _on_notify(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
+        if payload == "channels":
+            DIRECTORY.forget()
+        else:
+            self._wake.set()
+
+    def _on_lost(self, _conn: object) -> None:
+        self._listener = None
+        DIRECTORY.forget()
+
+    async def _unlisten(self) -> None:
+        conn, self._listener = self._listener, None
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(2):
+                    await conn.close()
+            conn.terminate()
+
+    # -- the loop -------------------------------------------------------------------------
+    async def _run(self) -> None:
+        poll = self.settings.notification_poll_seconds
+        while True:
+            self._wake.clear()
+            claimed = 0
+            try:
+                await self._listen()
+                if self._slots > 0:
+                    claimed = await self.run_once()
+                await self._retention()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("notifications: a delivery round failed; trying again shortly")
+            if claimed and self._slots > 0:
+                continue  # there may be more due right now
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), poll)
+
+    async def run_once(self) -> int:
+        """Claim what is due (as many as there are free slots) and start sending it."""
+        jobs = await self.claim(self._slots)
+        for job in jobs:
+            self._slots -= 1
+            self._per_channel[job.channel_id] += 1
+            task = asyncio.create_task(self._deliver(job))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        return len(jobs)
+
+    async def claim(self, limit: int) -> list[Job]:
+        now = utcnow()
+        per_channel = self.settings.notification_channel_concurrency
+        busy = [c for c, n in self._per_channel.items() if n >= per_channel]
+        n, c = Notification, NotificationChannel
+        stmt = (select(n.id, n.channel_id, n.event, n.incident_id, n.source_event_id,
+                       n.occurred_at, n.body, n.attempts)
+                .join(c, c.id == n.channel_id)
+                .where(n.status == "pending", n.next_attempt_at <= now,
+                       or_(n.claimed_until.is_(None), n.claimed_until < now),
+                       or_(c.paused_until.is_(None), c.paused_until <= now))
+                .order_by(n.next_attempt_at).limit(limit))
+        if busy:
+            stmt = stmt.where(n.channel_id.not_in(busy))
+        if self.pg:
+            stmt = stmt.with_for_update(skip_locked=True, of=n)
+        async with self.db.transaction() as session:
+            rows = (await session.execute(stmt)).all()
+            if not rows:
+                return []
+            taken: dict[int, int] = defaultdict(int)
+            kept = []
+            for r in rows:  # no channel over its share, counting what it is already sending
+                if self._per_channel[r.channel_id] + taken[r.channel_id] < per_channel:
+                    taken[r.channel_id] += 1
+                    kept.append(r)
+            channels = {ch.id: ch for ch in await session.scalars(
+                select(c).where(c.id.in_({r.channel_id for r in kept})))}
+            fresh = [r for r in kept if r.body is None]
+            incidents, texts = await incidents_and_summaries(
+                session, {r.incident_id for r in fresh if r.incident_id is not None},
+                {r.source_event_id for r in fresh if r.source_event_id is not None}, now)
+            claimed_until = now + timedelta(seconds=self.settings.notification_timeout_seconds
+                                            + CLAIM_MARGIN_SECONDS)
+            jobs, changes = [], []
+            for r in kept:
+                channel = channels[r.channel_id]
+                body = r.body
+                if body is None:
+                    body = render(channel.kind, r.id, r.event, r.occurred_at,
+                                  incidents.get(r.incident_id) if r.incident_id else None,
+                                  texts.get(r.source_event_id or 0, ""))
+                    changes.append({"id": r.id, "claimed_until": claimed_until, "body": body})
+                else:
+                    changes.append({"id": r.id, "claimed_until": claimed_until})
+                jobs.append(Job(r.id, r.channel_id, r.event, channel.kind,
+                                self.vault.open(channel.url),
+                                self.vault.open(channel.secret) if channel.secret else None,
+                                body, r.attempts))
+            for group in (
+                [ch for ch in changes if "body" in ch], [ch for ch in changes if "body" not in ch]):
+                if group:
+                    await session.execute(update(Notification), group)
+            return jobs
+
+    # -- sending --------------------------------------------------------------------------
+    async def _deliver(self, job: Job) -> None:
+        try:
+            outcome = await self.send(job)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # never lose the slot
+            log.exception("notifications: sending %s failed unexpectedly", job.id)
+            outcome = Outcome(job, False, True, None, f"internal error: {type(exc).__name__}")
+        finally:
+            self._slots += 1
+            self._per_channel[job.channel_id] -= 1
+            if self._per_channel[job.channel_id] <= 0:
+                self._per_channel.pop(job.channel_id, None)
+        self._outcomes.append(outcome)
+        self._recorded.set()
+        if self._slots * 2 >= self.settings.notification_concurrency or not self._tasks:
+            self._wake.set()
+
+    async def send(self, job: Job) -> Outcome:
+        assert self._client is not None
+        try:
+            target = await resolve_safe(job.url, self.settings)
+        except UnsafeUrl as exc:
+            retry = str(exc).startswith("cannot resolve")
+            return Outcome(job, False, retry, None, str(exc)[:500])
+        raw = job.body.encode()
+        headers = {"Content-Type": "application/json",
+                   "X-Incident-Console-Event": job.event,
+                   "X-Incident-Console-Delivery": job.id}
+        if job.secret:
+            headers["X-Incident-Console-Signature"] = signature(job.secret, raw)
+        url, extensions = pinned(job.url, target, headers)
+        try:
+            async with asyncio.timeout(self.settings.notification_timeout_seconds + 1):
+                async with self._client.stream("POST", url, content=raw, headers=headers,
+                                               extensions=extensions) as response:
+                    code = response.status_code
+                    retry_after = parse_retry_after(response.headers.get("Retry-After"), utcnow())
+        except (httpx.TimeoutException, TimeoutError):
+            return Outcome(job, False, True, None, "timed out")
+        except httpx.HTTPError as exc:
+            return Outcome(job, False, True, None, f"{type(exc).__name__}: {exc}"[:500])
+        if 200 <= code < 300:
+            return Outcome(job, True, False, code, None)
+        if code >= 500 or code in RETRYABLE_STATUSES:
+            return Outcome(job, False, True, code, f"HTTP {code}", retry_after)
+        why = "redirect not followed" if 300 <= code < 400 else "refused by the receiver"
+        return Outcome(job, False, False, code, f"HTTP {code}: {why}")
+
+    # -- recording ------------------------------------------------------------------------
+    async def _record_loop(self) -> None:
+        while True:
+            await self._recorded.wait()
+            self._recorded.clear()
+            await asyncio.sleep(0.02)  # gather the outcomes finishing together
+            try:
+                await self._flush()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("notifications: recording outcomes failed; they will be resent")
+
+    async def _flush(self) -> None:
+        outcomes, self._outcomes = self._outcomes, []
+        if outcomes:
+            await self.record(outcomes)
+
+    async def record(self, outcomes: list[Outcome]) -> None:
+        s = self.settings
+        now = utcnow()
+        rows = []
+        for o in outcomes:
+            attempts = o.job.attempts + 1
+            row: dict[str, Any] = {"id": o.job.id, "attempts": attempts, "claimed_until": None,
+                                   "last_status_code": o.status_code, "last_error": o.error}
+            if o.delivered:
+                row.update(status="delivered", delivered_at=now)
+            elif o.retry and attempts < s.notification_max_attempts:
+                delay = retry_delay(attempts, s.notification_retry_base_seconds,
+                                    s.notification_retry_cap_seconds, o.retry_after)
+                row.update(next_attempt_at=now + timedelta(seconds=delay))
+            else:
+                row.update(status="failed")
+            rows.append(row)
+        by_channel: dict[int, list[Outcome]] = defaultdict(list)
+        for o in outcomes:
+            by_channel[o.job.channel_id].append(o)
+        async with self.db.transaction() as session:
+            # Only rows still pending: a deleted channel's rows are gone, a retried one restarts.
+            for group in _same_keys(rows):
+                await _update_rows(session, group)
+            channels = {ch.id: ch for ch in await session.scalars(
+                select(NotificationChannel).where(NotificationChannel.id.in_(by_channel)))}
+            for channel_id, results in by_channel.items():
+                channel = channels.get(channel_id)
+                if channel is not None:
+                    self._judge_channel(channel, results, now)
+            if any(o.retry and not o.delivered for o in outcomes):
+                session.info[WAKE] = True  # a retry may be due soon: wake the replicas
+
+    def _judge_channel(self, channel: NotificationChannel, results: list[Outcome], now: datetime) -> None:
+        for o in results:
+            if o.delivered:
+                channel.consecutive_failures, channel.failing_since, channel.paused_until = 0, None, None
+            elif o.retry:
+                channel.consecutive_failures += 1
+                channel.failing_since = channel.failing_since or now
+        over = channel.consecutive_failures - self.settings.notification_pause_after_failures
+        if over >= 0 and results and not results[-1].delivered:
+            rest = min(self.settings.notification_retry_base_seconds * 2 ** min(over, 20),
+                       MAX_PAUSE_SECONDS)
+            channel.paused_until = now + timedelta(seconds=rest)
+
+    async def _retention(self) -> None:
+        if time.monotonic() - self._last_retention < RETENTION_EVERY_SECONDS:
+            return
+        self._last_retention = time.monotonic()
+        await purge_delivered(self.db, utcnow() - timedelta(days=self.settings.notification_retention_days))
+
+
+async def purge_delivered(db: Database, before: datetime) -> int:
+    async with db.transaction() as session:
+        result = await session.execute(delete(Notification).where(
+            Notification.status == "delivered", Notification.delivered_at < before))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _same_keys(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        groups[tuple(sorted(row))].append(row)
+    return list(groups.values())
+
+
+async def _update_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """One executemany UPDATE ... WHERE id = :id AND status = 'pending'."""
+    table = NOTIFICATIONS
+    values: dict[str, Any] = {k: bindparam(f"v_{k}") for k in rows[0] if k != "id"}
+    stmt = (update(table).where(table.c.id == bindparam("v_id"), table.c.status == "pending")
+            .values(**values))
+    await session.execute(stmt, [{f"v_{k}": v for k, v in row.items()} for row in rows])
+
+
+def pinned(url: str, target: Target, headers: dict[str, str]) -> tuple[httpx.URL, dict[str, Any]]:
+    """The URL with its host replaced by the checked address (Host header and TLS server
+    name kept as the name), so the connection goes where the check looked."""
+    parsed = httpx.URL(url)
+    if target.address is None:
+        return parsed, {}
+    default_port = 443 if parsed.scheme == "https" else 80
+    host = f"[{target.host}]" if ":" in target.host else target.host
+    headers["Host"] = host if target.port == default_port else f"{host}:{target.port}"
+    extensions: dict[str, Any] = {}
+    if parsed.scheme == "https":
+        extensions["sni_hostname"] = target.host
+    return parsed.copy_with(host=str(target.address)), extensions

@@ -1,0 +1,162 @@
+"""The outbox: notifications written in the transaction of the change that caused them.
+
+`enqueue_for_events` is called by the one writer (services/incidents/writer.record_events)
+right after it inserts timeline events, so every change that tells the timeline tells the
+channels too, and a rolled-back change tells nobody. It must be cheap, for it runs on every
+incident write: the channel list is cached per process (forgotten on every channel change:
+in this process at once, on other replicas by NOTIFY, and after MAX_AGE seconds regardless),
+no query at all is made when no channel hears the events, the incidents' severity and service
+are read (one small query) only when some channel filters on them, and one INSERT writes the
+rows. Only (event, incident, source event, time, channel) is stored here; the body is
+rendered when the delivery is first claimed (delivery.py).
+
+An `escalated` event goes to exactly the channels its data names (`channel_ids`), whatever
+they subscribe to, and to no other.
+"""
+
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, insert, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.clock import utcnow
+from app.domain.events import EventType
+from app.domain.severity import Severity
+from app.models import Incident, Notification, NotificationChannel
+
+NOTIFICATIONS = cast(Table, Notification.__table__)
+OUTBOX_CHANNEL = "incident_console_outbox"  # NOTIFY payload: "due" or "channels"
+WAKE = "notifications_due"  # session.info flag: this transaction enqueued something
+MAX_AGE = 5.0
+EVENT_OF_TYPE: dict[str, str] = {
+    EventType.CREATED: "incident.created",
+    EventType.STATUS_CHANGE: "incident.status_changed",
+    EventType.SEVERITY_CHANGE: "incident.severity_changed",
+    EventType.SLA_AT_RISK: "sla.at_risk",
+    EventType.SLA_BREACH: "sla.breached",
+    EventType.ESCALATED: "incident.escalated",
+}
+ESCALATED = "incident.escalated"
+RANK = {s.value: i for i, s in enumerate(Severity)}  # SEV1 is 0, the most severe
+
+
+@dataclass(frozen=True)
+class ChannelRule:
+    id: int
+    events: frozenset[str]
+    min_rank: int | None
+    service_ids: frozenset[int]
+
+    @property
+    def filters(self) -> bool:
+        return self.min_rank is not None or bool(self.service_ids)
+
+    def hears(self, event: str, severity: str, service_id: int) -> bool:
+        return (event in self.events
+                and (self.min_rank is None or RANK.get(severity, 99) <= self.min_rank)
+                and (not self.service_ids or service_id in self.service_ids))
+
+
+class ChannelDirectory:
+    """Each database's channel rules, cached in this process."""
+
+    def __init__(self) -> None:
+        self._rules: dict[str, tuple[float, int, list[ChannelRule]]] = {}
+        self._generation = 0
+
+    def forget(self, key: str | None = None) -> None:
+        self._generation += 1
+        if key is None:
+            self._rules.clear()
+        else:
+            self._rules.pop(key, None)
+
+    async def rules(self, session: AsyncSession) -> list[ChannelRule]:
+        key = database_key(session)
+        entry = self._rules.get(key)
+        if entry is not None and time.monotonic() - entry[0] <= MAX_AGE:
+            return entry[2]
+        generation = self._generation
+        rows = (await session.execute(select(
+            NotificationChannel.id, NotificationChannel.events, NotificationChannel.min_severity,
+            NotificationChannel.service_ids))).all()
+        rules = [ChannelRule(r.id, frozenset(r.events or ()),
+                             RANK[r.min_severity] if r.min_severity else None,
+                             frozenset(r.service_ids or ())) for r in rows]
+        if generation == self._generation:
+            self._rules[key] = (time.monotonic(), generation, rules)
+        return rules
+
+
+DIRECTORY = ChannelDirectory()
+
+
+def database_key(session: AsyncSession) -> str:
+    """Which database a session writes to (the cache is per database: tests run many)."""
+    bind = session.bind
+    return str(getattr(bind, "url", None) or getattr(getattr(bind, "engine", None), "url", ""))
+
+
+async def channels_changed(session: AsyncSession) -> None:
+    """Call in a transaction that changes channels: this process forgets its rules now and
+    when it commits, other replicas when the NOTIFY arrives (sent only on commit)."""
+    DIRECTORY.forget(database_key(session))
+    session.info["notification_channels_changed"] = True
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        await session.execute(text(f"SELECT pg_notify('{OUTBOX_CHANNEL}', 'channels')"))
+
+
+def new_row(channel_id: int, event: str, incident_id: int | None, source_event_id: int | None,
+            occurred_at: datetime, now: datetime, body: str | None = None) -> dict[str, Any]:
+    return {"id": str(uuid.uuid4()), "channel_id": channel_id, "event": event,
+            "incident_id": incident_id, "source_event_id": source_event_id,
+            "occurred_at": occurred_at, "body": body, "status": "pending", "attempts": 0,
+            "next_attempt_at": now, "created_at": now}
+
+
+async def insert_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        await session.execute(insert(NOTIFICATIONS), rows)
+        session.info[WAKE] = True
+
+
+async def enqueue_for_events(session: AsyncSession, events: Sequence[dict[str, Any]]) -> int:
+    """Outbox rows for the timeline events just written (`EventRead` dicts), in the caller's
+    transaction; returns how many."""
+    mapped = [(e, EVENT_OF_TYPE[e["type"]]) for e in events if e["type"] in EVENT_OF_TYPE]
+    if not mapped:
+        return 0
+    rules = await DIRECTORY.rules(session)
+    if not rules:
+        return 0
+    known = {r.id for r in rules}
+    wanted = {name for _, name in mapped if name != ESCALATED}
+    listening = [r for r in rules if r.events & wanted]
+    escalations = [e for e, name in mapped if name == ESCALATED]
+    if not listening and not escalations:
+        return 0
+    facts: dict[int, tuple[str, int]] = {}
+    if any(r.filters for r in listening):
+        ids = {e["incident_id"] for e, name in mapped if name != ESCALATED}
+        facts = {r.id: (r.severity, r.service_id) for r in (await session.execute(
+            select(Incident.id, Incident.severity, Incident.service_id)
+            .where(Incident.id.in_(ids)))).all()}
+    now = utcnow()
+    rows = []
+    for event, name in mapped:
+        if name == ESCALATED:
+            targets = [int(c) for c in dict.fromkeys(event["data"].get("channel_ids") or ())
+                       if isinstance(c, int) and c in known]
+        else:
+            severity, service_id = facts.get(event["incident_id"], ("", 0))
+            targets = [r.id for r in listening
+                       if name in r.events and (not r.filters or r.hears(name, severity, service_id))]
+        rows += [new_row(channel, name, event["incident_id"], event["id"], event["created_at"], now)
+                 for channel in targets]
+    await insert_rows(session, rows)
+    return len(rows)

@@ -1,0 +1,286 @@
+"""Notifications: an alert storm's deliveries to a local sink, and what three subscribed
+channels cost a status transition. Writes bench/.work/notify.json for report.py.
+
+1. Alert storm: BENCH_STORM_ALERTS alerts (default 1,000), each its own incident (no group
+   key), sent as Alertmanager webhooks of BENCH_STORM_BATCH alerts by two clients at once; one
+   webhook channel hears `incident.created` for that service, so the storm makes 1,000
+   notifications. Latency per delivery: the sink's arrival time minus the notification's
+   `created_at` (enqueued in the transaction that opened the incident). Same clock: one machine.
+2. Transitions (wrk, BENCH_WRK_SECONDS per run, 10 clients): with no channel, then with three
+   webhook channels hearing `incident.status_changed` on every incident, interleaved run by
+   run (none, three, none, three, ...), the outbox drained before each run. The ratio is the
+   median req/s with three over without. Measured on the server whose delivery worker sends
+   the deliveries (the target), and, beside it, on a second replica with no worker (it only
+   enqueues; the first sends): what the transaction itself pays.
+
+Its own small database (ic_bench_notify, made afresh, migrated and seeded by the app), its own
+app server and sink, all on 127.0.0.1; runs by itself in about two minutes.
+"""
+
+import asyncio
+import json
+import os
+import statistics
+import threading
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+
+from harness import (
+    BENCH,
+    HOST,
+    RUNS,
+    WORK,
+    WRK_SECONDS,
+    Client,
+    Server,
+    log,
+    login,
+    wrk,
+)
+
+DB = os.environ.get("BENCH_NOTIFY_DB", "ic_bench_notify")
+ADMIN_DSN = f"postgresql://postgres@{HOST}:5432/postgres"
+DSN = f"postgresql://postgres@{HOST}:5432/{DB}"
+URL = f"postgresql+asyncpg://postgres@{HOST}:5432/{DB}"
+APP_PORT = int(os.environ.get("BENCH_NOTIFY_PORT", "8785"))
+SINK_PORT = int(os.environ.get("BENCH_SINK_PORT", "8784"))
+QUIET_PORT = int(os.environ.get("BENCH_NOTIFY_QUIET_PORT", "8786"))
+STORM_ALERTS = int(os.environ.get("BENCH_STORM_ALERTS", "1000"))
+STORM_BATCH = int(os.environ.get("BENCH_STORM_BATCH", "50"))
+POOL = 200  # incidents the transitions move back and forth
+P99_TARGET_S = 2.0
+RATIO_TARGET = 0.9
+POLICY = {s: {"ack_minutes": 60, "resolve_minutes": 600} for s in ("SEV1", "SEV2", "SEV3", "SEV4")}
+
+
+def call(client: Client, method: str, path: str, body: Any = None, want: int = 200) -> Any:
+    status, _, data = client.call(method, path, body)
+    if status != want:
+        raise RuntimeError(f"{method} {path}: {status} {data[:300]!r}")
+    return json.loads(data) if data else None
+
+
+def sink_url(path: str) -> str:
+    return f"http://{HOST}:{SINK_PORT}{path}"
+
+
+def received() -> dict[str, list[float]]:
+    data: dict[str, list[float]] = call(Client(SINK_PORT), "GET", "/received")
+    return data
+
+
+def webhook(service: str, fingerprints: list[str]) -> dict[str, Any]:
+    """An Alertmanager webhook without a group key: each alert opens its own incident."""
+    return {"version": "4", "status": "firing", "receiver": "incident-console",
+            "alerts": [{"status": "firing", "fingerprint": fp,
+                        "labels": {"alertname": "BenchStorm", "service": service,
+                                   "severity": "critical", "instance": fp},
+                        "annotations": {"summary": f"Storm {fp}"}} for fp in fingerprints]}
+
+
+async def fresh_database() -> None:
+    conn = await asyncpg.connect(ADMIN_DSN)
+    try:
+        await conn.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
+        await conn.execute(f"CREATE DATABASE {DB}")
+    finally:
+        await conn.close()
+
+
+async def wait_for(pg: asyncpg.Connection, what: str, seconds: float) -> float:
+    """Seconds until no notification is pending (at most `seconds`)."""
+    t0 = time.time()
+    while time.time() - t0 < seconds:
+        if await pg.fetchval("SELECT count(*) FROM notifications WHERE status = 'pending'") == 0:
+            return time.time() - t0
+        await asyncio.sleep(0.2)
+    log(f"notify: {what}: still pending after {seconds} s")
+    return float("nan")
+
+
+async def storm(client: Client, token: str, pg: asyncpg.Connection) -> dict[str, Any]:
+    service = call(client, "POST", "/services", {"name": "storm-svc", "owner_team": "Bench",
+                                                 "sla_policy": POLICY}, 201)
+    channel = call(client, "POST", "/notification-channels", {
+        "name": "storm sink", "kind": "webhook", "url": sink_url("/storm"),
+        "events": ["incident.created"], "service_ids": [service["id"]]}, 201)
+    call(Client(SINK_PORT), "POST", "/reset", want=204)
+    tag = uuid.uuid4().hex[:8]
+    batches = [[f"{tag}-{i}" for i in range(start, min(start + STORM_BATCH, STORM_ALERTS))]
+               for start in range(0, STORM_ALERTS, STORM_BATCH)]
+    errors: list[str] = []
+
+    def send(mine: list[list[str]]) -> None:
+        sender = Client(APP_PORT, token)
+        for fps in mine:
+            status, _, data = sender.call("POST", "/alerts/alertmanager", webhook("storm-svc", fps))
+            if status != 200:
+                errors.append(f"{status} {data[:200]!r}")
+
+    t0 = time.time()
+    threads = [threading.Thread(target=send, args=(batches[i::2],)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    sent_s = time.time() - t0
+    if errors:
+        raise RuntimeError(f"storm webhooks refused: {errors[:3]}")
+    deadline = time.time() + 120
+    got: dict[str, list[float]] = {}
+    while time.time() < deadline:
+        got = received()
+        if len(got) >= STORM_ALERTS:
+            break
+        await asyncio.sleep(0.25)
+    all_s = time.time() - t0
+    rows = await pg.fetch("SELECT id, created_at, status, attempts FROM notifications"
+                          " WHERE channel_id = $1", channel["id"])
+    latencies = sorted(got[r["id"]][0] - r["created_at"].timestamp() for r in rows if r["id"] in got)
+    if not latencies:
+        raise RuntimeError("storm: the sink received nothing")
+
+    def pct(p: float) -> float:
+        return latencies[min(len(latencies) - 1, int(p * len(latencies)))]
+
+    out = {"alerts": STORM_ALERTS, "batch": STORM_BATCH, "notifications": len(rows),
+           "failed": sum(1 for r in rows if r["status"] == "failed"),
+           "delivered": len(latencies), "duplicates": sum(int(v[1]) - 1 for v in got.values()),
+           "retried": sum(1 for r in rows if r["attempts"] > 1),
+           "webhooks_s": round(sent_s, 2), "all_delivered_s": round(all_s, 2),
+           "p50_s": round(pct(0.5), 3), "p99_s": round(pct(0.99), 3), "max_s": round(latencies[-1], 3)}
+    out["met"] = out["delivered"] == STORM_ALERTS and out["p99_s"] < P99_TARGET_S
+    log(f"notify storm: {out['delivered']}/{out['notifications']} delivered, p50 {out['p50_s']} s, "
+        f"p99 {out['p99_s']} s, all in {out['all_delivered_s']} s, duplicates {out['duplicates']}")
+    call(client, "DELETE", f"/notification-channels/{channel['id']}", want=204)
+    return out
+
+
+async def transitions(client: Client, token: str, pg: asyncpg.Connection) -> dict[str, Any]:
+    """Interleaved runs on two servers over one database: `sending` (this app, its delivery
+    worker on, so the three channels' deliveries are sent from the process that serves the
+    transitions) and `quiet` (a second replica with no worker: it only enqueues, `sending`
+    delivers), each without and with the three channels."""
+    service = call(client, "POST", "/services", {"name": "transit-svc", "owner_team": "Bench",
+                                                 "sla_policy": POLICY}, 201)
+    pool = []
+    for i in range(POOL):
+        incident = call(client, "POST", "/incidents", {"title": f"Transit {i}", "severity": "SEV3",
+                                                        "service_id": service["id"]}, 201)
+        call(client, "POST", f"/incidents/{incident['id']}/status", {"status": "Investigating"})
+        pool.append(incident["id"])
+    env = {"BENCH_MODE": "transition", "BENCH_TOKEN": token, "BENCH_IDS": ",".join(map(str, pool))}
+
+    async def reset() -> None:
+        await asyncio.sleep(1.0)  # requests wrk left in flight land first
+        await pg.execute("UPDATE incidents SET status = 'Investigating', mitigated_at = NULL"
+                         " WHERE id = ANY($1::int[])", pool)
+
+    def channels(on: bool) -> None:
+        for existing in call(client, "GET", "/notification-channels"):
+            call(client, "DELETE", f"/notification-channels/{existing['id']}", want=204)
+        if on:
+            for n in range(3):
+                call(client, "POST", "/notification-channels", {
+                    "name": f"transit sink {n}", "kind": "webhook", "url": sink_url(f"/transit/{n}"),
+                    "events": ["incident.status_changed"]}, 201)
+
+    quiet = Server("app-notify-quiet", "app.main:app", QUIET_PORT, {
+        "DATABASE_URL": URL, "APP_ENV": "development", "SEED_DEMO_DATA": "false",
+        "NOTIFICATION_POLL_SECONDS": "0", "SLA_SWEEP_SECONDS": "0"}, "/healthz")
+    conditions = [(server, name) for server in ("sending", "quiet") for name in ("none", "three")]
+    rps: dict[tuple[str, str], list[float]] = {c: [] for c in conditions}
+    p99: dict[tuple[str, str], list[float]] = {c: [] for c in conditions}
+    drain_s: list[float] = []
+    sent, duplicates, transitions_three, non2xx = 0, 0, 0, 0
+    try:
+        await reset()
+        for port in (APP_PORT, QUIET_PORT):
+            wrk(port, 10, 1, env)  # warm-up
+        for _ in range(RUNS):
+            for server, name in conditions:
+                channels(name == "three")
+                if server == "quiet":
+                    # A replica without a delivery worker does not LISTEN: it sees channel
+                    # changes when its cached list ages out (outbox.MAX_AGE, 5 s).
+                    await asyncio.sleep(5.5)
+                await reset()
+                await wait_for(pg, "before a run", 60)
+                call(Client(SINK_PORT), "POST", "/reset", want=204)
+                since = await pg.fetchval("SELECT coalesce(max(id), 0) FROM incident_events")
+                r = wrk(APP_PORT if server == "sending" else QUIET_PORT, 10, WRK_SECONDS, env)
+                rps[(server, name)].append(r["rps"])
+                p99[(server, name)].append(r["p99_us"] / 1000)
+                non2xx += r["non2xx"]
+                if name == "three":
+                    drain_s.append(await wait_for(pg, "after a run", 120))
+                    got = received()
+                    sent += len(got)
+                    duplicates += sum(int(v[1]) - 1 for v in got.values())
+                    transitions_three += await pg.fetchval(
+                        "SELECT count(*) FROM incident_events WHERE id > $1"
+                        " AND type = 'status_change'", since)
+    finally:
+        quiet.stop()
+    channels(False)
+    med = {c: statistics.median(v) for c, v in rps.items()}
+    out: dict[str, Any] = {"conns": 10}
+    for server in ("sending", "quiet"):
+        none, three = med[(server, "none")], med[(server, "three")]
+        out[server] = {"none_rps": round(none, 1), "three_rps": round(three, 1),
+                       "none_runs": [round(x, 1) for x in rps[(server, "none")]],
+                       "three_runs": [round(x, 1) for x in rps[(server, "three")]],
+                       "none_p99_ms": round(statistics.median(p99[(server, "none")]), 2),
+                       "three_p99_ms": round(statistics.median(p99[(server, "three")]), 2),
+                       "ratio": round(three / none, 3)}
+    out.update(non2xx=non2xx, drain_after_run_s=[round(x, 1) for x in drain_s],
+               transitions_with_three=transitions_three, deliveries_received=sent,
+               deliveries_expected=3 * transitions_three, duplicates=duplicates)
+    out["ratio"] = out["sending"]["ratio"]
+    out["met"] = out["ratio"] >= RATIO_TARGET
+    log(f"notify transitions, one process sending: {out['sending']['none_rps']} req/s without "
+        f"channels, {out['sending']['three_rps']} with three, ratio {out['sending']['ratio']}; "
+        f"a replica that only enqueues: ratio {out['quiet']['ratio']}; "
+        f"{sent} deliveries received for {transitions_three} transitions x 3, duplicates {duplicates}")
+    return out
+
+
+async def main() -> None:
+    WORK.mkdir(exist_ok=True)
+    started = time.time()
+    await fresh_database()
+    sink = Server("sink", "sink_app:app", SINK_PORT, {"_CWD": str(BENCH)}, "/const")
+    try:
+        app = Server("app-notify", "app.main:app", APP_PORT, {
+            "DATABASE_URL": URL, "APP_ENV": "development", "SEED_DEMO_DATA": "true",
+            "SEED_DEMO_HISTORY": "false"}, "/healthz")
+    except Exception:
+        sink.stop()
+        raise
+    pg = await asyncpg.connect(DSN)
+    try:
+        token = login(APP_PORT)
+        client = Client(APP_PORT, token)
+        results: dict[str, Any] = {"started": datetime.now(UTC).isoformat(timespec="seconds"),
+                                   "load_before": [round(x, 2) for x in os.getloadavg()]}
+        results["storm"] = await storm(client, token, pg)
+        results["transitions"] = await transitions(client, token, pg)
+        results["load_after"] = [round(x, 2) for x in os.getloadavg()]
+    finally:
+        await pg.close()
+        for server in (app, sink):
+            try:
+                server.stop()
+            except Exception as exc:  # noqa: BLE001 - stop the other whatever happens
+                log(f"stopping: {exc!r}")
+    results["seconds"] = round(time.time() - started, 1)
+    (WORK / "notify.json").write_text(json.dumps(results, indent=1))
+    log(f"notify: measured in {results['seconds']} s")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
