@@ -21,6 +21,22 @@ down_revision: str | None = '0016_people_tokens'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+CHANNEL = "incident_console_outbox"  # services/notifications/outbox.py OUTBOX_CHANNEL
+# PostgreSQL: a statement that queues notifications wakes every replica's sender once it
+# commits (NOTIFY is sent on commit, deduplicated per transaction), with no extra round trip.
+PG_WAKE = [
+    f"""CREATE OR REPLACE FUNCTION notifications_wake() RETURNS trigger AS $$
+BEGIN
+    PERFORM pg_notify('{CHANNEL}', 'due');
+    RETURN NULL;
+END $$ LANGUAGE plpgsql""",
+    "CREATE TRIGGER notifications_wake AFTER INSERT ON notifications "
+    "FOR EACH STATEMENT EXECUTE FUNCTION notifications_wake()",
+]
+PG_UNWAKE = [
+    "DROP TRIGGER IF EXISTS notifications_wake ON notifications",
+    "DROP FUNCTION IF EXISTS notifications_wake()",
+]
 JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql')
 
 
@@ -76,8 +92,14 @@ def upgrade() -> None:
                            ['status', 'next_attempt_at'], unique=False)
         batch.create_index(batch.f('ix_notifications_channel_id_created_at_id'),
                            ['channel_id', 'created_at', 'id'], unique=False)
+    if op.get_bind().dialect.name == 'postgresql':
+        for statement in PG_WAKE:
+            op.execute(statement)
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == 'postgresql':
+        for statement in PG_UNWAKE:
+            op.execute(statement)
     op.drop_table('notifications')
     op.drop_table('notification_channels')

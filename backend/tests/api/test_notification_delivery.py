@@ -317,3 +317,29 @@ def test_the_retry_schedule_grows_with_jitter_and_honours_retry_after() -> None:
     assert parse_retry_after("120", now) == 120
     assert parse_retry_after("Sat, 28 Nov 2026 12:01:30 GMT", now) == 90
     assert parse_retry_after("soon", now) is None and parse_retry_after(None, now) is None
+
+
+async def test_the_send_checks_the_address_again_so_a_rebound_name_is_not_followed(
+    app: FastAPI, sink: Sink
+) -> None:
+    # Saved while allowed (or while the name pointed elsewhere); in production, at send time,
+    # the name resolves to loopback: refused, nothing sent, failed without retries.
+    from app.config import Settings
+    from app.services.notifications.delivery import Job, NotificationWorker
+
+    production = Settings(_env_file=None, app_env="production", jwt_secret="x" * 40)  # type: ignore[call-arg]
+    worker = NotificationWorker(app.state.db, production)
+    worker._client = httpx.AsyncClient()
+    try:
+        url = sink.url.replace("127.0.0.1", "localhost")
+        outcome = await worker.send(Job("d-1", 1, "test", "webhook", url, None, "{}", 0))
+        assert not outcome.delivered and not outcome.retry
+        assert outcome.error is not None and "loopback" in outcome.error
+        assert sink.received == []
+        allowed = Settings(_env_file=None, app_env="production", jwt_secret="x" * 40,  # type: ignore[call-arg]
+                           notification_allowed_networks="127.0.0.0/8,::1/128")
+        worker.settings = allowed
+        sent = await worker.send(Job("d-2", 1, "test", "webhook", url, None, "{}", 0))
+        assert sent.delivered and sink.received[0].headers["host"] == f"localhost:{sink.port}"
+    finally:
+        await worker._client.aclose()

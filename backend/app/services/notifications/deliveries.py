@@ -13,7 +13,7 @@ from app.db import Database
 from app.errors import Conflict, NotFound, Unprocessable
 from app.models import Notification, NotificationChannel
 from app.schemas.notifications import DeliveryPage, DeliveryRead
-from app.services.notifications.outbox import insert_rows, new_row
+from app.services.notifications.outbox import WAKE, WAKE_ALL, insert_rows, new_row
 from app.services.notifications.render import render
 from app.services.records import get_or_404
 
@@ -96,6 +96,6 @@ async def retry(db: Database, channel_id: int, delivery_id: str) -> DeliveryRead
         channel.paused_until = None
         await session.execute(update(Notification).where(Notification.id == n.id).values(
             status="pending", attempts=0, next_attempt_at=now, claimed_until=None))
-        session.info["notifications_due"] = True
+        session.info[WAKE] = session.info[WAKE_ALL] = True
         await session.refresh(n)
         return delivery_read(n)

@@ -14,8 +14,9 @@
   recording sends the same delivery (same id, same bytes) again once the claim expires.
 - A channel failing NOTIFICATION_PAUSE_AFTER_FAILURES times in a row rests (`paused_until`,
   longer each time); one success ends it.
-- Wake-up: PostgreSQL NOTIFY on the commit of any transaction that queued work (every replica
-  LISTENs), this process's own commits directly, and a poll every NOTIFICATION_POLL_SECONDS.
+- Wake-up: PostgreSQL NOTIFY on the commit of any transaction that queued work (a trigger on
+  `notifications`; every replica LISTENs), this process's own commits directly, and a poll
+  every NOTIFICATION_POLL_SECONDS (which also finds retries as they fall due).
   The same LISTEN connection tells this replica's channel cache (outbox.py) to forget.
 - Retention: delivered rows older than NOTIFICATION_RETENTION_DAYS are deleted.
 """
@@ -44,7 +45,7 @@ from app.config import Settings
 from app.db import Database
 from app.models import Notification, NotificationChannel
 from app.services.notifications.channels import Vault
-from app.services.notifications.outbox import DIRECTORY, NOTIFICATIONS, OUTBOX_CHANNEL, WAKE
+from app.services.notifications.outbox import DIRECTORY, NOTIFICATIONS, OUTBOX_CHANNEL, WAKE, WAKE_ALL
 from app.services.notifications.render import incidents_and_summaries, render
 from app.services.notifications.urls import Target, UnsafeUrl, resolve_safe
 
@@ -139,12 +140,13 @@ class NotificationWorker:
         return self
 
     async def _before_commit(self, session: AsyncSession) -> None:
-        if self.pg and session.info.get(WAKE):
+        if self.pg and session.info.get(WAKE_ALL):
             await session.execute(text(f"SELECT pg_notify('{OUTBOX_CHANNEL}', 'due')"))
 
     def _after_commit(self, session: AsyncSession) -> None:
         if session.info.pop("notification_channels_changed", False):
             DIRECTORY.forget()
+        session.info.pop(WAKE_ALL, None)
         if session.info.pop(WAKE, False):
             self._wake.set()
 
@@ -414,8 +416,6 @@ class NotificationWorker:
                 channel = channels.get(channel_id)
                 if channel is not None:
                     self._judge_channel(channel, results, now)
-            if any(o.retry and not o.delivered for o in outcomes):
-                session.info[WAKE] = True  # a retry may be due soon: wake the replicas
 
     def _judge_channel(self, channel: NotificationChannel, results: list[Outcome], now: datetime) -> None:
         for o in results:

@@ -31,7 +31,9 @@ from app.models import Incident, Notification, NotificationChannel
 
 NOTIFICATIONS = cast(Table, Notification.__table__)
 OUTBOX_CHANNEL = "incident_console_outbox"  # NOTIFY payload: "due" or "channels"
-WAKE = "notifications_due"  # session.info flag: this transaction enqueued something
+WAKE = "notifications_due"  # session.info flag: wake this process's sender on commit
+# ... and, on PostgreSQL, the other replicas' (new rows need not: a trigger on the table does).
+WAKE_ALL = "notifications_due_everywhere"
 MAX_AGE = 5.0
 EVENT_OF_TYPE: dict[str, str] = {
     EventType.CREATED: "incident.created",
