@@ -9,9 +9,9 @@ channels cost a status transition. Writes bench/.work/notify.json for report.py.
 2. Transitions (wrk, BENCH_WRK_SECONDS per run, 10 clients): with no channel, then with three
    webhook channels hearing `incident.status_changed` on every incident, interleaved run by
    run (none, three, none, three, ...), the outbox drained before each run. The ratio is the
-   median req/s with three over without. Measured on the server whose delivery worker sends
-   the deliveries (the target), and, beside it, on a second replica with no worker (it only
-   enqueues; the first sends): what the transaction itself pays.
+   median req/s with three over without, the same process sending the deliveries meanwhile.
+   Beside it, a third condition: the three channels paused (rested, as a failing channel is)
+   during the run, so the worker sends nothing then: what the transaction itself pays.
 
 Its own small database (ic_bench_notify, made afresh, migrated and seeded by the app), its own
 app server and sink, all on 127.0.0.1; runs by itself in about two minutes.
@@ -48,7 +48,6 @@ DSN = f"postgresql://postgres@{HOST}:5432/{DB}"
 URL = f"postgresql+asyncpg://postgres@{HOST}:5432/{DB}"
 APP_PORT = int(os.environ.get("BENCH_NOTIFY_PORT", "8785"))
 SINK_PORT = int(os.environ.get("BENCH_SINK_PORT", "8784"))
-QUIET_PORT = int(os.environ.get("BENCH_NOTIFY_QUIET_PORT", "8786"))
 STORM_ALERTS = int(os.environ.get("BENCH_STORM_ALERTS", "1000"))
 STORM_BATCH = int(os.environ.get("BENCH_STORM_BATCH", "50"))
 POOL = 200  # incidents the transitions move back and forth
@@ -161,10 +160,10 @@ async def storm(client: Client, token: str, pg: asyncpg.Connection) -> dict[str,
 
 
 async def transitions(client: Client, token: str, pg: asyncpg.Connection) -> dict[str, Any]:
-    """Interleaved runs on two servers over one database: `sending` (this app, its delivery
-    worker on, so the three channels' deliveries are sent from the process that serves the
-    transitions) and `quiet` (a second replica with no worker: it only enqueues, `sending`
-    delivers), each without and with the three channels."""
+    """Interleaved runs on one server: no channel; three channels, whose deliveries its worker
+    sends meanwhile (the target's case: one process does both); and the same three channels
+    paused (the worker sends nothing until the run ends), which leaves the transaction's own
+    cost: the outbox rows written with each transition."""
     service = call(client, "POST", "/services", {"name": "transit-svc", "owner_team": "Bench",
                                                  "sla_policy": POLICY}, 201)
     pool = []
@@ -189,63 +188,56 @@ async def transitions(client: Client, token: str, pg: asyncpg.Connection) -> dic
                     "name": f"transit sink {n}", "kind": "webhook", "url": sink_url(f"/transit/{n}"),
                     "events": ["incident.status_changed"]}, 201)
 
-    quiet = Server("app-notify-quiet", "app.main:app", QUIET_PORT, {
-        "DATABASE_URL": URL, "APP_ENV": "development", "SEED_DEMO_DATA": "false",
-        "NOTIFICATION_POLL_SECONDS": "0", "SLA_SWEEP_SECONDS": "0"}, "/healthz")
-    conditions = [(server, name) for server in ("sending", "quiet") for name in ("none", "three")]
-    rps: dict[tuple[str, str], list[float]] = {c: [] for c in conditions}
-    p99: dict[tuple[str, str], list[float]] = {c: [] for c in conditions}
+    async def pause(on: bool) -> None:
+        await pg.execute("UPDATE notification_channels SET paused_until = "
+                         + ("now() + interval '1 hour'" if on else "NULL"))
+
+    conditions = ("none", "three", "paused")
+    rps: dict[str, list[float]] = {c: [] for c in conditions}
+    p99: dict[str, list[float]] = {c: [] for c in conditions}
     drain_s: list[float] = []
     sent, duplicates, transitions_three, non2xx = 0, 0, 0, 0
-    try:
-        await reset()
-        for port in (APP_PORT, QUIET_PORT):
-            wrk(port, 10, 1, env)  # warm-up
-        for _ in range(RUNS):
-            for server, name in conditions:
-                channels(name == "three")
-                if server == "quiet":
-                    # A replica without a delivery worker does not LISTEN: it sees channel
-                    # changes when its cached list ages out (outbox.MAX_AGE, 5 s).
-                    await asyncio.sleep(5.5)
-                await reset()
-                await wait_for(pg, "before a run", 60)
-                call(Client(SINK_PORT), "POST", "/reset", want=204)
-                since = await pg.fetchval("SELECT coalesce(max(id), 0) FROM incident_events")
-                r = wrk(APP_PORT if server == "sending" else QUIET_PORT, 10, WRK_SECONDS, env)
-                rps[(server, name)].append(r["rps"])
-                p99[(server, name)].append(r["p99_us"] / 1000)
-                non2xx += r["non2xx"]
+    await reset()
+    wrk(APP_PORT, 10, 1, env)  # warm-up
+    for _ in range(RUNS):
+        for name in conditions:
+            channels(name != "none")
+            await pause(name == "paused")
+            await reset()
+            await wait_for(pg, "before a run", 60)
+            call(Client(SINK_PORT), "POST", "/reset", want=204)
+            since = await pg.fetchval("SELECT coalesce(max(id), 0) FROM incident_events")
+            r = wrk(APP_PORT, 10, WRK_SECONDS, env)
+            rps[name].append(r["rps"])
+            p99[name].append(r["p99_us"] / 1000)
+            non2xx += r["non2xx"]
+            if name != "none":
+                await pause(False)
+                waited = await wait_for(pg, "after a run", 120)
                 if name == "three":
-                    drain_s.append(await wait_for(pg, "after a run", 120))
-                    got = received()
-                    sent += len(got)
-                    duplicates += sum(int(v[1]) - 1 for v in got.values())
-                    transitions_three += await pg.fetchval(
-                        "SELECT count(*) FROM incident_events WHERE id > $1"
-                        " AND type = 'status_change'", since)
-    finally:
-        quiet.stop()
+                    drain_s.append(waited)
+                got = received()
+                sent += len(got)
+                duplicates += sum(int(v[1]) - 1 for v in got.values())
+                transitions_three += await pg.fetchval(
+                    "SELECT count(*) FROM incident_events WHERE id > $1"
+                    " AND type = 'status_change'", since)
     channels(False)
     med = {c: statistics.median(v) for c, v in rps.items()}
     out: dict[str, Any] = {"conns": 10}
-    for server in ("sending", "quiet"):
-        none, three = med[(server, "none")], med[(server, "three")]
-        out[server] = {"none_rps": round(none, 1), "three_rps": round(three, 1),
-                       "none_runs": [round(x, 1) for x in rps[(server, "none")]],
-                       "three_runs": [round(x, 1) for x in rps[(server, "three")]],
-                       "none_p99_ms": round(statistics.median(p99[(server, "none")]), 2),
-                       "three_p99_ms": round(statistics.median(p99[(server, "three")]), 2),
-                       "ratio": round(three / none, 3)}
-    out.update(non2xx=non2xx, drain_after_run_s=[round(x, 1) for x in drain_s],
-               transitions_with_three=transitions_three, deliveries_received=sent,
+    for name in conditions:
+        out[name] = {"rps": round(med[name], 1), "runs": [round(x, 1) for x in rps[name]],
+                     "p99_ms": round(statistics.median(p99[name]), 2)}
+    out.update(ratio=round(med["three"] / med["none"], 3),
+               enqueue_only_ratio=round(med["paused"] / med["none"], 3),
+               non2xx=non2xx, drain_after_run_s=[round(x, 1) for x in drain_s],
+               transitions_with_channels=transitions_three, deliveries_received=sent,
                deliveries_expected=3 * transitions_three, duplicates=duplicates)
-    out["ratio"] = out["sending"]["ratio"]
     out["met"] = out["ratio"] >= RATIO_TARGET
-    log(f"notify transitions, one process sending: {out['sending']['none_rps']} req/s without "
-        f"channels, {out['sending']['three_rps']} with three, ratio {out['sending']['ratio']}; "
-        f"a replica that only enqueues: ratio {out['quiet']['ratio']}; "
-        f"{sent} deliveries received for {transitions_three} transitions x 3, duplicates {duplicates}")
+    log(f"notify transitions: {out['none']['rps']} req/s without channels, {out['three']['rps']} "
+        f"with three (sent meanwhile), ratio {out['ratio']}; {out['paused']['rps']} with three "
+        f"paused (enqueue only), ratio {out['enqueue_only_ratio']}; {sent} deliveries received "
+        f"for {transitions_three} transitions x 3, duplicates {duplicates}")
     return out
 
 
