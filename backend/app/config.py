@@ -102,8 +102,8 @@ class Settings(BaseSettings):
     # it), the per-request timeout, how many requests at once (in all and per channel).
     notification_poll_seconds: float = Field(default=2.0, ge=0)
     notification_timeout_seconds: float = Field(default=10.0, gt=0)
-    notification_concurrency: int = Field(default=32, ge=1)
-    notification_channel_concurrency: int = Field(default=8, ge=1)
+    notification_concurrency: int = Field(default=64, ge=1)
+    notification_channel_concurrency: int = Field(default=24, ge=1)
     # Retries: about base, 4 x base, 16 x base ... (with jitter, capped), at most max attempts.
     notification_max_attempts: int = Field(default=8, ge=1, le=50)
     notification_retry_base_seconds: float = Field(default=5.0, gt=0)

@@ -6,7 +6,7 @@ signing secret encrypted by the app, the URL's scheme and host in clear for list
 by any replica; (channel_id, source_event_id) is unique, one per timeline event and channel.
 
 Revision ID: 0017_notifications
-Revises: 0016_people_tokens
+Revises: 0016_dashboard_sort
 Create Date: 2026-11-28 20:15:00.000000
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = '0017_notifications'
-down_revision: str | None = '0016_people_tokens'
+down_revision: str | None = '0016_dashboard_sort'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

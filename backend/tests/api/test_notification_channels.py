@@ -9,13 +9,13 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app.config import Settings
 from app.domain.events import EventType
 from app.errors import Unprocessable
 from app.main import create_app
-from app.models import Notification
+from app.models import Notification, NotificationChannel
 from app.services.incidents.writer import NewEvent, record_events
 from app.services.notifications.urls import check_channel_url
 from tests.conftest import test_settings
@@ -220,3 +220,22 @@ async def test_an_escalated_event_goes_to_exactly_its_channels(
     assert sorted(await queued(app)) == sorted([(quiet, "incident.escalated", 1),
                                                 (picky, "incident.escalated", 1)])
     assert hears_all
+
+
+async def test_a_channel_deleted_elsewhere_does_not_break_a_write_here(
+    app: FastAPI, client: httpx.AsyncClient, admin: Headers, responder: Headers
+) -> None:
+    # Another replica deletes a channel; this one's cached channel list still names it until
+    # the NOTIFY (or MAX_AGE) arrives. Its writes must go on, queueing for channels that exist.
+    gone = (await add(client, admin, name="gone")).json()["id"]
+    kept = (await add(client, admin, name="kept")).json()["id"]
+    first = await client.post("/incidents", headers=responder, json={
+        "title": "Warm the channel cache", "severity": "SEV2", "service_id": 1})
+    assert first.status_code == 201, first.text
+    async with app.state.db.transaction() as session:  # as the other replica would, unseen here
+        await session.execute(delete(NotificationChannel).where(NotificationChannel.id == gone))
+    second = await client.post("/incidents", headers=responder, json={
+        "title": "Written while the cache is stale", "severity": "SEV2", "service_id": 1})
+    assert second.status_code == 201, second.text
+    assert (kept, "incident.created", second.json()["id"]) in await queued(app)
+    assert all(channel != gone for channel, _, _ in await queued(app))

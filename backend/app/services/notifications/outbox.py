@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select, text
+from sqlalchemy import Table, bindparam, exists, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.clock import utcnow
@@ -121,9 +121,20 @@ def new_row(channel_id: int, event: str, incident_id: int | None, source_event_i
             "next_attempt_at": now, "created_at": now}
 
 
+ROW_COLUMNS = ("id", "channel_id", "event", "incident_id", "source_event_id", "occurred_at", "body",
+               "status", "attempts", "next_attempt_at", "created_at")
+# Each row only while its channel exists: the cached channel list may still name a channel
+# another replica has just deleted (until its NOTIFY arrives), and a write must not fail for
+# that. Still one statement (executemany), no extra round trip.
+INSERT_WHILE_CHANNEL_EXISTS = insert(NOTIFICATIONS).from_select(
+    list(ROW_COLUMNS),
+    select(*(bindparam(name, type_=NOTIFICATIONS.c[name].type) for name in ROW_COLUMNS)).where(
+        exists().where(NotificationChannel.id == bindparam("channel_id"))))
+
+
 async def insert_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     if rows:
-        await session.execute(insert(NOTIFICATIONS), rows)
+        await session.execute(INSERT_WHILE_CHANNEL_EXISTS, rows)
         session.info[WAKE] = True
 
 
