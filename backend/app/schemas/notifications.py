@@ -14,7 +14,8 @@ NotificationEvent = Literal[
     "sla.at_risk", "sla.breached", "incident.escalated",
 ]
 DeliveryStatus = Literal["pending", "delivered", "failed"]
-ChannelUrl = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+ChannelUrl = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000,
+                                               pattern=r"^[Hh][Tt][Tt][Pp][Ss]?://\S+$")]
 Secret = Annotated[str, StringConstraints(min_length=1, max_length=500)]
 EVENTS_DOC = ("What the channel hears. `incident.escalated` reaches a channel through a service's "
               "escalation policy whatever is listed here.")

@@ -35,7 +35,8 @@ MAX_ESCALATION_MINUTES = 10_080  # a week
 class EscalationStep(Input):
     after_minutes: Annotated[int, *WHOLE] = Field(ge=1, le=MAX_ESCALATION_MINUTES, description=(
         "Minutes after the incident opened; it escalates if still New by then"))
-    channel_ids: list[Id] = Field(min_length=1, max_length=50, description=(
+    channel_ids: list[Id] = Field(min_length=1, max_length=50, json_schema_extra={"uniqueItems": True},
+                                  description=(
         "Notification channels told (`incident.escalated`), whatever events they subscribe to"))
 
 

@@ -67,6 +67,13 @@ SEMANTIC: list[tuple[str, str, str | None, str]] = [
      "alert payload rules: a service label naming a known service, resolve naming its trigger"),
     ("POST /services", "validation_failed", "sla_policy", "ack_minutes beyond resolve_minutes"),
     ("PATCH /services", "validation_failed", "sla_policy", "ack_minutes beyond resolve_minutes"),
+    ("PATCH /services", "validation_failed", "escalation_policy", "steps not in increasing minutes"),
+    ("POST /services", "validation_failed", "escalation_policy", "steps not in increasing minutes"),
+    ("", "invalid_request", "escalation_policy", "a channel id no row has"),
+    ("POST /notification-channels", "invalid_request", "url",
+     "a URL with no usable host or port, or one reaching a refused address"),
+    ("PATCH /notification-channels", "invalid_request", "url",
+     "a URL with no usable host or port, or one reaching a refused address"),
 ]
 
 
@@ -90,12 +97,12 @@ def _semantic(label: str, status: int, body: str) -> bool:
     except ValueError:
         return False
     code, field, detail = answer.get("code"), answer.get("field"), answer.get("detail")
-    if code == "validation_failed":  # only the policy rule a schema cannot state
+    if code == "validation_failed":  # only the policy rules a schema cannot state
         first = detail[0] if isinstance(detail, list) and detail else {}
-        if list(first.get("loc", []))[-1:] != ["sla_policy"] or \
-                "cannot exceed" not in first.get("msg", ""):
+        field = (list(first.get("loc", [])) or [None])[-1]
+        rule = {"sla_policy": "cannot exceed", "escalation_policy": "greater than the step before"}
+        if field not in rule or rule[field] not in first.get("msg", ""):
             return False
-        field = "sla_policy"
     return any(label.startswith(prefix) and code == c and (f is None or f == field)
                for prefix, c, f, _ in SEMANTIC)
 
