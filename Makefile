@@ -64,7 +64,9 @@ test: install lint test-unit test-api test-security test-frontend test-e2e
 test-unit: install-backend
 	cd backend && .venv/bin/pytest -q tests/unit
 
-test-api: test-api-sqlite test-api-postgres
+## The two databases' API tiers are independent (own files, own PostgreSQL databases): one per core.
+test-api: install-backend
+	$(MAKE) -j2 --output-sync=target test-api-sqlite test-api-postgres
 
 test-api-sqlite: install-backend
 	cd backend && TEST_DATABASES=sqlite .venv/bin/pytest -q tests/api

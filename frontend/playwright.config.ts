@@ -11,8 +11,10 @@ export default defineConfig({
   testDir: 'e2e',
   testMatch: '*.spec.ts',
   outputDir: 'test-results',
-  // One backend and one page per spec file, its tests in order: a single worker.
-  workers: 1,
+  // One backend and one page per spec file, its tests in order; spec files are independent
+  // (each starts its own backend on a free port and a fresh database), so two run at once,
+  // one per core of the CI machine.
+  workers: 2,
   fullyParallel: false,
   forbidOnly: Boolean(process.env.CI),
   retries: 0,
