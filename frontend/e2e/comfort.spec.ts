@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { test, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { accessibilityViolations, startBackend, type Backend } from './harness';
+import { accessibilityViolations, openMenu, startBackend, type Backend } from './harness';
 
 const SIZES = [
   { name: 'desktop', viewport: { width: 1280, height: 800 } },
@@ -123,6 +123,7 @@ for (const { name, viewport } of SIZES) {
       await created.waitFor();
       assert.match((await created.textContent()) ?? '', /UTC/, 'the browser zone (UTC here) by default');
 
+      await openMenu(page);
       await page.getByText('Preferences', { exact: true }).click();
       await page.getByLabel('Time zone').selectOption('Asia/Tokyo');
       await shot('preferences');
@@ -135,9 +136,11 @@ for (const { name, viewport } of SIZES) {
       await page.reload();
       await page.locator('.facts time').first().waitFor();
       assert.match((await page.locator('.facts time').first().textContent()) ?? '', /GMT\+9/, 'remembered after a reload');
+      await openMenu(page);
       await page.getByText('Preferences', { exact: true }).click();
       assert.equal(await page.getByLabel('Time zone').inputValue(), 'Asia/Tokyo');
       await page.getByLabel('Time zone').selectOption('UTC');
+      await openMenu(page);
       await page.getByText('Preferences', { exact: true }).click();
       await noHorizontalScroll(page);
       await axeClean(page, 'incident with preferences');
@@ -203,6 +206,7 @@ for (const { name, viewport } of SIZES) {
       await axeClean(page, 'incident, dark');
       await shot('incident-dark');
 
+      await openMenu(page);
       await page.getByText('Preferences', { exact: true }).click();
       await page.getByLabel('Theme').selectOption('light');
       assert.ok((await luminance(page, 'html')) > 0.8, 'light when chosen, whatever the system says');
@@ -212,11 +216,13 @@ for (const { name, viewport } of SIZES) {
       await axeClean(page, 'incident, light');
 
       await page.emulateMedia({ colorScheme: 'light' });
+      await openMenu(page);
       await page.getByText('Preferences', { exact: true }).click();
       await page.getByLabel('Theme').selectOption('dark');
       assert.ok((await luminance(page, 'html')) < 0.2, 'dark when chosen on a light system');
       await page.getByLabel('Theme').selectOption('system');
       assert.ok((await luminance(page, 'html')) > 0.8, 'back to the system (light)');
+      await openMenu(page);
       await page.getByText('Preferences', { exact: true }).click();
     });
 

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { test, type Page } from '@playwright/test';
-import { accessibilityViolations, login, useConsole } from './harness';
+import { accessibilityViolations, login, openMenu, useConsole } from './harness';
 
 const SIZES = [
   { name: 'desktop', viewport: { width: 1280, height: 800 } },
@@ -189,6 +189,7 @@ for (const size of SIZES) {
       assert.equal(await focused(), null, 'j does nothing once shortcuts are off (remembered across a reload)');
       await page.keyboard.press('?');
       assert.ok(!(await dialog.isVisible()), '? does nothing either');
+      await openMenu(page);
       await page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
       await dialog.getByLabel('Use single-key shortcuts').check();
       await dialog.getByRole('button', { name: 'Close' }).click();

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { accessibilityViolations, login, useConsole } from './harness';
+import { accessibilityViolations, login, openMenu, useConsole } from './harness';
 
 const SIZES = [
   { name: 'desktop', viewport: { width: 1280, height: 800 } },
@@ -181,8 +181,10 @@ for (const { name, viewport } of SIZES) {
 
     test('an admin flags a step destructive or manual in the runbook editor; a viewer sees step state but cannot apply', async () => {
       const { page, server, problems } = world();
+      await openMenu(page);
       await page.getByRole('button', { name: 'Log out' }).click();
       await login(page, server.url, 'jordan');
+      await openMenu(page);
       await page.getByRole('link', { name: 'Runbooks' }).click();
       const section = page.getByRole('region', { name: 'checkout-api', exact: true });
       await section.getByRole('button', { name: 'Edit runbook Checkout latency or errors' }).click();
@@ -199,6 +201,7 @@ for (const { name, viewport } of SIZES) {
       await expect(step2).toContainText('Destructive');
       await expect(section.locator('.step').nth(3)).toContainText('Manual check');
 
+      await openMenu(page);
       await page.getByRole('button', { name: 'Log out' }).click();
       await login(page, server.url, 'morgan');
       await page.goto(`${server.url}/ui/incidents/1`);

@@ -167,6 +167,26 @@ export function useConsole(name: string, options: BackendOptions = {}): () => Se
   };
 }
 
+/** On a phone the navigation and the account tools fold behind "Menu": unfold them (nothing to
+ * do on a desktop, or when they are already unfolded). */
+export async function openMenu(page: Page): Promise<void> {
+  const toggle = page.getByRole('button', { name: 'Menu', exact: true });
+  if ((await toggle.isVisible()) && (await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+}
+
+/** A link of the main navigation, made visible: "Menu" unfolded on a phone, the "Admin" group
+ * on a laptop when the link is one of its pages. */
+export async function navLink(page: Page, name: string) {
+  await openMenu(page);
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  const link = nav.getByRole('link', { name, exact: true });
+  if (!(await link.isVisible())) {
+    const group = nav.getByRole('button', { name: 'Admin', exact: true });
+    if ((await group.isVisible()) && (await group.getAttribute('aria-expanded')) !== 'true') await group.click();
+  }
+  return link;
+}
+
 export async function login(page: Page, baseUrl: string, username: string, password = 'demo123') {
   await page.goto(`${baseUrl}/ui/`);
   await page.getByLabel('Username').fill(username);

@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test, type Page } from '@playwright/test';
-import { accessibilityViolations, login, openPage, startBackend, type Backend, type Session } from './harness';
+import { accessibilityViolations, login, navLink, openPage, startBackend, type Backend, type Session } from './harness';
 
 const SIZES = [
   { name: 'desktop', viewport: { width: 1280, height: 800 } },
@@ -56,7 +56,7 @@ async function axeClean(page: Page, where: string) {
 }
 
 async function go(page: Page, link: string, heading: string) {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: link }).click();
+  await (await navLink(page, link)).click();
   await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
 }
 

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { test, type Browser, type Page } from '@playwright/test';
-import { accessibilityViolations, login, openPage, startBackend, type Backend, type Session } from './harness';
+import { accessibilityViolations, login, navLink, openMenu, openPage, startBackend, type Backend, type Session } from './harness';
 
 const SIZES = [
   { name: 'desktop', viewport: { width: 1280, height: 800 } },
@@ -32,7 +32,7 @@ async function openAt(browser: Browser, name: string, viewport: { width: number;
 
 /** The main navigation: on a phone it may wrap, but every link stays reachable. */
 async function go(page: Page, link: string, heading: string) {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: link }).click();
+  await (await navLink(page, link)).click();
   await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
 }
 
@@ -63,7 +63,24 @@ for (const size of SIZES) {
       assert.ok(server && admin);
       const { page, problems } = admin;
       await login(page, server.url, 'jordan');
+      const menu = page.getByRole('button', { name: 'Menu', exact: true });
+      const header = await page.locator('header.topbar').boundingBox();
+      if (size.name === 'phone') {
+        // The navigation folds behind Menu, so the header leaves the screen to the incidents.
+        assert.ok(header && header.height < 80, `phone header is ${header?.height}px tall`);
+        assert.equal(await menu.getAttribute('aria-expanded'), 'false');
+        assert.ok(!(await page.getByRole('button', { name: 'Log out' }).isVisible()), 'folded');
+        await menu.click();
+        assert.equal(await menu.getAttribute('aria-expanded'), 'true');
+        await page.getByRole('button', { name: 'Log out' }).waitFor();
+        await axeClean(page, 'phone menu unfolded');
+        await noHorizontalScroll(page, 'phone menu unfolded');
+      } else {
+        assert.ok(!(await menu.isVisible()), 'a desktop shows the navigation itself');
+        assert.ok(header && header.height < 80, `desktop header is ${header?.height}px tall`);
+      }
       await go(page, 'People', 'People');
+      if (size.name === 'phone') assert.equal(await menu.getAttribute('aria-expanded'), 'false', 'navigating folds it');
       await page.getByRole('listitem', { name: /Avery Patel/ }).waitFor();
       await axeClean(page, 'people');
       await noHorizontalScroll(page, 'people');
@@ -91,6 +108,7 @@ for (const size of SIZES) {
       const theirs = await openAt(browser, `people-sam-${size.name}`, size.viewport);
       try {
         await login(theirs.page, server.url, 'sam', 'plum tree at dawn');
+        await openMenu(theirs.page);
         await theirs.page.getByText('Sam Okafor').first().waitFor();
 
         await sam.getByRole('button', { name: 'Deactivate Sam Okafor' }).click();

@@ -13,7 +13,7 @@ export function LiveIndicator({ state }: { state: LiveState }) {
   return (
     <span className={`live live-${state}`} role="status" title={t.title}>
       <span aria-hidden="true">{t.icon} </span>
-      {t.word}
+      <span className="live-word">{t.word}</span>
     </span>
   );
 }
