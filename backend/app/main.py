@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = Database(make_engine(settings))
+        app.state.tracing = traces
         if traces is not None:
             traces.instrument_engine(db.engine)
         hasher = make_password_hasher(
