@@ -4,6 +4,12 @@ API replica."""
 
 import asyncio
 import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime, timedelta
@@ -22,6 +28,7 @@ from tests.notification_sink import Sink
 from tests.security.servers import Server, free_port, fresh_database
 
 ROUTE = "/auth/config"
+BACKEND = Path(__file__).resolve().parents[2]
 
 
 @contextmanager
@@ -52,6 +59,7 @@ def test_counts_from_several_uvicorn_workers_add_up_with_no_setup(tmp_path: Path
     scrape reports every worker's requests."""
     url = f"sqlite+aiosqlite:///{tmp_path / 'workers.db'}"
     saved = os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    shared = Path("/nonexistent")
     try:
         with server(url, tmp_path, "workers", {}, ("--no-access-log", "--workers", "2")) as s:
             assert s.process is not None
@@ -78,6 +86,7 @@ def test_counts_from_several_uvicorn_workers_add_up_with_no_setup(tmp_path: Path
     finally:
         if saved is not None:
             os.environ["PROMETHEUS_MULTIPROC_DIR"] = saved
+        shutil.rmtree(shared, ignore_errors=True)  # plain uvicorn leaves it behind
 
 
 async def _pg(url: str) -> asyncpg.Connection:
@@ -157,3 +166,55 @@ async def test_two_workers_and_an_api_replica_each_job_once_none_by_the_api(tmp_
                 assert worker_sent >= 3
     finally:
         await sink.stop()
+
+
+@pytest.mark.skipif("sqlite" not in DATABASES, reason="SQLite tier only")
+def test_make_run_with_several_workers_in_worker_mode(tmp_path: Path) -> None:
+    """`python -m app.serve` with WEB_CONCURRENCY=2 and WORKER_MODE=worker: says where its
+    health and metrics are, serves only those, and removes the metrics directory it made."""
+    port = free_port()
+    env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1", "APP_ENV": "development",
+           "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}", "WEB_CONCURRENCY": "2",
+           "WORKER_MODE": "worker", "PASSWORD_MEMORY_KIB": "1024", "PASSWORD_TIME_COST": "1",
+           "SEED_DEMO_HISTORY": "false"}
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    proc = subprocess.Popen([sys.executable, "-m", "app.serve"], cwd=BACKEND, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
+    assert proc.stdout is not None
+    base = f"http://127.0.0.1:{port}"
+    try:
+        banner = "".join(proc.stdout.readline() for _ in range(4))
+        assert f"{base}/-/metrics" in banner and "/ui/" not in banner, banner
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/-/readiness", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        else:
+            raise AssertionError("the workers never became ready")
+        assert httpx.get(f"{base}/incidents", timeout=5).status_code == 404
+        text = httpx.get(f"{base}/-/metrics", timeout=5).text
+        assert "# TYPE http_requests_total counter" in text
+        shared = [p for p in Path(tempfile.gettempdir()).glob("incident-console-metrics-*")
+                  if any((p / f"counter_{child}.db").exists() for child in _children(proc.pid))]
+        assert len(shared) == 1
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        rest, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 0, rest
+    assert not shared[0].exists()
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
