@@ -17,11 +17,12 @@ import httpx
 import pytest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
-from tests.conftest import DATABASES
+from app.main import create_app
+from tests.conftest import DATABASES, test_settings
 from tests.security.servers import Server, free_port
 
 BACKEND = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.skipif("sqlite" not in DATABASES, reason="SQLite tier only")
+SQLITE_TIER = pytest.mark.skipif("sqlite" not in DATABASES, reason="SQLite tier only")
 
 
 class Collector(ThreadingHTTPServer):
@@ -69,6 +70,7 @@ def collector() -> Iterator[Collector]:
     receiver.server_close()
 
 
+@SQLITE_TIER
 def test_json_logs_carry_request_and_trace_ids_and_spans_reach_the_collector(
     tmp_path: Path, collector: Collector
 ) -> None:
@@ -113,6 +115,7 @@ def test_json_logs_carry_request_and_trace_ids_and_spans_reach_the_collector(
     assert untraced == []  # probes are not traced
 
 
+@SQLITE_TIER
 def test_without_an_endpoint_nothing_of_the_sdk_is_imported(tmp_path: Path) -> None:
     script = (
         "import sys\n"
@@ -128,3 +131,30 @@ def test_without_an_endpoint_nothing_of_the_sdk_is_imported(tmp_path: Path) -> N
     done = subprocess.run([sys.executable, "-c", script], cwd=BACKEND, env=env,
                           capture_output=True, text=True, timeout=120, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.postgres_only
+async def test_the_hot_reads_sent_straight_to_asyncpg_are_traced_too(database_url: str) -> None:
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    application = create_app(test_settings(
+        database_url, otel_exporter_otlp_endpoint="http://127.0.0.1:9"))  # nothing listens
+    spans = InMemorySpanExporter()
+    async with application.router.lifespan_context(application):
+        application.state.tracing.provider.add_span_processor(SimpleSpanProcessor(spans))
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=application),
+                                     base_url="http://test") as client:
+            token = (await client.post("/auth/login", json={
+                "username": "avery", "password": "demo123"})).json()["access_token"]
+            answer = await client.get("/incidents", headers={"Authorization": f"Bearer {token}"})
+            assert answer.status_code == 200
+        finished = spans.get_finished_spans()
+    listing = next(s for s in finished if s.name == "GET /incidents")
+    sql = [s for s in finished if s.parent is not None
+           and s.instrumentation_scope is not None
+           and s.instrumentation_scope.name == "app.infra.tracing"  # not SQLAlchemy's
+           and s.context.trace_id == listing.context.trace_id
+           and "incidents" in str((s.attributes or {}).get("db.statement", ""))]
+    assert sql, [s.name for s in finished]
+    assert all(s.attributes and s.attributes["db.system"] == "postgresql" for s in sql)
