@@ -92,7 +92,8 @@ async def receive(
             outcomes.update(await resolve(session, by_action[AlertAction.RESOLVE], sender, now))
         ordered = [outcomes[_key(a, s)] for a, s in scoped]
         _announce_alerts(session, ordered)
-    count_alerts(a.source.value for a in alerts)
+    if origin != "drill":  # a rehearsal is not traffic from the monitoring tools
+        count_alerts(a.source.value for a in alerts)
     attached = [i for i in dict.fromkeys(o.incident_id for o in ordered)
                 if i is not None and i not in created]
     return IntakeResult(created_incident_ids=created, attached_incident_ids=attached, alerts=ordered)
