@@ -164,6 +164,14 @@ async def test_alerts_are_counted_by_their_source(
     assert grew == len(sent["alerts"])
     assert value(after, "alerts_received_total", source="grafana") == value(
         before, "alerts_received_total", source="grafana")
+    drill = await client.post("/alerts/generate", headers=responder, json={"count": 6, "seed": 7})
+    assert drill.status_code == 201, drill.text
+    rehearsed = await scrape(client)
+
+    def received(text: str) -> dict[Any, float]:
+        return {k: v for k, v in samples(text).items() if k[0] == "alerts_received_total"}
+
+    assert received(rehearsed) == received(after)  # a drill is not monitoring traffic
 
 
 async def test_breach_notices_are_counted_once_per_incident_and_target(
