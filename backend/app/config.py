@@ -5,7 +5,7 @@ import json
 import logging
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -110,6 +110,16 @@ class Settings(BaseSettings):
     notification_retry_cap_seconds: float = Field(default=3600.0, gt=0)
     # A channel failing this many times in a row is paused (longer each time) until it answers.
     notification_pause_after_failures: int = Field(default=5, ge=1)
+    # Running it (README "Watching it"): which work this process does (api: serve only;
+    # worker: SLA sweeps, escalation, notifications, and only health, readiness and metrics;
+    # all: both), logs as JSON lines or text (unset: text in development, JSON elsewhere),
+    # and the bearer token /-/metrics asks for (unset: public).
+    worker_mode: Literal["api", "worker", "all"] = "all"
+    log_format: Literal["json", "text"] | None = None
+    prometheus_token: str | None = Field(default=None, repr=False)
+    # OpenTelemetry traces of requests and SQL go to this OTLP/HTTP collector; unset: off.
+    otel_exporter_otlp_endpoint: str | None = None
+    otel_service_name: str = "incident-console"
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -121,7 +131,8 @@ class Settings(BaseSettings):
         return value
 
     @field_validator("seed_demo_data", "oidc_issuer", "oidc_client_id", "oidc_client_secret",
-                     "oidc_redirect_uri", "break_glass_username", mode="before")
+                     "oidc_redirect_uri", "break_glass_username", "log_format",
+                     "prometheus_token", "otel_exporter_otlp_endpoint", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -165,6 +176,18 @@ class Settings(BaseSettings):
     @property
     def should_seed(self) -> bool:
         return self.is_development if self.seed_demo_data is None else self.seed_demo_data
+
+    @property
+    def logs_as_json(self) -> bool:
+        return self.log_format == "json" or (self.log_format is None and not self.is_development)
+
+    @property
+    def serves_api(self) -> bool:
+        return self.worker_mode != "worker"
+
+    @property
+    def runs_background_work(self) -> bool:
+        return self.worker_mode != "api"
 
     @property
     def oidc_enabled(self) -> bool:

@@ -3,12 +3,14 @@
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from app.config import Settings, get_settings
 from app.db import Database, make_engine
+from app.infra import logs, prometheus, tracing
 from app.infra.http_errors import install_error_handlers
 from app.infra.live import LiveFeed
 from app.infra.log_redaction import install as redact_tokens_in_logs
@@ -21,6 +23,7 @@ from app.routers import (
     integration_keys,
     metrics,
     notifications,
+    observability,
     oidc,
     services,
     stream,
@@ -30,6 +33,7 @@ from app.security import make_password_hasher
 from app.services.incidents.audit import install_checkpoints
 from app.services.notifications.channels import Channels
 from app.services.notifications.delivery import NotificationWorker
+from app.services.observability import readings as scrape_readings
 from app.services.principals import Principals
 from app.services.sla.sweeper import SlaSweeper
 from app.services.users.accounts import Accounts
@@ -46,10 +50,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     settings.check_secure()
     redact_tokens_in_logs()
+    logs.install(settings.logs_as_json)
+    traces: tracing.Tracing | None = None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = Database(make_engine(settings))
+        app.state.tracing = traces
+        if traces is not None:
+            traces.instrument_engine(db.engine)
         hasher = make_password_hasher(
             settings.password_memory_kib, settings.password_time_cost,
             settings.password_parallelism,
@@ -64,9 +73,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await db.start()
         app.state.live = LiveFeed(db, settings.database_url, accounts.callers)
         await app.state.live.start()
-        sweeper = SlaSweeper(db, settings.sla_sweep_seconds).start()
-        # Sends the notifications outbox (0 NOTIFICATION_POLL_SECONDS: this replica sends none).
-        app.state.notifier = await NotificationWorker(db, settings).start()
+        # Scrape-time gauges; others add theirs (app.state.readings.add) here at start-up.
+        app.state.readings = prometheus.Readings()
+        scrape_readings.register(app.state.readings, db)
+        # Background work (WORKER_MODE worker or all): SLA sweeps and escalation, and sending
+        # the notifications outbox (0 NOTIFICATION_POLL_SECONDS: this replica sends none). An
+        # api replica only installs the outbox's commit hooks (they wake the workers).
+        background = settings.runs_background_work
+        sweeper = SlaSweeper(db, settings.sla_sweep_seconds if background else 0).start()
+        notifier = NotificationWorker(db, settings)
+        app.state.notifier = await notifier.start() if background else notifier.install()
         # Everything built so far (app, routes, models, schemas: ~130k objects) lives as long
         # as the app: keep it out of the cyclic collector's full passes while it serves, and
         # hand it back when the app stops (tests start hundreds of apps in one process).
@@ -79,8 +95,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await sweeper.stop()
             await app.state.live.stop()
             await db.dispose()
+            if traces is not None:
+                traces.shutdown()
+            prometheus.process_stopped()
 
-    app = FastAPIOffline(  # Swagger UI and ReDoc served from the package, not a CDN
+    # A worker (WORKER_MODE=worker) serves its health, readiness and metrics, nothing else.
+    serves_api = settings.serves_api
+    documented: dict[str, Any] = {} if serves_api else {
+        "docs_url": None, "redoc_url": None, "openapi_url": None}
+    make = FastAPIOffline if serves_api else FastAPI
+    app = make(  # Swagger UI and ReDoc served from the package, not a CDN
+        **documented,
         title="Incident Console API",
         version="1.0.0",
         description=DESCRIPTION,
@@ -94,10 +119,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     # FastAPI matches a request against every route before the right one, router by router
     # (about 2 us a route): the busiest paths go first. No two routers share a path.
-    for module in (incidents, alerts, metrics, stream, auth, oidc, users, services,
-                   integration_keys, notifications, console):
+    api = (incidents, alerts, metrics, stream, auth, oidc, users, services, integration_keys,
+           notifications)
+    for module in (*(api if serves_api else ()), console, observability):
         app.include_router(module.router)
-    console.mount_console(app, settings.frontend_dist)
+    if serves_api:
+        console.mount_console(app, settings.frontend_dist)
+    traces = tracing.install(app, settings)
     return app
 
 

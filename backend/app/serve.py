@@ -4,19 +4,31 @@ Uvicorn migrates and seeds in the app's startup before it binds the port; the UR
 after both (`Server.started`), so it is never shown for a server that is not answering yet.
 Ctrl-C (or SIGTERM) shuts down gracefully and exits 0 without a traceback; a server that could
 not start (the port is taken, the database refuses) exits 1.
+
+WEB_CONCURRENCY=N runs N worker processes on the one port, their Prometheus counts shared
+through a fresh PROMETHEUS_MULTIPROC_DIR (set here, before any worker imports the client).
+WORKER_MODE=worker says where its health and metrics are instead of the console's URL.
 """
 
 import asyncio
 import os
+import shutil
 import sys
+import tempfile
+from pathlib import Path
 
 import uvicorn
+from uvicorn.supervisors import Multiprocess
 
 DEMO_USER = "jordan / demo123"
 
 
 def banner(host: str, port: int) -> str:
     base = f"http://{host}:{port}"
+    if os.environ.get("WORKER_MODE", "").strip().lower() == "worker":
+        return (f"\n  Incident Console worker (SLA sweeps, escalation, notifications)\n"
+                f"  Health: {base}/healthz  Readiness: {base}/-/readiness  "
+                f"Metrics: {base}/-/metrics\n  Press Ctrl-C to stop.\n")
     return (f"\n  Incident Console: {base}/ui/   (sign in as {DEMO_USER})\n"
             f"  API docs (Swagger UI): {base}/docs\n"
             f"  Press Ctrl-C to stop.\n")
@@ -41,9 +53,47 @@ async def _serve_and_announce(server: uvicorn.Server, host: str, port: int) -> N
         announcer.cancel()
 
 
+def metrics_dir() -> Path:
+    """The workers' shared Prometheus directory: PROMETHEUS_MULTIPROC_DIR emptied of a
+    previous run's counts, or a new temporary one."""
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if given:
+        path = Path(given)
+        path.mkdir(parents=True, exist_ok=True)
+        for stale in path.glob("*.db"):
+            stale.unlink()
+        return path
+    path = Path(tempfile.mkdtemp(prefix="incident-console-metrics-"))
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
+    return path
+
+
+def serve_workers(host: str, port: int, workers: int) -> int:
+    given = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
+    shared = metrics_dir()
+    config = uvicorn.Config("app.main:app", host=host, port=port, workers=workers)
+    try:
+        sock = config.bind_socket()
+    except SystemExit:
+        return 1
+    print(banner(host, port), flush=True)
+    try:
+        Multiprocess(config, sockets=[sock]).run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if not given:
+            shutil.rmtree(shared, ignore_errors=True)
+    print("  Incident Console stopped.", flush=True)
+    return 0
+
+
 def main() -> int:
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "8000"))
+    workers = int(os.environ.get("WEB_CONCURRENCY", "1") or "1")
+    if workers > 1:
+        return serve_workers(host, port, workers)
     config = uvicorn.Config("app.main:app", host=host, port=port)
     server = uvicorn.Server(config)
     try:

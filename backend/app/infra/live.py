@@ -31,6 +31,7 @@ from sqlalchemy.types import Text
 
 from app.db import Database
 from app.infra.callers import CallerCache
+from app.infra.prometheus import STREAM_CLIENTS
 
 CHANNEL = "incident_console_live"
 USERS_CHANNEL = "incident_console_users"  # sent by the trigger on users (migration 0006)
@@ -111,6 +112,14 @@ class LiveFeed:
             self.db.before_commit.append(self._notify)
         else:
             self.db.after_commit.append(self._deliver)
+
+    @property
+    def listening(self) -> bool:
+        """Updates reach this process: on PostgreSQL, the LISTEN connection is up."""
+        if self.db.dialect != "postgresql":
+            return not self._stopped
+        conn = self._listener
+        return conn is not None and not conn.is_closed() and not self._stopped
 
     async def _listen(self) -> None:
         url = make_url(self.database_url).set(drivername="postgresql")
@@ -211,9 +220,11 @@ class LiveFeed:
         far behind): the client should reconnect. RECHECK: `user_id` changed."""
         queue: asyncio.Queue[LiveUpdate | None] = asyncio.Queue(SUBSCRIBER_BACKLOG)
         self._subscribers[queue] = user_id
+        STREAM_CLIENTS.inc()
         try:
             yield queue
         finally:
+            STREAM_CLIENTS.dec()
             self._subscribers.pop(queue, None)
 
     def _put(self, queue: "asyncio.Queue[LiveUpdate | None]", update: LiveUpdate) -> None:

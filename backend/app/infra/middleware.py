@@ -1,5 +1,6 @@
 """HTTP guards around every request: a body size cap, CORS for configured origins only, and
-the security headers the console is served with (plus Server-Timing: the app's own time).
+the security headers the console is served with (plus Server-Timing: the app's own time, and
+X-Request-ID), with each request counted and timed for Prometheus by its route template.
 
 Pure ASGI middleware (not BaseHTTPMiddleware), so streamed responses such as the live event
 stream pass through untouched apart from their headers.
@@ -13,7 +14,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.config import Settings
-from app.infra import idempotency, input_guard
+from app.infra import idempotency, input_guard, logs, prometheus
 from app.infra.asgi import ASGIApp, Message, Receive, Scope, Send, send_error
 from app.infra.idempotency import IdempotencyMiddleware
 from app.infra.input_guard import InputGuard
@@ -41,6 +42,21 @@ CONSOLE_HEADERS = [*COMMON_HEADERS, (b"content-security-policy", CONSOLE_CSP.enc
 DOCS_HEADERS = [*COMMON_HEADERS, (b"content-security-policy", DOCS_CSP.encode())]
 EXTRA_NAMES = frozenset(name for name, _ in CONSOLE_HEADERS)
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+# Probes and scrapes: answered every few seconds by design, so neither counted nor timed.
+UNMEASURED = frozenset({"/healthz", "/-/readiness", "/-/metrics"})
+EVENT_STREAM = b"text/event-stream"
+
+
+def route_template(scope: Scope) -> str:
+    """The matched route's path template (`/incidents/{incident_id}`), never the raw path:
+    one series per route, whatever ids are asked for."""
+    route = scope.get("route")
+    path = getattr(route, "path", None)
+    if not isinstance(path, str):
+        return "unmatched"
+    if not hasattr(route, "endpoint"):  # a mount (static files): everything under it
+        return f"{path}/{{path}}"
+    return path or "/"
 
 
 class ResponseHeaders:
@@ -56,22 +72,29 @@ class ResponseHeaders:
         path: str = scope.get("path", "")
         extra = DOCS_HEADERS if path.startswith(DOCS_PATHS) else CONSOLE_HEADERS
         started = perf_counter()
-
+        request_id = logs.request_id_from(_header(scope, b"x-request-id"))
+        token = logs.REQUEST_ID.set(request_id)
+        status = 500
+        streamed = False
         started_answer = False
 
         async def send_with_headers(message: Message) -> None:
-            nonlocal started_answer
+            nonlocal started_answer, status, streamed
             if message["type"] == "http.response.start":
                 started_answer = True
+                status = message["status"]
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
                 if present.isdisjoint(EXTRA_NAMES):
                     headers += extra
                 else:
                     headers += [(n, v) for n, v in extra if n not in present]
+                streamed = any(n.lower() == b"content-type" and v.startswith(EVENT_STREAM)
+                               for n, v in headers)
                 # The server's own time for this answer, as browsers' devtools show it.
                 elapsed_ms = (perf_counter() - started) * 1000
                 headers.append((b"server-timing", f"app;dur={elapsed_ms:.2f}".encode()))
+                headers.append((b"x-request-id", request_id.encode()))
                 message["headers"] = headers
             await send(message)
 
@@ -83,6 +106,18 @@ class ResponseHeaders:
             if not started_answer:
                 await send_error(send_with_headers, 500, "internal_error", "Internal server error")
             raise
+        finally:
+            logs.REQUEST_ID.reset(token)
+            if path not in UNMEASURED:
+                prometheus.observe_request(scope.get("method", ""), route_template(scope), status,
+                                           None if streamed else perf_counter() - started)
+
+
+def _header(scope: Scope, name: bytes) -> bytes | None:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return bytes(value)
+    return None
 
 
 class BodyTooLarge(StarletteHTTPException):

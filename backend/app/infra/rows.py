@@ -9,8 +9,8 @@ Inside a unit of work (db.py), the unit's session answers instead: its reads see
 """
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -29,6 +29,8 @@ BROKEN = (asyncpg.InterfaceError, asyncpg.InternalClientError, asyncpg.PostgresC
 Statement = Select[Any]
 # The session of the unit of work the current request runs in (set by db.Database.unit).
 PINNED: ContextVar[AsyncSession | None] = ContextVar("pinned_session", default=None)
+# Set by infra/tracing.py while tracing is on: a span around each statement sent here.
+statement_span: Callable[[str], AbstractContextManager[Any]] | None = None
 
 
 class RowReader(Protocol):
@@ -49,14 +51,22 @@ class _Compiled:
         return [params[n] if n in params else self.defaults[n] for n in self.names]
 
 
+async def _fetch(conn: asyncpg.Connection, c: _Compiled, params: dict[str, Any]) -> Sequence[Row]:
+    rows: Sequence[Row]
+    if statement_span is None:
+        rows = await conn.fetch(c.sql, *c.args(params))
+        return rows
+    with statement_span(c.sql):
+        rows = await conn.fetch(c.sql, *c.args(params))
+    return rows
+
+
 class _AsyncpgReader:
     def __init__(self, conn: asyncpg.Connection, compiled: "PgStatements") -> None:
         self.conn, self.compiled = conn, compiled
 
     async def all(self, stmt: Statement, **params: Any) -> Sequence[Row]:
-        c = self.compiled.get(stmt)
-        rows: Sequence[Row] = await self.conn.fetch(c.sql, *c.args(params))
-        return rows
+        return await _fetch(self.conn, self.compiled.get(stmt), params)
 
     async def explain(self, stmt: Statement, **params: Any) -> Any:
         c = self.compiled.get(stmt)
@@ -167,8 +177,7 @@ class Rows:
             c = statements.get(stmt)
             async with self._connection(pool) as conn, conn.transaction():
                 await conn.execute(f"SET LOCAL work_mem = '{work_mem}'")
-                rows: Sequence[Row] = await conn.fetch(c.sql, *c.args(params))
-                return rows
+                return await _fetch(conn, c, params)
 
         return list(await asyncio.gather(*(one(stmt, params) for stmt, params in calls)))
 

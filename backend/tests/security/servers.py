@@ -11,7 +11,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -45,6 +45,8 @@ class Server:
     port: int
     log: Path
     process: subprocess.Popen[bytes] | None = None
+    env: dict[str, str] = field(default_factory=dict)  # on top of the defaults below
+    args: tuple[str, ...] = ("--no-access-log",)  # more uvicorn options
 
     @property
     def base_url(self) -> str:
@@ -54,11 +56,12 @@ class Server:
         env = {**os.environ, "DATABASE_URL": self.database_url, "APP_ENV": "development",
                "SEED_DEMO_DATA": "true", "SEED_DEMO_HISTORY": "false", "PASSWORD_MEMORY_KIB": "1024",
                "PASSWORD_TIME_COST": "1", "SLA_SWEEP_SECONDS": "1",
-               "LOGIN_FAILURES_PER_CLIENT": "100000", "LOGIN_FAILURES_PER_USER": "100000"}
+               "LOGIN_FAILURES_PER_CLIENT": "100000", "LOGIN_FAILURES_PER_USER": "100000",
+               **self.env}
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1",
-                 "--port", str(self.port), "--no-access-log"],
+                 "--port", str(self.port), *self.args],
                 cwd=BACKEND, env=env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

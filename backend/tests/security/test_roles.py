@@ -19,6 +19,7 @@ from app.main import create_app
 from tests import conftest
 
 PUBLIC = {("GET", "/healthz"), ("POST", "/auth/login"), ("GET", "/"), ("GET", "/ui"),
+          ("GET", "/-/readiness"), ("GET", "/-/metrics"),  # probes and Prometheus
           ("GET", "/ui/{path:path}"), ("GET", "/docs"), ("GET", "/docs/oauth2-redirect"),
           ("GET", "/redoc"), ("GET", "/auth/config"), ("GET", "/auth/oidc/login"),
           ("GET", "/auth/oidc/callback"), ("POST", "/auth/oidc/session")}

@@ -4,6 +4,48 @@
  */
 
 export interface paths {
+    "/-/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Metrics
+         * @description The console's own metrics: requests by route, open incidents, breaches, alert intake,
+         *     notifications and their queue, stream clients. Public unless PROMETHEUS_TOKEN is set.
+         */
+        get: operations["get_metrics___metrics_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/-/readiness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Readiness
+         * @description 200 when this process can serve: the database answers (and on PostgreSQL the live
+         *     stream's LISTEN connection is up); else 503 naming what failed.
+         */
+        get: operations["get_readiness___readiness_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/alerts": {
         parameters: {
             query?: never;
@@ -2050,6 +2092,26 @@ export interface components {
              */
             root_cause: string;
         };
+        /** ReadinessRead */
+        ReadinessRead: {
+            /**
+             * Checks
+             * @description Each check and `ok` or why not: `database`, and on PostgreSQL `live_updates` (the live stream's LISTEN connection)
+             */
+            checks: {
+                [key: string]: string;
+            };
+            /**
+             * Failed
+             * @description The checks that are not `ok` (empty when ready)
+             */
+            failed: string[];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ready" | "not_ready";
+        };
         /** RunbookCreate */
         RunbookCreate: {
             /** Service Id */
@@ -2468,6 +2530,78 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    get_metrics___metrics_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `Bearer <PROMETHEUS_TOKEN>` when that is set */
+                authorization?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus text exposition format 0.0.4 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain; version=0.0.4; charset=utf-8": string;
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_readiness___readiness_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadinessRead"];
+                };
+            };
+            /** @description Not ready: `failed` names what failed */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadinessRead"];
+                };
+            };
+        };
+    };
     list_alerts_alerts_get: {
         parameters: {
             query?: {

@@ -17,6 +17,7 @@ from app.db import Database
 from app.domain.alert_payloads import AlertAction, InvalidAlert, NormalizedAlert
 from app.errors import Unprocessable
 from app.infra.live import announce
+from app.infra.prometheus import count_alerts
 from app.models import Service
 from app.schemas.alert_intake import IntakeOutcome, IntakeResult
 from app.services.alerts.firing import AlertKey, Firing, fire
@@ -91,6 +92,8 @@ async def receive(
             outcomes.update(await resolve(session, by_action[AlertAction.RESOLVE], sender, now))
         ordered = [outcomes[_key(a, s)] for a, s in scoped]
         _announce_alerts(session, ordered)
+    if origin != "drill":  # a rehearsal is not traffic from the monitoring tools
+        count_alerts(a.source.value for a in alerts)
     attached = [i for i in dict.fromkeys(o.incident_id for o in ordered)
                 if i is not None and i not in created]
     return IntakeResult(created_incident_ids=created, attached_incident_ids=attached, alerts=ordered)

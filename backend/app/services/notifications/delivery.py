@@ -43,6 +43,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.clock import utcnow
 from app.config import Settings
 from app.db import Database
+from app.infra.prometheus import count_notification
 from app.models import Notification, NotificationChannel
 from app.services.notifications.channels import Vault
 from app.services.notifications.outbox import DIRECTORY, NOTIFICATIONS, OUTBOX_CHANNEL, WAKE, WAKE_ALL
@@ -416,6 +417,8 @@ class NotificationWorker:
                 channel = channels.get(channel_id)
                 if channel is not None:
                     self._judge_channel(channel, results, now)
+        for o, row in zip(outcomes, rows, strict=True):
+            count_notification(o.job.kind, row.get("status", "retry"))
 
     def _judge_channel(self, channel: NotificationChannel, results: list[Outcome], now: datetime) -> None:
         for o in results:

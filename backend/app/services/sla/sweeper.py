@@ -24,6 +24,7 @@ from app.clock import utcnow
 from app.db import Database
 from app.domain.events import EventType
 from app.domain.lifecycle import Status
+from app.infra.prometheus import count_breaches
 from app.models import Incident, SlaNotice
 from app.services.incidents.writer import NewEvent, record_events
 from app.services.sla import filters as sla_filters
@@ -72,7 +73,8 @@ async def sweep(db: Database, now: datetime) -> int:
                                    text_,
                                    {"target": target, "due_at": due_at.isoformat(), "kind": kind}))
         await record_events(session, events, None, now)
-        return len(events)
+    count_breaches(f[1].split("_")[0] for f in fired if f[2] == EventType.SLA_BREACH.value)
+    return len(events)
 
 
 class SlaSweeper:
