@@ -3,20 +3,22 @@
 Uvicorn migrates and seeds in the app's startup before it binds the port; the URL is printed
 after both (`Server.started`), so it is never shown for a server that is not answering yet.
 Ctrl-C (or SIGTERM) shuts down gracefully and exits 0 without a traceback; a server that could
-not start (the port is taken, the database refuses) exits 1.
+not start (the port is taken, the database refuses) exits 1. With SSL_CERTFILE and SSL_KEYFILE
+(PEM files; SSL_KEYFILE_PASSWORD if the key is encrypted) it serves HTTPS, and says so.
 """
 
 import asyncio
 import os
 import sys
+from collections.abc import Mapping
 
 import uvicorn
 
 DEMO_USER = "jordan / demo123"
 
 
-def banner(host: str, port: int) -> str:
-    base = f"http://{host}:{port}"
+def banner(host: str, port: int, scheme: str = "http") -> str:
+    base = f"{scheme}://{host}:{port}"
     return (f"\n  Incident Console: {base}/ui/   (sign in as {DEMO_USER})\n"
             f"  API docs (Swagger UI): {base}/docs\n"
             f"  Press Ctrl-C to stop.\n")
@@ -26,7 +28,24 @@ async def _announce(server: uvicorn.Server, host: str, port: int) -> None:
     # Uvicorn offers no event for "listening", only this flag, set after startup and bind.
     while not server.started:  # noqa: ASYNC110
         await asyncio.sleep(0.05)
-    print(banner(host, port), flush=True)
+    print(banner(host, port, "https" if server.config.is_ssl else "http"), flush=True)
+
+
+class TlsMisconfigured(ValueError):
+    """One of SSL_CERTFILE / SSL_KEYFILE without the other."""
+
+
+def tls_options(env: Mapping[str, str]) -> dict[str, str]:
+    """Uvicorn's TLS arguments from SSL_CERTFILE, SSL_KEYFILE (and SSL_KEYFILE_PASSWORD)."""
+    certfile, keyfile = env.get("SSL_CERTFILE", "").strip(), env.get("SSL_KEYFILE", "").strip()
+    if not certfile and not keyfile:
+        return {}
+    if not (certfile and keyfile):
+        raise TlsMisconfigured("HTTPS needs both SSL_CERTFILE and SSL_KEYFILE")
+    options = {"ssl_certfile": certfile, "ssl_keyfile": keyfile}
+    if env.get("SSL_KEYFILE_PASSWORD"):
+        options["ssl_keyfile_password"] = env["SSL_KEYFILE_PASSWORD"]
+    return options
 
 
 async def _serve_and_announce(server: uvicorn.Server, host: str, port: int) -> None:
@@ -44,7 +63,14 @@ async def _serve_and_announce(server: uvicorn.Server, host: str, port: int) -> N
 def main() -> int:
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "8000"))
-    config = uvicorn.Config("app.main:app", host=host, port=port)
+    try:
+        tls = tls_options(os.environ)
+    except TlsMisconfigured as exc:
+        print(f"  {exc}", file=sys.stderr, flush=True)
+        return 1
+    config = uvicorn.Config("app.main:app", host=host, port=port,
+                            ssl_certfile=tls.get("ssl_certfile"), ssl_keyfile=tls.get("ssl_keyfile"),
+                            ssl_keyfile_password=tls.get("ssl_keyfile_password"))
     server = uvicorn.Server(config)
     try:
         with asyncio.Runner(loop_factory=config.get_loop_factory()) as runner:
