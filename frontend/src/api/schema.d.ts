@@ -826,7 +826,7 @@ export interface paths {
         };
         /**
          * Stream
-         * @description Server-sent events, one per change, from every replica.
+         * @description Server-sent events, one per change, from every replica; resumable with `Last-Event-ID`.
          */
         get: operations["stream_stream_get"];
         put?: never;
@@ -5670,7 +5670,10 @@ export interface operations {
                 /** @description For EventSource clients without tickets; prefer `ticket` */
                 access_token?: string | null;
             };
-            header?: never;
+            header?: {
+                /** @description The last `id:` this client received: the timeline events after it are sent first (at least once; drop repeats by `data.id`) */
+                "Last-Event-ID"?: number;
+            };
             path?: never;
             cookie?: never;
         };
