@@ -47,5 +47,5 @@ async def test_behind_head_it_refuses_and_says_what_to_run(database_url: str) ->
 
 async def test_without_a_schema_it_refuses(database_url: str) -> None:
     await _execute(database_url, "DROP TABLE alembic_version")
-    with pytest.raises(SchemaBehind, match="no schema.*alembic upgrade head"):
+    with pytest.raises(SchemaBehind, match=r"no schema.*alembic upgrade head"):
         await _start(database_url)
