@@ -61,8 +61,10 @@ lint: install
 
 test: install lint test-unit test-api test-security test-frontend test-e2e
 
+## Unit tests, and the deployment files (Kubernetes overlays rendered and validated offline,
+## the compose files against the Compose Specification).
 test-unit: install-backend
-	cd backend && .venv/bin/pytest -q tests/unit
+	cd backend && .venv/bin/pytest -q tests/unit tests/deploy
 
 ## The two databases' API tiers are independent (own files, own PostgreSQL databases): one per core.
 test-api: install-backend

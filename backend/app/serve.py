@@ -3,7 +3,8 @@
 Uvicorn migrates and seeds in the app's startup before it binds the port; the URL is printed
 after both (`Server.started`), so it is never shown for a server that is not answering yet.
 Ctrl-C (or SIGTERM) shuts down gracefully and exits 0 without a traceback; a server that could
-not start (the port is taken, the database refuses) exits 1.
+not start (the port is taken, the database refuses) exits 1. With SSL_CERTFILE and SSL_KEYFILE
+(PEM files; SSL_KEYFILE_PASSWORD if the key is encrypted) it serves HTTPS, and says so.
 
 WEB_CONCURRENCY=N runs N worker processes on the one port, their Prometheus counts shared
 through a fresh PROMETHEUS_MULTIPROC_DIR (set here, before any worker imports the client).
@@ -15,6 +16,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import uvicorn
@@ -23,8 +25,8 @@ from uvicorn.supervisors import Multiprocess
 DEMO_USER = "jordan / demo123"
 
 
-def banner(host: str, port: int) -> str:
-    base = f"http://{host}:{port}"
+def banner(host: str, port: int, scheme: str = "http") -> str:
+    base = f"{scheme}://{host}:{port}"
     if os.environ.get("WORKER_MODE", "").strip().lower() == "worker":
         return (f"\n  Incident Console worker (SLA sweeps, escalation, notifications)\n"
                 f"  Health: {base}/healthz  Readiness: {base}/-/readiness  "
@@ -38,7 +40,24 @@ async def _announce(server: uvicorn.Server, host: str, port: int) -> None:
     # Uvicorn offers no event for "listening", only this flag, set after startup and bind.
     while not server.started:  # noqa: ASYNC110
         await asyncio.sleep(0.05)
-    print(banner(host, port), flush=True)
+    print(banner(host, port, "https" if server.config.is_ssl else "http"), flush=True)
+
+
+class TlsMisconfigured(ValueError):
+    """One of SSL_CERTFILE / SSL_KEYFILE without the other."""
+
+
+def tls_options(env: Mapping[str, str]) -> dict[str, str]:
+    """Uvicorn's TLS arguments from SSL_CERTFILE, SSL_KEYFILE (and SSL_KEYFILE_PASSWORD)."""
+    certfile, keyfile = env.get("SSL_CERTFILE", "").strip(), env.get("SSL_KEYFILE", "").strip()
+    if not certfile and not keyfile:
+        return {}
+    if not (certfile and keyfile):
+        raise TlsMisconfigured("HTTPS needs both SSL_CERTFILE and SSL_KEYFILE")
+    options = {"ssl_certfile": certfile, "ssl_keyfile": keyfile}
+    if env.get("SSL_KEYFILE_PASSWORD"):
+        options["ssl_keyfile_password"] = env["SSL_KEYFILE_PASSWORD"]
+    return options
 
 
 async def _serve_and_announce(server: uvicorn.Server, host: str, port: int) -> None:
@@ -68,15 +87,16 @@ def metrics_dir() -> Path:
     return path
 
 
-def serve_workers(host: str, port: int, workers: int) -> int:
+def serve_workers(host: str, port: int, workers: int, tls: Mapping[str, str]) -> int:
     given = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
     shared = metrics_dir()
-    config = uvicorn.Config("app.main:app", host=host, port=port, workers=workers)
+    config = uvicorn.Config("app.main:app", host=host, port=port, workers=workers,
+                            **tls)  # type: ignore[arg-type]
     try:
         sock = config.bind_socket()
     except SystemExit:
         return 1
-    print(banner(host, port), flush=True)
+    print(banner(host, port, "https" if config.is_ssl else "http"), flush=True)
     try:
         Multiprocess(config, sockets=[sock]).run()
     except KeyboardInterrupt:
@@ -91,10 +111,15 @@ def serve_workers(host: str, port: int, workers: int) -> int:
 def main() -> int:
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "8000"))
+    try:
+        tls = tls_options(os.environ)
+    except TlsMisconfigured as exc:
+        print(f"  {exc}", file=sys.stderr, flush=True)
+        return 1
     workers = int(os.environ.get("WEB_CONCURRENCY", "1") or "1")
     if workers > 1:
-        return serve_workers(host, port, workers)
-    config = uvicorn.Config("app.main:app", host=host, port=port)
+        return serve_workers(host, port, workers, tls)
+    config = uvicorn.Config("app.main:app", host=host, port=port, **tls)  # type: ignore[arg-type]
     server = uvicorn.Server(config)
     try:
         with asyncio.Runner(loop_factory=config.get_loop_factory()) as runner:

@@ -2,16 +2,25 @@
 
 PostgreSQL: a session-level advisory lock serialises replicas. SQLite: a file lock beside
 the database file does the same for processes on one machine.
+
+With MIGRATE_ON_START=false (migrations run once beforehand, as Kubernetes' migration Job does)
+the app only checks: a database behind this code's head, or with no schema, stops start-up
+with the command to run. A database ahead of it (a revision this code does not know) is a
+newer release's expanded schema, which old code keeps running on during a rolling upgrade.
 """
 
 import asyncio
 import fcntl
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, make_url
 
@@ -21,6 +30,11 @@ from app.services.seed import DEMO_PASSWORD, seed_demo_data
 from app.services.users.accounts import Accounts
 
 STARTUP_LOCK_KEY = 7_314_002_611
+log = logging.getLogger(__name__)
+
+
+class SchemaBehind(RuntimeError):
+    """MIGRATE_ON_START=false and the database is not yet at this code's schema."""
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -34,6 +48,28 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 def _upgrade(connection: Connection) -> None:
     command.upgrade(alembic_config(connection), "head")
+
+
+def _check_schema(connection: Connection) -> None:
+    """Refuse a database behind this code (or with no schema); accept one at or past head."""
+    script = ScriptDirectory.from_config(alembic_config())
+    heads = set(script.get_heads())
+    current = set(MigrationContext.configure(connection).get_current_heads())
+    run = "run `alembic upgrade head` first (the migration Job), or set MIGRATE_ON_START=true"
+    if not current:
+        raise SchemaBehind(f"the database has no schema (MIGRATE_ON_START=false): {run}")
+    for revision in current - heads:
+        try:
+            known = script.get_revision(revision)
+        except CommandError:
+            known = None
+        if known is None:
+            log.info("database schema %s is newer than this code's %s: running on it "
+                     "(expand-then-contract migrations keep it compatible)", revision,
+                     ", ".join(sorted(heads)))
+            continue
+        raise SchemaBehind(f"the database is at {revision}, this code needs "
+                           f"{', '.join(sorted(heads))} (MIGRATE_ON_START=false): {run}")
 
 
 @asynccontextmanager
@@ -64,9 +100,8 @@ async def _startup_lock(db: Database, settings: Settings) -> AsyncIterator[None]
 
 async def prepare_database(db: Database, settings: Settings, accounts: Accounts) -> None:
     async with _startup_lock(db, settings):
-        if settings.migrate_on_start:
-            async with db.engine.begin() as conn:
-                await conn.run_sync(_upgrade)
+        async with db.engine.begin() as conn:
+            await conn.run_sync(_upgrade if settings.migrate_on_start else _check_schema)
         if settings.should_seed:
             password_hash = await accounts.hash_password(DEMO_PASSWORD)
             async with db.transaction() as session:

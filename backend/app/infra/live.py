@@ -36,6 +36,7 @@ from app.infra.prometheus import STREAM_CLIENTS
 CHANNEL = "incident_console_live"
 USERS_CHANNEL = "incident_console_users"  # sent by the trigger on users (migration 0006)
 PENDING = "live_updates"
+EVENT_CREATED = "event.created"
 NOTIFY_LIMIT = 7900
 SUBSCRIBER_BACKLOG = 1000
 KEEPALIVE_SECONDS = 5.0
@@ -74,14 +75,21 @@ def announce(session: AsyncSession, kind: str, data: dict[str, Any]) -> None:
     session.info.setdefault(PENDING, []).append(LiveUpdate(kind, data))
 
 
-def announce_event(session: AsyncSession, event: dict[str, Any]) -> None:
-    """A timeline event: `event.created`, and the incident-level change it stands for."""
+def event_updates(event: dict[str, Any]) -> list[LiveUpdate]:
+    """A timeline event's updates: the incident-level change it stands for, then
+    `event.created` (whose SSE id is the event's: a client resumes after it)."""
     incident_id = event["incident_id"]
+    updates: list[LiveUpdate] = []
     if event["type"] == "created":
-        announce(session, "incident.created", {"incident_id": incident_id})
+        updates.append(LiveUpdate("incident.created", {"incident_id": incident_id}))
     elif event["type"] in INCIDENT_UPDATES:
-        announce(session, "incident.updated", {"incident_id": incident_id})
-    announce(session, "event.created", event)
+        updates.append(LiveUpdate("incident.updated", {"incident_id": incident_id}))
+    return [*updates, LiveUpdate(EVENT_CREATED, event)]
+
+
+def announce_event(session: AsyncSession, event: dict[str, Any]) -> None:
+    """A timeline event, announced as `event_updates` says."""
+    session.info.setdefault(PENDING, []).extend(event_updates(event))
 
 
 def _pending(session: AsyncSession) -> list[LiveUpdate]:

@@ -7,6 +7,8 @@ each alert names its service in a `service` label (422 if unknown). The caller i
 before the body is read (CallerFirst).
 Severity comes from the `severity` label: SEV1..SEV4 or critical / error / warning / info;
 missing or unknown words mean SEV3.
+PagerDuty Events v2 is one endpoint at two paths: `/alerts/events`, and `/v2/enqueue`, the
+path PagerDuty's own clients append to the base URL they are given.
 """
 
 from collections.abc import Awaitable, Callable, Coroutine
@@ -145,6 +147,11 @@ async def grafana_webhook(db: DB, sender: Sender, body: GrafanaWebhook) -> Respo
     return model_response(await alert_intake.receive(db, alerts, sender))
 
 
+@router.post("/v2/enqueue", status_code=202, response_model=PagerDutyAccepted,
+             responses=INTAKE_ERRORS, openapi_extra=IDEMPOTENT, summary="PagerDuty Events v2 (sender's path)",
+             description="The same as `POST /alerts/events`, at the path PagerDuty Events v2 clients "
+                         "append to the base URL they are given (the official `pagerduty` client's "
+                         "`EventsApiV2Client(base_url=...)`).")
 @router.post("/alerts/events", status_code=202, response_model=PagerDutyAccepted,
              responses=INTAKE_ERRORS, openapi_extra=IDEMPOTENT)
 @caller_first(_pagerduty_sender)

@@ -10,6 +10,11 @@ or in SQL) reaches the stream in commit order (infra/live.py RECHECK) and the st
 the user before sending anything after it; it also re-reads every RECHECK_SECONDS, and on
 SQLite (no NOTIFY for changes made in SQL) before every batch of events. A caller who may no
 longer read gets nothing more and the stream ends.
+
+Resuming: each `event.created` carries an SSE `id:`, the stream's position (the largest timeline
+event id it has sent), and a stream opens with `id:` set to the newest event's. A client that
+reconnects, to this replica or another, with `Last-Event-ID` first gets the timeline events it
+missed (services/incidents/replay.py: at least once, repeats dropped by `data.id`), then live ones.
 """
 
 import asyncio
@@ -17,13 +22,14 @@ import json
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import StreamingResponse
 
 from app.deps import AnyUser, StreamCaller, get_accounts
-from app.infra.live import RECHECK, LiveFeed, LiveUpdate
+from app.infra.live import EVENT_CREATED, RECHECK, LiveFeed, LiveUpdate, event_updates
 from app.schemas.common import error_responses
 from app.schemas.stream import StreamTicketRead
+from app.services.incidents import replay
 from app.services.users.accounts import Accounts
 from app.services.users.stream_access import StreamAccess, StreamGrant
 
@@ -54,8 +60,22 @@ def _drain(queue: "asyncio.Queue[LiveUpdate | None]", first: LiveUpdate) -> list
     return batch
 
 
+class _Position:
+    """The stream's SSE id: the largest timeline event id sent (never moves back)."""
+
+    def __init__(self, start: int) -> None:
+        self.value = start
+
+    def message(self, update: LiveUpdate) -> str:
+        head = f"event: {update.kind}\n"
+        if update.kind == EVENT_CREATED and isinstance(update.data.get("id"), int):
+            self.value = max(self.value, update.data["id"])
+            head += f"id: {self.value}\n"
+        return f"{head}data: {json.dumps(update.data, default=str)}\n\n"
+
+
 async def _events(feed: LiveFeed, access: StreamAccess, grant: StreamGrant,
-                  heartbeat: float, recheck: float) -> AsyncIterator[str]:
+                  heartbeat: float, recheck: float, last_seen: int | None) -> AsyncIterator[str]:
     """Ends after MAX_STREAM_SECONDS (EventSource reconnects by itself), so a stream never
     holds up a server's graceful shutdown for long and clients spread over new replicas."""
     loop = asyncio.get_running_loop()
@@ -63,10 +83,20 @@ async def _events(feed: LiveFeed, access: StreamAccess, grant: StreamGrant,
     every_batch = feed.db.dialect != "postgresql"  # SQLite: no NOTIFY for changes made in SQL
     async with feed.subscription(grant.user_id) as queue:
         # Subscribed first, then read: a change after authentication is either seen here or
-        # arrives as RECHECK.
+        # arrives as RECHECK; an event committed after the position or replay was read is in
+        # the queue.
         if not await access.still_allowed(grant):
             return
-        yield f"retry: {RETRY_MS}\n: connected\n\n"
+        if last_seen is None:
+            position = _Position(await replay.position(feed.db))
+            yield f"retry: {RETRY_MS}\nid: {position.value}\n: connected\n\n"
+        else:
+            position = _Position(last_seen)
+            missed = await replay.missed(feed.db, last_seen)
+            yield f"retry: {RETRY_MS}\n: connected, {len(missed)} events replayed\n\n"
+            for event in missed:
+                for update in event_updates(event):
+                    yield position.message(update)
         next_beat = loop.time() + heartbeat
         next_check = loop.time() + recheck
         while (now := loop.time()) < deadline:
@@ -83,7 +113,7 @@ async def _events(feed: LiveFeed, access: StreamAccess, grant: StreamGrant,
                     return
                 next_check = loop.time() + recheck
             for update in events:
-                yield f"event: {update.kind}\ndata: {json.dumps(update.data, default=str)}\n\n"
+                yield position.message(update)
             if None in batch:
                 return
             if events:
@@ -106,13 +136,18 @@ async def _events(feed: LiveFeed, access: StreamAccess, grant: StreamGrant,
                                     "or role changed)."},
                **error_responses(401)},
 )
-async def stream(request: Request, caller: StreamCaller,
-                 accounts: Annotated[Accounts, Depends(get_accounts)]) -> StreamingResponse:
-    """Server-sent events, one per change, from every replica."""
+async def stream(
+    request: Request, caller: StreamCaller, accounts: Annotated[Accounts, Depends(get_accounts)],
+    last_event_id: Annotated[int | None, Header(
+        alias="Last-Event-ID", ge=0, le=2**63 - 1,
+        description="The last `id:` this client received: the timeline events after it are sent "
+                    "first (at least once; drop repeats by `data.id`)")] = None,
+) -> StreamingResponse:
+    """Server-sent events, one per change, from every replica; resumable with `Last-Event-ID`."""
     feed: LiveFeed = request.app.state.live
     heartbeat: float = request.app.state.settings.stream_heartbeat_seconds
     events = _events(feed, accounts.streams, StreamGrant.of(caller), heartbeat,
-                     accounts.streams.recheck_seconds)
+                     accounts.streams.recheck_seconds, last_event_id)
     return StreamingResponse(
         events, media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},

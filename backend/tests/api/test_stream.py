@@ -32,6 +32,7 @@ class EventStream:
         self.headers: dict[str, str] = {}
         self._buffer = ""
         self.ended = asyncio.Event()
+        self.last_id: int | None = None  # the last `id:` received, as EventSource keeps it
 
     async def next_message(self) -> tuple[str | None, str]:
         """The next message: (`event:` name or None for a comment, its data or comment)."""
@@ -40,6 +41,7 @@ class EventStream:
                 self._buffer += await self.chunks.get()
         block, self._buffer = self._buffer.split("\n\n", 1)
         lines = block.split("\n")
+        self.last_id = next((int(line[4:]) for line in lines if line.startswith("id: ")), self.last_id)
         event = next((line[7:] for line in lines if line.startswith("event: ")), None)
         data = next((line[6:] for line in lines if line.startswith("data: ")), None)
         return event, data if data is not None else lines[-1]
@@ -72,7 +74,8 @@ class EventStream:
 
 
 @asynccontextmanager
-async def open_stream(app: FastAPI, query: str) -> AsyncIterator[EventStream]:
+async def open_stream(app: FastAPI, query: str,
+                      headers: tuple[tuple[bytes, bytes], ...] = ()) -> AsyncIterator[EventStream]:
     stream = EventStream()
     disconnect = asyncio.Event()
     started = asyncio.Event()
@@ -99,7 +102,7 @@ async def open_stream(app: FastAPI, query: str) -> AsyncIterator[EventStream]:
 
     scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
              "scheme": "http", "path": "/stream", "raw_path": b"/stream", "root_path": "",
-             "query_string": query.encode(), "headers": [(b"host", b"test")],
+             "query_string": query.encode(), "headers": [(b"host", b"test"), *headers],
              "client": ("127.0.0.1", 1), "server": ("test", 80), "state": {}}
     task = asyncio.create_task(app(scope, receive, send))
     try:

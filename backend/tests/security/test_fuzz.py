@@ -65,6 +65,8 @@ SEMANTIC: list[tuple[str, str, str | None, str]] = [
     ("", "invalid_request", "step_index", "past the runbook's last step"),
     ("POST /alerts", "invalid_request", None,
      "alert payload rules: a service label naming a known service, resolve naming its trigger"),
+    ("POST /v2/enqueue", "invalid_request", None,
+     "POST /alerts/events at PagerDuty's own path: the same payload rules"),
     ("POST /services", "validation_failed", "sla_policy", "ack_minutes beyond resolve_minutes"),
     ("PATCH /services", "validation_failed", "sla_policy", "ack_minutes beyond resolve_minutes"),
     ("PATCH /services", "validation_failed", "escalation_policy", "steps not in increasing minutes"),

@@ -14,7 +14,8 @@ import pytest
 
 from app.config import Settings
 
-INTAKE = ["/alerts", "/alerts/alertmanager", "/alerts/grafana", "/alerts/events", "/alerts/generate"]
+PAGERDUTY = ["/alerts/events", "/v2/enqueue"]  # one endpoint, two paths
+INTAKE = ["/alerts", "/alerts/alertmanager", "/alerts/grafana", *PAGERDUTY, "/alerts/generate"]
 CHUNK = 64 * 1024
 
 
@@ -53,7 +54,7 @@ async def test_strangers_and_viewers_are_refused_before_the_body_is_read(
         "forged token": ({"Authorization": "Bearer e30.e30.forged"}, 401),
         "viewer": (viewer, 403),
     }
-    if path == "/alerts/events":
+    if path in PAGERDUTY:
         del callers["nobody"]  # PagerDuty's key may be in the body: the next test
     for who, (headers, expected) in callers.items():
         status, pulled, answer = await send(client, path, size, headers)
@@ -61,14 +62,15 @@ async def test_strangers_and_viewers_are_refused_before_the_body_is_read(
         assert answer["code"] == ("unauthenticated" if expected == 401 else "forbidden"), answer
 
 
+@pytest.mark.parametrize("path", PAGERDUTY)
 async def test_pagerduty_without_a_header_reads_the_body_only_for_its_routing_key(
-    client: httpx.AsyncClient, settings: Settings
+    client: httpx.AsyncClient, settings: Settings, path: str
 ) -> None:
-    status, _, answer = await send(client, "/alerts/events", settings.max_request_bytes, {})
+    status, _, answer = await send(client, path, settings.max_request_bytes, {})
     assert (status, answer["code"]) == (401, "unauthenticated"), answer
     for event in ({"event_action": "bogus"}, {"routing_key": "0" * 32, "event_action": "bogus"},
                   {"routing_key": ["not", "a", "key"]}, [1, 2]):
-        refused = await client.post("/alerts/events", json=event)
+        refused = await client.post(path, json=event)
         assert (refused.status_code, refused.json()["code"]) == (401, "unauthenticated"), refused.text
 
 

@@ -868,7 +868,7 @@ export interface paths {
         };
         /**
          * Stream
-         * @description Server-sent events, one per change, from every replica.
+         * @description Server-sent events, one per change, from every replica; resumable with `Last-Event-ID`.
          */
         get: operations["stream_stream_get"];
         put?: never;
@@ -959,6 +959,26 @@ export interface paths {
          * @description Set someone's password; every token they signed in with stops working.
          */
         post: operations["reset_password_users__user_id__password_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/enqueue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * PagerDuty Events v2 (sender's path)
+         * @description The same as `POST /alerts/events`, at the path PagerDuty Events v2 clients append to the base URL they are given (the official `pagerduty` client's `EventsApiV2Client(base_url=...)`).
+         */
+        post: operations["pagerduty_event_v2_enqueue_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5784,7 +5804,10 @@ export interface operations {
                 /** @description For EventSource clients without tickets; prefer `ticket` */
                 access_token?: string | null;
             };
-            header?: never;
+            header?: {
+                /** @description The last `id:` this client received: the timeline events after it are sent first (at least once; drop repeats by `data.id`) */
+                "Last-Event-ID"?: number;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6115,6 +6138,80 @@ export interface operations {
                 };
             };
             /** @description Request body too large (the limit is named) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    pagerduty_event_v2_enqueue_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID): a retry with the same key and body gets the first answer back and creates nothing twice; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PagerDutyEvent"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PagerDutyAccepted"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A workflow rule refused the change, or a request with this key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
             413: {
                 headers: {
                     [name: string]: unknown;

@@ -111,6 +111,15 @@ WITH_TIMELINE = _with_authors_and_stars(
 TIMELINE = _with_authors_and_stars(
     select(*_event_columns("")).select_from(IncidentEvent)
 ).where(IncidentEvent.incident_id == bindparam("incident_id")).order_by(IncidentEvent.id)
+
+
+def events_after_statement() -> Select[Any]:
+    """Every incident's events after the id `after`, oldest first (the live stream's replay)."""
+    return _with_authors_and_stars(
+        select(*_event_columns("")).select_from(IncidentEvent)
+    ).where(IncidentEvent.id > bindparam("after")).order_by(IncidentEvent.id)
+
+
 # One event, only within its incident: another incident's event is not found.
 ONE_EVENT = TIMELINE.where(IncidentEvent.id == bindparam("event_id"))
 ONE_RCA = (select(*(_R[name].label(f"rca_{name}") for name in RCA_ORDER))
