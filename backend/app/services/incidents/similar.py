@@ -73,14 +73,14 @@ async def _fts_tokenizer(db: Database, reader: RowReader) -> str:
 
 
 def fts_query(title: str, tokenizer: str) -> str | None:
-    """An FTS5 query for titles sharing any trigram (or, with unicode61, any word) of `title`;
-    None when it has none."""
+    """An FTS5 query for titles sharing any trigram within a word (or, with unicode61, any
+    word) of `title`; None when it has none."""
     text = title.lower()
-    if tokenizer == "trigram":
+    if tokenizer == "trigram":  # within words: " on" and "on " would match nearly every title
         terms = {text[i:i + 3] for i in range(len(text) - 2)}
+        terms = {t for t in terms if not any(ch.isspace() for ch in t)}
     else:
         terms = set("".join(ch if ch.isalnum() else " " for ch in text).split())
-    terms = {t for t in terms if t.strip()}
     if not terms:
         return None
     return " OR ".join('"' + t.replace('"', '""') + '"' for t in sorted(terms))
