@@ -1,7 +1,7 @@
 """Similar past incidents: the earlier incidents most like this one, with what was learnt.
 
 Two steps. The database finds candidates by title through an index: on PostgreSQL the
-nearest titles by pg_trgm (`title % :title ORDER BY title <-> :title`, a GiST index scan,
+nearest titles by pg_trgm (`lower(title) % :title ORDER BY lower(title) <-> :title`, a GiST index scan,
 with the similarity threshold SET LOCAL for the one query); on SQLite the best titles by bm25
 from an FTS5 index of titles (migration 0018_similar). Then domain/similarity.py scores
 those candidates on title, description and impact, the service and the root cause, so both
@@ -11,7 +11,7 @@ databases rank by the same definition; only the way candidates are found differs
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Integer, String, bindparam, column, literal_column, select, table
+from sqlalchemy import Integer, String, bindparam, column, func, literal_column, select, table
 from sqlalchemy.sql import Select
 
 from app.clock import utcnow
@@ -45,9 +45,10 @@ def candidates_statement(postgresql: bool) -> Select[Any]:
     """The candidates as incident list rows (with their RCA's fields as `rca_*`)."""
     if postgresql:
         title = bindparam("title", type_=String())
+        indexed = func.lower(Incident.title)  # ix_incidents_title_trgm's expression
         found = (select(Incident.id)
-                 .where(Incident.title.op("%")(title), *_earlier_others())
-                 .order_by(Incident.title.op("<->")(title)))
+                 .where(indexed.op("%")(title), *_earlier_others())
+                 .order_by(indexed.op("<->")(title)))
     else:
         fts = table(FTS, column("rowid"), column("rank"))
         found = (select(Incident.id)
