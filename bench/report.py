@@ -23,11 +23,14 @@ R: dict[str, Any] = json.loads((WORK / "results.json").read_text())
 LOAD: dict[str, Any] = json.loads((WORK / "load.json").read_text()) if (WORK / "load.json").exists() else {}
 NOTIFY: dict[str, Any] | None = (json.loads((WORK / "notify.json").read_text())
                                  if (WORK / "notify.json").exists() else None)
+SIMILAR: dict[str, Any] | None = (json.loads((WORK / "similar.json").read_text())
+                                  if (WORK / "similar.json").exists() else None)
 TOTAL = int(sys.argv[1]) if len(sys.argv) > 1 else None
 
 METRICS_MAX, LIST_MAX, LIST_MS = 1.2, 2.0, 10.0
 DETAIL_MIN, LIST_RPS_MIN, INTAKE_MIN, RSS_MAX = 0.25, 0.10, 0.5, 0.10
 STORM_P99_S, NOTIFY_RATIO_MIN = 2.0, 0.9  # notify_bench.py's targets
+SIMILAR_P95_MS = 50.0  # similar_bench.py's target (PostgreSQL)
 
 
 def machine() -> str:
@@ -147,6 +150,14 @@ def main() -> None:
           f"{ok(tr['ratio'] >= NOTIFY_RATIO_MIN)} |")
     else:
         w("| Notifications | notify_bench.py did not run: not measured | **not met** |")
+    if SIMILAR:
+        sim = SIMILAR["postgresql"]
+        w(f"| GET /incidents/{{id}}/similar p95 < {SIMILAR_P95_MS:g} ms server time at "
+          f"{sim['incidents']:,} incidents (PostgreSQL) | p95 {sim['server_ms']['p95']:.1f} ms, "
+          f"p50 {sim['server_ms']['p50']:.1f} ms over {sim['samples']} random incidents | "
+          f"{ok(sim['server_ms']['p95'] < SIMILAR_P95_MS)} |")
+    else:
+        w("| Similar past incidents | similar_bench.py did not run: not measured | **not met** |")
     w(f"| Server RSS flat within {RSS_MAX:.0%} (after a warm-up that calls each endpoint once) | "
       f"{mem['baseline_mib']:.0f} MiB after warm-up, max "
       f"{mem['max_mib']:.0f} MiB (+{mem['growth']:.1%}), end {mem['end_mib']:.0f} MiB | {ok(rss_ok)} |")
@@ -220,6 +231,8 @@ def main() -> None:
         w("")
     if NOTIFY:
         notifications(w)
+    if SIMILAR:
+        similar(w)
     w(f"## SQLite at {R['sqlite_build']['rows'].get('incidents', 0):,} incidents (the laptop case)\n")
     w(f"Built from every {R['incidents'] // max(1, R['sqlite_build']['rows'].get('incidents', 1))}th "
       f"incident of the PostgreSQL data in {R['sqlite_build']['seconds']} s; floor: the same SQL "
@@ -284,6 +297,30 @@ def notifications(w: Any) -> None:
       f"{tr['deliveries_received']:,} deliveries received for {tr['deliveries_expected']:,} expected, "
       f"{tr['duplicates']} duplicates; the outbox was empty again "
       f"{', '.join(str(v) for v in tr['drain_after_run_s'])} s after each sending run's end.\n")
+
+
+def similar(w: Any) -> None:
+    assert SIMILAR is not None
+    w("## Similar past incidents (bench/similar_bench.py)\n")
+    w(f"`GET /incidents/{{id}}/similar` (limit 5) for {SIMILAR['postgresql']['samples']} random incidents "
+      "(a fixed seed), each asked once after a warm-up of 20 others; server time is the app's "
+      "Server-Timing. Candidates come from the title index (PostgreSQL: pg_trgm GiST, "
+      "`title % :t ORDER BY title <-> :t`, 20 nearest earlier titles; SQLite: FTS5 trigram "
+      "table, bm25), then domain/similarity.py scores them. Load average (1, 5, 15 min) "
+      f"{', '.join(map(str, SIMILAR['load_before']))} before and "
+      f"{', '.join(map(str, SIMILAR['load_after']))} after: **the machine is shared, so "
+      "these figures move from run to run**.\n")
+    w("| Database | incidents | server p50 ms | server p95 ms | server max ms | HTTP p50 ms | HTTP p95 ms "
+      "| answers per call | empty answers |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for name in ("postgresql", "sqlite"):
+        x = SIMILAR.get(name)
+        if x is None:
+            continue
+        w(f"| {'PostgreSQL' if name == 'postgresql' else 'SQLite'} | {x['incidents']:,} | "
+          f"{fmt(x['server_ms']['p50'], 2)} | {fmt(x['server_ms']['p95'], 2)} | {fmt(x['server_ms']['max'], 2)} | "
+          f"{fmt(x['http_ms']['p50'], 2)} | {fmt(x['http_ms']['p95'], 2)} | {x['items_mean']} | {x['empty']} |")
+    w("")
 
 
 def chart(metrics: list[dict[str, Any]], lists: list[dict[str, Any]], detail: dict[int, float],

@@ -39,5 +39,8 @@ rm -f "$WORK/notify.json"
 timeout 900 "$PY" bench/bench.py
 echo "bench: notifications (alert storm to a local sink, transitions with and without channels)"
 timeout 400 "$PY" bench/notify_bench.py
+echo "bench: similar past incidents (GET /incidents/{id}/similar over random incidents)"
+rm -f "$WORK/similar.json"
+timeout 300 "$PY" bench/similar_bench.py
 timeout 120 "$PY" bench/report.py "$(( $(date +%s) - START ))"
 echo "bench: done in $(( $(date +%s) - START )) s; see bench/RESULTS.md and bench/ratios.png"

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 import asyncpg
 import orjson
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.sql import Select
 
@@ -216,3 +217,30 @@ class Rows:
         else:
             async with self.engine.connect() as conn:
                 yield SessionReader(conn)
+
+    @asynccontextmanager
+    async def reader_with(self, settings: Mapping[str, str]) -> AsyncIterator[RowReader]:
+        """`reader()` inside one transaction that has `settings` (PostgreSQL run-time
+        parameters, as pg_trgm.similarity_threshold) SET LOCAL for it alone; SQLite has none
+        of them and reads as `reader()` does."""
+        pinned = PINNED.get()
+        if self.engine.dialect.name != "postgresql":
+            async with self.reader() as reader:
+                yield reader
+        elif pinned is not None:  # inside a unit of work: its transaction, to its end
+            for name, value in settings.items():
+                await pinned.execute(_SET_LOCAL, {"name": name, "value": value})
+            yield SessionReader(pinned)
+        elif self._pool is not None and self._statements is not None:
+            async with self._connection(self._pool) as conn, conn.transaction():
+                for name, value in settings.items():
+                    await conn.execute("SELECT set_config($1, $2, true)", name, value)
+                yield _AsyncpgReader(conn, self._statements)
+        else:
+            async with self.engine.connect() as conn, conn.begin():
+                for name, value in settings.items():
+                    await conn.execute(_SET_LOCAL, {"name": name, "value": value})
+                yield SessionReader(conn)
+
+
+_SET_LOCAL = text("SELECT set_config(:name, :value, true)")

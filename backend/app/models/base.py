@@ -48,12 +48,18 @@ JSONDocument = JSON().with_variant(JSONB(), "postgresql")
 
 
 # Indexes only some databases get, made by migrations when the database can (PostgreSQL's
-# pg_trgm for free-text search): not in the models, and left out of model comparisons.
-OUTSIDE_MODELS = frozenset({"ix_incidents_search_trgm"})
+# pg_trgm for free-text search and similar titles): not in the models, and left out of model
+# comparisons.
+OUTSIDE_MODELS = frozenset({"ix_incidents_search_trgm", "ix_incidents_title_trgm"})
+# SQLite's full-text index of titles (migration 0018_similar): the FTS5 table and its shadow
+# tables, kept by triggers rather than mapped.
+OUTSIDE_MODELS_TABLES = "incident_titles_fts"
 
 
 def in_models(_object: Any, name: str | None, type_: str, _reflected: bool, _other: Any) -> bool:
-    """Alembic's include_object: everything but OUTSIDE_MODELS."""
+    """Alembic's include_object: everything but OUTSIDE_MODELS (and OUTSIDE_MODELS_TABLES)."""
+    if type_ == "table":
+        return not (name or "").startswith(OUTSIDE_MODELS_TABLES)
     return not (type_ == "index" and name in OUTSIDE_MODELS)
 
 

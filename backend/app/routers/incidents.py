@@ -26,7 +26,8 @@ from app.schemas.incidents import (
     RunbookStepApply,
     TransitionRequest,
 )
-from app.services.incidents import activity, audit, rcas, reports, stars, transitions
+from app.schemas.similar import SimilarIncidents
+from app.services.incidents import activity, audit, rcas, reports, similar, stars, transitions
 from app.services.incidents import listing as incident_list
 from app.services.incidents import triage as incidents
 
@@ -78,6 +79,16 @@ async def create_incident(db: DB, user: Responder, body: IncidentCreate) -> Any:
             responses=error_responses(401, 404, 422))
 async def get_incident(db: DB, _: AnyUser, incident_id: IdParam) -> Response:
     return json_response(await incidents.get(db, incident_id))
+
+
+@router.get("/{incident_id}/similar", response_model=SimilarIncidents,
+            responses=error_responses(401, 404, 422))
+async def similar_incidents(
+    db: DB, _: AnyUser, incident_id: IdParam,
+    limit: Annotated[int, Query(ge=1, le=50, description="How many to answer at most")] = 5,
+) -> Response:
+    """The most similar earlier incidents, with their root cause and corrective actions."""
+    return json_response(await similar.similar_incidents(db, incident_id, limit))
 
 
 @router.patch("/{incident_id}", response_model=IncidentDetail,

@@ -32,6 +32,8 @@ export const queryKeys = {
     all: () => ['incident'] as const,
     detail: (id: number) => ['incident', id] as const,
     alerts: (id: number) => ['incident', id, 'alerts'] as const,
+    /** The earlier incidents most like it (`GET /incidents/{id}/similar`). */
+    similar: (id: number, limit: number) => ['incident', id, 'similar', limit] as const,
   },
   metrics: {
     all: () => ['metrics'] as const,

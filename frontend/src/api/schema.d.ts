@@ -564,6 +564,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/incidents/{incident_id}/similar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Similar Incidents
+         * @description The most similar earlier incidents, with their root cause and corrective actions.
+         */
+        get: operations["similar_incidents_incidents__incident_id__similar_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/incidents/{incident_id}/status": {
         parameters: {
             query?: never;
@@ -2397,6 +2417,34 @@ export interface components {
             severity: components["schemas"]["Severity"];
             /** Sla Known Count */
             sla_known_count: number;
+        };
+        /** SimilarIncident */
+        SimilarIncident: {
+            /**
+             * Corrective Actions
+             * @description Its RCA's corrective actions (null: no RCA)
+             */
+            corrective_actions: string | null;
+            /** @description The past incident, as the incident list shows it */
+            incident: components["schemas"]["IncidentRead"];
+            /**
+             * Root Cause
+             * @description Its RCA's root cause (null: no RCA)
+             */
+            root_cause: string | null;
+            /**
+             * Score
+             * @description How similar, 0 to 1: trigram similarity of the titles (weighted 0.6) and of the descriptions with their impact (0.4), raised for the same service and for an incident whose RCA names a root cause; an identical incident of the same service with a root cause scores 1
+             */
+            score: number;
+        };
+        /** SimilarIncidents */
+        SimilarIncidents: {
+            /**
+             * Items
+             * @description Earlier incidents (created before this one), most similar first; never the incident itself. Only those whose title is at least 0.3 similar (pg_trgm's measure) are considered.
+             */
+            items: components["schemas"]["SimilarIncident"][];
         };
         /** SlaRead */
         SlaRead: {
@@ -4368,6 +4416,60 @@ export interface operations {
                 };
                 content: {
                     "text/markdown": string;
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    similar_incidents_incidents__incident_id__similar_get: {
+        parameters: {
+            query?: {
+                /** @description How many to answer at most */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimilarIncidents"];
                 };
             };
             /** @description Missing, malformed, expired or forged token */

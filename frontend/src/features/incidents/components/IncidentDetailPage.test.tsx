@@ -36,6 +36,7 @@ function renderDetail(incident = makeIncident(), as: 'jordan' | 'avery' | 'morga
         sameId(params, incident) ? response(200).json({ items: alerts, next_cursor: null }) : response(404).json({ detail: 'Not Found', code: 'not_found' }),
       ),
       http.get('/runbooks', ({ response }) => response(200).json(runbooks)),
+      http.get('/incidents/{incident_id}/similar', ({ response }) => response(200).json({ items: [] })),
     ],
   });
 }

@@ -1,4 +1,4 @@
-/** One incident: its fields, customer impact, SLA, workflow, triage, timeline, runbooks, RCA and report. */
+/** One incident: its fields, customer impact, SLA, workflow, triage, timeline, similar past incidents, runbooks, RCA and report. */
 import { useRef } from 'react';
 import { Link, useParams } from 'react-router';
 import { ErrorState, Loading } from '../../../components/States';
@@ -8,6 +8,7 @@ import { useHotkeys } from '../../../components/useHotkeys';
 import { incidentRef } from '../../../lib/format';
 import { useAuth } from '../../auth';
 import { RcaForm } from '../../rca';
+import { SimilarIncidentsCard } from '../../similar';
 import { useIncident } from '../api/incidents';
 import { AlertsPanel } from './AlertsPanel';
 import { ExportReportButton } from './ExportReportButton';
@@ -91,6 +92,8 @@ export function IncidentDetailPage() {
             <Timeline events={incident.events} incidentId={incident.id} canStar={canAct} userId={auth.user?.id} />
             {canAct && <CommentBox ref={commentRef} incidentId={incident.id} />}
           </section>
+
+          <SimilarIncidentsCard incidentId={incident.id} />
         </div>
 
         <div className="col-side">

@@ -1,0 +1,2 @@
+/** The similar-incidents feature's public entry. */
+export { SimilarIncidentsCard } from './components/SimilarIncidentsCard';
