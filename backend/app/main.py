@@ -8,11 +8,13 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from app.config import Settings, get_settings
-from app.db import Database, make_engine
+from app.db import open_database
 from app.infra.http_errors import install_error_handlers
 from app.infra.live import LiveFeed
 from app.infra.log_redaction import install as redact_tokens_in_logs
 from app.infra.middleware import install_http_guards
+from app.infra.read_after import note_commit
+from app.infra.replica import ReadRouting
 from app.routers import (
     alerts,
     auth,
@@ -49,7 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        db = Database(make_engine(settings))
+        db = open_database(settings)
         hasher = make_password_hasher(
             settings.password_memory_kib, settings.password_time_cost,
             settings.password_parallelism,
@@ -62,7 +64,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         install_checkpoints(db, settings.audit_checkpoint_key)  # before seeding writes events
         await prepare_database(db, settings, accounts)
         await db.start()
-        app.state.live = LiveFeed(db, settings.database_url, accounts.callers)
+        # DATABASE_READ_URL: where reads go, and each write's position for read-your-writes.
+        app.state.reads = ReadRouting(db, settings)
+        await app.state.reads.start()
+        if app.state.reads.enabled:
+            db.after_commit.append(note_commit)
+        app.state.live = LiveFeed(db, settings.direct_database_url, accounts.callers)
         await app.state.live.start()
         sweeper = SlaSweeper(db, settings.sla_sweep_seconds).start()
         # Sends the notifications outbox (0 NOTIFICATION_POLL_SECONDS: this replica sends none).
@@ -78,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await app.state.notifier.stop()
             await sweeper.stop()
             await app.state.live.stop()
+            await app.state.reads.stop()
             await db.dispose()
 
     app = FastAPIOffline(  # Swagger UI and ReDoc served from the package, not a CDN
