@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 REPLAY_CACHE_SECONDS = 0.005
 CHECK_SECONDS = 1.0
 CONNECT_TIMEOUT = 2.0
-PROBE_TIMEOUT = 1.0
+PROBE_TIMEOUT = 2.0
 # What a replica that is down, restarting or unreachable raises.
 DOWN = (*BROKEN, TimeoutError, asyncpg.exceptions.OperatorInterventionError, DBAPIError)
 # A standby cancels a read that conflicts with replay (SQLSTATE 40001): the primary answers it.
@@ -96,7 +96,9 @@ class ReplicaRows(Rows):
                 yield reader
             return
         try:
-            conn = await pool.acquire(timeout=CONNECT_TIMEOUT)
+            # No wait limit: a pool busy with reads is not a replica down (connecting is
+            # bounded by CONNECT_TIMEOUT).
+            conn = await pool.acquire()
         except DOWN as exc:
             self.lost(exc)
             async with self.primary.reader() as reader:
@@ -180,6 +182,11 @@ class ReadRouting:
         self._refreshing: asyncio.Task[None] | None = None
         self._monitor: asyncio.Task[None] | None = None
         self._identity: tuple[bool, int | None] | None = None
+        # The monitor's and the replay questions' own connection: never queued behind reads
+        # (a pool busy with metrics is not a replica down).
+        self._probe: asyncpg.Connection | None = None
+        self._probe_lock = asyncio.Lock()
+        self._pooled = settings.database_pgbouncer
         if settings.database_read_url is not None:
             engine = make_engine(settings, settings.database_read_url, pool_pre_ping=True,
                                  connect_args={"timeout": CONNECT_TIMEOUT})
@@ -213,6 +220,8 @@ class ReadRouting:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
+        if self._probe is not None:
+            self._probe.terminate()
         if self.replica is not None:
             await self.replica.dispose()
 
@@ -260,12 +269,29 @@ class ReadRouting:
             self.healthy = False
             return
         try:
-            async with asyncio.timeout(PROBE_TIMEOUT):
-                replayed = await self.replica.rows.value(REPLAY)
+            row = await self._ask(REPLAY)
         except DOWN as exc:
             self.lost(exc)
             return
-        self._saw(int(replayed) if replayed is not None else -1)
+        self._saw(int(row[0]) if row is not None and row[0] is not None else -1)
+
+    async def _ask(self, sql: str) -> asyncpg.Record | None:
+        """One question to the replica on the probe connection, within PROBE_TIMEOUT."""
+        assert self.replica is not None
+        async with self._probe_lock, asyncio.timeout(PROBE_TIMEOUT + CONNECT_TIMEOUT):
+            conn = self._probe
+            if conn is None or conn.is_closed():
+                dsn = self.replica.engine.url.set(drivername="postgresql")
+                conn = self._probe = await asyncpg.connect(
+                    dsn.render_as_string(hide_password=False), timeout=CONNECT_TIMEOUT,
+                    statement_cache_size=0 if self._pooled else 100)
+            try:
+                async with asyncio.timeout(PROBE_TIMEOUT):
+                    return await conn.fetchrow(sql)
+            except BaseException:
+                conn.terminate()
+                self._probe = None
+                raise
 
     def _saw(self, replayed: int) -> None:
         self.replayed = max(self.replayed, replayed)
@@ -288,12 +314,11 @@ class ReadRouting:
         assert self.replica is not None
         rows = self.replica.rows
         try:
-            async with asyncio.timeout(PROBE_TIMEOUT + CONNECT_TIMEOUT):
-                if not rows.started:
+            if not rows.started:
+                async with asyncio.timeout(2 * CONNECT_TIMEOUT):
                     await rows.start()
                     await self._same_cluster()
-                measured = await self._measure(rows)
-                written = int(await self.primary.rows.value(WRITTEN))
+            measured = await self._measure()
         except (*DOWN, InvalidConfiguration) as exc:
             if at_start and isinstance(exc, InvalidConfiguration):
                 raise
@@ -306,17 +331,18 @@ class ReadRouting:
         if replayed < self.replayed:  # a different (rebuilt) replica: start over
             self.replayed = -1
         self._saw(replayed)
-        self.lag_bytes = max(written - replayed, 0)
+        try:  # the primary's side of the lag; a slow primary says nothing about the replica
+            written = int(await self.primary.rows.value(WRITTEN))
+            self.lag_bytes = max(written - replayed, 0)
+        except DOWN:
+            self.lag_bytes = None
         self.lag_seconds = float(seconds)
         if not self.healthy:
             log.info("read replica: answering again; reads go back to it")
         self.healthy = True
 
-    @staticmethod
-    async def _measure(rows: Rows) -> tuple[int, float]:
-        assert rows._pool is not None
-        async with rows._pool.acquire() as conn:
-            row = await conn.fetchrow(MEASURE)
+    async def _measure(self) -> tuple[int, float]:
+        row = await self._ask(MEASURE)
         if row is None or row["replayed"] is None:
             raise InvalidConfiguration("DATABASE_READ_URL is not a standby (no WAL replay)")
         return int(row["replayed"]), float(row["seconds"] or 0)
