@@ -259,7 +259,8 @@ def read_replica(w: Any) -> None:
       f"{REPLICA['incidents']:,} incidents; one uvicorn worker with DATABASE_URL alone, then with "
       f"DATABASE_READ_URL too; wrk, median of {REPLICA['runs']} runs of {REPLICA['wrk_seconds']} s. "
       "`primary tx/s`: transactions the primary served meanwhile (pg_stat_database), the load a "
-      "replica takes off it. Primary, replica and app share the same 2 cores, so the replica "
+      "replica takes off it (what remains with one: the replica monitor's question each second, "
+      "the notification worker's polls). Primary, replica and app share the same 2 cores, so the replica "
       "adds no capacity here: on separate machines the reads' share is what moves.\n")
     w("| endpoint | clients | setup | req/s | p99 ms | primary tx/s | non-2xx |")
     w("|---|---:|---|---:|---:|---:|---:|")
