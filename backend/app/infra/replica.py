@@ -29,7 +29,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.config import InvalidConfiguration, Settings
-from app.db import Database, _unit, make_engine
+from app.db import Database, Unit, _unit, make_engine
 from app.infra.rows import BROKEN, PINNED, Row, RowReader, Rows, Statement, _AsyncpgReader
 
 log = logging.getLogger(__name__)
@@ -161,6 +161,11 @@ class ReplicaDatabase(Database):
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         async with self.primary.transaction() as session:  # a replica takes no writes
             yield session
+
+    @asynccontextmanager
+    async def unit(self) -> AsyncIterator[Unit]:
+        async with self.primary.unit() as unit:
+            yield unit
 
     async def start(self) -> None:
         """The pool opens when the replica answers (the monitor retries)."""
