@@ -25,6 +25,8 @@ NOTIFY: dict[str, Any] | None = (json.loads((WORK / "notify.json").read_text())
                                  if (WORK / "notify.json").exists() else None)
 SIMILAR: dict[str, Any] | None = (json.loads((WORK / "similar.json").read_text())
                                   if (WORK / "similar.json").exists() else None)
+REPLICA: dict[str, Any] | None = (json.loads((WORK / "replica.json").read_text())
+                                  if (WORK / "replica.json").exists() else None)
 TOTAL = int(sys.argv[1]) if len(sys.argv) > 1 else None
 
 METRICS_MAX, LIST_MAX, LIST_MS = 1.2, 2.0, 10.0
@@ -233,6 +235,8 @@ def main() -> None:
         notifications(w)
     if SIMILAR:
         similar(w)
+    if REPLICA:
+        read_replica(w)
     w(f"## SQLite at {R['sqlite_build']['rows'].get('incidents', 0):,} incidents (the laptop case)\n")
     w(f"Built from every {R['incidents'] // max(1, R['sqlite_build']['rows'].get('incidents', 1))}th "
       f"incident of the PostgreSQL data in {R['sqlite_build']['seconds']} s; floor: the same SQL "
@@ -259,6 +263,24 @@ def main() -> None:
         w(analysis.read_text())
     (BENCH / "RESULTS.md").write_text("\n".join(out) + "\n")
     chart(metrics, first_pages + [deep], detail, listing, intake)
+
+
+def read_replica(w: Any) -> None:
+    assert REPLICA is not None
+    w("## Read replica (bench/replica_bench.py)\n")
+    w(f"A primary and one streaming standby made for the run (pg_basebackup, both on this machine), "
+      f"{REPLICA['incidents']:,} incidents; one uvicorn worker with DATABASE_URL alone, then with "
+      f"DATABASE_READ_URL too; wrk, median of {REPLICA['runs']} runs of {REPLICA['wrk_seconds']} s. "
+      "`primary tx/s`: transactions the primary served meanwhile (pg_stat_database), the load a "
+      "replica takes off it (what remains with one: the replica monitor's question each second, "
+      "the notification worker's polls). Primary, replica and app share the same 2 cores, so the replica "
+      "adds no capacity here: on separate machines the reads' share is what moves.\n")
+    w("| endpoint | clients | setup | req/s | p99 ms | primary tx/s | non-2xx |")
+    w("|---|---:|---|---:|---:|---:|---:|")
+    for r in REPLICA["results"]:
+        w(f"| {r['name']} | {r['conns']} | {r['setup']} | {r['rps']:.1f} | {r['p99_ms']:.1f} | "
+          f"{r['primary_tps']:.1f} | {r['non2xx']} |")
+    w("")
 
 
 def notifications(w: Any) -> None:

@@ -22,6 +22,17 @@ class InsecureConfiguration(RuntimeError):
     """The app refuses to start with settings only fit for a laptop."""
 
 
+class InvalidConfiguration(RuntimeError):
+    """Settings that cannot work together: the app says which and does not start."""
+
+
+def _same_driver(name: str, url: str, primary: str) -> None:
+    scheme, primary_scheme = url.split("://", 1)[0], primary.split("://", 1)[0]
+    if scheme != primary_scheme:
+        raise InvalidConfiguration(
+            f"{name} must use the same driver as DATABASE_URL ({primary_scheme}://, got {scheme}://)")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_file=BACKEND_DIR / ".env", env_file_encoding="utf-8", extra="ignore"
@@ -52,6 +63,15 @@ class Settings(BaseSettings):
     password_parallelism: int = 1
     db_pool_size: int = 10
     db_max_overflow: int = 10
+    # PostgreSQL only (README "Read replicas and PgBouncer"). DATABASE_READ_URL: a streaming
+    # replica for lists, detail, timeline, metrics and reports (a caller still reads its own
+    # writes). DATABASE_DIRECT_URL: the primary itself, for LISTEN, the sweeper's leader lock,
+    # the start-up lock and migrations, when DATABASE_URL goes through a pooler.
+    # DATABASE_PGBOUNCER: DATABASE_URL (and the read URL) go through PgBouncer in transaction
+    # pooling, so no statement outlives its transaction (statement caches off).
+    database_read_url: str | None = Field(default=None, repr=False)
+    database_direct_url: str | None = Field(default=None, repr=False)
+    database_pgbouncer: bool = False
     # SLA sweeper period (0 disables it) and the live stream's heartbeat, in seconds. The
     # sweeper also escalates: an escalation step fires within one period of its time.
     sla_sweep_seconds: float = Field(default=5.0, ge=0)
@@ -130,6 +150,11 @@ class Settings(BaseSettings):
             return [o.strip() for o in value.split(",") if o.strip()]
         return value
 
+    @field_validator("database_read_url", "database_direct_url", mode="before")
+    @classmethod
+    def _blank_url_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("seed_demo_data", "oidc_issuer", "oidc_client_id", "oidc_client_secret",
                      "oidc_redirect_uri", "break_glass_username", "log_format",
                      "prometheus_token", "otel_exporter_otlp_endpoint", mode="before")
@@ -201,6 +226,28 @@ class Settings(BaseSettings):
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
+    @property
+    def direct_database_url(self) -> str:
+        """The primary without a pooler in between: LISTEN and session-level locks need it."""
+        return self.database_direct_url or self.database_url
+
+    def check_databases(self) -> None:
+        """A read replica and a pooler only make sense on PostgreSQL, and on the same driver."""
+        if self.database_read_url is not None:
+            if self.is_sqlite or self.database_read_url.startswith("sqlite"):
+                raise InvalidConfiguration(
+                    "DATABASE_READ_URL is for a PostgreSQL streaming replica; it needs DATABASE_URL "
+                    "and DATABASE_READ_URL both postgresql+asyncpg:// (SQLite has no replicas)")
+            _same_driver("DATABASE_READ_URL", self.database_read_url, self.database_url)
+        if self.database_direct_url is not None:
+            if self.is_sqlite:
+                raise InvalidConfiguration("DATABASE_DIRECT_URL is for PostgreSQL behind a pooler")
+            _same_driver("DATABASE_DIRECT_URL", self.database_direct_url, self.database_url)
+        if self.database_pgbouncer and (self.is_sqlite or self.database_direct_url is None):
+            raise InvalidConfiguration(
+                "DATABASE_PGBOUNCER=true needs DATABASE_DIRECT_URL: LISTEN, the SLA sweeper's "
+                "leader lock and migrations need a connection that is not pooled per transaction")
+
     def check_single_sign_on(self) -> None:
         """Single sign-on is all there or not at all: a half-configured provider stops start-up."""
         given = {"OIDC_ISSUER": self.oidc_issuer, "OIDC_CLIENT_ID": self.oidc_client_id,
@@ -216,6 +263,7 @@ class Settings(BaseSettings):
                 "(e.g. sre-admins=admin,sre=responder,*=viewer)")
 
     def check_secure(self) -> None:
+        self.check_databases()
         self.check_single_sign_on()
         if not self.is_development and self.should_seed:
             accounts = "jordan, avery, morgan" + (", sam, riley" if self.seed_demo_history else "")

@@ -23,6 +23,8 @@ from app.config import Settings
 from app.infra.rows import PINNED, Rows
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# asyncpg's statement cache and SQLAlchemy's prepared-statement cache, both off (PgBouncer).
+UNCACHED = {"statement_cache_size": 0, "prepared_statement_cache_size": 0}
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
@@ -42,27 +44,48 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def make_engine(settings: Settings) -> AsyncEngine:
-    if settings.is_sqlite:
-        engine = create_async_engine(settings.database_url)
+def make_engine(settings: Settings, url: str | None = None, *, pooled: bool | None = None,
+                pool_size: int | None = None, **options: Any) -> AsyncEngine:
+    """An engine for `url` (DATABASE_URL by default). `pooled`: the URL goes through PgBouncer
+    in transaction pooling (DATABASE_PGBOUNCER), where a statement prepared in one transaction
+    may meet another server connection in the next: asyncpg's and SQLAlchemy's statement
+    caches are off, so each statement is the unnamed one, parsed and bound in one exchange."""
+    url = url or settings.database_url
+    if url.startswith("sqlite"):
+        engine = create_async_engine(url)
         _configure_sqlite(engine)
         return engine
+    if settings.database_pgbouncer if pooled is None else pooled:
+        options["connect_args"] = {**options.get("connect_args", {}), **UNCACHED}
     return create_async_engine(
-        settings.database_url,
-        pool_size=settings.db_pool_size,
+        url,
+        pool_size=settings.db_pool_size if pool_size is None else pool_size,
         max_overflow=settings.db_max_overflow,
         # No pre-ping: it cost a round trip per session (list 6.5 -> 5.3 ms, detail 4.1 ->
         # 3.1 ms in-process). A connection found dead fails its one request with a 503
         # (errors.py) and SQLAlchemy then refreshes the pool; recycling bounds their age.
         pool_recycle=1800,
+        **options,
     )
+
+
+def open_database(settings: Settings) -> "Database":
+    """The app's Database: DATABASE_URL, and DATABASE_DIRECT_URL beside it when that is set."""
+    direct = None
+    if settings.database_direct_url is not None:
+        direct = make_engine(settings, settings.database_direct_url, pooled=False, pool_size=2)
+    return Database(make_engine(settings), direct=direct, pooled=settings.database_pgbouncer)
 
 
 class Database:
     """What the services need from the database: short read sessions and write transactions."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, *, direct: AsyncEngine | None = None,
+                 pooled: bool = False) -> None:
         self.engine = engine
+        # The primary without a transaction pooler: LISTEN and session-level advisory locks
+        # (start-up, the SLA sweeper's leader) need one server connection for their lifetime.
+        self.direct = direct or engine
         self.dialect = engine.dialect.name
         # PostgreSQL reads run without BEGIN/COMMIT: at READ COMMITTED every statement takes
         # its own snapshot inside a transaction too, so the two round trips bought nothing.
@@ -72,7 +95,8 @@ class Database:
         writer = engine.execution_options(sqlite_begin="IMMEDIATE")
         self._write = async_sessionmaker(writer, expire_on_commit=False)
         pool_size = getattr(engine.pool, "size", lambda: 5)()
-        self.rows = Rows(engine, pool_size)  # the hot reads' rows, straight from asyncpg on PG
+        # The hot reads' rows, straight from asyncpg on PG.
+        self.rows = Rows(engine, pool_size, statement_cache=not pooled)
         self.before_commit: list[Callable[[AsyncSession], Awaitable[None]]] = []
         self.after_commit: list[Callable[[AsyncSession], None]] = []
 
@@ -130,6 +154,8 @@ class Database:
     async def dispose(self) -> None:
         await self.rows.close()
         await self.engine.dispose()
+        if self.direct is not self.engine:
+            await self.direct.dispose()
 
 
 class Unit:

@@ -4,12 +4,14 @@ import re
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated
 
-from fastapi import Depends, Header, Query, Request
+from fastapi import Cookie, Depends, Header, Query, Request
 from fastapi.security import OAuth2PasswordBearer
 
 from app.db import Database
 from app.domain import roles
 from app.errors import Forbidden, Unprocessable
+from app.infra import read_after
+from app.infra.replica import ReadRouting
 from app.models import User
 from app.services.users.accounts import Accounts
 
@@ -20,6 +22,26 @@ oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/login", auto_error=False)
 async def get_db(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
+
+
+async def get_read_db(
+    request: Request,
+    x_read_after: Annotated[str | None, Header(
+        description="The `X-Read-After` of your last write's answer: read nothing older",
+        json_schema_extra={"pattern": read_after.LSN_PATTERN})] = None,
+    ic_read_after: Annotated[str | None, Cookie(
+        description="The same, as the cookie a write's answer sets",
+        json_schema_extra={"pattern": read_after.LSN_PATTERN})] = None,
+) -> Database:
+    """Where a read route reads: the replica when it has replayed the caller's last write
+    (infra/replica.py), else the primary. Without DATABASE_READ_URL: the database."""
+    for field, given in (("X-Read-After", x_read_after), ("ic_read_after", ic_read_after)):
+        if given is not None and not read_after.valid(given):
+            raise Unprocessable(f"{field} must be a WAL position such as 16/B374D848", field=field)
+    reads: ReadRouting = request.app.state.reads
+    if not reads.enabled:
+        return await get_db(request)
+    return await reads.for_reads(read_after.latest(x_read_after, ic_read_after))
 
 
 async def get_accounts(request: Request) -> Accounts:
@@ -84,6 +106,7 @@ async def if_match_version(
 
 
 DB = Annotated[Database, Depends(get_db)]
+ReadDB = Annotated[Database, Depends(get_read_db)]  # lists, detail, timeline, metrics, reports
 AnyUser = Annotated[User, Depends(current_user)]
 Responder = Annotated[User, Depends(require_role(*roles.WORKERS))]
 Admin = Annotated[User, Depends(require_role("admin"))]

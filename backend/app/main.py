@@ -1,7 +1,7 @@
 """The application: settings, database, start-up migration and seeding, routers, errors."""
 
 import gc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -9,12 +9,14 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from app.config import Settings, get_settings
-from app.db import Database, make_engine
+from app.db import open_database
 from app.infra import logs, prometheus, tracing
 from app.infra.http_errors import install_error_handlers
 from app.infra.live import LiveFeed
 from app.infra.log_redaction import install as redact_tokens_in_logs
 from app.infra.middleware import install_http_guards
+from app.infra.read_after import note_commit
+from app.infra.replica import ReadRouting, replica_lag_bytes, replica_lag_seconds
 from app.routers import (
     alerts,
     auth,
@@ -46,6 +48,12 @@ runbook-driven mitigation, RCA-gated closure, post-incident reports and metrics.
 Sign in with **Authorize** (demo users `jordan`, `avery`, `morgan`, password `demo123`)."""
 
 
+def _reading(measure: Callable[[], float | None]) -> Callable[[], Awaitable[float | None]]:
+    async def read() -> float | None:
+        return measure()
+    return read
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     settings.check_secure()
@@ -55,7 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        db = Database(make_engine(settings))
+        db = open_database(settings)
         app.state.tracing = traces
         if traces is not None:
             traces.instrument_engine(db.engine)
@@ -71,11 +79,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         install_checkpoints(db, settings.audit_checkpoint_key)  # before seeding writes events
         await prepare_database(db, settings, accounts)
         await db.start()
-        app.state.live = LiveFeed(db, settings.database_url, accounts.callers)
+        # DATABASE_READ_URL: where reads go, and each write's position for read-your-writes.
+        app.state.reads = ReadRouting(db, settings)
+        await app.state.reads.start()
+        if app.state.reads.enabled:
+            db.after_commit.append(note_commit)
+        app.state.live = LiveFeed(db, settings.direct_database_url, accounts.callers)
         await app.state.live.start()
         # Scrape-time gauges; others add theirs (app.state.readings.add) here at start-up.
         app.state.readings = prometheus.Readings()
         scrape_readings.register(app.state.readings, db)
+        if app.state.reads.enabled:  # how far the read replica is behind, as last measured
+            app.state.readings.add(
+                "replica_lag_seconds", "Seconds the read replica's replay is behind the primary",
+                _reading(replica_lag_seconds))
+            app.state.readings.add(
+                "replica_lag_bytes", "Bytes of WAL the read replica has yet to replay",
+                _reading(replica_lag_bytes))
         # Background work (WORKER_MODE worker or all): SLA sweeps and escalation, and sending
         # the notifications outbox (0 NOTIFICATION_POLL_SECONDS: this replica sends none). An
         # api replica only installs the outbox's commit hooks (they wake the workers).
@@ -94,6 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await app.state.notifier.stop()
             await sweeper.stop()
             await app.state.live.stop()
+            await app.state.reads.stop()
             await db.dispose()
             if traces is not None:
                 traces.shutdown()

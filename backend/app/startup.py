@@ -75,7 +75,7 @@ def _check_schema(connection: Connection) -> None:
 @asynccontextmanager
 async def _startup_lock(db: Database, settings: Settings) -> AsyncIterator[None]:
     if db.dialect == "postgresql":
-        async with db.engine.connect() as conn:
+        async with db.direct.connect() as conn:  # a session lock: never through a pooler
             await conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": STARTUP_LOCK_KEY})
             await conn.commit()
             try:
@@ -100,7 +100,7 @@ async def _startup_lock(db: Database, settings: Settings) -> AsyncIterator[None]
 
 async def prepare_database(db: Database, settings: Settings, accounts: Accounts) -> None:
     async with _startup_lock(db, settings):
-        async with db.engine.begin() as conn:
+        async with db.direct.begin() as conn:
             await conn.run_sync(_upgrade if settings.migrate_on_start else _check_schema)
         if settings.should_seed:
             password_hash = await accounts.hash_password(DEMO_PASSWORD)

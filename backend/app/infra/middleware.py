@@ -18,6 +18,8 @@ from app.infra import idempotency, input_guard, logs, prometheus
 from app.infra.asgi import ASGIApp, Message, Receive, Scope, Send, send_error
 from app.infra.idempotency import IdempotencyMiddleware
 from app.infra.input_guard import InputGuard
+from app.infra.read_after import HEADER as READ_AFTER
+from app.infra.read_after import ReadAfterWrites
 
 # The console and the API: everything from this origin only, nothing inline, never framed.
 CONSOLE_CSP = (
@@ -187,9 +189,11 @@ class BodySizeLimit:
 
 
 def install_http_guards(app: FastAPI, settings: Settings) -> None:
-    """Innermost first: Idempotency-Key replays, the input no store can hold (422), the size
-    cap, CORS, then the headers on every answer."""
+    """Innermost first: Idempotency-Key replays, the commit position for read-your-writes
+    (with a read replica), the input no store can hold (422), the size cap, CORS, then the
+    headers on every answer."""
     app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(ReadAfterWrites)
     app.add_middleware(InputGuard)
     app.add_middleware(BodySizeLimit, limit=settings.max_request_bytes)
     if settings.cors_origins:
@@ -197,7 +201,9 @@ def install_http_guards(app: FastAPI, settings: Settings) -> None:
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-            allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key"],
+            allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key",
+                           READ_AFTER],
+            expose_headers=[READ_AFTER],
         )
     app.add_middleware(ResponseHeaders)
     generate = app.openapi

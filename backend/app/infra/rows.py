@@ -131,9 +131,13 @@ async def _nothing_to_reset(conn: asyncpg.Connection) -> None:
 class Rows:
     """Where the hot reads get their rows; `Database.rows` is the one per app."""
 
-    def __init__(self, engine: AsyncEngine, pool_size: int) -> None:
+    def __init__(self, engine: AsyncEngine, pool_size: int, *, statement_cache: bool = True,
+                 connect_timeout: float = 60.0) -> None:
         self.engine = engine
         self.pool_size = pool_size
+        # Off behind PgBouncer's transaction pooling: unnamed statements only (db.make_engine).
+        self.statement_cache = statement_cache
+        self.connect_timeout = connect_timeout
         self._pool: asyncpg.Pool | None = None
         self._statements = PgStatements(engine) if engine.dialect.name == "postgresql" else None
 
@@ -143,10 +147,21 @@ class Rows:
         dsn = self.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         self._pool = await asyncpg.create_pool(
             dsn, min_size=1, max_size=self.pool_size, init=_jsonb_by_orjson,
-            reset=_nothing_to_reset,
+            reset=_nothing_to_reset, timeout=self.connect_timeout,
+            statement_cache_size=100 if self.statement_cache else 0,
             # No idle timer: it re-armed a loop callback on every release.
             max_inactive_connection_lifetime=0,
         )
+
+    @property
+    def started(self) -> bool:
+        return self._pool is not None
+
+    async def value(self, sql: str) -> Any:
+        """One value of a plain SQL query (PostgreSQL, the direct pool started)."""
+        assert self._pool is not None, "Rows.start() first"
+        async with self._connection(self._pool) as conn:
+            return await conn.fetchval(sql)
 
     async def close(self) -> None:
         pool, self._pool = self._pool, None

@@ -5,7 +5,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from app.deps import DB, AnyUser, IfMatch, Responder
+from app.deps import DB, AnyUser, IfMatch, ReadDB, Responder
 from app.domain.lifecycle import Status
 from app.domain.severity import Severity
 from app.domain.sla import SlaState
@@ -38,7 +38,7 @@ Ids = Annotated[list[IdParam] | None, Query()]
 
 @router.get("", response_model=IncidentPage, responses=error_responses(401, 422))
 async def list_incidents(
-    db: DB,
+    db: ReadDB,
     user: AnyUser,
     status: Annotated[list[Status] | None, Query()] = None,
     severity: Annotated[list[Severity] | None, Query()] = None,
@@ -77,7 +77,7 @@ async def create_incident(db: DB, user: Responder, body: IncidentCreate) -> Any:
 
 @router.get("/{incident_id}", response_model=IncidentDetail,
             responses=error_responses(401, 404, 422))
-async def get_incident(db: DB, _: AnyUser, incident_id: IdParam) -> Response:
+async def get_incident(db: ReadDB, _: AnyUser, incident_id: IdParam) -> Response:
     return json_response(await incidents.get(db, incident_id))
 
 
@@ -113,7 +113,7 @@ async def change_status(
 
 @router.get("/{incident_id}/events", response_model=list[EventRead],
             responses=error_responses(401, 404, 422))
-async def list_events(db: DB, _: AnyUser, incident_id: IdParam) -> list[EventRead]:
+async def list_events(db: ReadDB, _: AnyUser, incident_id: IdParam) -> list[EventRead]:
     return await activity.events(db, incident_id)
 
 
@@ -141,7 +141,7 @@ async def save_rca(
 
 
 @router.get("/{incident_id}/rca", response_model=RcaRead, responses=error_responses(401, 404, 422))
-async def get_rca(db: DB, _: AnyUser, incident_id: IdParam) -> RcaRead:
+async def get_rca(db: ReadDB, _: AnyUser, incident_id: IdParam) -> RcaRead:
     return await rcas.get(db, incident_id)
 
 
@@ -152,7 +152,7 @@ async def get_rca(db: DB, _: AnyUser, incident_id: IdParam) -> RcaRead:
                      "description": "The post-incident report"},
                **error_responses(401, 404, 422)},
 )
-async def post_incident_report(db: DB, _: AnyUser, incident_id: IdParam) -> Response:
+async def post_incident_report(db: ReadDB, _: AnyUser, incident_id: IdParam) -> Response:
     filename, markdown = await reports.post_incident_report(db, incident_id)
     return Response(
         markdown,

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from app.deps import DB, AnyUser
+from app.deps import AnyUser, ReadDB
 from app.domain.severity import Severity
 from app.errors import Unprocessable
 from app.infra.responses import model_response
@@ -33,7 +33,7 @@ def _utc(value: datetime | None) -> datetime | None:
 @router.get("/metrics", response_model=Metrics, responses=error_responses(401, 422))
 async def get_metrics(
     request: Request,
-    db: DB,
+    db: ReadDB,
     _: AnyUser,
     from_: Annotated[IsoDateTime | None, Query(alias="from", description="created_at >= (UTC if no offset)")] = None,
     to: Annotated[IsoDateTime | None, Query(description="created_at < (UTC if no offset)")] = None,

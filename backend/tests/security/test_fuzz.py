@@ -76,6 +76,10 @@ SEMANTIC: list[tuple[str, str, str | None, str]] = [
      "a URL with no usable host or port, or one reaching a refused address"),
     ("PATCH /notification-channels", "invalid_request", "url",
      "a URL with no usable host or port, or one reaching a refused address"),
+    # The read routes' commit position (header and cookie): the generator's "valid" values for
+    # a pattern beside a nullable string's anyOf need not match it; the server refuses those.
+    ("GET ", "invalid_request", "X-Read-After", "not a WAL position such as 16/B374D848"),
+    ("GET ", "invalid_request", "ic_read_after", "not a WAL position such as 16/B374D848"),
 ]
 
 

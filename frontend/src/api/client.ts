@@ -3,6 +3,7 @@ import createClient, { type Middleware } from 'openapi-fetch';
 import type { paths } from './schema';
 import { ApiError } from './errors';
 import { clearToken, getToken, tokenExpired } from './token';
+import { READ_AFTER, readAfterMiddleware, readPosition, sawPosition } from './readAfter';
 
 const authMiddleware: Middleware = {
   onRequest({ request }) {
@@ -25,7 +26,7 @@ export const api = createClient<paths>({
   // Looked up on each call so tests (and polyfills) can replace the global fetch.
   fetch: (request: Request) => globalThis.fetch(request),
 });
-api.use(authMiddleware);
+api.use(authMiddleware, readAfterMiddleware);
 
 interface FetchResult<T> {
   data?: T;
@@ -45,7 +46,10 @@ export async function fetchAuthed(path: string): Promise<Response> {
   const headers = new Headers();
   const token = getToken();
   if (token) headers.set('Authorization', `Bearer ${token}`);
+  const position = readPosition();
+  if (position) headers.set(READ_AFTER, position);
   const response = await globalThis.fetch(new URL(path, window.location.origin), { headers });
+  sawPosition(response.headers.get(READ_AFTER));
   if (response.status === 401 && !tokenExpired()) clearToken();
   if (!response.ok) {
     let body: unknown = undefined;

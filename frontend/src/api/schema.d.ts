@@ -3567,9 +3567,15 @@ export interface operations {
                 /** @description next_cursor of the previous page */
                 cursor?: string | null;
             };
-            header?: never;
+            header?: {
+                /** @description The `X-Read-After` of your last write's answer: read nothing older */
+                "x-read-after"?: string;
+            };
             path?: never;
-            cookie?: never;
+            cookie?: {
+                /** @description The same, as the cookie a write's answer sets */
+                ic_read_after?: string | null;
+            };
         };
         requestBody?: never;
         responses: {
@@ -3681,11 +3687,17 @@ export interface operations {
     get_incident_incidents__incident_id__get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-Read-After` of your last write's answer: read nothing older */
+                "x-read-after"?: string;
+            };
             path: {
                 incident_id: number;
             };
-            cookie?: never;
+            cookie?: {
+                /** @description The same, as the cookie a write's answer sets */
+                ic_read_after?: string | null;
+            };
         };
         requestBody?: never;
         responses: {
@@ -4092,11 +4104,17 @@ export interface operations {
     list_events_incidents__incident_id__events_get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-Read-After` of your last write's answer: read nothing older */
+                "x-read-after"?: string;
+            };
             path: {
                 incident_id: number;
             };
-            cookie?: never;
+            cookie?: {
+                /** @description The same, as the cookie a write's answer sets */
+                ic_read_after?: string | null;
+            };
         };
         requestBody?: never;
         responses: {
@@ -4265,11 +4283,17 @@ export interface operations {
     get_rca_incidents__incident_id__rca_get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-Read-After` of your last write's answer: read nothing older */
+                "x-read-after"?: string;
+            };
             path: {
                 incident_id: number;
             };
-            cookie?: never;
+            cookie?: {
+                /** @description The same, as the cookie a write's answer sets */
+                ic_read_after?: string | null;
+            };
         };
         requestBody?: never;
         responses: {
@@ -4401,11 +4425,17 @@ export interface operations {
     post_incident_report_incidents__incident_id__report_md_get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `X-Read-After` of your last write's answer: read nothing older */
+                "x-read-after"?: string;
+            };
             path: {
                 incident_id: number;
             };
-            cookie?: never;
+            cookie?: {
+                /** @description The same, as the cookie a write's answer sets */
+                ic_read_after?: string | null;
+            };
         };
         requestBody?: never;
         responses: {
@@ -4600,9 +4630,15 @@ export interface operations {
                 /** @description Owned by any of these users */
                 assignee_id?: number[] | null;
             };
-            header?: never;
+            header?: {
+                /** @description The `X-Read-After` of your last write's answer: read nothing older */
+                "x-read-after"?: string;
+            };
             path?: never;
-            cookie?: never;
+            cookie?: {
+                /** @description The same, as the cookie a write's answer sets */
+                ic_read_after?: string | null;
+            };
         };
         requestBody?: never;
         responses: {

@@ -203,7 +203,7 @@ class NotificationWorker:
     async def _listen(self) -> None:
         if not self.pg or self._listener is not None:
             return
-        url = make_url(self.db.engine.url.render_as_string(hide_password=False))
+        url = make_url(self.db.direct.url.render_as_string(hide_password=False))
         dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
         try:
             conn = await asyncpg.connect(dsn, timeout=5)

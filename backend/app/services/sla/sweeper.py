@@ -4,8 +4,8 @@ Exactly once by construction: each notice is an INSERT ... SELECT into `sla_noti
 unique (incident_id, kind) turns a second sweep's insert, concurrent or not, on any replica,
 into nothing; only rows inserted now get an event. Set-based: one statement per kind,
 whatever the number of incidents. On PostgreSQL one replica leads (a session advisory lock
-held on its own connection) so the others do not even try; on SQLite every process sweeps
-and the unique key keeps it exactly once.
+held on its own direct connection, never through PgBouncer) so the others do not even try;
+on SQLite every process sweeps and the unique key keeps it exactly once.
 """
 
 import asyncio
@@ -111,7 +111,7 @@ class SlaSweeper:
             except Exception:
                 log.warning("lost the SLA sweeper's leader connection; electing again")
                 await self._resign()
-        conn = await self.db.engine.connect()
+        conn = await self.db.direct.connect()  # a session lock: never through a pooler
         won = await conn.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": LEADER_LOCK_KEY})
         await conn.commit()
         if won:
