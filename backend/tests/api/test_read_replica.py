@@ -183,6 +183,10 @@ async def test_a_paused_replica_serves_only_reads_that_need_nothing_newer(
         assert replica_module.replica_lag_bytes() is not None
         assert (reads.lag_bytes or 0) > 0
         assert reads.lag_seconds is not None and reads.lag_seconds >= 0
+        scrape = (await b.get("/-/metrics")).text
+        lag = [line for line in scrape.splitlines() if line.startswith("replica_lag_bytes ")]
+        assert lag and float(lag[0].split()[1]) > 0, "the lag is on /-/metrics"
+        assert any(line.startswith("replica_lag_seconds ") for line in scrape.splitlines())
     finally:
         await _sql(standby, "SELECT pg_wal_replay_resume()")
     await replayed_to(cluster, database, position)
