@@ -17,7 +17,8 @@ from sqlalchemy import select, update
 
 from app.main import create_app
 from app.models import Notification
-from app.services.notifications.delivery import parse_retry_after, purge_delivered, retry_delay
+from app.services.notifications.recording import purge_delivered
+from app.services.notifications.sending import parse_retry_after, retry_delay
 from app.services.sla.sweeper import sweep
 from tests.conftest import test_settings
 from tests.notification_sink import HANG, Received, Sink

@@ -4,16 +4,12 @@
   not resting) are taken with FOR UPDATE SKIP LOCKED on PostgreSQL (SQLite's write lock
   serialises the laptop case), their body rendered if this is the first claim, and
   `claimed_until` set past the request timeout; that commits BEFORE anything is sent.
-- Send: outside any transaction, httpx with a per-request timeout, at most
-  NOTIFICATION_CONCURRENCY requests at once and NOTIFICATION_CHANNEL_CONCURRENCY per channel,
-  to the address the safe-URL check resolved (urls.py: a name rebound since is not followed).
-- Record: outcomes are written in short batched transactions. 2xx: delivered. A timeout, a
-  connection error, 5xx, 408 or 429: retried later (retry_delay: exponential with jitter,
-  Retry-After honoured up to the cap) until NOTIFICATION_MAX_ATTEMPTS, then failed. Another
-  status (4xx, a redirect): failed at once. A process killed after sending but before
-  recording sends the same delivery (same id, same bytes) again once the claim expires.
-- A channel failing NOTIFICATION_PAUSE_AFTER_FAILURES times in a row rests (`paused_until`,
-  longer each time); one success ends it.
+- Send (sending.py): outside any transaction, httpx with a per-request timeout, at most
+  NOTIFICATION_CONCURRENCY requests at once and NOTIFICATION_CHANNEL_CONCURRENCY per channel.
+- Record (recording.py): outcomes in short batched transactions, retried until
+  NOTIFICATION_MAX_ATTEMPTS, then failed; a channel that keeps failing rests. A process
+  killed after sending but before recording sends the same delivery (same id, same bytes)
+  again once the claim expires.
 - Wake-up: PostgreSQL NOTIFY on the commit of any transaction that queued work (a trigger on
   `notifications`; every replica LISTENs), this process's own commits directly, and a poll
   every NOTIFICATION_POLL_SECONDS (which also finds retries as they fall due).
@@ -23,94 +19,33 @@
 
 import asyncio
 import contextlib
-import email.utils
-import hashlib
-import hmac
 import logging
-import random
 import time
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
 import asyncpg
 import httpx
-from sqlalchemy import bindparam, delete, or_, select, text, update
+from sqlalchemy import or_, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.clock import utcnow
 from app.config import Settings
 from app.db import Database
-from app.infra.prometheus import count_notification
 from app.models import Notification, NotificationChannel
 from app.services.notifications.channels import Vault
-from app.services.notifications.outbox import DIRECTORY, NOTIFICATIONS, OUTBOX_CHANNEL, WAKE, WAKE_ALL
+from app.services.notifications.outbox import DIRECTORY, OUTBOX_CHANNEL, WAKE, WAKE_ALL
+from app.services.notifications.recording import purge_delivered, record
 from app.services.notifications.render import incidents_and_summaries, render
-from app.services.notifications.urls import Target, UnsafeUrl, resolve_safe
+from app.services.notifications.sending import USER_AGENT, Job, Outcome, send
+
+__all__ = ["NotificationWorker", "purge_delivered"]
 
 log = logging.getLogger(__name__)
 CLAIM_MARGIN_SECONDS = 5.0
 RETENTION_EVERY_SECONDS = 600.0
-MAX_PAUSE_SECONDS = 3600.0
-RETRYABLE_STATUSES = {408, 429}
 STOP_SECONDS = 5.0
-USER_AGENT = "IncidentConsole-Notifications/1.0"
-
-
-def retry_delay(attempts: int, base: float, cap: float, retry_after: float | None = None,
-                rand: random.Random | None = None) -> float:
-    """Seconds until the next try after `attempts` failed ones: base x 4^(attempts-1), a
-    random 50-100% of it (jitter spreads a crowd's retries), capped; a receiver's
-    Retry-After, when given, instead (up to the cap). With base 5 s: ~2.5-5 s, 10-20 s,
-    40-80 s, 160-320 s ..."""
-    if retry_after is not None:
-        return min(max(retry_after, 0.0), cap)
-    full = base * 4 ** max(attempts - 1, 0)
-    return min(full * (0.5 + 0.5 * (rand or random).random()), cap)
-
-
-def parse_retry_after(value: str | None, now: datetime) -> float | None:
-    """Retry-After as seconds or an HTTP date; None when absent or unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max((when - now).total_seconds(), 0.0)
-
-
-def signature(secret: str, body: bytes) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
-@dataclass
-class Job:
-    id: str
-    channel_id: int
-    event: str
-    kind: str
-    url: str
-    secret: str | None
-    body: str
-    attempts: int
-
-
-@dataclass
-class Outcome:
-    job: Job
-    delivered: bool
-    retry: bool
-    status_code: int | None
-    error: str | None
-    retry_after: float | None = None
 
 
 class NotificationWorker:
@@ -340,34 +275,7 @@ class NotificationWorker:
 
     async def send(self, job: Job) -> Outcome:
         assert self._client is not None
-        try:
-            target = await resolve_safe(job.url, self.settings)
-        except UnsafeUrl as exc:
-            retry = str(exc).startswith("cannot resolve")
-            return Outcome(job, False, retry, None, str(exc)[:500])
-        raw = job.body.encode()
-        headers = {"Content-Type": "application/json",
-                   "X-Incident-Console-Event": job.event,
-                   "X-Incident-Console-Delivery": job.id}
-        if job.secret:
-            headers["X-Incident-Console-Signature"] = signature(job.secret, raw)
-        url, extensions = pinned(job.url, target, headers)
-        try:
-            async with asyncio.timeout(self.settings.notification_timeout_seconds + 1):
-                async with self._client.stream("POST", url, content=raw, headers=headers,
-                                               extensions=extensions) as response:
-                    code = response.status_code
-                    retry_after = parse_retry_after(response.headers.get("Retry-After"), utcnow())
-        except (httpx.TimeoutException, TimeoutError):
-            return Outcome(job, False, True, None, "timed out")
-        except httpx.HTTPError as exc:
-            return Outcome(job, False, True, None, f"{type(exc).__name__}: {exc}"[:500])
-        if 200 <= code < 300:
-            return Outcome(job, True, False, code, None)
-        if code >= 500 or code in RETRYABLE_STATUSES:
-            return Outcome(job, False, True, code, f"HTTP {code}", retry_after)
-        why = "redirect not followed" if 300 <= code < 400 else "refused by the receiver"
-        return Outcome(job, False, False, code, f"HTTP {code}: {why}")
+        return await send(self._client, self.settings, job)
 
     # -- recording ------------------------------------------------------------------------
     async def _record_loop(self) -> None:
@@ -388,50 +296,7 @@ class NotificationWorker:
             await self.record(outcomes)
 
     async def record(self, outcomes: list[Outcome]) -> None:
-        s = self.settings
-        now = utcnow()
-        rows = []
-        for o in outcomes:
-            attempts = o.job.attempts + 1
-            row: dict[str, Any] = {"id": o.job.id, "attempts": attempts, "claimed_until": None,
-                                   "last_status_code": o.status_code, "last_error": o.error}
-            if o.delivered:
-                row.update(status="delivered", delivered_at=now)
-            elif o.retry and attempts < s.notification_max_attempts:
-                delay = retry_delay(attempts, s.notification_retry_base_seconds,
-                                    s.notification_retry_cap_seconds, o.retry_after)
-                row.update(next_attempt_at=now + timedelta(seconds=delay))
-            else:
-                row.update(status="failed")
-            rows.append(row)
-        by_channel: dict[int, list[Outcome]] = defaultdict(list)
-        for o in outcomes:
-            by_channel[o.job.channel_id].append(o)
-        async with self.db.transaction() as session:
-            # Only rows still pending: a deleted channel's rows are gone, a retried one restarts.
-            for group in _same_keys(rows):
-                await _update_rows(session, group)
-            channels = {ch.id: ch for ch in await session.scalars(
-                select(NotificationChannel).where(NotificationChannel.id.in_(by_channel)))}
-            for channel_id, results in by_channel.items():
-                channel = channels.get(channel_id)
-                if channel is not None:
-                    self._judge_channel(channel, results, now)
-        for o, row in zip(outcomes, rows, strict=True):
-            count_notification(o.job.kind, row.get("status", "retry"))
-
-    def _judge_channel(self, channel: NotificationChannel, results: list[Outcome], now: datetime) -> None:
-        for o in results:
-            if o.delivered:
-                channel.consecutive_failures, channel.failing_since, channel.paused_until = 0, None, None
-            elif o.retry:
-                channel.consecutive_failures += 1
-                channel.failing_since = channel.failing_since or now
-        over = channel.consecutive_failures - self.settings.notification_pause_after_failures
-        if over >= 0 and results and not results[-1].delivered:
-            rest = min(self.settings.notification_retry_base_seconds * 2 ** min(over, 20),
-                       MAX_PAUSE_SECONDS)
-            channel.paused_until = now + timedelta(seconds=rest)
+        await record(self.db, self.settings, outcomes)
 
     async def _retention(self) -> None:
         if time.monotonic() - self._last_retention < RETENTION_EVERY_SECONDS:
@@ -440,39 +305,3 @@ class NotificationWorker:
         await purge_delivered(self.db, utcnow() - timedelta(days=self.settings.notification_retention_days))
 
 
-async def purge_delivered(db: Database, before: datetime) -> int:
-    async with db.transaction() as session:
-        result = await session.execute(delete(Notification).where(
-            Notification.status == "delivered", Notification.delivered_at < before))
-        return int(getattr(result, "rowcount", 0) or 0)
-
-
-def _same_keys(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        groups[tuple(sorted(row))].append(row)
-    return list(groups.values())
-
-
-async def _update_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    """One executemany UPDATE ... WHERE id = :id AND status = 'pending'."""
-    table = NOTIFICATIONS
-    values: dict[str, Any] = {k: bindparam(f"v_{k}") for k in rows[0] if k != "id"}
-    stmt = (update(table).where(table.c.id == bindparam("v_id"), table.c.status == "pending")
-            .values(**values))
-    await session.execute(stmt, [{f"v_{k}": v for k, v in row.items()} for row in rows])
-
-
-def pinned(url: str, target: Target, headers: dict[str, str]) -> tuple[httpx.URL, dict[str, Any]]:
-    """The URL with its host replaced by the checked address (Host header and TLS server
-    name kept as the name), so the connection goes where the check looked."""
-    parsed = httpx.URL(url)
-    if target.address is None:
-        return parsed, {}
-    default_port = 443 if parsed.scheme == "https" else 80
-    host = f"[{target.host}]" if ":" in target.host else target.host
-    headers["Host"] = host if target.port == default_port else f"{host}:{target.port}"
-    extensions: dict[str, Any] = {}
-    if parsed.scheme == "https":
-        extensions["sni_hostname"] = target.host
-    return parsed.copy_with(host=str(target.address)), extensions
