@@ -14,6 +14,7 @@ from app.infra.live import LiveFeed
 from app.infra.log_redaction import install as redact_tokens_in_logs
 from app.infra.middleware import install_http_guards
 from app.routers import (
+    action_items,
     alerts,
     auth,
     console,
@@ -95,7 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # FastAPI matches a request against every route before the right one, router by router
     # (about 2 us a route): the busiest paths go first. No two routers share a path.
     for module in (incidents, alerts, metrics, stream, auth, oidc, users, services,
-                   integration_keys, notifications, console):
+                   integration_keys, notifications, action_items, console):
         app.include_router(module.router)
     console.mount_console(app, settings.frontend_dist)
     return app
