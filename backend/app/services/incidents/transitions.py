@@ -58,8 +58,9 @@ async def _follow_up_gate(session: AsyncSession, closing: list[Incident]
     which of them have a follow-up with an owner and a due date."""
     if not closing:
         return {}, set()
-    requires = dict((await session.execute(select(Service.id, Service.close_requires_action_items).where(
-        Service.id.in_({i.service_id for i in closing})))).tuples().all())
+    requires = {r.id: r.close_requires_action_items for r in await session.execute(
+        select(Service.id, Service.close_requires_action_items)
+        .where(Service.id.in_({i.service_id for i in closing})))}
     owned = set(await session.scalars(select(ActionItem.incident_id).distinct().where(
         ActionItem.incident_id.in_([i.id for i in closing]), ActionItem.owner_id.is_not(None),
         ActionItem.due_date.is_not(None))))
