@@ -53,8 +53,8 @@ function ServiceSection({ service, runbooks, isAdmin }: { service: Service; runb
         <>
           <FollowUpPolicyView service={service} />
           {isAdmin && (
-            <button type="button" onClick={() => setEditing({ kind: 'followups' })} aria-label={`Edit follow-ups required to close ${service.name}`}>
-              Edit follow-up rule
+            <button type="button" onClick={() => setEditing({ kind: 'followups' })}>
+              Edit follow-ups required to close<span className="visually-hidden"> {service.name}</span>
             </button>
           )}
         </>
