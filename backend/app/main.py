@@ -18,6 +18,7 @@ from app.infra.middleware import install_http_guards
 from app.infra.read_after import note_commit
 from app.infra.replica import ReadRouting, replica_lag_bytes, replica_lag_seconds
 from app.routers import (
+    action_items,
     alerts,
     auth,
     console,
@@ -141,7 +142,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # FastAPI matches a request against every route before the right one, router by router
     # (about 2 us a route): the busiest paths go first. No two routers share a path.
     api = (incidents, alerts, metrics, stream, auth, oidc, users, services, integration_keys,
-           notifications)
+           notifications, action_items)
     for module in (*(api if serves_api else ()), console, observability):
         app.include_router(module.router)
     if serves_api:

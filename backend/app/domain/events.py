@@ -18,3 +18,7 @@ class EventType(StrEnum):
     # Still New past a step of its service's escalation policy (services/sla/escalation.py).
     # data: {"step": index in the policy, "after_minutes": n, "channel_ids": [...]}
     ESCALATED = "escalated"
+    # A follow-up added, edited, completed or reopened (services/incidents/action_items.py).
+    # data: {"action_item_id", "change": "added" | "edited" | "completed" | "reopened",
+    #        "title", "kind", "fields": [names changed]}
+    ACTION_ITEM = "action_item"

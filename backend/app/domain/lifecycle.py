@@ -44,14 +44,15 @@ class IllegalTransition(DomainError):
 
 
 class ClosureBlocked(DomainError):
-    """Closing needs a complete RCA; `missing` names the blank fields."""
+    """Closing needs a complete RCA (and, where the service asks, an owned follow-up);
+    `missing` names the blank RCA fields and `action_items` (domain/rca.close_blockers)."""
 
     code = "closure_blocked"
 
     def __init__(self, missing: list[str]) -> None:
         self.missing = missing
         super().__init__(
-            "Cannot close the incident until its RCA is complete; missing: " + ", ".join(missing),
+            "Cannot close the incident yet; missing: " + ", ".join(missing),
             missing=list(missing),
         )
 
@@ -77,13 +78,13 @@ def transition(
     target: Status,
     times: Timestamps,
     now: datetime,
-    rca_missing: list[str],
+    close_blockers: list[str],
 ) -> Timestamps:
     """Return the timestamps after moving `current` -> `target`, or raise why it cannot."""
     if target not in TRANSITIONS[current]:
         raise IllegalTransition(current, target)
-    if target is Status.CLOSED and rca_missing:
-        raise ClosureBlocked(rca_missing)
+    if target is Status.CLOSED and close_blockers:
+        raise ClosureBlocked(close_blockers)
     updated = times
     if current is Status.NEW and times.acknowledged_at is None:
         updated = replace(updated, acknowledged_at=now)

@@ -1,5 +1,6 @@
 """Every table, imported here so Alembic and the app see one metadata."""
 
+from app.models.action_items import ActionItem
 from app.models.alerts import Alert, IntegrationKey, SlaNotice
 from app.models.base import Base
 from app.models.escalations import IncidentEscalation
@@ -12,6 +13,7 @@ from app.models.stream_tickets import StreamTicket
 from app.models.users import ApiToken, SignInCode, TokenRef, User, UserIdentity
 
 __all__ = [
+    "ActionItem",
     "Alert",
     "ApiToken",
     "Base",

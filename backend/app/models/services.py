@@ -19,6 +19,10 @@ class Service(Base):
     # incident still New that long after it opened (services/sla/escalation.py).
     escalation_policy: Mapped[list[dict[str, Any]]] = mapped_column(
         JSONDocument, default=list, server_default=text("'[]'"))
+    # Severities whose incidents close only with a follow-up that has an owner and a due date
+    # (domain/rca.close_blockers); [] for none.
+    close_requires_action_items: Mapped[list[str]] = mapped_column(
+        JSONDocument, default=list, server_default=text("'[]'"))
 
 
 class Runbook(Base):

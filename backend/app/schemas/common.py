@@ -81,7 +81,9 @@ class ErrorBody(BaseModel):
                                     "failed fields (each with its `loc`)")
     code: ErrorCode = Field(description="Stable, for programs: branch on this, never on `detail`")
     missing: list[str] | None = Field(
-        default=None, description="closure_blocked: the RCA fields still blank")
+        default=None, description=(
+        "closure_blocked: the RCA fields still blank, and `action_items` when the service "
+        "requires a follow-up with an owner and a due date at this severity and there is none"))
     allowed: list[Status] | None = Field(
         default=None, description="illegal_transition: where the incident may move from here")
     current: Status | None = Field(default=None, description="illegal_transition: its status now")

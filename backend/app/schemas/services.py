@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StrictBool, field_validator
 
+from app.domain.severity import Severity
 from app.domain.sla import parse_policy, policy_to_json
 from app.schemas.common import WHOLE, Id, Input, LongText, Name, Output, Title
 
@@ -60,6 +61,23 @@ EscalationPolicy = Annotated[list[EscalationStep], Field(
     max_length=MAX_ESCALATION_STEPS, description=ESCALATION_DESCRIPTION)]
 
 
+CLOSE_REQUIRES_DESCRIPTION = (
+    "Severities whose incidents close only with at least one follow-up (action item) that has "
+    "an owner and a due date; otherwise closing is refused (409 closure_blocked, "
+    "close_blockers naming `action_items`). [] for none.")
+
+
+def _distinct_severities(value: list[Severity] | None) -> list[Severity] | None:
+    if value is not None and len(set(value)) != len(value):
+        raise ValueError("each severity is named once")
+    return None if value is None else sorted(value)
+
+
+CloseRequires = Annotated[list[Severity], Field(
+    max_length=len(SEVERITIES), json_schema_extra={"uniqueItems": True},
+    description=CLOSE_REQUIRES_DESCRIPTION)]
+
+
 class ServiceCreate(Input):
     name: Name
     owner_team: Name
@@ -73,8 +91,10 @@ class ServiceCreate(Input):
             }
         ]
     )
+    close_requires_action_items: CloseRequires = Field(default_factory=list)
 
     _check_policy = field_validator("sla_policy")(_validated_policy)
+    _check_close = field_validator("close_requires_action_items")(_distinct_severities)
 
 
 class ServiceUpdate(Input):
@@ -82,8 +102,10 @@ class ServiceUpdate(Input):
     owner_team: Name | None = None
     sla_policy: SlaPolicy | None = None
     escalation_policy: EscalationPolicy | None = None
+    close_requires_action_items: CloseRequires | None = None
 
     _check_policy = field_validator("sla_policy")(_validated_policy)
+    _check_close = field_validator("close_requires_action_items")(_distinct_severities)
     _check_escalation = field_validator("escalation_policy")(_validated_escalation)
 
 
@@ -98,6 +120,7 @@ class ServiceRead(Output):
     owner_team: str
     sla_policy: dict[str, SlaTarget]
     escalation_policy: list[EscalationStepRead] = Field(description=ESCALATION_DESCRIPTION)
+    close_requires_action_items: list[Severity] = Field(description=CLOSE_REQUIRES_DESCRIPTION)
 
 
 # "action": something done to the system, logged each time it is applied; "manual": a check a

@@ -65,7 +65,8 @@ async def create_service(db: Database, body: ServiceCreate) -> ServiceRead:
     try:
         async with db.transaction() as session:
             service = Service(name=body.name, owner_team=body.owner_team,
-                              sla_policy=_policy_json(body))
+                              sla_policy=_policy_json(body),
+                              close_requires_action_items=[s.value for s in body.close_requires_action_items])
             session.add(service)
             await session.flush()
             return _service_read(service)
@@ -111,6 +112,8 @@ async def update_service(db: Database, service_id: int, body: ServiceUpdate) -> 
                 steps = [step.model_dump() for step in body.escalation_policy]
                 await _check_channels(session, steps)
                 service.escalation_policy = steps
+            if body.close_requires_action_items is not None:
+                service.close_requires_action_items = [s.value for s in body.close_requires_action_items]
             await session.flush()
             return _service_read(service)
     except IntegrityError:

@@ -4,7 +4,8 @@ Deterministic: a fixed random seed draws every incident, and every time is an of
 anchor (the minute the seed runs), so two seedings hold the same history, shifted in time.
 About 120 incidents across the seeded services, severities and owners, almost all Closed with
 their RCA, runbook steps, comments and (for a third) the alert that opened them; some miss
-their SLA targets; a few are still open.
+their SLA targets; a few are still open. The Closed ones have their follow-ups (action items),
+added with the RCA: most done since, some still open, a few overdue.
 
 Everything goes through the writers the app itself uses, in rounds (opened, acknowledged,
 mitigated, resolved, RCA written, closed): each round is a batch per actor, so the whole
@@ -16,17 +17,19 @@ import random
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.domain import sla
+from app.domain.action_items import ItemStatus
 from app.domain.alert_payloads import AlertAction, AlertSource, NormalizedAlert
 from app.domain.events import EventType
 from app.domain.lifecycle import Status
 from app.domain.severity import Severity
-from app.models import Incident, Rca, Runbook, Service, User
+from app.models import ActionItem, Incident, Rca, Runbook, Service, User
+from app.services.action_items.follow_ups import item_event
 from app.services.alerts.firing import Firing, fire
 from app.services.alerts.integration_keys import AlertSender
 from app.services.alerts.resolution import resolve
@@ -98,6 +101,15 @@ COMMENTS = ("Customer support confirms reports are dropping.",
             "Rolled the change back in one region first to confirm the cause.",
             "Status page updated.",
             "Pulled in the owning team; they are looking at the last deploy.")
+
+
+FOLLOW_UPS = {
+    "corrective": ("Add the missing alert on the leading signal", "Fix the retry storm in the client",
+                   "Raise the connection pool limit and alert on saturation",
+                   "Roll the bad config out of every region"),
+    "preventive": ("Add a canary stage with automatic rollback", "Load-test the next release at 2x peak",
+                   "Write a runbook step for this failure", "Rehearse the failover in a game day"),
+}
 
 
 @dataclass
@@ -181,6 +193,41 @@ def plan(
             rca_text={"root_cause": root_cause, "contributing_factors": rng.choice(FACTORS),
                       "corrective_actions": rng.choice(ACTIONS), "prevention_actions": rng.choice(PREVENTION)},
         ))
+    return out
+
+
+@dataclass
+class PlannedFollowUp:
+    incident_id: int
+    title: str
+    kind: str
+    owner: str
+    due: date
+    url: str | None
+    added: datetime
+    done_at: datetime | None
+
+
+def plan_follow_ups(ids: dict[int, Planned], anchor: datetime) -> list[PlannedFollowUp]:
+    """One or two follow-ups per Closed incident, added halfway between its RCA and its close,
+    due days to weeks later; most of those already due are done (after the close, before the
+    anchor), a few are overdue, and about a third of those not yet due are done early. Drawn
+    from a random stream of their own, so the incidents stay as they were."""
+    rng = random.Random(RANDOM_SEED + 14)
+    out: list[PlannedFollowUp] = []
+    for ident, p in sorted(ids.items()):
+        if p.stop != Status.CLOSED:
+            continue
+        added, closed = p.at(p.rca + (p.close - p.rca) / 2), p.at(p.close)
+        for kind in sorted(rng.sample(sorted(FOLLOW_UPS), rng.randint(1, 2))):
+            due = (added + timedelta(days=rng.randint(3, 28))).date()
+            owner = p.owner if rng.random() < 0.6 else rng.choice(OWNERS)
+            span = anchor - timedelta(minutes=10) - closed
+            done = rng.random() < (0.88 if due < anchor.date() else 0.3)
+            done_at = closed + span * rng.uniform(0.05, 0.9) if done and span > timedelta(0) else None
+            url = f"https://tickets.example.com/OPS-{2000 + len(out)}" if rng.random() < 0.7 else None
+            out.append(PlannedFollowUp(ident, rng.choice(FOLLOW_UPS[kind]), kind, owner, due, url,
+                                       added, done_at))
     return out
 
 
@@ -291,4 +338,27 @@ async def seed_history(session: AsyncSession, password_hash: str, anchor: dateti
             ident, EventType.RCA_UPDATED, "RCA updated: " + ", ".join(n.replace("_", " ") for n in p.rca_text),
             {"fields": list(p.rca_text)}, p.at(p.rca))))
     await _in_batches(session, notes, users, anchor)
+
+    # Their follow-ups, added with the RCA; then Closed; then the follow-ups done since.
+    follow_ups = plan_follow_ups(ids, anchor)
+    items = [ActionItem(incident_id=f.incident_id, title=f.title, kind=f.kind, owner_id=users[f.owner].id,
+                        due_date=f.due, url=f.url, status=ItemStatus.OPEN.value, created_at=f.added,
+                        created_by=users[ids[f.incident_id].owner].id) for f in follow_ups]
+    session.add_all(items)
+    await session.flush()
+    await _in_batches(session, [(ids[f.incident_id].owner, item_event(item, "added", users[f.owner], [], f.added))
+                                for f, item in zip(follow_ups, items, strict=True)], users, anchor)
     await _moves(session, ids, Status.CLOSED, "close", users, anchor)
+    done = sorted((f.done_at, f.incident_id, n) for n, f in enumerate(follow_ups) if f.done_at is not None)
+    rounds: list[list[tuple[str, NewEvent]]] = []
+    seen: dict[int, int] = defaultdict(int)
+    for at, ident, n in done:  # the k-th completion of each incident in round k: in time order
+        item, f = items[n], follow_ups[n]
+        item.status, item.completed_at = ItemStatus.DONE.value, at
+        if len(rounds) <= seen[ident]:
+            rounds.append([])
+        rounds[seen[ident]].append((f.owner, item_event(item, "completed", users[f.owner], ["status"], at)))
+        seen[ident] += 1
+    await session.flush()
+    for batch in rounds:
+        await _in_batches(session, batch, users, anchor)

@@ -102,6 +102,7 @@ async def test_history_is_rich_deterministic_and_verifies(seeded_twice: tuple[st
     assert 50 <= (newest - oldest).days <= 61
     kinds = Counter(t for _, t, _, _ in first["events"])
     assert kinds["runbook_step"] >= 100 and kinds["rca_updated"] == len(closed) and kinds["alert"] >= 10
+    assert kinds["action_item"] >= len(closed)  # each Closed incident's follow-ups, some completed
     # Every event in its incident's timeline comes after the one before it.
     last: dict[int, float] = {}
     for n, _, body, at in first["events"]:
@@ -123,6 +124,20 @@ async def test_history_is_rich_deterministic_and_verifies(seeded_twice: tuple[st
             for incident in (history[0], history[len(history) // 2], history[-1]):
                 audit = (await c.get(f"/incidents/{incident.id}/audit", headers=headers)).json()
                 assert audit["verified"], audit
+            # Follow-ups on a fresh start: most done, some open, a few of those overdue.
+            items: list[dict[str, Any]] = []
+            cursor = None
+            while True:
+                page = (await c.get("/action-items", headers=headers,
+                                    params={"limit": 200, **({"cursor": cursor} if cursor else {})})).json()
+                items += page["items"]
+                if not (cursor := page["next_cursor"]):
+                    break
+            statuses = Counter(i["status"] for i in items)
+            overdue = sum(i["overdue"] for i in items)
+            assert statuses["done"] > statuses["open"] >= 5 and 2 <= overdue < statuses["open"], statuses
+            mine = (await c.get("/action-items?owner_id=me&status=open", headers=headers)).json()["items"]
+            assert mine and all(i["owner_name"] == "Avery Patel" for i in mine)
 
 
 async def test_history_is_off_when_asked(database_url: str) -> None:

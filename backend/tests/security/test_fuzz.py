@@ -61,6 +61,7 @@ SEMANTIC: list[tuple[str, str, str | None, str]] = [
     ("GET /incidents", "invalid_request", "created_from", "created_from not before created_to"),
     ("", "invalid_request", "service_id", "a service id no row has"),
     ("", "invalid_request", "assignee_id", "a user id no row has"),
+    ("", "invalid_request", "owner_id", "a user id no row has, or a viewer's (who cannot own follow-ups)"),
     ("", "invalid_request", "runbook_id", "a runbook id no row has"),
     ("", "invalid_request", "step_index", "past the runbook's last step"),
     ("POST /alerts", "invalid_request", None,

@@ -29,11 +29,11 @@ LEGAL = {
 @pytest.mark.parametrize("target", list(Status))
 def test_every_pair(current: Status, target: Status) -> None:
     if (current, target) in LEGAL:
-        transition(current, target, Timestamps(), NOW, rca_missing=[])
+        transition(current, target, Timestamps(), NOW, close_blockers=[])
         assert target in TRANSITIONS[current]
     else:
         with pytest.raises(IllegalTransition) as err:
-            transition(current, target, Timestamps(), NOW, rca_missing=[])
+            transition(current, target, Timestamps(), NOW, close_blockers=[])
         assert current.value in str(err.value)
         assert err.value.allowed == TRANSITIONS[current]
 

@@ -58,9 +58,14 @@ const list = (items: readonly string[]) => items.join(', ');
 function consoleMessage(code: ErrorCode | null, facts: ErrorFacts): string | null {
   switch (code) {
     case 'closure_blocked': {
-      const missing = facts.missing ?? [];
-      if (missing.length === 0) return 'Cannot close yet: the RCA is incomplete. Fill it in below and save it.';
-      return `Cannot close yet: the RCA is missing ${list(missing.map(rcaSectionName))}. Fill these in below and save the RCA.`;
+      const all = facts.missing ?? [];
+      const followUp = all.includes('action_items')
+        ? ' This service also needs at least one follow-up with an owner and a due date: add one under Follow-ups.'
+        : '';
+      const missing = all.filter((m) => m !== 'action_items');
+      if (all.length === 0) return 'Cannot close yet: the RCA is incomplete. Fill it in below and save it.';
+      if (missing.length === 0) return `Cannot close yet.${followUp}`;
+      return `Cannot close yet: the RCA is missing ${list(missing.map(rcaSectionName))}. Fill these in below and save the RCA.${followUp}`;
     }
     case 'stale_version': {
       const now = facts.current_version != null ? ` (it is now at version ${facts.current_version})` : '';

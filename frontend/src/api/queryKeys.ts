@@ -34,6 +34,13 @@ export const queryKeys = {
     alerts: (id: number) => ['incident', id, 'alerts'] as const,
     /** The earlier incidents most like it (`GET /incidents/{id}/similar`). */
     similar: (id: number, limit: number) => ['incident', id, 'similar', limit] as const,
+    /** Its follow-ups (refreshed with the incident: a live event on it refreshes them too). */
+    actionItems: (id: number) => ['incident', id, 'action-items'] as const,
+  },
+  /** Follow-ups across incidents ("My follow-ups"). */
+  actionItems: {
+    all: () => ['action-items'] as const,
+    list: <F>(filters: F) => ['action-items', filters] as const,
   },
   metrics: {
     all: () => ['metrics'] as const,
@@ -64,6 +71,8 @@ export const mutationKeys = {
   applyRunbookStep: (id: number) => ['incident', id, 'apply-runbook-step'] as const,
   starEvent: (id: number) => ['incident', id, 'star'] as const,
   saveRca: (id: number) => ['incident', id, 'rca'] as const,
+  addActionItem: (id: number) => ['incident', id, 'action-items', 'add'] as const,
+  updateActionItem: (id: number) => ['action-items', id, 'update'] as const,
   createRunbook: () => ['runbooks', 'create'] as const,
   updateRunbook: () => ['runbooks', 'update'] as const,
   createService: () => ['services', 'create'] as const,

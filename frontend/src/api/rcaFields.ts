@@ -16,7 +16,13 @@ export const RCA_FIELD_LABELS: Record<RcaField, string> = {
 
 export const RCA_FIELDS = ['root_cause', 'contributing_factors', 'corrective_actions', 'prevention_actions'] as const satisfies readonly RcaField[];
 
+/** What a close blocker that is not an RCA section asks for, as people read it. */
+export const OTHER_CLOSE_BLOCKERS: Record<string, string> = {
+  action_items: 'A follow-up with an owner and a due date',
+};
+
 /** The section's name for people; a key the console does not know is shown as the server sent it. */
 export function rcaSectionName(key: string): string {
-  return key in RCA_FIELD_LABELS ? RCA_FIELD_LABELS[key as RcaField] : key;
+  if (key in RCA_FIELD_LABELS) return RCA_FIELD_LABELS[key as RcaField];
+  return OTHER_CLOSE_BLOCKERS[key] ?? key;
 }

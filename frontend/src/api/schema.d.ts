@@ -46,6 +46,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/action-items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Action Items
+         * @description Follow-ups across incidents, earliest due date first (so the overdue ones lead), those
+         *     without a due date last. "My follow-ups": `owner_id=me&status=open`.
+         */
+        get: operations["list_action_items_action_items_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/action-items/{item_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Edit Action Item
+         * @description Edit, complete (`status: done`) or reopen a follow-up; a change is an `action_item`
+         *     timeline event on its incident, sending nothing new is no change and no event.
+         */
+        patch: operations["edit_action_item_action_items__item_id__patch"];
+        trace?: never;
+    };
     "/alerts": {
         parameters: {
             query?: never;
@@ -406,6 +448,30 @@ export interface paths {
          *     the SLA deadlines from the incident's creation.
          */
         patch: operations["triage_incident_incidents__incident_id__patch"];
+        trace?: never;
+    };
+    "/incidents/{incident_id}/action-items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Incident Action Items
+         * @description The incident's follow-ups, in the order they were added.
+         */
+        get: operations["incident_action_items_incidents__incident_id__action_items_get"];
+        put?: never;
+        /**
+         * Add Action Item
+         * @description Add a follow-up (an `action_item` timeline event). A Closed incident still takes them.
+         */
+        post: operations["add_action_item_incidents__incident_id__action_items_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/incidents/{incident_id}/alerts": {
@@ -1009,6 +1075,91 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** ActionItemCreate */
+        ActionItemCreate: {
+            /** Due Date */
+            due_date?: string | null;
+            kind: components["schemas"]["Kind"];
+            /**
+             * Owner Id
+             * @description An active responder or admin (a viewer cannot own follow-ups)
+             */
+            owner_id?: number | null;
+            /** Title */
+            title: string;
+            /** Url */
+            url?: string | null;
+        };
+        /** ActionItemPage */
+        ActionItemPage: {
+            /** Items */
+            items: components["schemas"]["ActionItemRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last
+             */
+            next_cursor: string | null;
+        };
+        /** ActionItemRead */
+        ActionItemRead: {
+            /** Completed At */
+            completed_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: number | null;
+            /** Created By Name */
+            created_by_name: string | null;
+            /** Due Date */
+            due_date: string | null;
+            /** Id */
+            id: number;
+            /** Incident Id */
+            incident_id: number;
+            incident_severity: components["schemas"]["Severity"];
+            /** Incident Title */
+            incident_title: string;
+            kind: components["schemas"]["Kind"];
+            /**
+             * Overdue
+             * @description Open and past its due date (UTC date)
+             */
+            overdue: boolean;
+            /** Owner Id */
+            owner_id: number | null;
+            /** Owner Name */
+            owner_name: string | null;
+            status: components["schemas"]["ItemStatus"];
+            /** Title */
+            title: string;
+            /** Url */
+            url: string | null;
+        };
+        /**
+         * ActionItemUpdate
+         * @description Only the fields sent change. `owner_id`, `due_date` and `url` sent as null clear them;
+         *     `title`, `kind` and `status` sent as null leave them as they are. `status: done` completes
+         *     the item (`completed_at` set), `status: open` reopens it. Items of a Closed incident can
+         *     still be edited and completed: follow-ups outlive the incident.
+         */
+        ActionItemUpdate: {
+            /** Due Date */
+            due_date?: string | null;
+            kind?: components["schemas"]["Kind"] | null;
+            /**
+             * Owner Id
+             * @description An active responder or admin (a viewer cannot own follow-ups)
+             */
+            owner_id?: number | null;
+            status?: components["schemas"]["ItemStatus"] | null;
+            /** Title */
+            title?: string | null;
+            /** Url */
+            url?: string | null;
+        };
         /** AlertPage */
         AlertPage: {
             /** Items */
@@ -1364,7 +1515,7 @@ export interface components {
             id?: unknown;
             /**
              * Missing
-             * @description closure_blocked: the RCA fields still blank
+             * @description closure_blocked: the RCA fields still blank, and `action_items` when the service requires a follow-up with an owner and a due date at this severity and there is none
              */
             missing?: string[] | null;
             /**
@@ -1448,7 +1599,7 @@ export interface components {
          * EventType
          * @enum {string}
          */
-        EventType: "created" | "status_change" | "comment" | "runbook_step" | "rca_updated" | "assignment" | "severity_change" | "field_change" | "sla_breach" | "sla_at_risk" | "alert" | "escalated";
+        EventType: "created" | "status_change" | "comment" | "runbook_step" | "rca_updated" | "assignment" | "severity_change" | "field_change" | "sla_breach" | "sla_at_risk" | "alert" | "escalated" | "action_item";
         /** GenerateRequest */
         GenerateRequest: {
             /**
@@ -1852,10 +2003,20 @@ export interface components {
             /** Service Id */
             service_id: number;
         };
+        /**
+         * ItemStatus
+         * @enum {string}
+         */
+        ItemStatus: "open" | "done";
         /** @description Any JSON this server stores: strings without NUL, integers within 64 bits, finite numbers, nested at most 32 levels deep */
         JsonValue: string | number | boolean | null | components["schemas"]["JsonValue"][] | {
             [key: string]: components["schemas"]["JsonValue"];
         };
+        /**
+         * Kind
+         * @enum {string}
+         */
+        Kind: "corrective" | "preventive";
         /** Metrics */
         Metrics: {
             /** Acknowledged Count */
@@ -2278,6 +2439,11 @@ export interface components {
         };
         /** ServiceCreate */
         ServiceCreate: {
+            /**
+             * Close Requires Action Items
+             * @description Severities whose incidents close only with at least one follow-up (action item) that has an owner and a due date; otherwise closing is refused (409 closure_blocked, close_blockers naming `action_items`). [] for none.
+             */
+            close_requires_action_items?: components["schemas"]["Severity"][];
             /** Name */
             name: string;
             /** Owner Team */
@@ -2349,6 +2515,11 @@ export interface components {
         /** ServiceRead */
         ServiceRead: {
             /**
+             * Close Requires Action Items
+             * @description Severities whose incidents close only with at least one follow-up (action item) that has an owner and a due date; otherwise closing is refused (409 closure_blocked, close_blockers naming `action_items`). [] for none.
+             */
+            close_requires_action_items: components["schemas"]["Severity"][];
+            /**
              * Escalation Policy
              * @description Steps for an incident not acknowledged: once it has been New for a step's after_minutes, that step's channels hear `incident.escalated` (once per step). At most 10 steps, after_minutes strictly increasing; [] for none.
              */
@@ -2366,6 +2537,8 @@ export interface components {
         };
         /** ServiceUpdate */
         ServiceUpdate: {
+            /** Close Requires Action Items */
+            close_requires_action_items?: components["schemas"]["Severity"][] | null;
             /** Escalation Policy */
             escalation_policy?: components["schemas"]["EscalationStep"][] | null;
             /** Name */
@@ -2666,6 +2839,128 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReadinessRead"];
+                };
+            };
+        };
+    };
+    list_action_items_action_items_get: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["ItemStatus"] | null;
+                /** @description A user id, or `me` (the caller) */
+                owner_id?: number | "me" | null;
+                /** @description Only open follow-ups past their due date */
+                overdue?: boolean;
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionItemPage"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    edit_action_item_action_items__item_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionItemUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionItemRead"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large (the limit is named) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };
@@ -3798,6 +4093,142 @@ export interface operations {
                 };
             };
             /** @description A workflow rule refused the change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large (the limit is named) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    incident_action_items_incidents__incident_id__action_items_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionItemRead"][];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_action_item_incidents__incident_id__action_items_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID): a retry with the same key and body gets the first answer back and creates nothing twice; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionItemCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionItemRead"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A workflow rule refused the change, or a request with this key is still running */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -48,12 +48,20 @@ export type NotificationEvent = Channel['events'][number];
 export type Delivery = S['DeliveryRead'];
 export type DeliveryPage = S['DeliveryPage'];
 export type DeliveryStatus = Delivery['status'];
+/** A follow-up (action item) of an incident, its kinds and states. */
+export type ActionItem = S['ActionItemRead'];
+export type ActionItemCreate = S['ActionItemCreate'];
+export type ActionItemUpdate = S['ActionItemUpdate'];
+export type ActionItemPage = S['ActionItemPage'];
+export type ActionItemKind = S['Kind'];
+export type ActionItemStatus = S['ItemStatus'];
 
 export const ROLES: readonly Role[] = ['admin', 'responder', 'viewer'];
 export const SEVERITIES: readonly Severity[] = ['SEV1', 'SEV2', 'SEV3', 'SEV4'];
 export const STATUSES: readonly Status[] = ['New', 'Investigating', 'Mitigated', 'Resolved', 'Closed'];
 export const OPEN_STATUSES: readonly Status[] = ['New', 'Investigating', 'Mitigated'];
 export const SLA_STATES: readonly SlaState[] = ['on_track', 'at_risk', 'breached', 'met'];
+export const ACTION_ITEM_KINDS: readonly ActionItemKind[] = ['corrective', 'preventive'];
 export const CHANNEL_KINDS: readonly ChannelKind[] = ['webhook', 'slack', 'teams'];
 export const NOTIFICATION_EVENTS: readonly NotificationEvent[] = [
   'incident.created',

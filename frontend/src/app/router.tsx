@@ -5,6 +5,7 @@ import { ErrorState, Loading } from '../components/States';
 import { loadPeoplePage, loadTokensPage } from '../features/admin';
 import { LoginPage, useAuth } from '../features/auth';
 import { DashboardPage } from '../features/dashboard';
+import { loadMyFollowUpsPage } from '../features/followups';
 import { IncidentDetailPage, NewIncidentPage } from '../features/incidents';
 import { loadMetricsPage } from '../features/metrics';
 import { loadNotificationsPage } from '../features/notifications';
@@ -16,6 +17,7 @@ const MetricsPage = lazy(loadMetricsPage);
 const PeoplePage = lazy(loadPeoplePage);
 const TokensPage = lazy(loadTokensPage);
 const NotificationsPage = lazy(loadNotificationsPage);
+const MyFollowUpsPage = lazy(loadMyFollowUpsPage);
 
 function RequireAuth() {
   const auth = useAuth();
@@ -63,6 +65,7 @@ export function buildRouter() {
               { path: 'incidents/new', element: <NewIncidentPage /> },
               { path: 'incidents/:id', element: <IncidentDetailPage /> },
               { path: 'runbooks', element: <Lazy what="runbooks"><RunbooksPage /></Lazy> },
+              { path: 'follow-ups', element: <Lazy what="follow-ups"><MyFollowUpsPage /></Lazy> },
               { path: 'metrics', element: <Lazy what="metrics"><MetricsPage /></Lazy> },
               { path: 'people', element: <Lazy what="people"><PeoplePage /></Lazy> },
               { path: 'tokens', element: <Lazy what="API tokens"><TokensPage /></Lazy> },

@@ -3,7 +3,7 @@
  * browser's by default), with the UTC time on hover, as an absolute time, a relative one
  * ("12m ago") or both.
  */
-import { formatAbsolute, formatRelative, formatUtc } from '../lib/format';
+import { formatAbsolute, formatCalendarDate, formatRelative, formatUtc } from '../lib/format';
 import { useTimeZone } from '../lib/preferences';
 import { useNow } from './useNow';
 
@@ -43,4 +43,14 @@ export function AbsoluteTime({ iso }: { iso: string | null | undefined }) {
 /** Both at once, for detail panels: "27 Nov 2026, 15:02 CET (12m ago)". */
 export function FullTime({ iso }: { iso: string | null | undefined }) {
   return <Time iso={iso} show="full" />;
+}
+
+/** A calendar date such as a follow-up's due date ("05 Dec 2026"): a day, the same in every zone. */
+export function CalendarDate({ day }: { day: string | null | undefined }) {
+  if (!day) return <span className="muted">—</span>;
+  return (
+    <time dateTime={day} className="time">
+      {formatCalendarDate(day)}
+    </time>
+  );
 }

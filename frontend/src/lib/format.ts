@@ -65,6 +65,15 @@ export function formatAbsolute(iso: string | null | undefined, zone = 'UTC'): st
   return formatIn(zone, false).format(d);
 }
 
+const calendarDates = new Intl.DateTimeFormat('en-GB', { year: 'numeric', month: 'short', day: '2-digit', timeZone: 'UTC' });
+
+/** "05 Dec 2026": a calendar date (`YYYY-MM-DD`, no time of day, so no zone). */
+export function formatCalendarDate(day: string | null | undefined): string {
+  if (!day) return '—';
+  const d = new Date(`${day}T00:00:00Z`);
+  return Number.isNaN(d.getTime()) ? day : calendarDates.format(d);
+}
+
 /** "27 Nov 2026, 14:02:05 UTC": the unambiguous form, shown on hover beside any zone. */
 export function formatUtc(iso: string): string {
   const d = new Date(iso);

@@ -53,6 +53,7 @@ export const service: S['ServiceRead'] = {
     SEV4: { ack_minutes: 240, resolve_minutes: 4320 },
   },
   escalation_policy: [],
+  close_requires_action_items: [],
 };
 
 export function makeIncident(overrides: Partial<S['IncidentDetail']> = {}): S['IncidentDetail'] {
@@ -153,6 +154,7 @@ export function renderApp(
     ),
     http.get('/users', ({ response }) => response(200).json(Object.values(users))),
     http.get('/services', ({ response }) => response(200).json([service])),
+    http.get('/incidents/{incident_id}/action-items', ({ response }) => response(200).json([])),
   );
   const router = createMemoryRouter(
     [

@@ -13,14 +13,14 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, and_, bindparam, exists, select
 from sqlalchemy.orm import aliased
 
 from app.domain import lifecycle, rca, sla
 from app.domain.events import EventType
 from app.errors import NotFound
 from app.infra.rows import Row, RowReader
-from app.models import ApiToken, Incident, IncidentEvent, IncidentEventStar, Rca, Service, User
+from app.models import ActionItem, ApiToken, Incident, IncidentEvent, IncidentEventStar, Rca, Service, User
 from app.schemas.incidents import EventRead, IncidentDetail, IncidentRead, RcaRead
 
 _I, _R, _E = Incident.__table__.c, Rca.__table__.c, IncidentEvent.__table__.c
@@ -41,7 +41,9 @@ def _sla(r: Row, now: datetime) -> dict[str, Any]:
 
 def _close_blockers(r: Row, _now: datetime) -> list[str]:
     has_rca = r["rca_incident_id"] is not None
-    return rca.missing_fields({name: r[f"rca_{name}"] for name in rca.RCA_FIELDS} if has_rca else None)
+    return rca.close_blockers({name: r[f"rca_{name}"] for name in rca.RCA_FIELDS} if has_rca else None,
+                              r["severity"], r["close_requires_action_items"] or (),
+                              bool(r["has_owned_action_item"]))
 
 
 # What an incident answer derives rather than reads: IncidentRead's last fields, in order.
@@ -67,6 +69,13 @@ assert set(EVENT_READ) == {*EVENT_FIELDS, "created_by_name", "created_by_token_n
                            *UNSTARRED}
 
 
+# Whether the incident has a follow-up with an owner and a due date (the close gate's
+# `action_items`, with its service's `close_requires_action_items`).
+HAS_OWNED_ACTION_ITEM = exists().where(and_(
+    ActionItem.incident_id == Incident.id, ActionItem.owner_id.is_not(None),
+    ActionItem.due_date.is_not(None))).label("has_owned_action_item")
+
+
 def incident_rows(rca_meta: bool = True) -> Select[Any]:
     """Incidents with their service's and owner's names and their RCA's fields (`rca_*`);
     a list leaves out the RCA's author and time, which only the detail shows."""
@@ -74,7 +83,8 @@ def incident_rows(rca_meta: bool = True) -> Select[Any]:
     columns = [JOINED[name].label(name) if name in JOINED else _I[name] for name in ROW_FIELDS]
     return (
         select(*columns, *(_I[name] for name in SLA_COLUMNS if name not in ROW_FIELDS),
-               *(_R[name].label(f"rca_{name}") for name in rca_columns))
+               *(_R[name].label(f"rca_{name}") for name in rca_columns),
+               Service.close_requires_action_items, HAS_OWNED_ACTION_ITEM)
         .select_from(Incident)
         .join(Service, Service.id == Incident.service_id)
         .outerjoin(User, User.id == Incident.assignee_id)

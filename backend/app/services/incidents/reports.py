@@ -8,7 +8,9 @@ from app.domain import sla
 from app.domain.rca import RCA_FIELDS
 from app.infra.rows import SessionReader
 from app.models import Service
+from app.schemas.action_items import ActionItemRead
 from app.schemas.incidents import EventRead, IncidentRead, RcaRead
+from app.services.action_items.views import items_of
 from app.services.incidents.reads import incident_detail
 
 SECTION_TITLES = {
@@ -65,8 +67,23 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def follow_ups(items: list[ActionItemRead]) -> list[str]:
+    """The Follow-ups section's lines: a table of the action items, overdue ones marked."""
+    if not items:
+        return ["_No follow-ups recorded._"]
+    lines = ["| Follow-up | Kind | Owner | Due | Status | Link |", "|---|---|---|---|---|---|"]
+    for item in items:
+        due = item.due_date.isoformat() if item.due_date else "—"
+        if item.overdue:
+            due += " **(overdue)**"
+        link = f"[ticket](<{_cell(item.url)}>)" if item.url else "—"
+        lines.append(f"| {_cell(item.title)} | {item.kind.value} | {_cell(item.owner_name or 'Unowned')} | "
+                     f"{due} | {item.status.value} | {link} |")
+    return lines
+
+
 def render(incident: IncidentRead, events: list[EventRead], rca: RcaRead | None,
-           target: sla.Target | None) -> str:
+           target: sla.Target | None, items: list[ActionItemRead] | None = None) -> str:
     s = incident.sla
     outcome = {"met": "Met", "breached": "Breached", "on_track": "On track (still open)",
                "at_risk": "At risk (still open)"}[s.state.value]
@@ -135,6 +152,7 @@ def render(incident: IncidentRead, events: list[EventRead], rca: RcaRead | None,
     for name in RCA_FIELDS:
         text = (getattr(rca, name) or "").strip() if rca else ""
         lines += [f"### {SECTION_TITLES[name]}", "", text or "_Not yet written._", ""]
+    lines += ["## Follow-ups", "", *follow_ups(items or []), ""]
     lines += [f"_Report generated {stamp(utcnow())} by the Incident Console._", ""]
     return "\n".join(lines)
 
@@ -142,12 +160,14 @@ def render(incident: IncidentRead, events: list[EventRead], rca: RcaRead | None,
 async def post_incident_report(db: Database, incident_id: int) -> tuple[str, str]:
     """(file name, Markdown) for the incident's post-incident report."""
     async with db.read() as session:
-        detail = await incident_detail(SessionReader(session), incident_id, utcnow())
+        now = utcnow()
+        detail = await incident_detail(SessionReader(session), incident_id, now)
         service = await session.get(Service, detail["service_id"])
+        items = await items_of(session, incident_id, now.date())
     incident = IncidentRead.model_validate(detail)
     events = [EventRead.model_validate(e) for e in detail["events"]]
     rca = RcaRead.model_validate(detail["rca"]) if detail["rca"] else None
     target = None
     if service is not None:
         target = sla.parse_policy(service.sla_policy).get(incident.severity)
-    return f"INC-{incident.id}-post-incident-report.md", render(incident, events, rca, target)
+    return f"INC-{incident.id}-post-incident-report.md", render(incident, events, rca, target, items)

@@ -12,7 +12,7 @@ from app.db import Database
 from app.domain import lifecycle, rca
 from app.domain.events import EventType
 from app.infra.rows import SessionReader
-from app.models import Incident, Rca, User
+from app.models import ActionItem, Incident, Rca, Service, User
 from app.schemas.incidents import TransitionRequest
 from app.services.incidents.guards import bump_version, check_version, ensure_exists
 from app.services.incidents.reads import incident_detail
@@ -52,11 +52,28 @@ async def move(
     await move_many(session, [Move(incident, target, note)], actor, now)
 
 
+async def _follow_up_gate(session: AsyncSession, closing: list[Incident]
+                          ) -> tuple[dict[int, list[str]], set[int]]:
+    """For the incidents about to close: their services' `close_requires_action_items`, and
+    which of them have a follow-up with an owner and a due date."""
+    if not closing:
+        return {}, set()
+    requires = {r.id: r.close_requires_action_items for r in await session.execute(
+        select(Service.id, Service.close_requires_action_items)
+        .where(Service.id.in_({i.service_id for i in closing})))}
+    owned = set(await session.scalars(select(ActionItem.incident_id).distinct().where(
+        ActionItem.incident_id.in_([i.id for i in closing]), ActionItem.owner_id.is_not(None),
+        ActionItem.due_date.is_not(None))))
+    return requires, owned
+
+
 async def move_many(session: AsyncSession, moves: list[Move], actor: User | None, now: datetime) -> None:
     """`move` for several incidents (one move each): a compare-and-set per incident, then
     their events in one batch."""
-    records = {r.incident_id: r for r in await session.scalars(
-        select(Rca).where(Rca.incident_id.in_([m.incident.id for m in moves])))}
+    ids = [m.incident.id for m in moves]
+    records = {r.incident_id: r for r in await session.scalars(select(Rca).where(Rca.incident_id.in_(ids)))}
+    requires, owned = await _follow_up_gate(session, [m.incident for m in moves
+                                                      if m.target is lifecycle.Status.CLOSED])
     events = []
     for m in moves:
         incident, target, at = m.incident, m.target, m.at or now
@@ -69,7 +86,9 @@ async def move_many(session: AsyncSession, moves: list[Move], actor: User | None
             closed_at=incident.closed_at,
         )
         rca_values = {name: getattr(record, name) for name in rca.RCA_FIELDS} if record else None
-        after = lifecycle.transition(current, target, before, at, rca.missing_fields(rca_values))
+        blockers = rca.close_blockers(rca_values, incident.severity,
+                                      requires.get(incident.service_id) or (), incident.id in owned)
+        after = lifecycle.transition(current, target, before, at, blockers)
         await bump_version(session, incident, {
             "status": target.value,
             "acknowledged_at": after.acknowledged_at,

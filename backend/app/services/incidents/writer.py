@@ -107,13 +107,14 @@ async def _owners(session: AsyncSession, specs: list[NewIncident]) -> dict[int, 
     return users
 
 
-def check_owner(ident: int, user: User | None) -> User:
-    """An incident's owner is an active person who works incidents (a viewer cannot own one)."""
+def check_owner(ident: int, user: User | None, field: str = "assignee_id") -> User:
+    """An incident's (or a follow-up's) owner is an active person who works incidents (a
+    viewer cannot own one); `field` names the request's field at fault."""
     if user is None or not user.is_active:
-        raise Unprocessable(f"assignee_id {ident} is not an active user", field="assignee_id")
+        raise Unprocessable(f"{field} {ident} is not an active user", field=field)
     if not roles.can_own(user.role):
-        raise Unprocessable(f"assignee_id {ident} is a viewer, who cannot own incidents",
-                            field="assignee_id")
+        raise Unprocessable(f"{field} {ident} is a viewer, who cannot own incidents or follow-ups",
+                            field=field)
     return user
 
 

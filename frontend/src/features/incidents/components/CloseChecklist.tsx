@@ -1,18 +1,27 @@
 /**
  * Closing as a checklist, shown before anyone asks to close: each of the incident's
- * `close_blockers` (the RCA sections still blank, named as people read them by rcaFields.ts)
- * links to the field that fills it, scrolling to it and putting the cursor there.
+ * `close_blockers` (the RCA sections still blank, named as people read them by rcaFields.ts, and
+ * `action_items` where the service needs an owned, dated follow-up) links to the field that
+ * fills it, scrolling to it and putting the cursor there.
  */
 import type { IncidentDetail } from '../../../api/types';
 import { RCA_FIELDS, rcaSectionName } from '../../../api/rcaFields';
+import { focusFollowUpForm } from '../../followups';
 import './CloseChecklist.css';
 
-/** The RCA field a close blocker is filled in (RcaForm's ids), scrolled to and focused. */
+/** The RCA field a close blocker is filled in (RcaForm's ids), scrolled to and focused; for
+ * `action_items`, the follow-ups' add form. */
 export function focusBlocker(code: string) {
+  if (code === 'action_items') return focusFollowUpForm();
   const field = document.getElementById(`rca-${code}`);
   if (!field) return;
   field.scrollIntoView({ block: 'center' });
   field.focus({ preventScroll: true });
+}
+
+/** "Root cause written"; a blocker that is not an RCA section says what it asks for. */
+function label(code: string): string {
+  return (RCA_FIELDS as readonly string[]).includes(code) ? `${rcaSectionName(code)} written` : rcaSectionName(code);
 }
 
 export function CloseChecklist({ incident }: { incident: IncidentDetail }) {
@@ -39,17 +48,17 @@ export function CloseChecklist({ incident }: { incident: IncidentDetail }) {
             </span>{' '}
             {done ? (
               <span>
-                {rcaSectionName(code)} written<span className="visually-hidden"> (done)</span>
+                {label(code)}<span className="visually-hidden"> (done)</span>
               </span>
             ) : (
               <a
-                href={`#rca-${code}`}
+                href={code === 'action_items' ? '#followups' : `#rca-${code}`}
                 onClick={(e) => {
                   e.preventDefault();
                   focusBlocker(code);
                 }}
               >
-                {rcaSectionName(code)} written<span className="visually-hidden"> (not yet: go to the field)</span>
+                {label(code)}<span className="visually-hidden"> (not yet: go to the field)</span>
               </a>
             )}
           </li>

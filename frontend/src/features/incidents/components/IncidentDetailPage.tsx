@@ -7,6 +7,7 @@ import { useDocumentTitle } from '../../../components/useDocumentTitle';
 import { useHotkeys } from '../../../components/useHotkeys';
 import { incidentRef } from '../../../lib/format';
 import { useAuth } from '../../auth';
+import { FollowUpsCard } from '../../followups';
 import { RcaForm } from '../../rca';
 import { SimilarIncidentsCard } from '../../similar';
 import { useIncident } from '../api/incidents';
@@ -110,6 +111,7 @@ export function IncidentDetailPage() {
             <h2 id="rca-title">Post-incident review (RCA)</h2>
             <RcaForm key={incident.id} incident={incident} canAct={canAct} />
           </section>
+          <FollowUpsCard incident={incident} canAct={canAct} />
           <section className="card" aria-labelledby="report-title">
             <h2 id="report-title">Post-incident report</h2>
             <ExportReportButton incidentId={incident.id} />

@@ -17,6 +17,7 @@ const oneOfEach: Record<EventType, Parameters<typeof makeEvent>[0]> = {
   sla_at_risk: { body: 'Resolve target at risk', created_by_name: null },
   alert: { body: 'HighLatency on checkout', created_by_name: null },
   escalated: { body: 'Not acknowledged: escalated (step 1)', created_by_name: null, data: { step: 0, after_minutes: 5, channel_ids: [1] } },
+  action_item: { body: 'Follow-up added: Alert on disk usage', data: { action_item_id: 1, change: 'added', owner_name: 'Avery Patel', due_date: '2026-12-05' } },
 };
 
 const expected: Record<EventType, { label: string; className: string }> = {
@@ -32,6 +33,7 @@ const expected: Record<EventType, { label: string; className: string }> = {
   sla_at_risk: { label: 'SLA at risk', className: 'ev-breach' },
   alert: { label: 'Alert', className: 'ev-system' },
   escalated: { label: 'Escalated', className: 'ev-breach' },
+  action_item: { label: 'Follow-up', className: 'ev-triage' },
 };
 
 describe('Timeline', () => {

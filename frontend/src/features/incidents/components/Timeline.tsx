@@ -5,7 +5,7 @@
  */
 import { useState, type ReactNode } from 'react';
 import type { EventType, TimelineEvent } from '../../../api/types';
-import { AbsoluteTime, RelativeTime } from '../../../components/Time';
+import { AbsoluteTime, CalendarDate, RelativeTime } from '../../../components/Time';
 import { pluralize } from '../../../lib/format';
 import { useStarEvent } from '../api/timeline';
 import { applyView, TimelineFilters, type TimelineView } from './TimelineFilters';
@@ -37,6 +37,7 @@ export const EVENT_KINDS: Record<EventType, EventKind> = {
   sla_at_risk: { label: 'SLA at risk', icon: '⚠', className: 'ev-breach' },
   alert: { label: 'Alert', icon: '⚑', className: 'ev-system' },
   escalated: { label: 'Escalated', icon: '↑', className: 'ev-breach' },
+  action_item: { label: 'Follow-up', icon: '➜', className: 'ev-triage' },
 };
 
 export function eventKind(type: EventType): EventKind {
@@ -131,6 +132,15 @@ function EventItem({ event, star }: { event: TimelineEvent; star?: (event: Timel
         <p className="event-change">
           <span className="muted">Due: </span>
           <AbsoluteTime iso={event.data.due_at} />
+        </p>
+      )}
+      {/* A follow-up's owner and due date are data: the date shown as a calendar day. */}
+      {event.type === 'action_item' && (
+        <p className="event-change">
+          <span className="muted">Owner: </span>
+          {typeof event.data?.owner_name === 'string' ? event.data.owner_name : 'nobody'}
+          <span className="muted"> · Due: </span>
+          <CalendarDate day={typeof event.data?.due_date === 'string' ? event.data.due_date : null} />
         </p>
       )}
       {change && (

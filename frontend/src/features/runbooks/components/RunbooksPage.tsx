@@ -10,8 +10,9 @@ import { StepFlags } from './StepFlags';
 import { RunbookEditor } from './RunbookEditor';
 import { SlaPolicyEditor, SlaPolicyTable } from './SlaPolicy';
 import { EscalationPolicyEditor, EscalationPolicyView } from './EscalationPolicy';
+import { FollowUpPolicyEditor, FollowUpPolicyView } from './FollowUpPolicy';
 
-type Editing = { kind: 'runbook'; id: number | 'new' } | { kind: 'sla' } | { kind: 'escalation' } | null;
+type Editing = { kind: 'runbook'; id: number | 'new' } | { kind: 'sla' } | { kind: 'escalation' } | { kind: 'followups' } | null;
 
 function ServiceSection({ service, runbooks, isAdmin }: { service: Service; runbooks: Runbook[]; isAdmin: boolean }) {
   const [editing, setEditing] = useState<Editing>(null);
@@ -42,6 +43,18 @@ function ServiceSection({ service, runbooks, isAdmin }: { service: Service; runb
           {isAdmin && (
             <button type="button" onClick={() => setEditing({ kind: 'escalation' })} aria-label={`Edit escalation policy for ${service.name}`}>
               Edit escalation policy
+            </button>
+          )}
+        </>
+      )}
+      {editing?.kind === 'followups' ? (
+        <FollowUpPolicyEditor service={service} onDone={done} />
+      ) : (
+        <>
+          <FollowUpPolicyView service={service} />
+          {isAdmin && (
+            <button type="button" onClick={() => setEditing({ kind: 'followups' })}>
+              Edit follow-ups required to close<span className="visually-hidden"> {service.name}</span>
             </button>
           )}
         </>

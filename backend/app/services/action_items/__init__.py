@@ -1,0 +1,1 @@
+"""Follow-ups (action items): writes (follow_ups) and reads (views)."""
