@@ -16,6 +16,7 @@ from app.infra.middleware import install_http_guards
 from app.routers import (
     alerts,
     auth,
+    calendars,
     console,
     incidents,
     integration_keys,
@@ -95,7 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # FastAPI matches a request against every route before the right one, router by router
     # (about 2 us a route): the busiest paths go first. No two routers share a path.
     for module in (incidents, alerts, metrics, stream, auth, oidc, users, services,
-                   integration_keys, notifications, console):
+                   integration_keys, notifications, calendars, console):
         app.include_router(module.router)
     console.mount_console(app, settings.frontend_dist)
     return app

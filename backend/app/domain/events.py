@@ -18,3 +18,7 @@ class EventType(StrEnum):
     # Still New past a step of its service's escalation policy (services/sla/escalation.py).
     # data: {"step": index in the policy, "after_minutes": n, "channel_ids": [...]}
     ESCALATED = "escalated"
+    # The SLA clock paused (data: {"reason"}) and resumed (data: {"reason", "paused_at",
+    # "paused_seconds", "business_seconds", "ack_due_at", "resolve_due_at"}: services/sla/pauses.py).
+    SLA_PAUSED = "sla_paused"
+    SLA_RESUMED = "sla_resumed"

@@ -2,6 +2,7 @@
 
 from app.models.alerts import Alert, IntegrationKey, SlaNotice
 from app.models.base import Base
+from app.models.calendars import BusinessCalendar
 from app.models.escalations import IncidentEscalation
 from app.models.event_stars import IncidentEventStar
 from app.models.idempotency import IdempotencyKey
@@ -15,6 +16,7 @@ __all__ = [
     "Alert",
     "ApiToken",
     "Base",
+    "BusinessCalendar",
     "IdempotencyKey",
     "Incident",
     "IncidentEscalation",
