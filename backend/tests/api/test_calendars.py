@@ -52,7 +52,7 @@ async def test_admin_creates_reads_updates_and_lists(
     assert patched.status_code == 200, patched.text
     assert patched.json()["timezone"] == "Europe/Berlin" and patched.json()["holidays"] == []
     listed = await client.get("/calendars", headers=viewer)
-    assert [c["name"] for c in listed.json()] == ["Office"]
+    assert [c["name"] for c in listed.json()] == ["Office", "Office hours"]  # and the demo's
     assert (await client.get("/calendars/999999", headers=viewer)).status_code == 404
 
 
@@ -66,7 +66,7 @@ async def test_only_admins_change_calendars(
     assert (await client.patch(f"/calendars/{made['id']}", headers=responder,
                                json={"name": "y"})).status_code == 403
     assert (await client.delete(f"/calendars/{made['id']}", headers=viewer)).status_code == 403
-    assert (await client.get("/calendars", headers=admin)).json()[0]["name"] == "Office"
+    assert "Office" in [c["name"] for c in (await client.get("/calendars", headers=admin)).json()]
 
 
 async def test_a_second_calendar_of_the_same_name_is_a_409(
@@ -96,7 +96,8 @@ async def test_bad_calendars_are_422s_naming_the_field(
     assert r.status_code == 422, r.text
     said = " ".join(f"{'.'.join(map(str, e['loc']))} {e['msg']}" for e in r.json()["detail"])
     assert field in said, said
-    assert (await client.get("/calendars", headers=admin)).json() == []  # nothing written
+    names = [c["name"] for c in (await client.get("/calendars", headers=admin)).json()]
+    assert "Bad" not in names  # nothing written
     made = await make_calendar(client, admin)
     r = await client.patch(f"/calendars/{made['id']}", headers=admin, json=change)
     assert r.status_code == 422, r.text
@@ -201,3 +202,14 @@ async def test_times_from_the_preview_are_utc(client: httpx.AsyncClient, admin: 
     r = await client.get("/sla/preview", headers=admin, params={
         "service_id": service, "severity": "SEV2", "start": "2026-11-27T17:00:00+01:00"})
     assert datetime.fromisoformat(r.json()["ack_due_at"]) == datetime(2026, 11, 27, 16, 15, tzinfo=UTC)
+
+
+async def test_the_demo_runs_sev3_and_sev4_in_office_hours(
+    client: httpx.AsyncClient, viewer: Headers
+) -> None:
+    [office] = [c for c in (await client.get("/calendars", headers=viewer)).json()
+                if c["name"] == "Office hours"]
+    assert office["timezone"] == "Europe/Berlin" and office["hours"]["mon"] == [["09:00", "17:00"]]
+    for s in (await client.get("/services", headers=viewer)).json():
+        assert [s["sla_policy"][sev]["calendar_id"] for sev in ("SEV1", "SEV2", "SEV3", "SEV4")] == [
+            None, None, office["id"], office["id"]]

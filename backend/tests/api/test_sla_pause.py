@@ -196,7 +196,7 @@ async def test_the_report_shows_pauses_and_the_calendar(
     clock: Callable[[datetime], None],
 ) -> None:
     cal = (await client.post("/calendars", headers=admin, json={
-        "name": "Office hours", "timezone": "Europe/Berlin",
+        "name": "Berlin, always", "timezone": "Europe/Berlin",
         "hours": {d: [["00:00", "24:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}})).json()
     incident = await investigating(client, responder, await service(client, admin, cal["id"]))
     start = datetime.now(UTC)
@@ -206,4 +206,4 @@ async def test_the_report_shows_pauses_and_the_calendar(
     await resume(client, responder, paused)
     report = (await client.get(f"/incidents/{incident['id']}/report.md", headers=responder)).text
     assert "## Paused time" in report and "waiting on Stripe" in report and "45m" in report
-    assert "Office hours (Europe/Berlin)" in report
+    assert "Berlin, always (Europe/Berlin)" in report
