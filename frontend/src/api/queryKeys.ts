@@ -38,6 +38,9 @@ export const queryKeys = {
     filtered: <F>(filters: F) => ['metrics', filters] as const,
   },
   /** Notification channels (admins) and, under each, its deliveries. */
+  /** Business-hours calendars, and the SLA preview of a policy being edited. */
+  calendars: () => ['calendars'] as const,
+  slaPreview: <P>(params: P) => ['sla-preview', params] as const,
   notificationChannels: {
     all: () => ['notification-channels'] as const,
     deliveries: (id: number) => ['notification-channels', id, 'deliveries'] as const,
@@ -62,6 +65,11 @@ export const mutationKeys = {
   applyRunbookStep: (id: number) => ['incident', id, 'apply-runbook-step'] as const,
   starEvent: (id: number) => ['incident', id, 'star'] as const,
   saveRca: (id: number) => ['incident', id, 'rca'] as const,
+  pauseSla: (id: number) => ['incident', id, 'sla-pause'] as const,
+  resumeSla: (id: number) => ['incident', id, 'sla-resume'] as const,
+  createCalendar: () => ['calendars', 'create'] as const,
+  updateCalendar: (id: number) => ['calendars', id, 'update'] as const,
+  deleteCalendar: (id: number) => ['calendars', id, 'delete'] as const,
   createRunbook: () => ['runbooks', 'create'] as const,
   updateRunbook: () => ['runbooks', 'update'] as const,
   createService: () => ['services', 'create'] as const,

@@ -48,12 +48,17 @@ export type NotificationEvent = Channel['events'][number];
 export type Delivery = S['DeliveryRead'];
 export type DeliveryPage = S['DeliveryPage'];
 export type DeliveryStatus = Delivery['status'];
+/** A business-hours calendar: zone, weekly hours ({mon: [["09:00", "17:00"]]}), holidays. */
+export type Calendar = S['CalendarRead'];
+export type CalendarCreate = S['CalendarCreate'];
+export type CalendarUpdate = S['CalendarUpdate'];
+export type SlaPreview = S['SlaPreview'];
 
 export const ROLES: readonly Role[] = ['admin', 'responder', 'viewer'];
 export const SEVERITIES: readonly Severity[] = ['SEV1', 'SEV2', 'SEV3', 'SEV4'];
 export const STATUSES: readonly Status[] = ['New', 'Investigating', 'Mitigated', 'Resolved', 'Closed'];
 export const OPEN_STATUSES: readonly Status[] = ['New', 'Investigating', 'Mitigated'];
-export const SLA_STATES: readonly SlaState[] = ['on_track', 'at_risk', 'breached', 'met'];
+export const SLA_STATES: readonly SlaState[] = ['on_track', 'at_risk', 'breached', 'met', 'paused'];
 export const CHANNEL_KINDS: readonly ChannelKind[] = ['webhook', 'slack', 'teams'];
 export const NOTIFICATION_EVENTS: readonly NotificationEvent[] = [
   'incident.created',

@@ -36,6 +36,7 @@ export function Layout() {
           <NavLink to="/metrics">Metrics</NavLink>
           {auth.canAdminister && <NavLink to="/people">People</NavLink>}
           {auth.canAdminister && <NavLink to="/notifications">Notifications</NavLink>}
+          {auth.canAdminister && <NavLink to="/calendars">Calendars</NavLink>}
           <NavLink to="/tokens">API tokens</NavLink>
         </nav>
         <div className="whoami">

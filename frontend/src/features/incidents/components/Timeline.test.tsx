@@ -17,6 +17,8 @@ const oneOfEach: Record<EventType, Parameters<typeof makeEvent>[0]> = {
   sla_at_risk: { body: 'Resolve target at risk', created_by_name: null },
   alert: { body: 'HighLatency on checkout', created_by_name: null },
   escalated: { body: 'Not acknowledged: escalated (step 1)', created_by_name: null, data: { step: 0, after_minutes: 5, channel_ids: [1] } },
+  sla_paused: { body: 'SLA clock paused: waiting on the vendor', data: { reason: 'waiting on the vendor' } },
+  sla_resumed: { body: 'SLA clock resumed after pause: waiting on the vendor', data: { reason: 'waiting on the vendor', paused_seconds: 2700 } },
 };
 
 const expected: Record<EventType, { label: string; className: string }> = {
@@ -32,6 +34,8 @@ const expected: Record<EventType, { label: string; className: string }> = {
   sla_at_risk: { label: 'SLA at risk', className: 'ev-breach' },
   alert: { label: 'Alert', className: 'ev-system' },
   escalated: { label: 'Escalated', className: 'ev-breach' },
+  sla_paused: { label: 'SLA paused', className: 'ev-triage' },
+  sla_resumed: { label: 'SLA resumed', className: 'ev-triage' },
 };
 
 describe('Timeline', () => {

@@ -37,6 +37,8 @@ export const EVENT_KINDS: Record<EventType, EventKind> = {
   sla_at_risk: { label: 'SLA at risk', icon: '⚠', className: 'ev-breach' },
   alert: { label: 'Alert', icon: '⚑', className: 'ev-system' },
   escalated: { label: 'Escalated', icon: '↑', className: 'ev-breach' },
+  sla_paused: { label: 'SLA paused', icon: '⏸', className: 'ev-triage' },
+  sla_resumed: { label: 'SLA resumed', icon: '▶', className: 'ev-triage' },
 };
 
 export function eventKind(type: EventType): EventKind {
