@@ -37,6 +37,13 @@ class IncidentClosed(Conflict):
     code = "incident_closed"
 
 
+class SlaPauseRefused(Conflict):
+    """Pausing a clock already paused, resuming one that runs, or pausing an incident whose
+    status has nothing to wait for (New: acknowledge first; Resolved)."""
+
+    code = "sla_pause_refused"
+
+
 class DuplicateName(Conflict):
     code = "duplicate_name"
 

@@ -21,6 +21,7 @@ from app.routers import (
     action_items,
     alerts,
     auth,
+    calendars,
     console,
     incidents,
     integration_keys,
@@ -142,7 +143,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # FastAPI matches a request against every route before the right one, router by router
     # (about 2 us a route): the busiest paths go first. No two routers share a path.
     api = (incidents, alerts, metrics, stream, auth, oidc, users, services, integration_keys,
-           notifications, action_items)
+           notifications, action_items, calendars)
     for module in (*(api if serves_api else ()), console, observability):
         app.include_router(module.router)
     if serves_api:

@@ -22,3 +22,7 @@ class EventType(StrEnum):
     # data: {"action_item_id", "change": "added" | "edited" | "completed" | "reopened",
     #        "title", "kind", "fields": [names changed]}
     ACTION_ITEM = "action_item"
+    # The SLA clock paused (data: {"reason"}) and resumed (data: {"reason", "paused_at",
+    # "paused_seconds", "business_seconds", "ack_due_at", "resolve_due_at"}: services/sla/pauses.py).
+    SLA_PAUSED = "sla_paused"
+    SLA_RESUMED = "sla_resumed"

@@ -24,6 +24,7 @@ from sqlalchemy.exc import (
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.domain.business_hours import InvalidCalendar
 from app.domain.errors import DomainError
 from app.domain.lifecycle import ClosureBlocked, IllegalTransition
 from app.domain.sla import InvalidPolicy
@@ -46,6 +47,7 @@ STATUS_FOR: dict[type[Exception], int] = {
     ClosureBlocked: 409,
     Unprocessable: 422,
     InvalidPolicy: 422,
+    InvalidCalendar: 422,
     Unauthenticated: 401,
     Forbidden: 403,
     TooManyAttempts: 429,

@@ -3,6 +3,7 @@
 from app.models.action_items import ActionItem
 from app.models.alerts import Alert, IntegrationKey, SlaNotice
 from app.models.base import Base
+from app.models.calendars import BusinessCalendar
 from app.models.escalations import IncidentEscalation
 from app.models.event_stars import IncidentEventStar
 from app.models.idempotency import IdempotencyKey
@@ -17,6 +18,7 @@ __all__ = [
     "Alert",
     "ApiToken",
     "Base",
+    "BusinessCalendar",
     "IdempotencyKey",
     "Incident",
     "IncidentEscalation",

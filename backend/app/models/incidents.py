@@ -53,6 +53,14 @@ class Incident(Base):
     resolve_due_at: Mapped[datetime]
     ack_at_risk_at: Mapped[datetime]
     resolve_at_risk_at: Mapped[datetime]
+    # The calendar the due times were counted in (none: 24x7); on resume the pending ones move
+    # by the paused business time in it (services/sla/pauses.py). No foreign key: a calendar
+    # deleted since counts as 24x7.
+    sla_calendar_id: Mapped[int | None] = mapped_column(Integer)
+    # A paused SLA clock: since when and why (NULL: running), and the seconds of earlier pauses.
+    sla_paused_at: Mapped[datetime | None]
+    sla_paused_reason: Mapped[str | None] = mapped_column(String(500))
+    sla_paused_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
     # The timeline's checkpoint, moved in the same transaction as every event (services/
     # incidents/audit.py): the newest event's hash, the number of events, and an HMAC of both

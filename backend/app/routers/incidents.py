@@ -12,6 +12,7 @@ from app.domain.sla import SlaState
 from app.infra.idempotency import IDEMPOTENT
 from app.infra.responses import json_response
 from app.schemas.audit import AuditReport
+from app.schemas.calendars import SlaPause
 from app.schemas.common import IdParam, IsoDateTime, error_responses
 from app.schemas.incidents import (
     CommentCreate,
@@ -30,6 +31,7 @@ from app.schemas.similar import SimilarIncidents
 from app.services.incidents import activity, audit, rcas, reports, similar, stars, transitions
 from app.services.incidents import listing as incident_list
 from app.services.incidents import triage as incidents
+from app.services.sla import pauses
 
 router = APIRouter(prefix="/incidents", tags=["incidents"])
 
@@ -51,7 +53,8 @@ async def list_incidents(
     created_to: Annotated[IsoDateTime | None, Query(description="created_at < (UTC if no offset)")] = None,
     sort: Annotated[IncidentSort, Query(description=(
         "newest (created_at, newest first); urgency (open incidents with a breached SLA, then "
-        "the other open ones, then the rest; within each, earliest sla.next_due_at (none last), "
+        "the other open ones, then open ones with the SLA clock paused, then the rest; within "
+        "each, earliest sla.next_due_at (none last), "
         "SEV1 before SEV4, oldest first); severity (SEV1 first, then newest); due (earliest "
         "sla.next_due_at first, none last, then newest). The whole result set is in this "
         "order, page after page."))] = IncidentSort.NEWEST,
@@ -109,6 +112,25 @@ async def change_status(
     """Move along New -> Investigating -> Mitigated -> Resolved -> Closed, or reopen
     (Mitigated/Resolved -> Investigating). Closing needs a complete RCA."""
     return await transitions.change_status(db, incident_id, body, if_match, user)
+
+
+@router.post("/{incident_id}/sla/pause", response_model=IncidentDetail,
+             responses=error_responses(401, 403, 404, 409, 422))
+async def pause_sla(
+    db: DB, user: Responder, incident_id: IdParam, body: SlaPause, if_match: IfMatch
+) -> Any:
+    """Stop the SLA clock (an `sla_paused` event): nothing breaches and nobody is notified until
+    it resumes. Investigating or Mitigated incidents only; 409 when already paused."""
+    return await pauses.pause(db, incident_id, body, if_match, user)
+
+
+@router.post("/{incident_id}/sla/resume", response_model=IncidentDetail,
+             responses=error_responses(401, 403, 404, 409, 422))
+async def resume_sla(db: DB, user: Responder, incident_id: IdParam, if_match: IfMatch) -> Any:
+    """Restart the clock (an `sla_resumed` event): the pending due and at-risk times move later
+    by the paused business time. Resolving a paused incident resumes it too. 409 when not
+    paused."""
+    return await pauses.resume(db, incident_id, if_match, user)
 
 
 @router.get("/{incident_id}/events", response_model=list[EventRead],

@@ -69,7 +69,7 @@ ErrorCode = Literal[
     "validation_failed", "out_of_range", "unauthenticated", "forbidden", "too_many_attempts",
     "payload_too_large", "database_unavailable", "idempotency_key_invalid",
     "idempotency_key_reused", "idempotency_in_progress", "bad_request", "method_not_allowed",
-    "unsupported_media_type", "password_login_disabled",
+    "unsupported_media_type", "password_login_disabled", "invalid_calendar", "sla_pause_refused",
     "internal_error",
 ]
 

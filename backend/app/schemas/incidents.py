@@ -50,6 +50,11 @@ class SlaRead(Output):
     next_due_at: AwareDatetime | None = Field(
         description="The earliest target still pending and not yet due; null when none is"
     )
+    calendar_id: int | None = Field(
+        description="The business-hours calendar the due times are counted in; null: 24x7")
+    paused_at: AwareDatetime | None = Field(description="Since when the clock is paused; null: running")
+    paused_reason: str | None = Field(description="Why it is paused; null: running")
+    paused_seconds: int = Field(description="Wall-clock seconds of the pauses that have ended")
 
 
 class IncidentRead(Output):

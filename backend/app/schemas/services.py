@@ -13,6 +13,9 @@ from app.schemas.common import WHOLE, Id, Input, LongText, Name, Output, Title
 class SlaTarget(Input):
     ack_minutes: int = Field(gt=0, le=525_600)
     resolve_minutes: int = Field(gt=0, le=525_600)
+    calendar_id: Id | None = Field(default=None, description=(
+        "A business-hours calendar (GET /calendars): the clocks run only in its hours; "
+        "null or absent: 24x7"))
 
 
 SEVERITIES = ["SEV1", "SEV2", "SEV3", "SEV4"]
@@ -24,7 +27,7 @@ SlaPolicy = Annotated[dict[str, SlaTarget], Field(json_schema_extra={
 def _validated_policy(value: SlaPolicy | None) -> SlaPolicy | None:
     if value is None:
         return None
-    raw = {sev: target.model_dump() for sev, target in value.items()}
+    raw = {sev: target.model_dump(exclude_none=True) for sev, target in value.items()}
     normalised = policy_to_json(parse_policy(raw))
     return {sev: SlaTarget(**t) for sev, t in normalised.items()}
 

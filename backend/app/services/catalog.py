@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import Database
 from app.errors import DuplicateName, Unprocessable
-from app.models import NotificationChannel, Runbook, Service
+from app.models import BusinessCalendar, NotificationChannel, Runbook, Service
 from app.schemas.services import (
     RunbookCreate,
     RunbookRead,
@@ -58,14 +58,29 @@ async def get_service(db: Database, service_id: int) -> ServiceRead:
 def _policy_json(body: ServiceCreate | ServiceUpdate) -> dict[str, Any] | None:
     if body.sla_policy is None:
         return None
-    return {sev: t.model_dump() for sev, t in body.sla_policy.items()}
+    return {sev: t.model_dump(exclude_none=True) for sev, t in body.sla_policy.items()}
+
+
+async def _check_calendars(session: AsyncSession, policy: dict[str, Any] | None) -> None:
+    """Every calendar a policy names exists (422 naming the severity's entry)."""
+    if not policy:
+        return
+    wanted = {sev: t["calendar_id"] for sev, t in policy.items() if t.get("calendar_id") is not None}
+    known = set(await session.scalars(select(BusinessCalendar.id)
+                                      .where(BusinessCalendar.id.in_(set(wanted.values())))
+                                      .with_for_update(read=True))) if wanted else set()
+    for sev, calendar_id in sorted(wanted.items()):
+        if calendar_id not in known:
+            raise Unprocessable(f"sla_policy.{sev}.calendar_id: calendar {calendar_id} does not exist",
+                                field=f"sla_policy.{sev}.calendar_id")
 
 
 async def create_service(db: Database, body: ServiceCreate) -> ServiceRead:
     try:
         async with db.transaction() as session:
-            service = Service(name=body.name, owner_team=body.owner_team,
-                              sla_policy=_policy_json(body),
+            policy = _policy_json(body)
+            await _check_calendars(session, policy)
+            service = Service(name=body.name, owner_team=body.owner_team, sla_policy=policy,
                               close_requires_action_items=[s.value for s in body.close_requires_action_items])
             session.add(service)
             await session.flush()
@@ -107,6 +122,7 @@ async def update_service(db: Database, service_id: int, body: ServiceUpdate) -> 
             if body.owner_team is not None:
                 service.owner_team = body.owner_team
             if (policy := _policy_json(body)) is not None:
+                await _check_calendars(session, policy)
                 service.sla_policy = policy
             if body.escalation_policy is not None:
                 steps = [step.model_dump() for step in body.escalation_policy]

@@ -38,6 +38,7 @@ from app.services.incidents.guards import bump_version
 from app.services.incidents.transitions import Move, move_many
 from app.services.incidents.triage import assignment_event
 from app.services.incidents.writer import MANUAL, NewEvent, NewIncident, open_incidents, record_events
+from app.services.sla.pauses import resume_values
 
 RANDOM_SEED = 20_261_128
 DAYS = 60
@@ -260,6 +261,35 @@ async def _moves(session: AsyncSession, ids: dict[int, Planned], target: Status,
         await move_many(session, by_owner[who], users[who], now)
 
 
+PAUSED_FOR_VENDOR = 2  # closed SEV3/SEV4 incidents whose SLA clock waited on a vendor
+VENDOR_WAIT = "Waiting on the vendor: support ticket open with the provider"
+
+
+async def _pauses(session: AsyncSession, ids: dict[int, Planned], work: list[tuple[float, str, NewEvent]],
+                  users: dict[str, User], now: datetime) -> None:
+    """A couple of incidents paused their SLA clock while waiting on a vendor, after the work
+    logged so far and well before they were mitigated; the resume moves their due times as a
+    live resume would (services/sla/pauses.py)."""
+    last_work: dict[int, float] = {}
+    for minute, _, event in work:
+        last_work[event.incident_id] = max(minute, last_work.get(event.incident_id, 0.0))
+    chosen = [(i, p, last_work.get(i, p.ack)) for i, p in sorted(ids.items())
+              if p.stop == Status.CLOSED and p.severity in (Severity.SEV3, Severity.SEV4)
+              and p.mitigate - last_work.get(i, p.ack) >= 30][:PAUSED_FOR_VENDOR]
+    incidents = await _incidents(session, [i for i, _, _ in chosen])
+    for ident, p, after in chosen:
+        start, end = p.at(after + (p.mitigate - after) * 0.2), p.at(after + (p.mitigate - after) * 0.8)
+        await bump_version(session, incidents[ident], {"sla_paused_at": start, "sla_paused_reason": VENDOR_WAIT})
+        await record_events(session, [NewEvent(ident, EventType.SLA_PAUSED, f"SLA clock paused: {VENDOR_WAIT}",
+                                               {"reason": VENDOR_WAIT}, start)], users[p.owner], now)
+    incidents = await _incidents(session, [i for i, _, _ in chosen])
+    for ident, p, after in chosen:
+        end = p.at(after + (p.mitigate - after) * 0.8)
+        values, event = await resume_values(session, incidents[ident], end)
+        await bump_version(session, incidents[ident], values)
+        await record_events(session, [event], users[p.owner], now)
+
+
 async def seed_history(session: AsyncSession, password_hash: str, anchor: datetime) -> None:
     """Write the history (the caller checked there are no incidents yet)."""
     existing = set(await session.scalars(select(User.username)))
@@ -315,6 +345,7 @@ async def seed_history(session: AsyncSession, password_hash: str, anchor: dateti
                                                          p.at(p.comment[0]))))
     work.sort(key=lambda w: (w[2].incident_id, w[0]))
     await _in_batches(session, ((who, e) for _, who, e in work), users, anchor)
+    await _pauses(session, ids, work, users, anchor)
 
     # Mitigated; the alerts that opened them stop firing a few minutes later.
     await _moves(session, ids, Status.MITIGATED, "mitigate", users, anchor)

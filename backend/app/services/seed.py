@@ -1,10 +1,12 @@
-"""Demo data: three people, four services with SLA policies and runbooks, one live incident,
+"""Demo data: three people, four services with SLA policies (SEV3/SEV4 in an "Office hours"
+calendar) and runbooks, one live incident,
 and (SEED_DEMO_HISTORY, on by default) sixty days of history behind it (demo_history.py).
 
 Idempotent: each row is added only when missing, so restarts and replicas change nothing; the
 incidents only into a database that has none.
 """
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.clock import utcnow
 from app.domain.severity import Severity
 from app.domain.sla import DEFAULT_POLICY, Target, policy_to_json
-from app.models import Incident, Runbook, Service, User
+from app.models import BusinessCalendar, Incident, Runbook, Service, User
 from app.services.demo_history import seed_history
 from app.services.incidents.writer import NewIncident, open_incidents
 
@@ -22,6 +24,10 @@ DEMO_PASSWORD = "demo123"
 USERS = [("Jordan Lee", "jordan", "admin"), ("Avery Patel", "avery", "responder"),
          ("Morgan Diaz", "morgan", "viewer")]
 
+# The demo's business-hours calendar: SEV3 and SEV4 clocks run in it, SEV1 and SEV2 stay 24x7.
+OFFICE_HOURS = ("Office hours", "Europe/Berlin",
+                {day: [["09:00", "17:00"]] for day in ("mon", "tue", "wed", "thu", "fri")},
+                ["2026-12-24", "2026-12-25", "2026-12-26", "2026-12-31", "2027-01-01"])
 STRICT = {**DEFAULT_POLICY, Severity.SEV1: Target(5, 30), Severity.SEV2: Target(10, 120)}
 # A runbook step: title, detail and, where they are not the defaults, its flags (kind, destructive).
 DemoStep = tuple[str, str] | tuple[str, str, dict[str, Any]]
@@ -56,11 +62,14 @@ async def seed_demo_data(session: AsyncSession, password_hash: str, history: boo
     for name, username, role in USERS:
         if username not in existing:
             session.add(User(name=name, username=username, password_hash=password_hash, role=role))
+    office = await _office_hours(session)
     known = set(await session.scalars(select(Service.name)))
     for service_name, team, policy, runbook_title, steps in SERVICES:
         if service_name in known:
             continue
-        service = Service(name=service_name, owner_team=team, sla_policy=policy_to_json(policy))
+        in_office = {sev: replace(t, calendar_id=office) if sev in (Severity.SEV3, Severity.SEV4) else t
+                     for sev, t in policy.items()}
+        service = Service(name=service_name, owner_team=team, sla_policy=policy_to_json(in_office))
         session.add(service)
         await session.flush()
         session.add(Runbook(service_id=service.id, title=runbook_title,
@@ -71,6 +80,19 @@ async def seed_demo_data(session: AsyncSession, password_hash: str, history: boo
         if history:
             await seed_history(session, password_hash, now.replace(second=0, microsecond=0))
         await _seed_incident(session, now)
+
+
+async def _office_hours(session: AsyncSession) -> int:
+    name, zone, hours, holidays = OFFICE_HOURS
+    existing = await session.scalar(select(BusinessCalendar.id).where(BusinessCalendar.name == name))
+    if existing is not None:
+        return existing
+    now = utcnow()
+    calendar = BusinessCalendar(name=name, timezone=zone, hours=hours, holidays=holidays,
+                                created_at=now, updated_at=now)
+    session.add(calendar)
+    await session.flush()
+    return calendar.id
 
 
 async def _seed_incident(session: AsyncSession, now: datetime) -> None:

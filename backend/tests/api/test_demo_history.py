@@ -103,6 +103,7 @@ async def test_history_is_rich_deterministic_and_verifies(seeded_twice: tuple[st
     kinds = Counter(t for _, t, _, _ in first["events"])
     assert kinds["runbook_step"] >= 100 and kinds["rca_updated"] == len(closed) and kinds["alert"] >= 10
     assert kinds["action_item"] >= len(closed)  # each Closed incident's follow-ups, some completed
+    assert kinds["sla_paused"] == kinds["sla_resumed"] == 2  # waiting on a vendor
     # Every event in its incident's timeline comes after the one before it.
     last: dict[int, float] = {}
     for n, _, body, at in first["events"]:

@@ -1,7 +1,7 @@
 """GET /incidents?sort=: the server orders the WHOLE result set, page after page, on both
 databases. Each test walks the cursor pages and compares them with a brute-force sort, in
 Python, of every matching incident computed from the API's own fields (status, severity,
-created_at, id and sla.breached / sla.next_due_at)."""
+created_at, id and sla.breached / sla.state / sla.next_due_at)."""
 
 import random
 from collections.abc import Callable
@@ -30,7 +30,9 @@ def at(value: str | None) -> datetime | None:
 
 def urgency(i: dict[str, Any]) -> tuple[Any, ...]:
     is_open = i["status"] in OPEN
-    group = 0 if is_open and i["sla"]["breached"] else 1 if is_open else 2
+    paused = i["sla"]["state"] == "paused"
+    group = (2 if is_open and paused else 0 if is_open and i["sla"]["breached"] else 1 if is_open
+             else 3)
     return (group, at(i["sla"]["next_due_at"]) or FAR, i["severity"], at(i["created_at"]), i["id"])
 
 
@@ -96,6 +98,13 @@ async def history(app: FastAPI, frozen: Callable[[datetime], None]) -> list[int]
                                              (30, None, None)]):
         rows.append(incident(NOW - timedelta(minutes=minutes), "SEV2", rng.choice(["Resolved", "Closed"]),
                              ack_after=ack, resolve_after=res, title=f"odd {n}"))
+    # Open incidents whose SLA clock is paused (one after its acknowledgement was late): after
+    # the other open ones in the urgency order, with no due time.
+    for n, minutes in enumerate([10, 30, 30, 900, 2000]):
+        rows.append(incident(NOW - timedelta(minutes=minutes), rng.choice(["SEV1", "SEV3"]),
+                             rng.choice(["Investigating", "Mitigated"]), ack_after=rng.choice([1, 300]),
+                             sla_paused_at=NOW - timedelta(minutes=minutes / 2),
+                             sla_paused_reason="waiting on the vendor", title=f"paused {n}"))
     async with app.state.db.transaction() as session:
         session.add_all(rows)
     return [r.id for r in rows]
@@ -140,7 +149,9 @@ async def test_urgency_groups_come_in_order(
 ) -> None:
     walked = await walk(client, admin, {"sort": "urgency"}, limit=9)
     groups = [urgency(i)[0] for i in walked]
-    assert groups == sorted(groups) and set(groups) == {0, 1, 2}, "the data has every group"
+    assert groups == sorted(groups) and set(groups) == {0, 1, 2, 3}, "the data has every group"
+    paused = [i for i in walked if urgency(i)[0] == 2]
+    assert all(i["sla"]["next_due_at"] is None and i["sla"]["paused_reason"] for i in paused)
     assert walked[0]["sla"]["breached"] and walked[0]["status"] in OPEN
 
 

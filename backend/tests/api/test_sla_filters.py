@@ -1,6 +1,6 @@
 """The SQL SLA filters select exactly the incidents that domain.sla.judge says, on both
-databases: over a grid of creation, acknowledgement, resolution and `now`, each one at and
-a microsecond either side of every boundary (at risk, due)."""
+databases: over a grid of creation, acknowledgement, resolution, a paused clock and `now`, each
+one at and a microsecond either side of every boundary (at risk, due, the pause)."""
 
 import itertools
 from datetime import UTC, datetime, timedelta
@@ -28,10 +28,11 @@ def at(created: datetime, minutes: float) -> datetime:
 
 ACKS: list[float | None] = [None, 5, 7.5, 10, 10 + 1 / 60]
 RESOLUTIONS: list[float | None] = [None, 50, 75, 100, 100 + 1 / 60]
+PAUSES: list[float | None] = [None, 6, 50]  # the clock paused that many minutes in (and still)
 NOWS = sorted({
     moment + shift
     for created in CREATED
-    for moment in [at(created, m) for m in (0, 5, 7.5, 10, 50, 75, 100, 500)]
+    for moment in [at(created, m) for m in (0, 5, 6, 7.5, 10, 50, 75, 100, 500)]
     for shift in (-US, timedelta(0), US, S)
 })
 
@@ -39,10 +40,13 @@ NOWS = sorted({
 @pytest.fixture
 async def grid(app: FastAPI) -> list[Incident]:
     rows = []
-    for created, ack, resolved in itertools.product(CREATED, ACKS, RESOLUTIONS):
+    for created, ack, resolved, paused in itertools.product(CREATED, ACKS, RESOLUTIONS, PAUSES):
+        if paused is not None and resolved is not None:
+            continue  # resolving ends a pause
         d = deadlines(created, TARGET)
         rows.append(Incident(
-            title=f"grid {ack} {resolved}", description="", severity="SEV2", status="New",
+            sla_paused_at=None if paused is None else at(created, paused),
+            title=f"grid {ack} {resolved} {paused}", description="", severity="SEV2", status="New",
             service_id=1, created_at=created, version=1,
             acknowledged_at=None if ack is None else at(created, ack),
             resolved_at=None if resolved is None else at(created, resolved),
@@ -56,10 +60,11 @@ async def grid(app: FastAPI) -> list[Incident]:
 
 def expected(i: Incident, now: datetime) -> dict[str, bool]:
     """Each filter's answer for one incident, from the domain rule alone. A target's at-risk
-    notice is judge's AT_RISK with the other target taken out of the picture."""
+    notice is judge's AT_RISK with the other target taken out of the picture (and the pause:
+    the sweeper leaves paused incidents out by itself)."""
     ack_breached, resolve_breached, breached, state, _ = judge(
         i.ack_due_at, i.resolve_due_at, i.ack_at_risk_at, i.resolve_at_risk_at,
-        i.acknowledged_at, i.resolved_at, now)
+        i.acknowledged_at, i.resolved_at, now, i.sla_paused_at)
     ack_alone = judge(i.ack_due_at, FAR, i.ack_at_risk_at, FAR, i.acknowledged_at, None, now)[3]
     resolve_alone = judge(FAR, i.resolve_due_at, FAR, i.resolve_at_risk_at, None, i.resolved_at,
                           now)[3]
@@ -118,7 +123,8 @@ async def test_sql_next_due_at_is_what_judge_says(app: FastAPI, grid: list[Incid
                 select(Incident.id, filters.next_due_at(now)).where(Incident.id.in_(ids)))).all())
             for i in grid:
                 want = judge(i.ack_due_at, i.resolve_due_at, i.ack_at_risk_at,
-                             i.resolve_at_risk_at, i.acknowledged_at, i.resolved_at, now)[4]
+                             i.resolve_at_risk_at, i.acknowledged_at, i.resolved_at, now,
+                             i.sla_paused_at)[4]
                 nulls += want is None
                 if got[i.id] != want:
                     mismatches.append((now.isoformat(), i.id, got[i.id], want))

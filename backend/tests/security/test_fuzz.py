@@ -81,6 +81,14 @@ SEMANTIC: list[tuple[str, str, str | None, str]] = [
     # a pattern beside a nullable string's anyOf need not match it; the server refuses those.
     ("GET ", "invalid_request", "X-Read-After", "not a WAL position such as 16/B374D848"),
     ("GET ", "invalid_request", "ic_read_after", "not a WAL position such as 16/B374D848"),
+    *((f"{op} /calendars", "validation_failed", name, why) for op in ("POST", "PATCH")
+      for name, why in (("timezone", "a zone name not in the IANA database"),
+                        ("hours", "an empty week, an end not after its start, overlapping intervals"),
+                        ("holidays", "a date that does not exist, such as 2026-02-30"))),
+    *(("", "invalid_request", f"sla_policy.{sev}.calendar_id", "a calendar id no row has")
+      for sev in ("SEV1", "SEV2", "SEV3", "SEV4")),
+    ("GET /sla/preview", "invalid_request", "calendar_id", "a calendar id no row has"),
+    ("GET /sla/preview", "invalid_request", "ack_minutes", "ack_minutes beyond resolve_minutes"),
 ]
 
 
@@ -107,8 +115,11 @@ def _semantic(label: str, status: int, body: str) -> bool:
     if code == "validation_failed":  # only the policy rules a schema cannot state
         first = detail[0] if isinstance(detail, list) and detail else {}
         field = (list(first.get("loc", [])) or [None])[-1]
-        rule = {"sla_policy": "cannot exceed", "escalation_policy": "greater than the step before"}
-        if field not in rule or rule[field] not in first.get("msg", ""):
+        rule = {"sla_policy": ("cannot exceed",), "escalation_policy": ("greater than the step before",),
+                "timezone": ("not an IANA time zone",),
+                "hours": ("later than the start", "intervals overlap", "at least one day"),
+                "holidays": ("not a date as YYYY-MM-DD",)}
+        if field not in rule or not any(r in first.get("msg", "") for r in rule[field]):
             return False
     return any(label.startswith(prefix) and code == c and (f is None or f == field)
                for prefix, c, f, _ in SEMANTIC)

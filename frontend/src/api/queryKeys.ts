@@ -46,6 +46,9 @@ export const queryKeys = {
     all: () => ['metrics'] as const,
     filtered: <F>(filters: F) => ['metrics', filters] as const,
   },
+  /** Business-hours calendars, and the SLA preview of a policy being edited. */
+  calendars: () => ['calendars'] as const,
+  slaPreview: <P>(params: P) => ['sla-preview', params] as const,
   /** Notification channels (admins) and, under each, its deliveries. */
   notificationChannels: {
     all: () => ['notification-channels'] as const,
@@ -73,6 +76,11 @@ export const mutationKeys = {
   saveRca: (id: number) => ['incident', id, 'rca'] as const,
   addActionItem: (id: number) => ['incident', id, 'action-items', 'add'] as const,
   updateActionItem: (id: number) => ['action-items', id, 'update'] as const,
+  pauseSla: (id: number) => ['incident', id, 'sla-pause'] as const,
+  resumeSla: (id: number) => ['incident', id, 'sla-resume'] as const,
+  createCalendar: () => ['calendars', 'create'] as const,
+  updateCalendar: (id: number) => ['calendars', id, 'update'] as const,
+  deleteCalendar: (id: number) => ['calendars', id, 'delete'] as const,
   createRunbook: () => ['runbooks', 'create'] as const,
   updateRunbook: () => ['runbooks', 'update'] as const,
   createService: () => ['services', 'create'] as const,

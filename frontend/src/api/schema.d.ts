@@ -390,6 +390,55 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/calendars": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Calendars */
+        get: operations["list_calendars_calendars_get"];
+        put?: never;
+        /**
+         * Create Calendar
+         * @description A calendar's hours are local wall-clock time in its zone, daylight-saving changes
+         *     included. Services use it through their SLA policy's `calendar_id`.
+         */
+        post: operations["create_calendar_calendars_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/calendars/{calendar_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Calendar */
+        get: operations["get_calendar_calendars__calendar_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Calendar
+         * @description Refused (409) while a service's SLA policy uses it. Incidents counted in it keep their
+         *     due times; a resume after a pause then counts 24x7.
+         */
+        delete: operations["delete_calendar_calendars__calendar_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Calendar
+         * @description Applies to incidents opened from now on (and to the resume of a paused clock); open
+         *     incidents keep the due times they were given.
+         */
+        patch: operations["update_calendar_calendars__calendar_id__patch"];
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -644,6 +693,49 @@ export interface paths {
         get: operations["similar_incidents_incidents__incident_id__similar_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/incidents/{incident_id}/sla/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause Sla
+         * @description Stop the SLA clock (an `sla_paused` event): nothing breaches and nobody is notified until
+         *     it resumes. Investigating or Mitigated incidents only; 409 when already paused.
+         */
+        post: operations["pause_sla_incidents__incident_id__sla_pause_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/incidents/{incident_id}/sla/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume Sla
+         * @description Restart the clock (an `sla_resumed` event): the pending due and at-risk times move later
+         *     by the paused business time. Resolving a paused incident resumes it too. 409 when not
+         *     paused.
+         */
+        post: operations["resume_sla_incidents__incident_id__sla_resume_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -937,6 +1029,27 @@ export interface paths {
         };
         /** Service Runbooks */
         get: operations["service_runbooks_services__service_id__runbooks_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sla/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sla Preview
+         * @description The due and at-risk times an incident of `severity` opened at `start` would get under the
+         *     service's saved policy, or under the overrides given, to try a change before saving it.
+         */
+        get: operations["sla_preview_sla_preview_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1400,6 +1513,85 @@ export interface components {
              */
             password_login: boolean;
         };
+        /** CalendarCreate */
+        CalendarCreate: {
+            /**
+             * Holidays
+             * @description Local dates (YYYY-MM-DD) with no hours
+             * @default []
+             */
+            holidays: string[];
+            /**
+             * Hours
+             * @description Working hours per weekday (mon..sun; left out: none) as [start, end) pairs of local HH:MM, several a day for split days, end up to 24:00; at least one in the week
+             * @example {
+             *       "mon": [
+             *         [
+             *           "09:00",
+             *           "12:30"
+             *         ],
+             *         [
+             *           "13:30",
+             *           "17:00"
+             *         ]
+             *       ]
+             *     }
+             */
+            hours: {
+                [key: string]: string[][];
+            };
+            /** Name */
+            name: string;
+            /**
+             * Timezone
+             * @description An IANA time zone
+             * @example Europe/Berlin
+             */
+            timezone: string;
+        };
+        /** CalendarRead */
+        CalendarRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Holidays */
+            holidays: string[];
+            /** Hours */
+            hours: {
+                [key: string]: string[][];
+            };
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Timezone */
+            timezone: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Used By
+             * @description Where SLA policies use it: `<service> <severity>`
+             */
+            used_by: string[];
+        };
+        /** CalendarUpdate */
+        CalendarUpdate: {
+            /** Holidays */
+            holidays?: string[] | null;
+            /** Hours */
+            hours?: {
+                [key: string]: string[][];
+            } | null;
+            /** Name */
+            name?: string | null;
+            /** Timezone */
+            timezone?: string | null;
+        };
         /** CommentCreate */
         CommentCreate: {
             /** Body */
@@ -1490,7 +1682,7 @@ export interface components {
              * @description Stable, for programs: branch on this, never on `detail`
              * @enum {string}
              */
-            code: "not_found" | "conflict" | "stale_version" | "incident_closed" | "duplicate_name" | "last_admin" | "illegal_transition" | "closure_blocked" | "invalid_request" | "invalid_sla_policy" | "validation_failed" | "out_of_range" | "unauthenticated" | "forbidden" | "too_many_attempts" | "payload_too_large" | "database_unavailable" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_in_progress" | "bad_request" | "method_not_allowed" | "unsupported_media_type" | "password_login_disabled" | "internal_error";
+            code: "not_found" | "conflict" | "stale_version" | "incident_closed" | "duplicate_name" | "last_admin" | "illegal_transition" | "closure_blocked" | "invalid_request" | "invalid_sla_policy" | "validation_failed" | "out_of_range" | "unauthenticated" | "forbidden" | "too_many_attempts" | "payload_too_large" | "database_unavailable" | "idempotency_key_invalid" | "idempotency_key_reused" | "idempotency_in_progress" | "bad_request" | "method_not_allowed" | "unsupported_media_type" | "password_login_disabled" | "invalid_calendar" | "sla_pause_refused" | "internal_error";
             /** @description illegal_transition: its status now */
             current?: components["schemas"]["Status"] | null;
             /**
@@ -1599,7 +1791,7 @@ export interface components {
          * EventType
          * @enum {string}
          */
-        EventType: "created" | "status_change" | "comment" | "runbook_step" | "rca_updated" | "assignment" | "severity_change" | "field_change" | "sla_breach" | "sla_at_risk" | "alert" | "escalated" | "action_item";
+        EventType: "created" | "status_change" | "comment" | "runbook_step" | "rca_updated" | "assignment" | "severity_change" | "field_change" | "sla_breach" | "sla_at_risk" | "alert" | "escalated" | "action_item" | "sla_paused" | "sla_resumed";
         /** GenerateRequest */
         GenerateRequest: {
             /**
@@ -2619,6 +2811,46 @@ export interface components {
              */
             items: components["schemas"]["SimilarIncident"][];
         };
+        /** SlaPause */
+        SlaPause: {
+            /**
+             * Reason
+             * @description Why the clock stops, e.g. waiting on a vendor
+             */
+            reason: string;
+        };
+        /** SlaPreview */
+        SlaPreview: {
+            /**
+             * Ack At Risk At
+             * Format: date-time
+             */
+            ack_at_risk_at: string;
+            /**
+             * Ack Due At
+             * Format: date-time
+             */
+            ack_due_at: string;
+            /** Ack Minutes */
+            ack_minutes: number;
+            /**
+             * Calendar Id
+             * @description The calendar the times were counted in; null: 24x7
+             */
+            calendar_id: number | null;
+            /**
+             * Resolve At Risk At
+             * Format: date-time
+             */
+            resolve_at_risk_at: string;
+            /**
+             * Resolve Due At
+             * Format: date-time
+             */
+            resolve_due_at: string;
+            /** Resolve Minutes */
+            resolve_minutes: number;
+        };
         /** SlaRead */
         SlaRead: {
             /** Ack Breached */
@@ -2631,10 +2863,30 @@ export interface components {
             /** Breached */
             breached: boolean;
             /**
+             * Calendar Id
+             * @description The business-hours calendar the due times are counted in; null: 24x7
+             */
+            calendar_id: number | null;
+            /**
              * Next Due At
              * @description The earliest target still pending and not yet due; null when none is
              */
             next_due_at: string | null;
+            /**
+             * Paused At
+             * @description Since when the clock is paused; null: running
+             */
+            paused_at: string | null;
+            /**
+             * Paused Reason
+             * @description Why it is paused; null: running
+             */
+            paused_reason: string | null;
+            /**
+             * Paused Seconds
+             * @description Wall-clock seconds of the pauses that have ended
+             */
+            paused_seconds: number;
             /** Resolve Breached */
             resolve_breached: boolean;
             /**
@@ -2648,11 +2900,16 @@ export interface components {
          * SlaState
          * @enum {string}
          */
-        SlaState: "on_track" | "at_risk" | "breached" | "met";
+        SlaState: "on_track" | "at_risk" | "breached" | "met" | "paused";
         /** SlaTarget */
         SlaTarget: {
             /** Ack Minutes */
             ack_minutes: number;
+            /**
+             * Calendar Id
+             * @description A business-hours calendar (GET /calendars): the clocks run only in its hours; null or absent: 24x7
+             */
+            calendar_id?: number | null;
             /** Resolve Minutes */
             resolve_minutes: number;
         };
@@ -3819,6 +4076,311 @@ export interface operations {
             };
         };
     };
+    list_calendars_calendars_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarRead"][];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_calendar_calendars_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (a UUID): a retry with the same key and body gets the first answer back and creates nothing twice; the same key with another body is 422 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarRead"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A workflow rule refused the change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large (the limit is named) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_calendar_calendars__calendar_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                calendar_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarRead"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_calendar_calendars__calendar_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                calendar_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A workflow rule refused the change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_calendar_calendars__calendar_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                calendar_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarRead"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A workflow rule refused the change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large (the limit is named) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     healthz_healthz_get: {
         parameters: {
             query?: never;
@@ -3856,7 +4418,7 @@ export interface operations {
                 created_from?: string | null;
                 /** @description created_at < (UTC if no offset) */
                 created_to?: string | null;
-                /** @description newest (created_at, newest first); urgency (open incidents with a breached SLA, then the other open ones, then the rest; within each, earliest sla.next_due_at (none last), SEV1 before SEV4, oldest first); severity (SEV1 first, then newest); due (earliest sla.next_due_at first, none last, then newest). The whole result set is in this order, page after page. */
+                /** @description newest (created_at, newest first); urgency (open incidents with a breached SLA, then the other open ones, then open ones with the SLA clock paused, then the rest; within each, earliest sla.next_due_at (none last), SEV1 before SEV4, oldest first); severity (SEV1 first, then newest); due (earliest sla.next_due_at first, none last, then newest). The whole result set is in this order, page after page. */
                 sort?: components["schemas"]["IncidentSort"];
                 limit?: number;
                 /** @description next_cursor of the previous page */
@@ -4946,6 +5508,163 @@ export interface operations {
             };
             /** @description Unknown id */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    pause_sla_incidents__incident_id__sla_pause_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The incident version you last saw; 409 if it has moved on */
+                "if-match"?: string;
+            };
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SlaPause"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentDetail"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A workflow rule refused the change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large (the limit is named) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    resume_sla_incidents__incident_id__sla_resume_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The incident version you last saw; 409 if it has moved on */
+                "if-match"?: string;
+            };
+            path: {
+                incident_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentDetail"];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A workflow rule refused the change */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6332,6 +7051,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RunbookRead"][];
+                };
+            };
+            /** @description Missing, malformed, expired or forged token */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body or query failed validation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sla_preview_sla_preview_get: {
+        parameters: {
+            query: {
+                service_id: number;
+                severity: components["schemas"]["Severity"];
+                /** @description When the incident opens (UTC if no offset); default now */
+                start?: string | null;
+                /** @description Try this calendar instead of the saved one (`none`: 24x7) */
+                calendar_id?: number | "none" | null;
+                ack_minutes?: number | null;
+                resolve_minutes?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPreview"];
                 };
             };
             /** @description Missing, malformed, expired or forged token */

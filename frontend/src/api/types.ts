@@ -55,13 +55,18 @@ export type ActionItemUpdate = S['ActionItemUpdate'];
 export type ActionItemPage = S['ActionItemPage'];
 export type ActionItemKind = S['Kind'];
 export type ActionItemStatus = S['ItemStatus'];
+/** A business-hours calendar: zone, weekly hours ({mon: [["09:00", "17:00"]]}), holidays. */
+export type Calendar = S['CalendarRead'];
+export type CalendarCreate = S['CalendarCreate'];
+export type CalendarUpdate = S['CalendarUpdate'];
+export type SlaPreview = S['SlaPreview'];
 
 export const ROLES: readonly Role[] = ['admin', 'responder', 'viewer'];
 export const SEVERITIES: readonly Severity[] = ['SEV1', 'SEV2', 'SEV3', 'SEV4'];
 export const STATUSES: readonly Status[] = ['New', 'Investigating', 'Mitigated', 'Resolved', 'Closed'];
 export const OPEN_STATUSES: readonly Status[] = ['New', 'Investigating', 'Mitigated'];
-export const SLA_STATES: readonly SlaState[] = ['on_track', 'at_risk', 'breached', 'met'];
 export const ACTION_ITEM_KINDS: readonly ActionItemKind[] = ['corrective', 'preventive'];
+export const SLA_STATES: readonly SlaState[] = ['on_track', 'at_risk', 'breached', 'met', 'paused'];
 export const CHANNEL_KINDS: readonly ChannelKind[] = ['webhook', 'slack', 'teams'];
 export const NOTIFICATION_EVENTS: readonly NotificationEvent[] = [
   'incident.created',

@@ -60,6 +60,7 @@ export function Layout() {
               <AdminLinks>
                 <NavLink to="/people">People</NavLink>
                 <NavLink to="/notifications">Notifications</NavLink>
+                <NavLink to="/calendars">Calendars</NavLink>
               </AdminLinks>
             )}
             <NavLink to="/tokens">API tokens</NavLink>

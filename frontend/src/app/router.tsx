@@ -3,6 +3,7 @@ import { lazy, Suspense } from 'react';
 import { createBrowserRouter, Link, Navigate, Outlet, useLocation, useRouteError } from 'react-router';
 import { ErrorState, Loading } from '../components/States';
 import { loadPeoplePage, loadTokensPage } from '../features/admin';
+import { loadCalendarsPage } from '../features/calendars';
 import { LoginPage, useAuth } from '../features/auth';
 import { DashboardPage } from '../features/dashboard';
 import { loadMyFollowUpsPage } from '../features/followups';
@@ -18,6 +19,7 @@ const PeoplePage = lazy(loadPeoplePage);
 const TokensPage = lazy(loadTokensPage);
 const NotificationsPage = lazy(loadNotificationsPage);
 const MyFollowUpsPage = lazy(loadMyFollowUpsPage);
+const CalendarsPage = lazy(loadCalendarsPage);
 
 function RequireAuth() {
   const auth = useAuth();
@@ -70,6 +72,7 @@ export function buildRouter() {
               { path: 'people', element: <Lazy what="people"><PeoplePage /></Lazy> },
               { path: 'tokens', element: <Lazy what="API tokens"><TokensPage /></Lazy> },
               { path: 'notifications', element: <Lazy what="notifications"><NotificationsPage /></Lazy> },
+              { path: 'calendars', element: <Lazy what="calendars"><CalendarsPage /></Lazy> },
               { path: '*', element: <NotFound /> },
             ],
           },

@@ -76,6 +76,10 @@ describe('slaView', () => {
     breached: false,
     state: 'on_track' as const,
     next_due_at: '2026-11-27T11:20:00Z',
+    calendar_id: null,
+    paused_at: null,
+    paused_reason: null,
+    paused_seconds: 0,
   };
   it('counts down to the ack due time while New', () => {
     expect(slaView(base, now)).toMatchObject({ label: 'Ack due in 1h 20m', target: 'ack', state: 'on_track' });
@@ -99,6 +103,10 @@ describe('slaView', () => {
     expect(slaView(met, now, '2026-11-27T13:50:29Z')).toMatchObject({ state: 'met', label: '9m 31s to spare' });
     expect(metMargin(met, '2026-11-27T14:00:00Z')).toBe('right on time');
     expect(metMargin({ ...met, state: 'on_track' }, '2026-11-27T13:50:29Z')).toBeNull();
+  });
+  it('says why a paused clock stands still, with no countdown', () => {
+    const paused = { ...base, state: 'paused' as const, next_due_at: null, paused_at: '2026-11-27T09:00:00Z', paused_reason: 'waiting on the vendor' };
+    expect(slaView(paused, now)).toMatchObject({ state: 'paused', label: 'Paused: waiting on the vendor', next: null });
   });
   it("takes the state from the server, never from the clock", () => {
     // At risk because the server says so (its rule, not the console's), whatever the countdown says.

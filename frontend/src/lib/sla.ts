@@ -25,6 +25,7 @@ export const SLA_STATE_TEXT: Record<SlaState, { word: string; icon: string }> = 
   at_risk: { word: 'At risk', icon: '⚠' },
   breached: { word: 'Breached', icon: '✖' },
   met: { word: 'Met', icon: '✔' },
+  paused: { word: 'Paused', icon: '⏸' },
 };
 
 /** A passed due time reads "due now" this long before it reads "overdue" (the server's next answer is due). */
@@ -69,6 +70,8 @@ export function slaView(sla: Sla, now: number, resolvedAt?: string | null): SlaV
   const { dueAt, target, text } = countdown(sla, now);
   const margin = metMargin(sla, resolvedAt);
   if (margin) return { state: sla.state, label: margin, next: null, dueAt, target };
+  // A paused clock: why, instead of a countdown (no due time is next until it resumes).
+  if (sla.state === 'paused') return { state: sla.state, label: `Paused: ${sla.paused_reason ?? ''}`.trim(), next: null, dueAt, target };
   if (sla.breached) {
     const since = breachedSince(sla);
     const label = since !== null && since <= now ? `Breached ${formatDuration((now - since) / 1000)} ago` : 'Breached';

@@ -31,12 +31,15 @@ ALLOWED = {s.value: [t.value for t in lifecycle.allowed_transitions(s)] for s in
 
 def _sla(r: Row, now: datetime) -> dict[str, Any]:
     ack_due_at, resolve_due_at = r["ack_due_at"], r["resolve_due_at"]
+    paused_at = r["sla_paused_at"]
     ack_breached, resolve_breached, breached, state, next_due_at = sla.judge(
         ack_due_at, resolve_due_at, r["ack_at_risk_at"], r["resolve_at_risk_at"],
-        r["acknowledged_at"], r["resolved_at"], now)
+        r["acknowledged_at"], r["resolved_at"], now, paused_at)
     return {"ack_due_at": ack_due_at, "resolve_due_at": resolve_due_at,
             "ack_breached": ack_breached, "resolve_breached": resolve_breached,
-            "breached": breached, "state": state, "next_due_at": next_due_at}
+            "breached": breached, "state": state, "next_due_at": next_due_at,
+            "calendar_id": r["sla_calendar_id"], "paused_at": paused_at,
+            "paused_reason": r["sla_paused_reason"], "paused_seconds": r["sla_paused_seconds"]}
 
 
 def _close_blockers(r: Row, _now: datetime) -> list[str]:
@@ -56,7 +59,8 @@ INCIDENT_FIELDS = tuple(IncidentRead.model_fields)
 ROW_FIELDS = INCIDENT_FIELDS[:-len(DERIVED)]
 assert INCIDENT_FIELDS[-len(DERIVED):] == tuple(DERIVED), "IncidentRead must end with DERIVED"
 # Read for the SLA, not answered as they are.
-SLA_COLUMNS = ("ack_due_at", "resolve_due_at", "ack_at_risk_at", "resolve_at_risk_at")
+SLA_COLUMNS = ("ack_due_at", "resolve_due_at", "ack_at_risk_at", "resolve_at_risk_at",
+               "sla_calendar_id", "sla_paused_at", "sla_paused_reason", "sla_paused_seconds")
 RCA_ORDER = tuple(name for name in RcaRead.model_fields if name != "missing_fields")
 EVENT_READ = tuple(EventRead.model_fields)
 EVENT_FIELDS = tuple(name for name in EVENT_READ if name in _E)  # its columns

@@ -1,17 +1,21 @@
 """The post-incident report in Markdown, as a team would paste it into its wiki."""
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from app.clock import utcnow
 from app.db import Database
 from app.domain import sla
+from app.domain.business_hours import Calendar, business_seconds_between
+from app.domain.events import EventType
 from app.domain.rca import RCA_FIELDS
 from app.infra.rows import SessionReader
-from app.models import Service
+from app.models import BusinessCalendar, Service
 from app.schemas.action_items import ActionItemRead
 from app.schemas.incidents import EventRead, IncidentRead, RcaRead
 from app.services.action_items.views import items_of
 from app.services.incidents.reads import incident_detail
+from app.services.sla.calendars import as_calendar
 
 SECTION_TITLES = {
     "root_cause": "Root cause",
@@ -19,6 +23,15 @@ SECTION_TITLES = {
     "corrective_actions": "Corrective actions",
     "prevention_actions": "Prevention actions",
 }
+
+
+@dataclass(frozen=True)
+class ReportCalendar:
+    """The business-hours calendar an incident's clocks ran in, as the report names it."""
+
+    name: str
+    timezone: str
+    calendar: Calendar
 
 
 def duration(seconds: float | None) -> str:
@@ -82,11 +95,54 @@ def follow_ups(items: list[ActionItemRead]) -> list[str]:
     return lines
 
 
+
+def _pauses(events: list[EventRead]) -> list[tuple[datetime, datetime | None, str, float | None]]:
+    """(paused at, resumed at or None, reason, business seconds or None) per pause, in order."""
+    found: list[tuple[datetime, datetime | None, str, float | None]] = []
+    for e in events:
+        if e.type == EventType.SLA_PAUSED:
+            found.append((e.created_at, None, str(e.data.get("reason", "")), None))
+        elif e.type == EventType.SLA_RESUMED and found and found[-1][1] is None:
+            start, _, reason, _ = found[-1]
+            found[-1] = (start, e.created_at, reason, e.data.get("business_seconds"))
+    return found
+
+
+def paused_time(events: list[EventRead], calendar: ReportCalendar | None) -> list[str]:
+    """The report's Paused time: each pause with its reason and length (wall-clock, and in
+    business time under a calendar), and the total."""
+    pauses = _pauses(events)
+    if not pauses:
+        return ["_The SLA clock was never paused._"]
+    lines, total = [], 0.0
+    for start, end, reason, business in pauses:
+        if end is None:
+            lines.append(f"- {iso(start)} → still paused — {_line(reason)}")
+            continue
+        wall = (end - start).total_seconds()
+        total += wall
+        extra = f" ({duration(business)} business time)" if calendar and business is not None else ""
+        lines.append(f"- {iso(start)} → {iso(end)} — {_line(reason)} — {duration(wall)}{extra}")
+    lines += ["", f"Total paused: {duration(total)}. Breach outcomes leave paused time out (the due "
+              "times moved on each resume); the times to acknowledge and resolve above are "
+              "wall-clock, pauses included."]
+    return lines
+
+
+def _business_taken(calendar: ReportCalendar | None, incident: IncidentRead, done: datetime | None,
+                    events: list[EventRead]) -> str:
+    if calendar is None or done is None:
+        return "n/a"
+    paused = sum(b or 0 for start, end, _, b in _pauses(events) if end is not None and end <= done)
+    return duration(max(0.0, business_seconds_between(calendar.calendar, incident.created_at, done) - paused))
+
+
 def render(incident: IncidentRead, events: list[EventRead], rca: RcaRead | None,
-           target: sla.Target | None, items: list[ActionItemRead] | None = None) -> str:
+           target: sla.Target | None, items: list[ActionItemRead] | None = None,
+           calendar: "ReportCalendar | None" = None) -> str:
     s = incident.sla
     outcome = {"met": "Met", "breached": "Breached", "on_track": "On track (still open)",
-               "at_risk": "At risk (still open)"}[s.state.value]
+               "at_risk": "At risk (still open)", "paused": "Paused (still open)"}[s.state.value]
     lines = [
         f"# INC-{incident.id}: {incident.title}",
         "",
@@ -128,14 +184,23 @@ def render(incident: IncidentRead, events: list[EventRead], rca: RcaRead | None,
         "",
         "## SLA",
         "",
-        "| Target | Allowed | Due | Outcome |",
-        "|---|---|---|---|",
+        (f"Clocks ran in business hours: **{_cell(calendar.name)} ({calendar.timezone})**; "
+         "allowed and taken times are business time." if calendar else "Clocks ran 24x7."),
+        "",
+        "| Target | Allowed | Due | Taken (business time) | Outcome |",
+        "|---|---|---|---|---|",
         f"| Acknowledge | {duration(target.ack_minutes * 60) if target else 'n/a'} | "
-        f"{stamp(s.ack_due_at)} | {_outcome(s.ack_breached, incident.acknowledged_at)} |",
+        f"{stamp(s.ack_due_at)} | {_business_taken(calendar, incident, incident.acknowledged_at, events)} | "
+        f"{_outcome(s.ack_breached, incident.acknowledged_at)} |",
         f"| Resolve | {duration(target.resolve_minutes * 60) if target else 'n/a'} | "
-        f"{stamp(s.resolve_due_at)} | {_outcome(s.resolve_breached, incident.resolved_at)} |",
+        f"{stamp(s.resolve_due_at)} | {_business_taken(calendar, incident, incident.resolved_at, events)} | "
+        f"{_outcome(s.resolve_breached, incident.resolved_at)} |",
         "",
         f"Overall SLA outcome: **{outcome}**.",
+        "",
+        "## Paused time",
+        "",
+        *paused_time(events, calendar),
         "",
         "## Runbook steps applied",
         "",
@@ -164,10 +229,14 @@ async def post_incident_report(db: Database, incident_id: int) -> tuple[str, str
         detail = await incident_detail(SessionReader(session), incident_id, now)
         service = await session.get(Service, detail["service_id"])
         items = await items_of(session, incident_id, now.date())
+        calendar_id = detail["sla"]["calendar_id"]
+        stored = await session.get(BusinessCalendar, calendar_id) if calendar_id else None
     incident = IncidentRead.model_validate(detail)
     events = [EventRead.model_validate(e) for e in detail["events"]]
     rca = RcaRead.model_validate(detail["rca"]) if detail["rca"] else None
     target = None
     if service is not None:
         target = sla.parse_policy(service.sla_policy).get(incident.severity)
-    return f"INC-{incident.id}-post-incident-report.md", render(incident, events, rca, target, items)
+    calendar = (ReportCalendar(stored.name, stored.timezone, as_calendar(stored))
+                if stored is not None else None)
+    return f"INC-{incident.id}-post-incident-report.md", render(incident, events, rca, target, items, calendar)

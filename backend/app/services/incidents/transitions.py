@@ -17,6 +17,7 @@ from app.schemas.incidents import TransitionRequest
 from app.services.incidents.guards import bump_version, check_version, ensure_exists
 from app.services.incidents.reads import incident_detail
 from app.services.incidents.writer import NewEvent, record_events
+from app.services.sla.pauses import resume_values
 
 
 async def change_status(
@@ -89,7 +90,13 @@ async def move_many(session: AsyncSession, moves: list[Move], actor: User | None
         blockers = rca.close_blockers(rca_values, incident.severity,
                                       requires.get(incident.service_id) or (), incident.id in owned)
         after = lifecycle.transition(current, target, before, at, blockers)
+        resumed: dict[str, Any] = {}
+        if incident.sla_paused_at is not None and target is lifecycle.Status.RESOLVED:
+            # Resolving ends a paused SLA clock, as a resume the moment before.
+            resumed, event = await resume_values(session, incident, at)
+            events.append(event)
         await bump_version(session, incident, {
+            **resumed,
             "status": target.value,
             "acknowledged_at": after.acknowledged_at,
             "mitigated_at": after.mitigated_at,

@@ -22,6 +22,7 @@ from app.services.incidents.writer import (
     deadlines_for,
     open_incidents,
     record_events,
+    service_calendars,
 )
 
 # Free-text fields a triage edit may change, each one `field_change` event.
@@ -82,7 +83,8 @@ async def triage(
             service = await session.get(Service, incident.service_id)
             assert service is not None
             values["severity"] = new.value
-            values.update(deadlines_for(service, new, incident.created_at))
+            calendars = await service_calendars(session, [service])
+            values.update(deadlines_for(service, new, incident.created_at, calendars))
             events.append(NewEvent(incident_id, EventType.SEVERITY_CHANGE,
                                    f"Severity changed from {incident.severity} to {new.value}",
                                    {"field": "severity", "from": incident.severity, "to": new.value}))

@@ -15,6 +15,7 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.domain import roles, sla
+from app.domain.business_hours import Calendar
 from app.domain.events import EventType
 from app.domain.lifecycle import Status
 from app.domain.severity import Severity
@@ -25,6 +26,7 @@ from app.models import Incident, IncidentEvent, Service, User
 from app.services.incidents.audit import seal
 from app.services.incidents.reads import EVENT_FIELDS, UNSTARRED, event_payload
 from app.services.notifications.outbox import enqueue_for_events
+from app.services.sla.calendars import calendars_by_id, deadline_values, policy_calendar_ids
 
 INCIDENTS = cast(Table, Incident.__table__)
 EVENTS = cast(Table, IncidentEvent.__table__)
@@ -52,15 +54,15 @@ class NewIncident:
     created_at: datetime | None = None  # opened in the past, if not the batch's `now` (the demo history)
 
 
-def deadlines_for(service: Service, severity: Severity, created_at: datetime) -> dict[str, Any]:
-    target = sla.parse_policy(service.sla_policy)[severity]
-    d = sla.deadlines(created_at, target)
-    return {
-        "ack_due_at": d.ack_due_at,
-        "resolve_due_at": d.resolve_due_at,
-        "ack_at_risk_at": d.ack_at_risk_at,
-        "resolve_at_risk_at": d.resolve_at_risk_at,
-    }
+def deadlines_for(service: Service, severity: Severity, created_at: datetime,
+                  calendars: dict[int, Calendar]) -> dict[str, Any]:
+    """The SLA columns of an incident opened at `created_at`, in its policy's calendar
+    (`calendars`: from `services.sla.calendars.calendars_by_id`)."""
+    return deadline_values(sla.parse_policy(service.sla_policy)[severity], calendars, created_at)
+
+
+async def service_calendars(session: AsyncSession, services: list[Service]) -> dict[int, Calendar]:
+    return await calendars_by_id(session, policy_calendar_ids(services))
 
 
 async def record_events(
@@ -144,7 +146,8 @@ async def open_incidents(
         raise Unprocessable(f"service_id {ident} is not a known service", field="service_id")
     owners = await _owners(session, specs)
     opened_at = [s.created_at or now for s in specs]
-    policies = {key: deadlines_for(services[key[0]], key[1], key[2])
+    calendars = await service_calendars(session, list(services.values()))
+    policies = {key: deadlines_for(services[key[0]], key[1], key[2], calendars)
                 for key in {(s.service_id, s.severity, at) for s, at in zip(specs, opened_at, strict=True)}}
     rows = [{
         "title": s.title[:200], "description": s.description, "impact": s.impact,

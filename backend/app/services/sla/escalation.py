@@ -55,7 +55,8 @@ async def escalate(db: Database, now: datetime) -> int:
             cutoff = case({sid: utc_literal(at) for sid, at in cutoffs.items()},
                           value=Incident.service_id)
             candidates = select(Incident.id, literal(index), utc_literal(now)).where(
-                Incident.status == Status.NEW.value, Incident.service_id.in_(list(cutoffs)),
+                Incident.status == Status.NEW.value, Incident.sla_paused_at.is_(None),
+                Incident.service_id.in_(list(cutoffs)),
                 Incident.created_at <= cutoff, ~done)
             stmt = (
                 insert(IncidentEscalation)

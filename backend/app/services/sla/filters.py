@@ -20,17 +20,28 @@ def utc_literal(value: datetime | BindParameter[datetime]) -> Any:
     return literal(value, UTCDateTime())
 
 
+PAUSED = Incident.sla_paused_at.is_not(None)
+RUNNING = Incident.sla_paused_at.is_(None)
+
+
+def clock(now: Now) -> ColumnElement[datetime]:
+    """The moment pending targets are judged at: `now`, or the pause's start while the clock
+    is paused (judge's `min(now, paused_at)`)."""
+    at = utc_literal(now)
+    return case((Incident.sla_paused_at < at, Incident.sla_paused_at), else_=at)
+
+
 def ack_breached(now: Now) -> ColumnElement[bool]:
     return or_(
         and_(Incident.acknowledged_at.is_not(None), Incident.acknowledged_at > Incident.ack_due_at),
-        and_(Incident.acknowledged_at.is_(None), Incident.ack_due_at < utc_literal(now)),
+        and_(Incident.acknowledged_at.is_(None), Incident.ack_due_at < clock(now)),
     )
 
 
 def resolve_breached(now: Now) -> ColumnElement[bool]:
     return or_(
         and_(Incident.resolved_at.is_not(None), Incident.resolved_at > Incident.resolve_due_at),
-        and_(Incident.resolved_at.is_(None), Incident.resolve_due_at < utc_literal(now)),
+        and_(Incident.resolved_at.is_(None), Incident.resolve_due_at < clock(now)),
     )
 
 
@@ -48,8 +59,10 @@ def resolve_pending(now: Now) -> ColumnElement[bool]:
 
 
 def next_due_at(now: Now) -> ColumnElement[datetime]:
-    """The earliest target still pending at `now` (judge's `next_due_at`), NULL when none."""
+    """The earliest target still pending at `now` (judge's `next_due_at`), NULL when none or
+    while the clock is paused."""
     return case(
+        (PAUSED, None),
         (and_(ack_pending(now), resolve_pending(now)),
          case((Incident.ack_due_at <= Incident.resolve_due_at, Incident.ack_due_at),
               else_=Incident.resolve_due_at)),
@@ -73,11 +86,14 @@ def at_risk_pending(now: Now) -> ColumnElement[bool]:
 
 
 def in_state(state: SlaState, now: Now) -> ColumnElement[bool]:
-    healthy = and_(not_(breached(now)), Incident.resolved_at.is_(None))
+    """judge's `state` as SQL: a paused clock is `paused` whatever else holds."""
+    if state is SlaState.PAUSED:
+        return PAUSED
+    healthy = and_(RUNNING, not_(breached(now)), Incident.resolved_at.is_(None))
     if state is SlaState.BREACHED:
-        return breached(now)
+        return and_(RUNNING, breached(now))
     if state is SlaState.MET:
-        return and_(not_(breached(now)), Incident.resolved_at.is_not(None))
+        return and_(RUNNING, not_(breached(now)), Incident.resolved_at.is_not(None))
     if state is SlaState.AT_RISK:
         return and_(healthy, at_risk_pending(now))
     return and_(healthy, not_(at_risk_pending(now)))

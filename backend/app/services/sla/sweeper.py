@@ -1,4 +1,5 @@
-"""The SLA sweeper: one `sla_at_risk` and one `sla_breach` event per target and incident.
+"""The SLA sweeper: one `sla_at_risk` and one `sla_breach` event per target and incident;
+never for an incident whose SLA clock is paused (services/sla/pauses.py).
 
 Exactly once by construction: each notice is an INSERT ... SELECT into `sla_notices`, whose
 unique (incident_id, kind) turns a second sweep's insert, concurrent or not, on any replica,
@@ -52,7 +53,7 @@ async def sweep(db: Database, now: datetime) -> int:
         for kind, event_type, condition, text_ in NOTICES:
             already = exists().where(SlaNotice.incident_id == Incident.id, SlaNotice.kind == kind)
             candidates = select(Incident.id, literal(kind), sla_filters.utc_literal(now)).where(
-                Incident.status != Status.CLOSED.value, condition(now), ~already)
+                Incident.status != Status.CLOSED.value, sla_filters.RUNNING, condition(now), ~already)
             stmt = (
                 insert(SlaNotice)
                 .from_select(["incident_id", "kind", "notified_at"], candidates)

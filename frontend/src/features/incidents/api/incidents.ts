@@ -66,6 +66,38 @@ export function useTransition(id: number) {
   });
 }
 
+/** Pause the SLA clock with a reason, or resume it: each a timeline event, checked against the version shown. */
+export function usePauseSla(id: number) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationKey: mutationKeys.pauseSla(id),
+    mutationFn: ({ reason, version }: { reason: string; version: number }) =>
+      unwrap(
+        api.POST('/incidents/{incident_id}/sla/pause', {
+          params: { path: { incident_id: id }, header: ifMatch(version) },
+          body: { reason },
+        }),
+      ),
+    onSuccess: (incident) => mergeIncident(qc, incident),
+    onSettled: () => invalidateIncidents(qc, id),
+  });
+}
+
+export function useResumeSla(id: number) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationKey: mutationKeys.resumeSla(id),
+    mutationFn: ({ version }: { version: number }) =>
+      unwrap(
+        api.POST('/incidents/{incident_id}/sla/resume', {
+          params: { path: { incident_id: id }, header: ifMatch(version) },
+        }),
+      ),
+    onSuccess: (incident) => mergeIncident(qc, incident),
+    onSettled: () => invalidateIncidents(qc, id),
+  });
+}
+
 export function useAddComment(id: number) {
   const qc = useQueryClient();
   return useMutation({

@@ -98,7 +98,7 @@ export function IncidentDetailPage() {
         </div>
 
         <div className="col-side">
-          <SlaPanel incident={incident} />
+          <SlaPanel incident={incident} canAct={canAct} />
           <section className="card" aria-labelledby="alerts-title">
             <h2 id="alerts-title">Alerts</h2>
             <AlertsPanel incidentId={incident.id} />

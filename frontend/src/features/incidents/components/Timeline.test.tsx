@@ -18,6 +18,8 @@ const oneOfEach: Record<EventType, Parameters<typeof makeEvent>[0]> = {
   alert: { body: 'HighLatency on checkout', created_by_name: null },
   escalated: { body: 'Not acknowledged: escalated (step 1)', created_by_name: null, data: { step: 0, after_minutes: 5, channel_ids: [1] } },
   action_item: { body: 'Follow-up added: Alert on disk usage', data: { action_item_id: 1, change: 'added', owner_name: 'Avery Patel', due_date: '2026-12-05' } },
+  sla_paused: { body: 'SLA clock paused: waiting on the vendor', data: { reason: 'waiting on the vendor' } },
+  sla_resumed: { body: 'SLA clock resumed after pause: waiting on the vendor', data: { reason: 'waiting on the vendor', paused_seconds: 2700 } },
 };
 
 const expected: Record<EventType, { label: string; className: string }> = {
@@ -34,6 +36,8 @@ const expected: Record<EventType, { label: string; className: string }> = {
   alert: { label: 'Alert', className: 'ev-system' },
   escalated: { label: 'Escalated', className: 'ev-breach' },
   action_item: { label: 'Follow-up', className: 'ev-triage' },
+  sla_paused: { label: 'SLA paused', className: 'ev-triage' },
+  sla_resumed: { label: 'SLA resumed', className: 'ev-triage' },
 };
 
 describe('Timeline', () => {

@@ -38,6 +38,8 @@ export const EVENT_KINDS: Record<EventType, EventKind> = {
   alert: { label: 'Alert', icon: '⚑', className: 'ev-system' },
   escalated: { label: 'Escalated', icon: '↑', className: 'ev-breach' },
   action_item: { label: 'Follow-up', icon: '➜', className: 'ev-triage' },
+  sla_paused: { label: 'SLA paused', icon: '⏸', className: 'ev-triage' },
+  sla_resumed: { label: 'SLA resumed', icon: '▶', className: 'ev-triage' },
 };
 
 export function eventKind(type: EventType): EventKind {
