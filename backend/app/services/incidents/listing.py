@@ -17,13 +17,9 @@ from sqlalchemy import (
     ARRAY,
     Integer,
     String,
-    and_,
     any_,
     bindparam,
-    case,
     func,
-    literal,
-    literal_column,
     or_,
     select,
     tuple_,
@@ -34,7 +30,7 @@ from sqlalchemy.sql import ColumnElement, Select
 from app.clock import utcnow
 from app.db import Database
 from app.domain import sla
-from app.domain.lifecycle import OPEN_STATUSES, Status
+from app.domain.lifecycle import Status
 from app.domain.severity import Severity
 from app.errors import Unprocessable
 from app.infra.rows import RowReader
@@ -42,13 +38,23 @@ from app.models import Incident
 from app.models.base import UTCDateTime
 from app.schemas.incidents import IncidentSort
 from app.services.cursors import (
-    KeyKind,
     decode_cursor_with_total,
     decode_sort_cursor,
     encode_cursor,
     encode_sort_cursor,
 )
 from app.services.incidents.reads import incident_payload, incident_rows
+from app.services.incidents.sorting import (
+    SETTLED,
+    SETTLED_PREFIX,
+    TIME_DEPENDENT,
+    UNSETTLED,
+    SortKey,
+    after,
+    order_by,
+    settled_after,
+    sort_keys,
+)
 from app.services.sla import filters as sla_filters
 
 # Exact up to here: the dashboard's open and breached counts (4,300 open incidents in the
@@ -182,97 +188,6 @@ def page_statement(shape: tuple[Any, ...], postgresql: bool, after_cursor: bool)
         bindparam("page_size", type_=Integer()))
 
 
-# "No due time" in the due-time sort key: after every real one, so those incidents come last.
-NO_DUE = datetime(9999, 12, 31, tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class SortKey:
-    """One part of an order: its expression, direction, and how a cursor carries its value."""
-
-    expr: Any  # a column or an SQL expression
-    descending: bool
-    kind: KeyKind
-    type_: Any
-
-
-def sort_keys(order: IncidentSort) -> tuple[SortKey, ...]:
-    """The whole order of `order`, ending in a unique key (id); `now` is the bound `now`.
-    The due time is the read model's `sla.next_due_at` as SQL (sla/filters.py, held to
-    domain/sla.judge by tests/api/test_sla_filters.py)."""
-    now = bindparam("now", type_=UTCDateTime())
-    due = func.coalesce(sla_filters.next_due_at(now), literal(NO_DUE, UTCDateTime()))
-    created = SortKey(Incident.created_at, False, "time", UTCDateTime())
-    newest = (SortKey(Incident.created_at, True, "time", UTCDateTime()),
-              SortKey(Incident.id, True, "id", Integer()))
-    if order is IncidentSort.URGENCY:
-        is_open = or_(*(Incident.status == literal_column(f"'{s.value}'") for s in OPEN_STATUSES))
-        # Open and breached, open, open with the SLA clock paused, then the rest.
-        group = case((and_(is_open, sla_filters.PAUSED), literal_column("2")),
-                     (and_(is_open, sla_filters.breached(now)), literal_column("0")),
-                     (is_open, literal_column("1")), else_=literal_column("3"))
-        return (SortKey(group, False, "int", Integer()),
-                SortKey(due, False, "time", UTCDateTime()),
-                SortKey(Incident.severity, False, "text", String()), created,
-                SortKey(Incident.id, False, "id", Integer()))
-    if order is IncidentSort.SEVERITY:
-        return (SortKey(Incident.severity, False, "text", String()), *newest)
-    if order is IncidentSort.DUE:
-        return (SortKey(due, False, "time", UTCDateTime()), *newest)
-    return newest
-
-
-TIME_DEPENDENT = frozenset({IncidentSort.URGENCY, IncidentSort.DUE})
-
-
-def _after(keys: tuple[SortKey, ...], params: list[Any]) -> ColumnElement[bool]:
-    """Rows after the cursor's key in the order of `keys`: runs of keys in one direction compare
-    as one row value; a later run counts only where the earlier ones are equal."""
-    run = 1
-    while run < len(keys) and keys[run].descending == keys[0].descending:
-        run += 1
-    head, head_params = keys[:run], params[:run]
-    left = tuple_(*(k.expr for k in head)) if run > 1 else head[0].expr
-    right = tuple_(*head_params) if run > 1 else head_params[0]
-    beyond = left < right if keys[0].descending else left > right
-    if run == len(keys):
-        return beyond
-    same = and_(*(k.expr == p for k, p in zip(head, head_params, strict=True)))
-    return or_(beyond, and_(same, _after(keys[run:], params[run:])))
-
-
-# Incidents with nothing left to wait for whatever the time: closed or resolved, acknowledged
-# and resolved. No target of theirs is pending, so in the urgency and due orders their key
-# starts with constants (urgency: group 3 and no due time; due: no due time) and the rest of
-# it is plain columns an index already holds in order. Those orders read them as a branch of
-# their own, walked along that index, instead of computing a `now`-dependent key for every
-# row of the history (0.6 s at 200,000 incidents on PostgreSQL, a few ms this way).
-_OPEN: list[ColumnElement[Any]] = [literal_column(f"'{s.value}'") for s in OPEN_STATUSES]
-SETTLED = and_(Incident.status.not_in(_OPEN), Incident.acknowledged_at.is_not(None),
-               Incident.resolved_at.is_not(None))
-# The others, written as the partial index ix_incidents_unsettled's predicate
-# (models.incidents.UNSETTLED) so that PostgreSQL reads them from it.
-UNSETTLED = or_(Incident.status.in_(_OPEN), Incident.acknowledged_at.is_(None),
-                Incident.resolved_at.is_(None))
-# How many leading keys are constant for settled incidents, and their values.
-SETTLED_PREFIX: dict[IncidentSort, tuple[Any, ...]] = {
-    IncidentSort.URGENCY: (3, NO_DUE), IncidentSort.DUE: (NO_DUE,)}
-
-
-def settled_after(order: IncidentSort, f: IncidentFilter, key: tuple[Any, ...] | None) -> str:
-    """Which settled incidents the page reads: none ("none": the order has no settled branch,
-    or the status filter names only open statuses), all of them ("all": the cursor's key is
-    before their constant prefix), or those after the key's tail ("keyed")."""
-    if order not in SETTLED_PREFIX or (f.status and all(s in OPEN_STATUSES for s in f.status)):
-        return "none"
-    prefix = SETTLED_PREFIX[order]
-    return "keyed" if key is not None and tuple(key[:len(prefix)]) == prefix else "all"
-
-
-def _order_by(keys: tuple[SortKey, ...]) -> list[Any]:
-    return [k.expr.desc() if k.descending else k.expr.asc() for k in keys]
-
-
 @lru_cache(maxsize=512)
 def sorted_page_statement(shape: tuple[Any, ...], postgresql: bool, order: IncidentSort,
                           after_cursor: bool, settled: str = "none") -> Select[Any]:
@@ -286,20 +201,20 @@ def sorted_page_statement(shape: tuple[Any, ...], postgresql: bool, order: Incid
             .where(*_conditions(shape, postgresql)))
     if settled == "none":
         if after_cursor:
-            stmt = stmt.where(_after(keys, cursor))
-        return stmt.order_by(*_order_by(keys)).limit(page_size)
+            stmt = stmt.where(after(keys, cursor))
+        return stmt.order_by(*order_by(keys)).limit(page_size)
     fixed = len(SETTLED_PREFIX[order])
     unsettled = stmt.where(UNSETTLED)
     if after_cursor:
-        unsettled = unsettled.where(_after(keys, cursor))
+        unsettled = unsettled.where(after(keys, cursor))
     settled_rows = stmt.where(SETTLED)
     if after_cursor and settled == "keyed":
-        settled_rows = settled_rows.where(_after(keys[fixed:], cursor[fixed:]))
+        settled_rows = settled_rows.where(after(keys[fixed:], cursor[fixed:]))
     both = union_all(
-        select(unsettled.order_by(*_order_by(keys)).limit(page_size).subquery()),
-        select(settled_rows.order_by(*_order_by(keys[fixed:])).limit(page_size).subquery()),
+        select(unsettled.order_by(*order_by(keys)).limit(page_size).subquery()),
+        select(settled_rows.order_by(*order_by(keys[fixed:])).limit(page_size).subquery()),
     ).subquery()
-    return select(both).order_by(*_order_by(tuple(
+    return select(both).order_by(*order_by(tuple(
         SortKey(both.c[f"sort_{n}"], k.descending, k.kind, k.type_)
         for n, k in enumerate(keys)))).limit(page_size)
 
@@ -398,7 +313,7 @@ async def list_incidents(
                 raise Unprocessable("cursor is not one this server issued for this order; "
                                     "start again without it", field="cursor")
             params.update({f"cursor_{n}": v for n, v in enumerate(key)})
-        settled = settled_after(order, f, key)
+        settled = settled_after(order, f.status, key)
         if order_now is not None:
             params["now"] = order_now
             if f.sla_state:  # filtered at the same moment the pages are ordered at
