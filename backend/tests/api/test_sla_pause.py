@@ -96,6 +96,26 @@ async def test_pause_and_resume_write_events_and_move_the_due_times(
     assert audit["verified"] is True
 
 
+async def test_a_severity_change_after_a_pause_keeps_the_pause(
+    client: httpx.AsyncClient, admin: Headers, responder: Headers,
+    clock: Callable[[datetime], None],
+) -> None:
+    """The new severity's due times count from creation, and the pause that already ended
+    still moves them (it used to be forgotten: the clock ran through the pause again)."""
+    incident = await investigating(client, responder, await service(client, admin))
+    paused_at = when(incident["created_at"]) + timedelta(minutes=10)
+    clock(paused_at)
+    paused = (await pause(client, responder, incident)).json()
+    clock(paused_at + timedelta(hours=3))
+    resumed = (await resume(client, responder, paused)).json()
+    r = await client.patch(f"/incidents/{incident['id']}", headers={**responder, "If-Match": str(resumed["version"])},
+                           json={"severity": "SEV2"})
+    assert r.status_code == 200, r.text
+    # SEV2 resolves in 240 minutes from creation, plus the three paused hours.
+    assert when(r.json()["sla"]["resolve_due_at"]) == (
+        when(incident["created_at"]) + timedelta(minutes=240) + timedelta(hours=3))
+
+
 async def test_the_shift_is_business_time_in_the_incidents_calendar(
     client: httpx.AsyncClient, admin: Headers, responder: Headers,
     clock: Callable[[datetime], None],

@@ -24,6 +24,7 @@ from app.services.incidents.writer import (
     record_events,
     service_calendars,
 )
+from app.services.sla.pauses import replay_pauses
 
 # Free-text fields a triage edit may change, each one `field_change` event.
 TEXT_FIELDS = ("title", "description", "impact")
@@ -84,7 +85,10 @@ async def triage(
             assert service is not None
             values["severity"] = new.value
             calendars = await service_calendars(session, [service])
-            values.update(deadlines_for(service, new, incident.created_at, calendars))
+            # From creation under the new target, with the pauses that already ended applied again.
+            values.update(await replay_pauses(
+                session, incident, deadlines_for(service, new, incident.created_at, calendars),
+                calendars))
             events.append(NewEvent(incident_id, EventType.SEVERITY_CHANGE,
                                    f"Severity changed from {incident.severity} to {new.value}",
                                    {"field": "severity", "from": incident.severity, "to": new.value}))

@@ -10,17 +10,18 @@ move later by the paused business time in the incident's calendar (domain/sla.re
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.clock import utcnow
 from app.db import Database
 from app.domain import sla
-from app.domain.business_hours import business_seconds_between
+from app.domain.business_hours import Calendar, business_seconds_between
 from app.domain.events import EventType
 from app.domain.lifecycle import Status
 from app.errors import SlaPauseRefused
 from app.infra.rows import SessionReader
-from app.models import Incident, User
+from app.models import Incident, IncidentEvent, User
 from app.schemas.calendars import SlaPause
 from app.services.incidents.guards import bump_version, check_version, ensure_exists, refuse_if_closed
 from app.services.incidents.reads import incident_detail
@@ -51,6 +52,34 @@ async def pause(db: Database, incident_id: int, body: SlaPause, if_match: int | 
                                                f"SLA clock paused: {body.reason}",
                                                {"reason": body.reason})], actor, now)
         return await incident_detail(SessionReader(session), incident_id, now)
+
+
+def _met(done_at: datetime | None, at: datetime) -> bool:
+    return done_at is not None and done_at <= at
+
+
+async def replay_pauses(session: AsyncSession, incident: Incident, values: dict[str, Any],
+                        calendars: dict[int, Calendar]) -> dict[str, Any]:
+    """SLA columns recomputed from creation (a severity change: `values`) with the incident's
+    earlier pauses applied again, in order, as each resume applied them, so a new target does
+    not forget the time the clock stood still. A pause still running is applied when it ends."""
+    resumes = (await session.execute(
+        select(IncidentEvent.data, IncidentEvent.created_at)
+        .where(IncidentEvent.incident_id == incident.id,
+               IncidentEvent.type == EventType.SLA_RESUMED.value)
+        .order_by(IncidentEvent.id))).all()
+    if not resumes:
+        return values
+    calendar_id = values.get("sla_calendar_id")
+    calendar = calendars.get(calendar_id) if calendar_id is not None else None
+    d = sla.Deadlines(values["ack_due_at"], values["resolve_due_at"], values["ack_at_risk_at"],
+                      values["resolve_at_risk_at"])
+    for data, resumed_at in resumes:
+        paused_at = datetime.fromisoformat(str(data["paused_at"]))
+        d = sla.resumed(d, paused_at, resumed_at, calendar, _met(incident.acknowledged_at, resumed_at),
+                        _met(incident.resolved_at, resumed_at))
+    return {**values, "ack_due_at": d.ack_due_at, "resolve_due_at": d.resolve_due_at,
+            "ack_at_risk_at": d.ack_at_risk_at, "resolve_at_risk_at": d.resolve_at_risk_at}
 
 
 async def resume_values(session: AsyncSession, incident: Incident, now: datetime
