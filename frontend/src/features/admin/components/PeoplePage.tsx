@@ -7,6 +7,7 @@ import { useAuth } from '../../auth';
 import { useCreatePerson, usePeople, useResetPassword, useUpdatePerson } from '../api/people';
 import { ROLE_HINT, ROLE_LABEL } from './roles';
 import './Admin.css';
+import { PageHead } from '../../../components/PageHead';
 
 const PASSWORD_HINT = 'At least 8 characters, and not one of the 10,000 most common passwords.';
 
@@ -251,20 +252,17 @@ export default function PeoplePage() {
   const active = list.filter((p) => p.is_active).length;
   return (
     <div className="admin-page">
-      <div className="page-head">
-        <h1>People</h1>
-        <button
-          type="button"
-          className={adding ? undefined : 'primary'}
-          aria-expanded={adding}
-          onClick={() => {
-            setAdding(!adding);
+      <PageHead
+        title="People"
+        add={{
+          label: 'Add a person',
+          open: adding,
+          onToggle: (open) => {
+            setAdding(open);
             setAdded(null);
-          }}
-        >
-          {adding ? 'Close the form' : 'Add a person'}
-        </button>
-      </div>
+          },
+        }}
+      />
       <p className="muted">
         {list.length === 1 ? '1 person' : `${list.length} people`}, {active} active. A role change, a deactivation or a password reset signs the
         person out at once.

@@ -10,6 +10,7 @@ import { useCalendars, useDeleteCalendar } from '../api/calendars';
 import { CalendarForm } from './CalendarForm';
 import { weekSummary } from './hours';
 import './Calendars.css';
+import { PageHead } from '../../../components/PageHead';
 
 function CalendarCard({ calendar, canEdit }: { calendar: Calendar; canEdit: boolean }) {
   const [mode, setMode] = useState<'view' | 'edit' | 'confirm-delete'>('view');
@@ -66,15 +67,8 @@ export default function CalendarsPage() {
   const [adding, setAdding] = useState(false);
   const canEdit = auth.canAdminister;
   return (
-    <main id="main" className="calendars-page">
-      <div className="page-head">
-        <h1>Business-hours calendars</h1>
-        {canEdit && !adding && (
-          <button type="button" className="primary" onClick={() => setAdding(true)}>
-            Add a calendar
-          </button>
-        )}
-      </div>
+    <div className="calendars-page">
+      <PageHead title="Business-hours calendars" add={canEdit ? { label: 'Add a calendar', open: adding, onToggle: setAdding } : undefined} />
       <p className="muted">
         An SLA policy's severity may count its clocks only in a calendar's hours (set it per severity on the{' '}
         <Link to="/runbooks">services page</Link>); without one the clock runs around the clock. Changes apply to incidents
@@ -94,6 +88,6 @@ export default function CalendarsPage() {
           </ul>
         </>
       )}
-    </main>
+    </div>
   );
 }

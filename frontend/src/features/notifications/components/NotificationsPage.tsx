@@ -14,6 +14,7 @@ import { ChannelForm, severityWords } from './ChannelForm';
 import { DeliveriesTable, DeliveryStatusBadge, lastAnswer } from './Deliveries';
 import { EVENT_LABEL, KIND_LABEL } from './words';
 import './Notifications.css';
+import { PageHead } from '../../../components/PageHead';
 
 /** How often to look again: quickly while a test is on its way, slowly while a delivery waits for its retry. */
 function pollInterval(pages: DeliveryPage[] | undefined, watching: string | null): number | false {
@@ -193,20 +194,17 @@ export default function NotificationsPage() {
   const serviceList = services.data ?? [];
   return (
     <div className="admin-page notifications-page">
-      <div className="page-head">
-        <h1>Notifications</h1>
-        <button
-          type="button"
-          className={adding ? undefined : 'primary'}
-          aria-expanded={adding}
-          onClick={() => {
-            setAdding(!adding);
+      <PageHead
+        title="Notifications"
+        add={{
+          label: 'Add a channel',
+          open: adding,
+          onToggle: (open) => {
+            setAdding(open);
             setAdded(null);
-          }}
-        >
-          {adding ? 'Close the form' : 'Add a channel'}
-        </button>
-      </div>
+          },
+        }}
+      />
       <p className="muted">
         {pluralize(list.length, 'channel')}. A channel is a webhook, a Slack channel or a Microsoft Teams channel the console posts to when
         something happens to an incident; a failed post is retried for a while, then shown here to retry by hand. Who is told when an incident
