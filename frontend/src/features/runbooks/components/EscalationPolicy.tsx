@@ -11,6 +11,7 @@ import type { Channel, EscalationStep, Service } from '../../../api/types';
 import { KIND_LABEL, useChannels } from '../../notifications';
 import { useUpdateService } from '../api/runbooks';
 import './EscalationPolicy.css';
+import { SaveBar } from './SaveBar';
 
 function channelNames(ids: number[], channels: Channel[] | undefined): string {
   if (!channels) return pluralize(ids.length, 'channel');
@@ -151,15 +152,7 @@ export function EscalationPolicyEditor({ service, onDone }: { service: Service; 
           {problem}
         </p>
       )}
-      <ActionResult error={update.error} />
-      <div className="actions">
-        <button type="submit" className="primary" disabled={update.isPending}>
-          {update.isPending ? 'Saving…' : 'Save escalation policy'}
-        </button>
-        <button type="button" onClick={onDone} disabled={update.isPending}>
-          Cancel
-        </button>
-      </div>
+      <SaveBar label="Save escalation policy" pending={update.isPending} error={update.error} onCancel={onDone} />
     </form>
   );
 }

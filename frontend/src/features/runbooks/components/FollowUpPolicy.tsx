@@ -4,9 +4,9 @@
  */
 import { useState } from 'react';
 import { SEVERITIES, type Service, type Severity } from '../../../api/types';
-import { ActionResult } from '../../../components/States';
 import { useUpdateService } from '../api/runbooks';
 import './FollowUpPolicy.css';
+import { SaveBar } from './SaveBar';
 
 export function followUpRule(severities: readonly Severity[]): string {
   if (severities.length === 0) return 'Closing needs a complete RCA; follow-ups are optional.';
@@ -56,15 +56,7 @@ export function FollowUpPolicyEditor({ service, onDone }: { service: Service; on
         ))}
       </fieldset>
       <p className="muted">{followUpRule(SEVERITIES.filter((s) => ticked.has(s)))}</p>
-      <ActionResult error={update.error} />
-      <div className="actions">
-        <button type="submit" className="primary" disabled={update.isPending}>
-          {update.isPending ? 'Saving…' : 'Save follow-up rule'}
-        </button>
-        <button type="button" onClick={onDone} disabled={update.isPending}>
-          Cancel
-        </button>
-      </div>
+      <SaveBar label="Save follow-up rule" pending={update.isPending} error={update.error} onCancel={onDone} />
     </form>
   );
 }

@@ -6,6 +6,7 @@ import { FullTime } from '../../../components/Time';
 import { formatDuration } from '../../../lib/format';
 import { useCalendars, useSlaPreview } from '../../calendars';
 import { useUpdateService } from '../api/runbooks';
+import { SaveBar } from './SaveBar';
 
 type Targets = { ack_minutes: number; resolve_minutes: number; calendar_id?: number | null };
 
@@ -197,15 +198,7 @@ export function SlaPolicyEditor({ service, onDone }: { service: Service; onDone:
         </tbody>
       </table>
       <PolicyPreview service={service} rows={rows} />
-      <ActionResult error={update.error} />
-      <div className="actions">
-        <button type="submit" className="primary" disabled={update.isPending}>
-          {update.isPending ? 'Saving…' : 'Save SLA policy'}
-        </button>
-        <button type="button" onClick={onDone} disabled={update.isPending}>
-          Cancel
-        </button>
-      </div>
+      <SaveBar label="Save SLA policy" pending={update.isPending} error={update.error} onCancel={onDone} />
     </form>
   );
 }
