@@ -42,6 +42,31 @@ function statusValue(status: string[]): string {
   return status[0];
 }
 
+/** A filter that is one value or none: an empty value means "any". */
+const one = (value: string): string[] => (value ? [value] : []);
+
+interface Choice {
+  value: string;
+  label: string;
+}
+
+/** One labelled select of the filter row: "any" first, then the choices. */
+function FilterSelect({ id, label, value, any, choices, onPick }: { id: string; label: string; value: string; any: string; choices: Choice[]; onPick: (value: string) => void }) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} onChange={(e) => onPick(e.target.value)}>
+        <option value="">{any}</option>
+        {choices.map((c) => (
+          <option key={c.value} value={c.value}>
+            {c.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 export function Filters({ filters, services, users, onChange, searchRef, foldable }: Props) {
   const [q, setQ] = useState(filters.q);
   const [unfolded, setUnfolded] = useState(false);
@@ -83,87 +108,46 @@ export function Filters({ filters, services, users, onChange, searchRef, foldabl
           </button>
         )}
         <div className="filter-selects" id={selectsId} hidden={folded}>
-          <div className="field">
-            <label htmlFor="f-status">Status</label>
-            <select
-              id="f-status"
-              value={statusValue(filters.status)}
-              onChange={(e) => {
-                const v = e.target.value;
-                onChange({ status: v === OPEN ? [...OPEN_STATUSES] : v ? [v] : [] });
-              }}
-            >
-              <option value="">Any status</option>
-              <option value={OPEN}>Open (New, Investigating, Mitigated)</option>
-              {STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {s}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="f-severity">Severity</label>
-            <select
-              id="f-severity"
-              value={filters.severity[0] ?? ''}
-              onChange={(e) => onChange({ severity: e.target.value ? [e.target.value] : [] })}
-            >
-              <option value="">Any severity</option>
-              {SEVERITIES.map((s) => (
-                <option key={s} value={s}>
-                  {s}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="f-service">Service</label>
-            <select
-              id="f-service"
-              value={filters.service_id[0] ?? ''}
-              onChange={(e) => onChange({ service_id: e.target.value ? [e.target.value] : [] })}
-            >
-              <option value="">Any service</option>
-              {services.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="f-owner">Owner</label>
-            <select
-              id="f-owner"
-              value={String(filters.assignee_id[0] ?? '')}
-              onChange={(e) => onChange({ assignee_id: e.target.value ? [e.target.value] : [] })}
-            >
-              <option value="">Anyone</option>
-              <option value="me">Mine</option>
-              <option value="none">Unassigned</option>
-              {users.map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="f-sla">SLA</label>
-            <select
-              id="f-sla"
-              value={filters.sla_state[0] ?? ''}
-              onChange={(e) => onChange({ sla_state: e.target.value ? [e.target.value] : [] })}
-            >
-              <option value="">Any SLA state</option>
-              {SLA_STATES.map((s) => (
-                <option key={s} value={s}>
-                  {SLA_STATE_TEXT[s].word}
-                </option>
-              ))}
-            </select>
-          </div>
+          <FilterSelect
+            id="f-status"
+            label="Status"
+            value={statusValue(filters.status)}
+            any="Any status"
+            choices={[{ value: OPEN, label: 'Open (New, Investigating, Mitigated)' }, ...STATUSES.map((s) => ({ value: s, label: s }))]}
+            onPick={(v) => onChange({ status: v === OPEN ? [...OPEN_STATUSES] : one(v) })}
+          />
+          <FilterSelect
+            id="f-severity"
+            label="Severity"
+            value={filters.severity[0] ?? ''}
+            any="Any severity"
+            choices={SEVERITIES.map((s) => ({ value: s, label: s }))}
+            onPick={(v) => onChange({ severity: one(v) })}
+          />
+          <FilterSelect
+            id="f-service"
+            label="Service"
+            value={String(filters.service_id[0] ?? '')}
+            any="Any service"
+            choices={services.map((s) => ({ value: String(s.id), label: s.name }))}
+            onPick={(v) => onChange({ service_id: one(v) })}
+          />
+          <FilterSelect
+            id="f-owner"
+            label="Owner"
+            value={String(filters.assignee_id[0] ?? '')}
+            any="Anyone"
+            choices={[{ value: 'me', label: 'Mine' }, { value: 'none', label: 'Unassigned' }, ...users.map((u) => ({ value: String(u.id), label: u.name }))]}
+            onPick={(v) => onChange({ assignee_id: one(v) })}
+          />
+          <FilterSelect
+            id="f-sla"
+            label="SLA"
+            value={filters.sla_state[0] ?? ''}
+            any="Any SLA state"
+            choices={SLA_STATES.map((s) => ({ value: s, label: SLA_STATE_TEXT[s].word }))}
+            onPick={(v) => onChange({ sla_state: one(v) })}
+          />
         </div>
         <div className="field grow">
           <label htmlFor="f-q">Search</label>
