@@ -16,7 +16,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = '0018_action_items'
-down_revision: str | None = '0018_similar'
+down_revision: str | None = '0017_escalation'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

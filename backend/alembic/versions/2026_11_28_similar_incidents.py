@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0018_similar'
-down_revision: str | None = '0017_escalation'
+down_revision: str | None = '0018_calendars_pause'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
