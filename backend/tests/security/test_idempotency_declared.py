@@ -24,6 +24,10 @@ NOT_REPLAYED = {
                       "database, and a replay would hand the same ticket out twice",
     "/incidents/{incident_id}/status": "a move is guarded by If-Match: a retry of a move that "
                                        "landed is refused as stale, never applied twice",
+    "/incidents/{incident_id}/sla/pause": "guarded by If-Match, and pausing a paused clock is a "
+                                          "409: a retry that landed is never applied twice",
+    "/incidents/{incident_id}/sla/resume": "guarded by If-Match, and resuming a running clock is "
+                                           "a 409: a retry that landed is never applied twice",
 }
 
 
