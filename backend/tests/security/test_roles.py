@@ -123,7 +123,7 @@ async def test_every_mutation_names_its_roles_and_responders_meet_admin_only_one
             assert response.status_code == 403, (method, path, response.text)
     # Intake routes authenticate machines as well as people, with their own guard; they are
     # covered by the anonymous and viewer checks above.
-    assert all(p.startswith("/alerts") for _, p in unguarded), unguarded
+    assert all(intake(p) for _, p in unguarded), unguarded
 
 
 async def test_viewer_may_read(
@@ -137,6 +137,11 @@ async def test_viewer_may_read(
             continue  # admin-only reads such as integration keys
         response = await client.get(concrete(path), headers=viewer)
         assert response.status_code in (200, 404, 422), (path, response.status_code)
+
+
+def intake(path: str) -> bool:
+    """The alert intake routes, PagerDuty's Events v2 path among them (POST /v2/enqueue)."""
+    return path.startswith("/alerts") or path == "/v2/enqueue"
 
 
 def _has(path: str) -> bool:
@@ -153,7 +158,7 @@ async def test_integration_keys_reach_only_intake(
     assert created.status_code == 201, created.text
     key = {"Authorization": f"Bearer {created.json()['key']}"}
     for method, path in GUARDED:
-        if path.startswith("/alerts") and method == "POST" and path != "/alerts/generate":
+        if intake(path) and method == "POST" and path != "/alerts/generate":
             continue
         if (method, path) in STREAMS:
             continue
