@@ -159,6 +159,8 @@ export function renderApp(
     http.get('/users', ({ response }) => response(200).json(Object.values(users))),
     http.get('/services', ({ response }) => response(200).json([service])),
     http.get('/incidents/{incident_id}/action-items', ({ response }) => response(200).json([])),
+    // The detail page's "Similar past incidents" card, empty unless a test says otherwise.
+    http.get('/incidents/{incident_id}/similar', ({ response }) => response(200).json({ items: [] })),
   );
   const router = createMemoryRouter(
     [
