@@ -147,7 +147,7 @@ for (const { name, viewport } of SIZES) {
     });
 
     test('a met SLA says by how much it was met, not a frozen countdown', async () => {
-      let incident = await newIncident(server.url, `Met SLA (${name})`, 'SEV3');
+      let incident = await newIncident(server.url, `Met SLA (${name})`, 'SEV2');
       for (const status of ['Investigating', 'Mitigated', 'Resolved']) incident = await move(server.url, incident, status);
       assert.equal(incident.sla.state, 'met');
       const spare = (Date.parse(incident.sla.resolve_due_at) - Date.parse(incident.resolved_at!)) / 1000;
@@ -155,9 +155,10 @@ for (const { name, viewport } of SIZES) {
       const panel = page.getByRole('region', { name: 'SLA' });
       await panel.getByText(/to spare/).waitFor();
       const text = (await panel.locator('.sla-cell').textContent()) ?? '';
-      // Resolved seconds after opening, on a 24-hour SEV3 resolve target: a day to spare.
-      assert.ok(spare > 86_000, `resolved well before due (${spare}s)`);
-      assert.match(text, /^✔ Met, (1d|23h 59m) to spare$/);
+      // Resolved seconds after opening, on a SEV2 resolve target (24x7: the demo's office-hours
+      // calendar is on SEV3/SEV4 only): the whole window to spare.
+      assert.ok(spare > 7_000, `resolved well before due (${spare}s)`);
+      assert.match(text, /^✔ Met, (4h|3h 59m|2h|1h 59m) to spare$/);
       await shot('met-sla');
     });
 

@@ -134,7 +134,7 @@ for (const size of SIZES) {
       await shot(page, 'follow-up-added');
 
       // My follow-ups, from the main navigation: overdue first, marked, linking to the incident.
-      await (await navLink(page, 'My follow-ups')).click();
+      await (await navLink(page, 'Follow-ups')).click();
       await page.getByRole('heading', { name: 'My follow-ups', level: 1 }).waitFor();
       const mine = page.getByRole('list', { name: 'My follow-ups' }).getByRole('listitem');
       await mine.first().filter({ hasText: 'Alert on gateway pool saturation' }).waitFor();

@@ -53,7 +53,7 @@ export function Layout() {
             <NavLink to="/" end>
               Dashboard
             </NavLink>
-            <NavLink to="/follow-ups">My follow-ups</NavLink>
+            <NavLink to="/follow-ups">Follow-ups</NavLink>
             <NavLink to="/runbooks">Runbooks</NavLink>
             <NavLink to="/metrics">Metrics</NavLink>
             {auth.canAdminister && (
