@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test, type Page } from '@playwright/test';
-import { accessibilityViolations, freePort, frontendDir, startBackend, type Backend } from './harness';
+import { accessibilityViolations, freePort, frontendDir, openMenu, startBackend, type Backend } from './harness';
 
 const backendDir = resolve(frontendDir, '../backend');
 const shots = '/tmp/shots-sso';
@@ -122,6 +122,7 @@ for (const { name, viewport } of sizes) {
 
       await button.click();
       await page.getByRole('heading', { name: 'Incidents', level: 1 }).waitFor();
+      await openMenu(page); // a phone folds who is signed in behind Menu
       await page.getByText('Dana Reyes').first().waitFor();
       const token = await page.evaluate(() => window.localStorage.getItem('incident-console.token'));
       assert.ok(token, 'the console holds its token');
