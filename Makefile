@@ -59,7 +59,13 @@ lint: install
 	cd backend && .venv/bin/ruff check app tests && .venv/bin/mypy app && .venv/bin/lint-imports
 	cd frontend && npm run lint && npm run typecheck
 
-test: install lint test-unit test-api test-security test-frontend test-e2e
+## Three stages, two jobs at a time (one per core of the CI machine): the static checks, unit
+## and console tests; the two databases' API tiers; the security tier beside the browser tests.
+## Each tier stays runnable alone (make test-api, make test-e2e, ...).
+test: install
+	$(MAKE) -j2 --output-sync=target lint test-unit test-frontend
+	$(MAKE) test-api
+	$(MAKE) -j2 --output-sync=target test-security test-e2e
 
 ## Unit tests, and the deployment files (Kubernetes overlays rendered and validated offline,
 ## the compose files against the Compose Specification).
