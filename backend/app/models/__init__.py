@@ -7,7 +7,7 @@ from app.models.calendars import BusinessCalendar
 from app.models.escalations import IncidentEscalation
 from app.models.event_stars import IncidentEventStar
 from app.models.idempotency import IdempotencyKey
-from app.models.incidents import Incident, IncidentEvent, Rca
+from app.models.incidents import Incident, IncidentEvent, Rca, SimilarTitle
 from app.models.notifications import Notification, NotificationChannel
 from app.models.services import Runbook, Service
 from app.models.stream_tickets import StreamTicket
@@ -31,6 +31,7 @@ __all__ = [
     "Runbook",
     "Service",
     "SignInCode",
+    "SimilarTitle",
     "SlaNotice",
     "StreamTicket",
     "TokenRef",

@@ -50,10 +50,11 @@ JSONDocument = JSON().with_variant(JSONB(), "postgresql")
 # Indexes only some databases get, made by migrations when the database can (PostgreSQL's
 # pg_trgm for free-text search and similar titles): not in the models, and left out of model
 # comparisons.
-OUTSIDE_MODELS = frozenset({"ix_incidents_search_trgm", "ix_incidents_title_trgm"})
-# SQLite's full-text index of titles (migration 0018_similar): the FTS5 table and its shadow
-# tables, kept by triggers rather than mapped.
-OUTSIDE_MODELS_TABLES = "incident_titles_fts"
+OUTSIDE_MODELS = frozenset({"ix_incidents_search_trgm", "ix_incidents_title_trgm",
+                            "ix_incidents_title_created", "ix_similar_titles_trgm"})
+# SQLite's full-text index of distinct titles (migration 0019_similar_titles; 0018_similar's
+# of every title before it): the FTS5 table and its shadow tables, kept by triggers.
+OUTSIDE_MODELS_TABLES = ("incident_titles_fts", "similar_titles_fts")
 
 
 def in_models(_object: Any, name: str | None, type_: str, _reflected: bool, _other: Any) -> bool:

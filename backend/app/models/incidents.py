@@ -104,3 +104,12 @@ class Rca(Base):
     prevention_actions: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime]
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class SimilarTitle(Base):
+    """Every distinct lower-cased incident title, kept by triggers on `incidents` (migration
+    0019_similar_titles): where similar incidents are looked for first."""
+
+    __tablename__ = "similar_titles"
+
+    title_key: Mapped[str] = mapped_column(String(200), primary_key=True)

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.domain import similarity
 from app.infra.rows import SessionReader
-from app.services.incidents.similar import candidates_statement
+from app.services.incidents.similar import candidates_statement, titles_statement
 from tests.api.test_lifecycle_api import new_incident
 
 
@@ -90,6 +90,20 @@ async def test_only_earlier_incidents_never_itself(
     assert [i["incident"]["id"] for i in await similar(client, admin, last)] == [middle, first]
 
 
+async def test_a_repeated_title_gives_its_latest_and_near_titles_are_found_too(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    """Titles repeat (an alert rule opens the same one again and again): candidates are read
+    per distinct title, the latest first, and a nearby title's incidents are not crowded out."""
+    same = [await open_(client, admin, "Ledger export lag above 3 hours", service_id=2) for _ in range(6)]
+    near = [await open_(client, admin, "Ledger export lag above 5 hours", service_id=2) for _ in range(3)]
+    await open_(client, admin, "Search index rebuild stuck", service_id=3)
+    current = await open_(client, admin, "Ledger export lag above 3 hours", service_id=2)
+    ids = [i["incident"]["id"] for i in await similar(client, admin, current, limit=10)]
+    assert ids == [*reversed(same), *reversed(near)]
+    assert [i["incident"]["id"] for i in await similar(client, admin, current, limit=2)] == same[:-3:-1]
+
+
 async def test_limit_bounds_unknown_incident_and_roles(
     client: httpx.AsyncClient, admin: dict[str, str], viewer: dict[str, str]
 ) -> None:
@@ -156,18 +170,22 @@ async def test_python_similarity_is_pg_trgm_similarity(database_url: str) -> Non
         await engine.dispose()
 
 
-async def test_the_candidate_lookup_is_an_index_scan_on_postgresql(database_url: str) -> None:
-    """`title % :t ORDER BY title <-> :t` walks the GiST trigram index (nearest first)."""
+async def test_the_lookups_are_index_scans_on_postgresql(database_url: str) -> None:
+    """The nearest distinct titles walk the GiST trigram index (nearest first), and each
+    title's latest earlier incidents come from the B-tree on (lower(title), created_at)."""
     if not database_url.startswith("postgresql"):
         pytest.skip("EXPLAIN of PostgreSQL's plan")
     engine = create_async_engine(database_url)
     try:
         async with engine.connect() as conn:
-            await conn.execute(text("SET enable_seqscan = off"))  # a tiny table: show the big one's plan
-            plan = json.dumps(await SessionReader(conn).explain(
-                candidates_statement(True), title="Disk full", before=datetime.now(UTC),
-                incident_id=1, candidates=20))
-        assert '"Index Name": "ix_incidents_title_trgm"' in plan, plan
-        assert "<->" in plan and "%" in plan, plan
+            await conn.execute(text("SET enable_seqscan = off"))  # tiny tables: show the big ones' plans
+            reader = SessionReader(conn)
+            titles = json.dumps(await reader.explain(titles_statement(True), title="Disk full"))
+            latest = json.dumps(await reader.explain(
+                candidates_statement(2), t0="disk full", t1="disk full on db", before=datetime.now(UTC),
+                incident_id=1, per_title=10))
+        assert '"Index Name": "ix_similar_titles_trgm"' in titles, titles
+        assert "<->" in titles and "%" in titles, titles
+        assert latest.count('"Index Name": "ix_incidents_title_created"') == 2, latest
     finally:
         await engine.dispose()
