@@ -74,8 +74,10 @@ class EventStream:
 
 
 @asynccontextmanager
-async def open_stream(app: FastAPI, query: str,
-                      headers: tuple[tuple[bytes, bytes], ...] = ()) -> AsyncIterator[EventStream]:
+async def open_stream(app: FastAPI, query: str, headers: tuple[tuple[bytes, bytes], ...] = (),
+                      stall: bool = False) -> AsyncIterator[EventStream]:
+    """`stall`: a client that stops reading after the first chunk (the server's writes to it
+    block from then on, as they do once a slow client's socket buffer is full)."""
     stream = EventStream()
     disconnect = asyncio.Event()
     started = asyncio.Event()
@@ -95,6 +97,8 @@ async def open_stream(app: FastAPI, query: str,
             stream.headers = {k.decode(): v.decode() for k, v in message["headers"]}
             started.set()
         elif message["type"] == "http.response.body":
+            if stall and not stream.chunks.empty():
+                await asyncio.Event().wait()
             if message.get("body"):
                 await stream.chunks.put(message["body"].decode())
             if not message.get("more_body", False):
