@@ -19,13 +19,16 @@ client connected; per client = the difference / clients.
 Its own small database (ic_bench_stream, made afresh, migrated and seeded by the app), its own
 app server, all on 127.0.0.1; about a minute.
 
-Usage: python bench/stream_bench.py   (the client processes run it as `... client N TOKEN`)
+Usage: python bench/stream_bench.py   (the client processes run it as `... client N`).
+BENCH_STREAM_APP_DIR: serve the app from another checkout's backend/ (say, before a change),
+with this one's virtualenv; its figures go to .work/stream-<dir name>.json instead.
 """
 
 import asyncio
 import json
 import os
 import resource
+import signal
 import statistics
 import subprocess
 import sys
@@ -41,9 +44,11 @@ CLIENTS = int(os.environ.get("BENCH_STREAM_CLIENTS", "1000"))
 PROCS = int(os.environ.get("BENCH_STREAM_PROCS", "2"))
 EVENTS = int(os.environ.get("BENCH_STREAM_EVENTS", "20"))
 SPACING = float(os.environ.get("BENCH_STREAM_SPACING", "0.25"))
-OPENING = 50  # connections each client process opens at once
+# Connections each client process opens at once: together under the app's pool (10), so the
+# tickets' transactions do not open and close overflow connections all along.
+OPENING = 4
 P99_TARGET_S = 1.0
-STATUS_CHANGE = b"event: event.created\n"
+STATUS_CHANGE = b"\nevent: event.created\n"
 
 
 def raise_fd_limit() -> int:
@@ -118,7 +123,7 @@ class Listener:
                 buffer += chunk
                 *blocks, buffer = buffer.split(b"\n\n")
                 for block in blocks:
-                    if block.startswith(STATUS_CHANGE):
+                    if STATUS_CHANGE in b"\n" + block:
                         data = json.loads(block[block.index(b"data: ") + 6:])
                         if data.get("type") == "status_change":
                             self.seen.append((data["incident_id"], now))
@@ -176,8 +181,9 @@ class Clients:
     def __init__(self, total: int, procs: int, token: str) -> None:
         shares = [total // procs + (1 if i < total % procs else 0) for i in range(procs)]
         t0 = time.time()
-        self.procs = [subprocess.Popen([sys.executable, __file__, "client", str(n), token],
-                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.procs = [subprocess.Popen([sys.executable, __file__, "client", str(n)],
+                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                       env={**os.environ, "BENCH_STREAM_TOKEN": token})
                       for n in shares if n]
         hello = [json.loads(self._line(p)) for p in self.procs]
         self.connected = sum(h["connected"] for h in hello)
@@ -241,7 +247,7 @@ def measure_round(server: Any, clients: Clients, client: Any, ids: list[int], sp
     wall = time.time() - t0
     server_cpu = proc_cpu_seconds(server.proc.pid) - cpu0
     seen, client_cpu, ended = clients.report()
-    latencies, lost, duplicates = [], 0, 0
+    latencies, since_sent, lost, duplicates = [], [], 0, 0
     for arrivals in seen:
         got: dict[int, float] = {}
         for ident, at in arrivals:
@@ -252,9 +258,11 @@ def measure_round(server: Any, clients: Clients, client: Any, ids: list[int], sp
         for ident in ids:
             if ident in got:
                 latencies.append(got[ident] - times[ident][1])
+                since_sent.append(got[ident] - times[ident][0])
             else:
                 lost += 1
     latencies.sort()
+    since_sent.sort()
     request_ms = sorted((acked - sent) * 1000 for sent, acked in times.values())
     out: dict[str, Any] = {
         "clients": len(seen), "events": len(ids), "spacing_s": spacing, "pairs": len(latencies),
@@ -262,6 +270,9 @@ def measure_round(server: Any, clients: Clients, client: Any, ids: list[int], sp
         "p50_s": round(percentile(latencies, 0.5), 4) if latencies else None,
         "p99_s": round(percentile(latencies, 0.99), 4) if latencies else None,
         "max_s": round(latencies[-1], 4) if latencies else None,
+        # From the moment the transition was sent: an upper bound that includes the write.
+        "sent_p99_s": round(percentile(since_sent, 0.99), 4) if since_sent else None,
+        "sent_max_s": round(since_sent[-1], 4) if since_sent else None,
         "transition_p50_ms": round(statistics.median(request_ms), 1),
         "wall_s": round(wall, 2), "server_cpu_s": round(server_cpu, 2),
         "server_cpu_share": round(server_cpu / wall, 2),
@@ -277,6 +288,8 @@ def main() -> None:
     import asyncpg
     from harness import WORK, Client, Server, log, login
 
+    # run.sh's timeout sends SIGTERM: leave through `finally`, which stops the app server.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stream bench: stopped by SIGTERM"))
     fds = raise_fd_limit()
     if fds < CLIENTS + 200:
         raise SystemExit(f"stream bench: {fds} file descriptors allowed, {CLIENTS} clients need more")
@@ -292,7 +305,9 @@ def main() -> None:
             await conn.close()
 
     asyncio.run(fresh_database())
+    app_dir = os.environ.get("BENCH_STREAM_APP_DIR")
     server = Server("app-stream", "app.main:app", PORT, {
+        **({"_CWD": app_dir} if app_dir else {}),
         "DATABASE_URL": f"postgresql+asyncpg://postgres@{HOST}:5432/{DB}", "APP_ENV": "development",
         "SEED_DEMO_DATA": "true", "SEED_DEMO_HISTORY": "false"}, "/healthz")
     results: dict[str, Any] = {"started": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -301,7 +316,7 @@ def main() -> None:
     try:
         token = login(PORT)
         client = Client(PORT, token)
-        status, _, data = client.call("GET", "/services")
+        _, _, data = client.call("GET", "/services")
         service = json.loads(data)[0]["id"]
 
         def incidents(n: int) -> list[int]:
@@ -338,15 +353,21 @@ def main() -> None:
         fanned: dict[str, Any] = {}
         try:
             for name, spacing, settle in rounds:
-                fanned[name] = measure_round(server, many, client, incidents(EVENTS), spacing, settle)
-                r = fanned[name]
+                fanned[name] = r = measure_round(server, many, client, incidents(EVENTS), spacing, settle)
+                # What fanning out costs: the server's CPU beyond the one-client floor's (the
+                # same transitions), per extra (client, event) delivered.
+                r["fanout_us_per_delivery"] = round(
+                    (r["server_cpu_s"] - floor[name]["server_cpu_s"]) * 1e6
+                    / max(1, r["pairs"] - floor[name]["pairs"]), 1)
                 log(f"stream {name}: {r['clients']} clients, p50 {r['p50_s']} s, p99 {r['p99_s']} s, "
                     f"max {r['max_s']} s, lost {r['lost']}, server CPU {r['server_cpu_share']} "
-                    f"({r['server_us_per_delivery']} us per delivery), clients' CPU {r['client_cpu_share']}")
+                    f"({r['fanout_us_per_delivery']} us per delivery beyond the floor), "
+                    f"clients' CPU {r['client_cpu_share']}")
         finally:
             many.stop()
         results["connect"] = {"connected": many.connected, "seconds": many.connect_s,
-                              "errors": many.errors, "server_cpu_s": round(connect_cpu, 2)}
+                              "errors": many.errors, "server_cpu_s": round(connect_cpu, 2),
+                              "server_cpu_ms_each": round(connect_cpu * 1000 / max(1, many.connected), 2)}
         results["rounds"] = fanned
         rss_with = rss_connected
         results["rounds"] = fanned
@@ -362,12 +383,13 @@ def main() -> None:
     finally:
         server.stop()
     results["seconds"] = round(time.time() - started, 1)
-    (WORK / "stream.json").write_text(json.dumps(results, indent=1))
+    name = f"stream-{Path(app_dir).parent.name}" if app_dir else "stream"
+    (WORK / f"{name}.json").write_text(json.dumps(results, indent=1))
     log(f"stream: measured in {results['seconds']} s")
 
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "client":
-        asyncio.run(client_process(int(sys.argv[2]), sys.argv[3]))
+        asyncio.run(client_process(int(sys.argv[2]), os.environ["BENCH_STREAM_TOKEN"]))
     else:
         main()
