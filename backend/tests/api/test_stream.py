@@ -190,10 +190,10 @@ async def test_streams_end_when_listening_is_lost_and_resume_after(
     services = (await client.get("/services", headers=responder)).json()
     async with open_stream(app, query) as stream:
         assert await stream.next_message() == (None, ": connected")
+        # By its pid: once the keepalive has pinged it, its last query is no longer LISTEN.
+        listener = app.state.live._listener.get_server_pid()
         async with app.state.db.engine.connect() as conn:
-            await conn.execute(text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND query LIKE 'LISTEN%'"))
+            await conn.execute(text(f"SELECT pg_terminate_backend({int(listener)})"))
         async with asyncio.timeout(TIMEOUT):
             await stream.ended.wait()
     async with open_stream(app, query) as stream:
