@@ -33,6 +33,7 @@ class EventStream:
         self._buffer = ""
         self.ended = asyncio.Event()
         self.last_id: int | None = None  # the last `id:` received, as EventSource keeps it
+        self.bodies = 0  # body messages the server sent
 
     async def next_message(self) -> tuple[str | None, str]:
         """The next message: (`event:` name or None for a comment, its data or comment)."""
@@ -97,8 +98,9 @@ async def open_stream(app: FastAPI, query: str, headers: tuple[tuple[bytes, byte
             stream.headers = {k.decode(): v.decode() for k, v in message["headers"]}
             started.set()
         elif message["type"] == "http.response.body":
-            if stall and not stream.chunks.empty():
+            if stall and stream.bodies:
                 await asyncio.Event().wait()
+            stream.bodies += 1
             if message.get("body"):
                 await stream.chunks.put(message["body"].decode())
             if not message.get("more_body", False):
