@@ -119,8 +119,8 @@ def stream_fanout(w: Any) -> None:
       "minus the time the writer had the transition's answer (negative: the stream beat the "
       "answer); `since sent` counts from the request instead. The floor is the same rounds "
       "with one client. `fan-out us` is the server's CPU beyond the floor's per extra delivery; "
-      "`clients' CPU` is each client process's share of a core meanwhile (well under 1: the "
-      f"clients kept up). Started {s['started']}; load average (1, 5, 15 min) "
+      "`clients' CPU` is each client process's share of a core meanwhile (near 1 would mean the "
+      f"clients, not the server, set the pace). Started {s['started']}; load average (1, 5, 15 min) "
       f"{', '.join(map(str, s['load_before']))} before and {', '.join(map(str, s['load_after']))} "
       "after: **the machine (2 cores) is shared, so these figures move from run to run**.\n")
     w("| round | clients | pairs | lost | p50 s | p99 s | max s | p99 since sent s | floor p99 s "
