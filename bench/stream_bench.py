@@ -17,7 +17,8 @@ same run. Server memory: RSS after that warm-up with no client connected, then w
 client connected; per client = the difference / clients.
 
 Its own small database (ic_bench_stream, made afresh, migrated and seeded by the app), its own
-app server, all on 127.0.0.1; about a minute.
+app server, all on 127.0.0.1; on a quiet machine about a minute, most of it the 1,000 connects
+(each a ticket and a stream opened: tens of ms of server CPU), which a loaded machine stretches.
 
 Usage: python bench/stream_bench.py   (the client processes run it as `... client N`).
 BENCH_STREAM_APP_DIR: serve the app from another checkout's backend/ (say, before a change),
