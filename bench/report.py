@@ -21,11 +21,13 @@ from report_sections import (
     NOTIFY,
     REPLICA,
     SIMILAR,
+    STREAM,
     fmt,
     notifications,
     ok,
     read_replica,
     similar,
+    stream_fanout,
 )
 
 BENCH = Path(__file__).resolve().parent
@@ -38,6 +40,7 @@ METRICS_MAX, LIST_MAX, LIST_MS = 1.2, 2.0, 10.0
 DETAIL_MIN, LIST_RPS_MIN, INTAKE_MIN, RSS_MAX = 0.25, 0.10, 0.5, 0.10
 STORM_P99_S, NOTIFY_RATIO_MIN = 2.0, 0.9  # notify_bench.py's targets
 SIMILAR_P95_MS = 50.0  # similar_bench.py's target (PostgreSQL)
+STREAM_P99_S = 1.0  # stream_bench.py's target
 
 
 def machine() -> str:
@@ -157,6 +160,15 @@ def main() -> None:
           f"{ok(sim['server_ms']['p95'] < SIMILAR_P95_MS)} |")
     else:
         w("| Similar past incidents | similar_bench.py did not run: not measured | **not met** |")
+    if STREAM:
+        worst = max(STREAM["rounds"].values(), key=lambda r: r["p99_s"])
+        lost = sum(r["lost"] for r in STREAM["rounds"].values())
+        w(f"| Live stream: {STREAM['clients']:,} clients on one worker, an event reaches all with p99 "
+          f"< {STREAM_P99_S:g} s, none lost; memory per client measured | p99 {worst['p99_s']:.2f} s "
+          f"(worst round), {lost} lost, {STREAM['connect']['connected']:,} connected; "
+          f"{STREAM['memory']['per_client_kib']:.0f} KiB RSS per client | {ok(bool(STREAM['met']))} |")
+    else:
+        w("| Live stream fan-out | stream_bench.py did not run: not measured | **not met** |")
     w(f"| Server RSS flat within {RSS_MAX:.0%} (after a warm-up that calls each endpoint once) | "
       f"{mem['baseline_mib']:.0f} MiB after warm-up, max "
       f"{mem['max_mib']:.0f} MiB (+{mem['growth']:.1%}), end {mem['end_mib']:.0f} MiB | {ok(rss_ok)} |")
@@ -234,6 +246,8 @@ def main() -> None:
         similar(w)
     if REPLICA:
         read_replica(w)
+    if STREAM:
+        stream_fanout(w)
     w(f"## SQLite at {R['sqlite_build']['rows'].get('incidents', 0):,} incidents (the laptop case)\n")
     w(f"Built from every {R['incidents'] // max(1, R['sqlite_build']['rows'].get('incidents', 1))}th "
       f"incident of the PostgreSQL data in {R['sqlite_build']['seconds']} s; floor: the same SQL "

@@ -1,6 +1,6 @@
 """The sections of bench/RESULTS.md measured by their own scripts (notify_bench.py,
-similar_bench.py, replica_bench.py: each writes its .work/*.json), and the number formatting
-report.py shares with them."""
+similar_bench.py, replica_bench.py, stream_bench.py: each writes its .work/*.json), and the
+number formatting report.py shares with them."""
 
 import json
 from pathlib import Path
@@ -15,6 +15,7 @@ def _load(name: str) -> dict[str, Any] | None:
 
 
 NOTIFY, SIMILAR, REPLICA = _load("notify"), _load("similar"), _load("replica")
+STREAM = _load("stream")
 
 
 def ok(flag: bool) -> str:
@@ -103,3 +104,35 @@ def similar(w: Any) -> None:
           f"{fmt(x['server_ms']['p50'], 2)} | {fmt(x['server_ms']['p95'], 2)} | {fmt(x['server_ms']['max'], 2)} | "
           f"{fmt(x['http_ms']['p50'], 2)} | {fmt(x['http_ms']['p95'], 2)} | {x['items_mean']} | {x['empty']} |")
     w("")
+
+
+def stream_fanout(w: Any) -> None:
+    assert STREAM is not None
+    s, c, m = STREAM, STREAM["connect"], STREAM["memory"]
+    w("## Live stream fan-out (bench/stream_bench.py)\n")
+    w(f"Its own small database and app server (one uvicorn worker, PostgreSQL LISTEN/NOTIFY); "
+      f"{s['clients']:,} SSE clients as raw sockets in {s['procs']} client processes, each taking "
+      f"a ticket and opening `GET /stream` ({c['connected']:,} connected in {c['seconds']} s, "
+      f"{c['server_cpu_ms_each']} ms of server CPU each). Each round moves 20 fresh incidents "
+      "New -> Investigating one at a time (`spaced`: 0.25 s apart; `burst`: back to back); "
+      "latency of a (client, event) pair is the client's arrival time of the `event.created` "
+      "minus the time the writer had the transition's answer (negative: the stream beat the "
+      "answer); `since sent` counts from the request instead. The floor is the same rounds "
+      "with one client. `fan-out us` is the server's CPU beyond the floor's per extra delivery; "
+      "`clients' CPU` is each client process's share of a core meanwhile (near 1 would mean the "
+      f"clients, not the server, set the pace). Started {s['started']}; load average (1, 5, 15 min) "
+      f"{', '.join(map(str, s['load_before']))} before and {', '.join(map(str, s['load_after']))} "
+      "after: **the machine (2 cores) is shared, so these figures move from run to run**.\n")
+    w("| round | clients | pairs | lost | p50 s | p99 s | max s | p99 since sent s | floor p99 s "
+      "| server CPU share | fan-out us | clients' CPU |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    for name, r in s["rounds"].items():
+        f = s["floor"][name]
+        w(f"| {name} | {r['clients']:,} | {r['pairs']:,} | {r['lost']} | {r['p50_s']:.3f} | "
+          f"{r['p99_s']:.3f} | {r['max_s']:.3f} | {r['sent_p99_s']:.3f} | {f['p99_s']:.3f} | "
+          f"{r['server_cpu_share']:.2f} | {fmt(r['fanout_us_per_delivery'])} | "
+          f"{', '.join(f'{x:.2f}' for x in r['client_cpu_share'])} |")
+    w("")
+    w(f"Server RSS: {m['rss_idle_kib'] / 1024:.0f} MiB with no client connected (after the floor's "
+      f"rounds), {m['rss_connected_kib'] / 1024:.0f} MiB with {s['clients']:,} connected: "
+      f"**{m['per_client_kib']:.1f} KiB per client**.\n")

@@ -42,6 +42,9 @@ timeout 400 "$PY" bench/notify_bench.py
 echo "bench: similar past incidents (GET /incidents/{id}/similar over random incidents)"
 rm -f "$WORK/similar.json"
 timeout 300 "$PY" bench/similar_bench.py
+echo "bench: live stream fan-out (1,000 SSE clients on one worker: delivery latency, RSS per client)"
+rm -f "$WORK/stream.json"
+timeout 300 "$PY" bench/stream_bench.py || echo "bench: the stream fan-out figure failed (see above); RESULTS.md goes without it"
 echo "bench: read replica (list and metrics with one streaming replica against the primary alone)"
 rm -f "$WORK/replica.json"
 timeout 900 "$PY" bench/replica_bench.py || echo "bench: the read-replica figure failed (see above); RESULTS.md goes without it"

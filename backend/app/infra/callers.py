@@ -9,11 +9,17 @@ the LISTEN connection is down nothing is cached, so a missed notification can ne
 a stale entry; entries also expire after MAX_AGE seconds. SQLite (one process, no NOTIFY)
 reads the row every time.
 
+Callers that miss together share one read: a thousand live streams of one user re-checking at
+once (their user changed, or the entry expired) cost one query, not a thousand queued for the
+pool. Only while listening, and only a read begun since the last change was announced: what a
+cache hit would have given them.
+
 API tokens (services/users/tokens.py) are kept the same way, by their keyed hash: a trigger on
 `api_tokens` announces a revoked or re-roled token with its user's id on the same channel, so
 forgetting a user forgets their tokens too.
 """
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from typing import Protocol, TypeVar
@@ -30,6 +36,7 @@ T = TypeVar("T", bound=OfUser)
 
 MAX_AGE = 60.0
 MAX_ENTRIES = 10_000
+_FAILED = object()  # a shared read that failed or was cancelled: whoever waited reads again
 
 
 class CallerCache:
@@ -37,6 +44,8 @@ class CallerCache:
         self._users: dict[int, tuple[float, User]] = {}
         self._tokens: dict[str, tuple[float, OfUser]] = {}  # by keyed hash
         self._generation = 0
+        # The read of each user under way, with the generation it began in.
+        self._loading: dict[int, tuple[int, asyncio.Future[object]]] = {}
         self.enabled = False
         # Told of every change to a user (the id, or `*`): the live streams re-check theirs.
         self.on_change: list[Callable[[str], None]] = []
@@ -52,13 +61,32 @@ class CallerCache:
 
     async def fetch(self, user_id: int, load: Callable[[int], Awaitable[User | None]]) -> User | None:
         """The cached user, else `load(user_id)` (a database read), kept unless a change came
-        in while it loaded."""
-        user = self.get(user_id)
-        if user is None:
-            generation = self.generation()
+        in while it loaded; a read of the same user already under way since the last change is
+        waited for instead of repeated."""
+        while (user := self.get(user_id)) is None:
+            shared = self._loading.get(user_id)
+            if not (self.enabled and shared is not None and shared[0] == self._generation):
+                return await self._load(user_id, load)
+            found = await asyncio.shield(shared[1])
+            if found is not _FAILED:
+                return found  # type: ignore[return-value]  # only `load`'s results are shared
+        return user
+
+    async def _load(self, user_id: int, load: Callable[[int], Awaitable[User | None]]) -> User | None:
+        generation = self.generation()
+        done: asyncio.Future[object] = asyncio.get_running_loop().create_future()
+        if self.enabled:
+            self._loading[user_id] = (generation, done)
+        found: object = _FAILED
+        try:
             user = await load(user_id)
-            if user is not None:
-                self.keep(user, generation)
+            found = user
+        finally:
+            if self._loading.get(user_id, (0, None))[1] is done:
+                del self._loading[user_id]
+            done.set_result(found)
+        if user is not None:
+            self.keep(user, generation)
         return user
 
     async def fetch_token(self, digest: str, load: Callable[[str], Awaitable[T | None]]) -> T | None:

@@ -20,6 +20,7 @@ import json
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import asyncpg
@@ -59,6 +60,12 @@ class LiveUpdate:
             return raw
         slim = {k: self.data[k] for k in ("incident_id", "id", "type") if k in self.data}
         return json.dumps({"kind": self.kind, "data": slim, "truncated": True})
+
+    @cached_property
+    def sse(self) -> bytes:
+        """This update as a server-sent event (`event:` and `data:`; a stream adds its own
+        `id:`), serialized once however many streams send it."""
+        return f"event: {self.kind}\ndata: {json.dumps(self.data, default=str)}\n\n".encode()
 
     @classmethod
     def decoded(cls, raw: str) -> "LiveUpdate":

@@ -18,7 +18,7 @@ missed (services/incidents/replay.py: at least once, repeats dropped by `data.id
 """
 
 import asyncio
-import json
+import contextlib
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -50,6 +50,7 @@ STREAM_EVENT = {
     },
 }
 RETRY_MS = 3000
+TICK = LiveUpdate("tick", {})  # a stream's own alarm went off (_Alarm)
 MAX_STREAM_SECONDS = 300
 
 
@@ -66,18 +67,46 @@ class _Position:
     def __init__(self, start: int) -> None:
         self.value = start
 
-    def message(self, update: LiveUpdate) -> str:
-        head = f"event: {update.kind}\n"
+    def message(self, update: LiveUpdate) -> bytes:
+        """The update as this stream sends it: its shared serialization (`LiveUpdate.sse`),
+        with the stream's own `id:` after the `event:` line of an `event.created`."""
         if update.kind == EVENT_CREATED and isinstance(update.data.get("id"), int):
             self.value = max(self.value, update.data["id"])
-            head += f"id: {self.value}\n"
-        return f"{head}data: {json.dumps(update.data, default=str)}\n\n"
+            sse, cut = update.sse, len(EVENT_CREATED) + 8  # after "event: event.created\n"
+            return b"%bid: %d\n%b" % (sse[:cut], self.value, sse[cut:])
+        return update.sse
+
+
+class _Alarm:
+    """One timer per stream, putting TICK in its queue when the stream next has something of
+    its own to do (a heartbeat, a re-check, its end). Set again only once it went off, and
+    those times only move later, so one that goes off early is just set again: a timer per
+    quiet spell, where a timeout around each wait cost every stream a timer per event."""
+
+    def __init__(self, queue: "asyncio.Queue[LiveUpdate | None]") -> None:
+        self.queue = queue
+        self.loop = asyncio.get_running_loop()
+        self.handle: asyncio.TimerHandle | None = None
+
+    def set(self, when: float) -> None:
+        if self.handle is None:
+            self.handle = self.loop.call_at(when, self._ring)
+
+    def _ring(self) -> None:
+        self.handle = None
+        with contextlib.suppress(asyncio.QueueFull):  # full: the stream wakes anyway, sets it again
+            self.queue.put_nowait(TICK)
+
+    def cancel(self) -> None:
+        if self.handle is not None:
+            self.handle.cancel()
 
 
 async def _events(feed: LiveFeed, access: StreamAccess, grant: StreamGrant,
-                  heartbeat: float, recheck: float, last_seen: int | None) -> AsyncIterator[str]:
+                  heartbeat: float, recheck: float, last_seen: int | None) -> AsyncIterator[bytes]:
     """Ends after MAX_STREAM_SECONDS (EventSource reconnects by itself), so a stream never
-    holds up a server's graceful shutdown for long and clients spread over new replicas."""
+    holds up a server's graceful shutdown for long and clients spread over new replicas.
+    What one wake-up finds in the queue goes out as one chunk (one write, not one per event)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + MAX_STREAM_SECONDS
     every_batch = feed.db.dialect != "postgresql"  # SQLite: no NOTIFY for changes made in SQL
@@ -89,38 +118,38 @@ async def _events(feed: LiveFeed, access: StreamAccess, grant: StreamGrant,
             return
         if last_seen is None:
             position = _Position(await replay.position(feed.db))
-            yield f"retry: {RETRY_MS}\nid: {position.value}\n: connected\n\n"
+            yield f"retry: {RETRY_MS}\nid: {position.value}\n: connected\n\n".encode()
         else:
             position = _Position(last_seen)
             missed = await replay.missed(feed.db, last_seen)
-            yield f"retry: {RETRY_MS}\n: connected, {len(missed)} events replayed\n\n"
+            yield f"retry: {RETRY_MS}\n: connected, {len(missed)} events replayed\n\n".encode()
             for event in missed:
-                for update in event_updates(event):
-                    yield position.message(update)
+                yield b"".join(position.message(update) for update in event_updates(event))
         next_beat = loop.time() + heartbeat
         next_check = loop.time() + recheck
-        while (now := loop.time()) < deadline:
-            try:
-                first = (queue.get_nowait() if not queue.empty() else
-                         await asyncio.wait_for(queue.get(), max(0.001, min(next_beat, next_check) - now)))
+        alarm = _Alarm(queue)
+        try:
+            while loop.time() < deadline:
+                alarm.set(min(next_beat, next_check, deadline))
+                first = await queue.get()
                 batch = _drain(queue, first) if first is not None else [None]
-            except TimeoutError:
-                batch = []
-            events = [u for u in batch if u is not None and u is not RECHECK]
-            if RECHECK in batch or loop.time() >= next_check or (every_batch and events):
-                if not await access.still_allowed(grant):
-                    yield ": access revoked\n\n"
+                events = [u for u in batch if u is not None and u is not RECHECK and u is not TICK]
+                if RECHECK in batch or loop.time() >= next_check or (every_batch and events):
+                    if not await access.still_allowed(grant):
+                        yield b": access revoked\n\n"
+                        return
+                    next_check = loop.time() + recheck
+                if events:
+                    yield b"".join(position.message(update) for update in events)
+                if None in batch:
                     return
-                next_check = loop.time() + recheck
-            for update in events:
-                yield position.message(update)
-            if None in batch:
-                return
-            if events:
-                next_beat = loop.time() + heartbeat
-            elif loop.time() >= next_beat:
-                yield ": heartbeat\n\n"
-                next_beat = loop.time() + heartbeat
+                if events:
+                    next_beat = loop.time() + heartbeat
+                elif loop.time() >= next_beat:
+                    yield b": heartbeat\n\n"
+                    next_beat = loop.time() + heartbeat
+        finally:
+            alarm.cancel()
 
 
 @router.get(

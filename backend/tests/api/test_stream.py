@@ -33,6 +33,7 @@ class EventStream:
         self._buffer = ""
         self.ended = asyncio.Event()
         self.last_id: int | None = None  # the last `id:` received, as EventSource keeps it
+        self.bodies = 0  # body messages the server sent
 
     async def next_message(self) -> tuple[str | None, str]:
         """The next message: (`event:` name or None for a comment, its data or comment)."""
@@ -74,8 +75,10 @@ class EventStream:
 
 
 @asynccontextmanager
-async def open_stream(app: FastAPI, query: str,
-                      headers: tuple[tuple[bytes, bytes], ...] = ()) -> AsyncIterator[EventStream]:
+async def open_stream(app: FastAPI, query: str, headers: tuple[tuple[bytes, bytes], ...] = (),
+                      stall: bool = False) -> AsyncIterator[EventStream]:
+    """`stall`: a client that stops reading after the first chunk (the server's writes to it
+    block from then on, as they do once a slow client's socket buffer is full)."""
     stream = EventStream()
     disconnect = asyncio.Event()
     started = asyncio.Event()
@@ -95,6 +98,9 @@ async def open_stream(app: FastAPI, query: str,
             stream.headers = {k.decode(): v.decode() for k, v in message["headers"]}
             started.set()
         elif message["type"] == "http.response.body":
+            if stall and stream.bodies:
+                await asyncio.Event().wait()
+            stream.bodies += 1
             if message.get("body"):
                 await stream.chunks.put(message["body"].decode())
             if not message.get("more_body", False):
@@ -186,10 +192,10 @@ async def test_streams_end_when_listening_is_lost_and_resume_after(
     services = (await client.get("/services", headers=responder)).json()
     async with open_stream(app, query) as stream:
         assert await stream.next_message() == (None, ": connected")
+        # By its pid: once the keepalive has pinged it, its last query is no longer LISTEN.
+        listener = app.state.live._listener.get_server_pid()
         async with app.state.db.engine.connect() as conn:
-            await conn.execute(text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND query LIKE 'LISTEN%'"))
+            await conn.execute(text(f"SELECT pg_terminate_backend({int(listener)})"))
         async with asyncio.timeout(TIMEOUT):
             await stream.ended.wait()
     async with open_stream(app, query) as stream:

@@ -1,5 +1,7 @@
 """The in-memory caller cache never keeps a row that a change may already have outdated."""
 
+import asyncio
+
 import pytest
 
 from app.infra import callers
@@ -63,3 +65,61 @@ def test_entries_expire(monkeypatch: pytest.MonkeyPatch) -> None:
     assert cache.get(1) is not None
     now[0] += 2
     assert cache.get(1) is None
+
+
+class SlowReads:
+    """A row loader that counts its reads and answers only when told to."""
+
+    def __init__(self) -> None:
+        self.reads = 0
+        self.answer = asyncio.Event()
+
+    async def __call__(self, ident: int) -> User | None:
+        self.reads += 1
+        await self.answer.wait()
+        return user(ident)
+
+
+async def test_callers_that_miss_together_share_one_read() -> None:
+    cache, rows = listening_cache(), SlowReads()
+    waiting = [asyncio.create_task(cache.fetch(7, rows)) for _ in range(100)]
+    await asyncio.sleep(0)
+    rows.answer.set()
+    found = await asyncio.gather(*waiting)
+    assert rows.reads == 1
+    assert {u.id for u in found if u is not None} == {7} and None not in found
+
+
+async def test_a_read_begun_before_a_change_is_not_shared_after_it() -> None:
+    cache, rows = listening_cache(), SlowReads()
+    before = asyncio.create_task(cache.fetch(7, rows))
+    await asyncio.sleep(0)
+    cache.forget("7")  # the user changed while that row was on its way
+    after = asyncio.create_task(cache.fetch(7, rows))
+    await asyncio.sleep(0)
+    rows.answer.set()
+    await asyncio.gather(before, after)
+    assert rows.reads == 2, "the caller after the change read the row itself"
+
+
+async def test_a_cancelled_shared_read_leaves_the_others_to_read_again() -> None:
+    cache, rows = listening_cache(), SlowReads()
+    first = asyncio.create_task(cache.fetch(7, rows))
+    await asyncio.sleep(0)
+    others = [asyncio.create_task(cache.fetch(7, rows)) for _ in range(3)]
+    await asyncio.sleep(0)
+    first.cancel()  # its client went away
+    await asyncio.sleep(0)
+    rows.answer.set()
+    found = await asyncio.gather(*others)
+    assert all(u is not None and u.id == 7 for u in found)
+    assert rows.reads == 2, "one of them read again, for all three"
+
+
+async def test_without_listening_every_caller_reads() -> None:
+    cache, rows = CallerCache(), SlowReads()
+    waiting = [asyncio.create_task(cache.fetch(7, rows)) for _ in range(3)]
+    await asyncio.sleep(0)
+    rows.answer.set()
+    await asyncio.gather(*waiting)
+    assert rows.reads == 3
