@@ -59,6 +59,7 @@ from harness import (  # noqa: E402
     wrk,
 )
 from sqlite_copy import build_sqlite  # noqa: E402
+import sqlite_bench  # noqa: E402
 
 
 async def versus(client: Client, path: str, direct: Any, statements: Statements,
@@ -350,6 +351,8 @@ async def main() -> None:
                              "q=latency")]
         results["sqlite_list"] = await list_benchmarks(client, SQLITE_URL, direct_lite,
                                                        service_id, assignee_id, 10, cases)
+        results["sqlite_detail"] = await sqlite_bench.detail_benchmark(
+            client, direct_lite, SQLITE_FILE, 10, versus)
         results["sqlite_metrics"] = await metrics_benchmarks(client, SQLITE_URL, direct_lite,
                                                              service_id, 1)
     finally:
@@ -359,6 +362,12 @@ async def main() -> None:
             except Exception as exc:  # noqa: BLE001
                 log(f"stopping: {exc!r}")
     results["rss_sqlite"] = lite_sampler.samples
+    log(f"SQLite at {sqlite_bench.SMALL_N:,} incidents: ratios to /healthz")
+    try:
+        results["sqlite_small"] = await sqlite_bench.small_tier(pg)
+    except Exception as exc:  # noqa: BLE001 - its own section; never sinks the rest
+        log(f"SQLite small tier failed: {exc!r}")
+        results["sqlite_small"] = None
     await pg.close()
     results["seconds"] = round(time.time() - started, 1)
     (WORK / "results.json").write_text(json.dumps(results, indent=1, default=str))

@@ -28,6 +28,9 @@ from report_sections import (
     read_replica,
     similar,
     stream_fanout,
+    sqlite_small,
+    sqlite_small_targets,
+    sqlite_sql_targets,
 )
 
 BENCH = Path(__file__).resolve().parent
@@ -169,6 +172,9 @@ def main() -> None:
           f"{STREAM['memory']['per_client_kib']:.0f} KiB RSS per client | {ok(bool(STREAM['met']))} |")
     else:
         w("| Live stream fan-out | stream_bench.py did not run: not measured | **not met** |")
+    sqlite_small_targets(w, R.get("sqlite_small"))
+    sqlite_sql_targets(w, R["sqlite_list"], R.get("sqlite_detail"),
+                       R["sqlite_build"]["rows"].get("incidents", 0))
     w(f"| Server RSS flat within {RSS_MAX:.0%} (after a warm-up that calls each endpoint once) | "
       f"{mem['baseline_mib']:.0f} MiB after warm-up, max "
       f"{mem['max_mib']:.0f} MiB (+{mem['growth']:.1%}), end {mem['end_mib']:.0f} MiB | {ok(rss_ok)} |")
@@ -254,11 +260,14 @@ def main() -> None:
       "through sqlite3.\n")
     w("| Call | server median ms | HTTP median ms | HTTP p99 | SQL median ms | ratio (server / SQL) |")
     w("|---|---:|---:|---:|---:|---:|")
-    for x in R["sqlite_list"] + R["sqlite_metrics"]:
-        label = ("GET /incidents " if x in R["sqlite_list"] else "GET /metrics ") + x["name"]
+    details = [R["sqlite_detail"]] if R.get("sqlite_detail") else []
+    for x in R["sqlite_list"] + details + R["sqlite_metrics"]:
+        label = ("GET /incidents " if x in R["sqlite_list"] else "GET /incidents/{id} "
+                 if x in details else "GET /metrics ") + x["name"]
         w(f"| {label} | {fmt(srv(x), 2)} | {fmt(x['http']['median_ms'], 2)} | "
           f"{fmt(x['http']['p99_ms'], 2)} | {fmt(x['sql']['median_ms'], 2)} | {x['ratio']} |")
     w("")
+    sqlite_small(w, R.get("sqlite_small"))
     lite = rss(R["rss_sqlite"])
     w("## Memory\n")
     w(f"PostgreSQL-backed server, sampled every 0.5 s over the whole run ({len(R['rss_pg'])} "

@@ -25,16 +25,19 @@ def sqlite_time(value: Any) -> Any:
     return value
 
 
-async def build_sqlite(pg: asyncpg.Connection) -> dict[str, Any]:
+async def build_sqlite(pg: asyncpg.Connection, n: int = SQLITE_N,
+                       path: Path = SQLITE_FILE) -> dict[str, Any]:
+    """A copy of about `n` incidents at `path` (every total // n th)."""
     t0 = time.perf_counter()
     for suffix in ("", "-wal", "-shm"):
-        Path(str(SQLITE_FILE) + suffix).unlink(missing_ok=True)
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    url = SQLITE_URL if path == SQLITE_FILE else f"sqlite+aiosqlite:///{path}"
     subprocess.run([str(BACKEND / ".venv/bin/alembic"), "-c", str(ROOT / "alembic.ini"),
                     "upgrade", "head"], cwd=BACKEND, check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, env={**os.environ, "DATABASE_URL": SQLITE_URL})
+                   stderr=subprocess.DEVNULL, env={**os.environ, "DATABASE_URL": url})
     total = await pg.fetchval("SELECT count(*) FROM incidents")
-    step = max(1, total // SQLITE_N)
-    lite = sqlite3.connect(SQLITE_FILE)
+    step = max(1, total // n)
+    lite = sqlite3.connect(path)
     lite.execute("PRAGMA journal_mode=WAL")
     lite.execute("PRAGMA synchronous=OFF")
     queries = {

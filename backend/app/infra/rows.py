@@ -21,6 +21,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.sql import Select
 
+from app.infra.sqlite_rows import SqliteReaders, SqliteStatements
+
 Row = Mapping[Any, Any]
 # A connection that failed like this is not handed out again: the pool opens a fresh one.
 # (A backend killed while the connection sat idle can leave asyncpg's protocol mid-operation:
@@ -72,6 +74,24 @@ class _AsyncpgReader:
     async def explain(self, stmt: Statement, **params: Any) -> Any:
         c = self.compiled.get(stmt)
         return orjson.loads(await self.conn.fetchval(f"EXPLAIN (FORMAT JSON) {c.sql}", *c.args(params)))
+
+
+class _SqliteReader:
+    def __init__(self, readers: SqliteReaders, compiled: SqliteStatements, engine: AsyncEngine) -> None:
+        self.readers, self.compiled, self.engine = readers, compiled, engine
+
+    async def all(self, stmt: Statement, **params: Any) -> Sequence[Row]:
+        c = self.compiled.get(stmt)
+        if c is None:
+            async with self.engine.connect() as conn:
+                return await SessionReader(conn).all(stmt, **params)
+        if statement_span is None:
+            return await self.readers.fetch(c, params)
+        with statement_span(c.sql):
+            return await self.readers.fetch(c, params)
+
+    async def explain(self, stmt: Statement, **params: Any) -> Any:
+        raise NotImplementedError("EXPLAIN (FORMAT JSON) is PostgreSQL's")
 
 
 class SessionReader:
@@ -140,8 +160,17 @@ class Rows:
         self.connect_timeout = connect_timeout
         self._pool: asyncpg.Pool | None = None
         self._statements = PgStatements(engine) if engine.dialect.name == "postgresql" else None
+        # SQLite's counterpart of the pool: reader threads with their own sqlite3 connections.
+        self._sqlite: SqliteReaders | None = None
+        self._sqlite_statements = (SqliteStatements(engine.dialect)
+                                   if engine.dialect.name == "sqlite" else None)
 
     async def start(self) -> None:
+        if self._sqlite_statements is not None and self._sqlite is None:
+            database = self.engine.url.database
+            if database is not None and SqliteReaders.usable(database):
+                self._sqlite = SqliteReaders(database, self.pool_size)
+            return
         if self._statements is None or self._pool is not None:
             return
         dsn = self.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
@@ -164,6 +193,9 @@ class Rows:
             return await conn.fetchval(sql)
 
     async def close(self) -> None:
+        readers, self._sqlite = self._sqlite, None
+        if readers is not None:
+            await asyncio.to_thread(readers.close)
         pool, self._pool = self._pool, None
         if pool is not None:
             await pool.close()
@@ -229,6 +261,8 @@ class Rows:
         elif self._pool is not None and self._statements is not None:
             async with self._connection(self._pool) as conn:
                 yield _AsyncpgReader(conn, self._statements)
+        elif self._sqlite is not None and self._sqlite_statements is not None:
+            yield _SqliteReader(self._sqlite, self._sqlite_statements, self.engine)
         else:
             async with self.engine.connect() as conn:
                 yield SessionReader(conn)

@@ -269,17 +269,15 @@ async def count_matching(reader: RowReader, shape: tuple[Any, ...], postgresql: 
     when the planner expects far more than the cap, its estimate without counting. An exact
     count(*) over a million incidents costs 50-120 ms on every page; SQLite, the
     small-install database, counts exactly."""
-    estimate = await _estimate(reader, shape, values) if postgresql else None
-    if estimate is not None and estimate >= ESTIMATE_TRUSTED:
+    if not postgresql:  # one count, with no cap to stop at and count again after
+        rows = await reader.all(exact_count_statement(shape), **values)
+        return int(rows[0]["n"])
+    estimate = await _estimate(reader, shape, values)
+    if estimate >= ESTIMATE_TRUSTED:
         return estimate
     rows = await reader.all(capped_count_statement(shape, postgresql), cap=TOTAL_CAP + 1, **values)
     total = int(rows[0]["n"])
-    if total <= TOTAL_CAP:
-        return total
-    if estimate is None:
-        rows = await reader.all(exact_count_statement(shape), **values)
-        return int(rows[0]["n"])
-    return max(TOTAL_CAP + 1, estimate)
+    return total if total <= TOTAL_CAP else max(TOTAL_CAP + 1, estimate)
 
 
 async def list_incidents(
