@@ -83,8 +83,9 @@ def notifications(w: Any) -> None:
       "sent until it ends), which leaves the cost of writing the outbox rows in each "
       "transition. Interleaved run by run, the outbox drained before each run. `CPU ms`: user "
       "and system CPU of the app processes (API and worker) per transition, read from /proc "
-      "over the run and, with channels sending, until the outbox is empty again (PostgreSQL's "
-      "and the sink's not counted): the cost the machine's other work moves least.\n")
+      "from the run's start until its last answer and, with channels sending, until the outbox "
+      "is empty again (PostgreSQL's and the sink's not counted, nor the bench's probes "
+      "between runs): the cost the machine's other work moves least.\n")
     w("| set-up | load | channels | req/s | x without | p99 ms | CPU ms | x without | runs (req/s) |")
     w("|---|---:|---|---:|---:|---:|---:|---:|---|")
     for setup in setups:
