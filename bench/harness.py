@@ -241,7 +241,8 @@ def summary(run_medians: list[float], samples: list[float]) -> dict[str, float]:
             "p99_ms": round(p99 * 1000, 3), "n": len(ordered)}
 
 
-def wrk(port: int, conns: int, seconds: int, env: dict[str, str]) -> dict[str, Any]:
+def wrk(port: int, conns: int, seconds: int, env: dict[str, str],
+        then_drain: bool = True) -> dict[str, Any]:
     cmd = ["wrk", "-t1", f"-c{conns}", f"-d{seconds}s", "--timeout", "10s",
            "-s", str(BENCH / "wrk.lua"), f"http://{HOST}:{port}"]
     proc = subprocess.run(cmd, env={**os.environ, **env}, capture_output=True, text=True,
@@ -251,7 +252,8 @@ def wrk(port: int, conns: int, seconds: int, env: dict[str, str]) -> dict[str, A
         raise RuntimeError(f"wrk gave no result: {proc.stdout} {proc.stderr}")
     r = json.loads(line[-1])
     r["rps"] = r["requests"] / (r["duration_us"] / 1e6)
-    drain(port)
+    if then_drain:
+        drain(port)
     return r
 
 

@@ -1,6 +1,11 @@
 """Notifications: an alert storm's deliveries to a local sink, and what three subscribed
 channels cost a status transition. Writes bench/.work/notify.json for report.py.
 
+Both measured in two set-ups, each on a fresh database: `split`, how a company runs it
+(issue 16): an API process (WORKER_MODE=api, sends nothing) and one delivery process
+(WORKER_MODE=worker) beside it; and `single`, one process doing both (WORKER_MODE=all, the
+default). The targets are judged on `split`; `single` is kept beside it.
+
 1. Alert storm: BENCH_STORM_ALERTS alerts (default 1,000), each its own incident (no group
    key), sent as Alertmanager webhooks of BENCH_STORM_BATCH alerts by two clients at once; one
    webhook channel hears `incident.created` for that service, so the storm makes 1,000
@@ -8,13 +13,15 @@ channels cost a status transition. Writes bench/.work/notify.json for report.py.
    `created_at` (enqueued in the transaction that opened the incident). Same clock: one machine.
 2. Transitions (wrk, BENCH_WRK_SECONDS per run, 10 clients): with no channel, then with three
    webhook channels hearing `incident.status_changed` on every incident, interleaved run by
-   run (none, three, none, three, ...), the outbox drained before each run. The ratio is the
-   median req/s with three over without, the same process sending the deliveries meanwhile.
+   run (none, three, paused, none, ...), the outbox drained before each run. The ratio is the
+   median req/s with three over without, the worker sending the deliveries meanwhile.
    Beside it, a third condition: the three channels paused (rested, as a failing channel is)
    during the run, so the worker sends nothing then: what the transaction itself pays.
 
 Its own small database (ic_bench_notify, made afresh, migrated and seeded by the app), its own
-app server and sink, all on 127.0.0.1; runs by itself in about two minutes.
+app servers and sink, all on 127.0.0.1; runs by itself in about three minutes. Beside req/s,
+the CPU seconds the app processes spent per transition (from /proc, so other work on the
+machine does not count): the cost that load on a shared machine moves least.
 """
 
 import asyncio
@@ -25,6 +32,7 @@ import threading
 import time
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -37,6 +45,7 @@ from harness import (
     WRK_SECONDS,
     Client,
     Server,
+    drain,
     log,
     login,
     wrk,
@@ -47,9 +56,11 @@ ADMIN_DSN = f"postgresql://postgres@{HOST}:5432/postgres"
 DSN = f"postgresql://postgres@{HOST}:5432/{DB}"
 URL = f"postgresql+asyncpg://postgres@{HOST}:5432/{DB}"
 APP_PORT = int(os.environ.get("BENCH_NOTIFY_PORT", "8785"))
+WORKER_PORT = int(os.environ.get("BENCH_NOTIFY_WORKER_PORT", "8786"))
 SINK_PORT = int(os.environ.get("BENCH_SINK_PORT", "8784"))
 STORM_ALERTS = int(os.environ.get("BENCH_STORM_ALERTS", "1000"))
 STORM_BATCH = int(os.environ.get("BENCH_STORM_BATCH", "50"))
+SETUPS = os.environ.get("BENCH_NOTIFY_SETUPS", "split,single").split(",")
 POOL = 200  # incidents the transitions move back and forth
 P99_TARGET_S = 2.0
 RATIO_TARGET = 0.9
@@ -61,6 +72,23 @@ def call(client: Client, method: str, path: str, body: Any = None, want: int = 2
     if status != want:
         raise RuntimeError(f"{method} {path}: {status} {data[:300]!r}")
     return json.loads(data) if data else None
+
+
+def cpu_seconds(servers: list[Server]) -> float:
+    """User and system CPU seconds the servers' processes have used so far."""
+    total = 0
+    for server in servers:
+        for pid in server.pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def load() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
 
 
 def sink_url(path: str) -> str:
@@ -159,11 +187,12 @@ async def storm(client: Client, token: str, pg: asyncpg.Connection) -> dict[str,
     return out
 
 
-async def transitions(client: Client, token: str, pg: asyncpg.Connection) -> dict[str, Any]:
-    """Interleaved runs on one server: no channel; three channels, whose deliveries its worker
-    sends meanwhile (the target's case: one process does both); and the same three channels
-    paused (the worker sends nothing until the run ends), which leaves the transaction's own
-    cost: the outbox rows written with each transition."""
+async def transitions(client: Client, token: str, pg: asyncpg.Connection,
+                      servers: list[Server]) -> dict[str, Any]:
+    """Interleaved runs against the API: no channel; three channels, whose deliveries the
+    worker (its own process, or the same one) sends meanwhile (the target's case); and the
+    same three channels paused (nothing is sent until the run ends), which leaves the
+    transaction's own cost: the outbox rows written with each transition."""
     service = call(client, "POST", "/services", {"name": "transit-svc", "owner_team": "Bench",
                                                  "sla_policy": POLICY}, 201)
     pool = []
@@ -195,6 +224,7 @@ async def transitions(client: Client, token: str, pg: asyncpg.Connection) -> dic
     conditions = ("none", "three", "paused")
     rps: dict[str, list[float]] = {c: [] for c in conditions}
     p99: dict[str, list[float]] = {c: [] for c in conditions}
+    cpu_ms: dict[str, list[float]] = {c: [] for c in conditions}
     drain_s: list[float] = []
     sent, duplicates, transitions_three, non2xx = 0, 0, 0, 0
     await reset()
@@ -207,15 +237,19 @@ async def transitions(client: Client, token: str, pg: asyncpg.Connection) -> dic
             await wait_for(pg, "before a run", 60)
             call(Client(SINK_PORT), "POST", "/reset", want=204)
             since = await pg.fetchval("SELECT coalesce(max(id), 0) FROM incident_events")
-            r = wrk(APP_PORT, 10, WRK_SECONDS, env)
+            cpu = cpu_seconds(servers)
+            r = wrk(APP_PORT, 10, WRK_SECONDS, env, then_drain=False)
+            if name == "three":  # what it sends after the run belongs to the run's cost
+                drain_s.append(await wait_for(pg, "after a run", 120))
+            # paused: what it sends once resumed does not count (the enqueue's cost alone)
+            cpu_ms[name].append((cpu_seconds(servers) - cpu) * 1000 / max(r["requests"], 1))
+            drain(APP_PORT)  # its probes are not the transitions' cost
             rps[name].append(r["rps"])
             p99[name].append(r["p99_us"] / 1000)
             non2xx += r["non2xx"]
             if name != "none":
                 await pause(False)
-                waited = await wait_for(pg, "after a run", 120)
-                if name == "three":
-                    drain_s.append(waited)
+                await wait_for(pg, "after a run", 120)
                 got = received()
                 sent += len(got)
                 duplicates += sum(int(v[1]) - 1 for v in got.values())
@@ -227,9 +261,11 @@ async def transitions(client: Client, token: str, pg: asyncpg.Connection) -> dic
     out: dict[str, Any] = {"conns": 10}
     for name in conditions:
         out[name] = {"rps": round(med[name], 1), "runs": [round(x, 1) for x in rps[name]],
-                     "p99_ms": round(statistics.median(p99[name]), 2)}
+                     "p99_ms": round(statistics.median(p99[name]), 2),
+                     "cpu_ms": round(statistics.median(cpu_ms[name]), 2)}
     out.update(ratio=round(med["three"] / med["none"], 3),
                enqueue_only_ratio=round(med["paused"] / med["none"], 3),
+               cpu_ratio=round(out["three"]["cpu_ms"] / out["none"]["cpu_ms"], 3),
                non2xx=non2xx, drain_after_run_s=[round(x, 1) for x in drain_s],
                transitions_with_channels=transitions_three, deliveries_received=sent,
                deliveries_expected=3 * transitions_three, duplicates=duplicates)
@@ -241,34 +277,51 @@ async def transitions(client: Client, token: str, pg: asyncpg.Connection) -> dic
     return out
 
 
+async def measure(setup: str) -> dict[str, Any]:
+    """Storm and transitions on a fresh database, with the app run as `setup` says."""
+    await fresh_database()
+    env = {"DATABASE_URL": URL, "APP_ENV": "development", "SEED_DEMO_HISTORY": "false"}
+    servers: list[Server] = []
+    pg: asyncpg.Connection | None = None
+    try:
+        servers.append(Server(f"app-notify-{setup}", "app.main:app", APP_PORT, {
+            **env, "SEED_DEMO_DATA": "true",
+            "WORKER_MODE": "api" if setup == "split" else "all"}, "/healthz"))
+        if setup == "split":  # started once the API has migrated and seeded the database
+            servers.append(Server("worker-notify", "app.main:app", WORKER_PORT, {
+                **env, "SEED_DEMO_DATA": "false", "WORKER_MODE": "worker"}, "/healthz"))
+        pg = await asyncpg.connect(DSN)
+        token = login(APP_PORT)
+        client = Client(APP_PORT, token)
+        out: dict[str, Any] = {"processes": len(servers), "load_before": load()}
+        out["storm"] = await storm(client, token, pg)
+        out["load_after_storm"] = load()
+        out["transitions"] = await transitions(client, token, pg, servers)
+        out["load_after"] = load()
+        return out
+    finally:
+        if pg is not None:
+            await pg.close()
+        for server in servers:
+            try:
+                server.stop()
+            except Exception as exc:  # noqa: BLE001 - stop the others whatever happens
+                log(f"stopping: {exc!r}")
+
+
 async def main() -> None:
     WORK.mkdir(exist_ok=True)
     started = time.time()
-    await fresh_database()
     sink = Server("sink", "sink_app:app", SINK_PORT, {"_CWD": str(BENCH)}, "/const")
+    results: dict[str, Any] = {"started": datetime.now(UTC).isoformat(timespec="seconds"),
+                               "cores": os.cpu_count(), "load_before": load()}
     try:
-        app = Server("app-notify", "app.main:app", APP_PORT, {
-            "DATABASE_URL": URL, "APP_ENV": "development", "SEED_DEMO_DATA": "true",
-            "SEED_DEMO_HISTORY": "false"}, "/healthz")
-    except Exception:
-        sink.stop()
-        raise
-    pg = await asyncpg.connect(DSN)
-    try:
-        token = login(APP_PORT)
-        client = Client(APP_PORT, token)
-        results: dict[str, Any] = {"started": datetime.now(UTC).isoformat(timespec="seconds"),
-                                   "load_before": [round(x, 2) for x in os.getloadavg()]}
-        results["storm"] = await storm(client, token, pg)
-        results["transitions"] = await transitions(client, token, pg)
-        results["load_after"] = [round(x, 2) for x in os.getloadavg()]
+        for setup in SETUPS:
+            log(f"notify: {setup} ({'API and one worker process' if setup == 'split' else 'one process'})")
+            results[setup] = await measure(setup)
     finally:
-        await pg.close()
-        for server in (app, sink):
-            try:
-                server.stop()
-            except Exception as exc:  # noqa: BLE001 - stop the other whatever happens
-                log(f"stopping: {exc!r}")
+        sink.stop()
+    results["load_after"] = load()
     results["seconds"] = round(time.time() - started, 1)
     (WORK / "notify.json").write_text(json.dumps(results, indent=1))
     log(f"notify: measured in {results['seconds']} s")

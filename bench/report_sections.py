@@ -44,42 +44,69 @@ def read_replica(w: Any) -> None:
     w("")
 
 
+SETUP_NAMES = {"split": "API + worker", "single": "one process"}
+
+
 def notifications(w: Any) -> None:
     assert NOTIFY is not None
-    st, tr = NOTIFY["storm"], NOTIFY["transitions"]
+    setups = [name for name in SETUP_NAMES if name in NOTIFY]
     w("## Notifications (bench/notify_bench.py)\n")
-    w(f"Its own small database and app server (one worker, the delivery worker inside it at its "
-      f"default settings), a bare ASGI sink on 127.0.0.1 answering 204. Started {NOTIFY['started']}; "
-      f"load average (1, 5, 15 min) {', '.join(map(str, NOTIFY['load_before']))} before and "
-      f"{', '.join(map(str, NOTIFY['load_after']))} after: **the machine (2 cores) is shared with "
-      "other work, so these figures move from run to run**.\n")
-    w(f"Alert storm: {st['alerts']:,} alerts, each opening its own incident, sent as Alertmanager "
-      f"webhooks of {st['batch']} by two clients at once ({st['webhooks_s']} s to send); one webhook "
-      "channel hears `incident.created`. Enqueue-to-delivery is the sink's arrival time minus the "
+    w("Its own small database and app servers, a bare ASGI sink on 127.0.0.1 answering 204, in two "
+      "set-ups, each on a fresh database: **API + worker**, how a company runs it (issue 16): the "
+      "API in a WORKER_MODE=api process (it sends nothing) and the delivery worker in one "
+      "WORKER_MODE=worker process beside it, on the same machine; the targets are judged on this "
+      "one. **One process**: WORKER_MODE=all, one uvicorn worker serving the API and sending. "
+      f"Started {NOTIFY['started']} on {NOTIFY.get('cores', 2)} cores; load average (1, 5, 15 min) "
+      f"{', '.join(map(str, NOTIFY['load_before']))} before and "
+      f"{', '.join(map(str, NOTIFY['load_after']))} after: **the machine is shared with other "
+      "work, so these figures move from run to run** (each row names the 1-minute load average "
+      "when it started).\n")
+    first = NOTIFY[setups[0]]["storm"]
+    w(f"Alert storm: {first['alerts']:,} alerts, each opening its own incident, sent as Alertmanager "
+      f"webhooks of {first['batch']} by two clients at once; one webhook channel hears "
+      "`incident.created`. Enqueue-to-delivery is the sink's arrival time minus the "
       "notification's `created_at` (written in the transaction that opened the incident).\n")
-    w("| notifications | delivered | failed | duplicates | retried | p50 s | p99 s | max s | all delivered after s |")
-    w("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    w(f"| {st['notifications']:,} | {st['delivered']:,} | {st.get('failed', 0)} | {st['duplicates']} | "
-      f"{st['retried']} | {st['p50_s']:.2f} | {st['p99_s']:.2f} | {st['max_s']:.2f} | {st['all_delivered_s']} |")
+    w("| set-up | load | notifications | delivered | failed | duplicates | retried | webhooks sent in s "
+      "| p50 s | p99 s | max s | all delivered after s |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for name in setups:
+        st, x = NOTIFY[name]["storm"], NOTIFY[name]
+        w(f"| {SETUP_NAMES[name]} | {x['load_before'][0]} | {st['notifications']:,} | "
+          f"{st['delivered']:,} | {st.get('failed', 0)} | {st['duplicates']} | {st['retried']} | "
+          f"{st['webhooks_s']} | {st['p50_s']:.2f} | {st['p99_s']:.2f} | {st['max_s']:.2f} | "
+          f"{st['all_delivered_s']} |")
     w("")
-    w(f"Status transitions (wrk, {tr['conns']} clients, Investigating and Mitigated back and forth on "
-      "200 incidents): without channels; with three webhook channels hearing "
-      "`incident.status_changed`, their deliveries sent meanwhile by the same process (the "
-      "target's case); and with the three channels paused during the run (the worker sends "
-      "nothing until it ends), which leaves the cost of writing the outbox rows in each "
-      "transition. Interleaved run by run, the outbox drained before each run.\n")
-    w("| channels | req/s | x without | p99 ms | runs |")
-    w("|---|---:|---:|---:|---|")
-    for name, label in (("none", "none"), ("three", "three, sent meanwhile"),
-                        ("paused", "three, paused (enqueue only)")):
-        x = tr[name]
-        w(f"| {label} | {fmt(x['rps'])} | {x['rps'] / tr['none']['rps']:.3f} | {fmt(x['p99_ms'], 2)} | "
-          f"{', '.join(fmt(v) for v in x['runs'])} |")
+    tr0 = NOTIFY[setups[0]]["transitions"]
+    w(f"Status transitions (wrk, {tr0['conns']} clients, to the API, Investigating and Mitigated "
+      "back and forth on 200 incidents): without channels; with three webhook channels hearing "
+      "`incident.status_changed`, their deliveries sent meanwhile (by the worker process, or "
+      "by the same process); and with the three channels paused during the run (nothing is "
+      "sent until it ends), which leaves the cost of writing the outbox rows in each "
+      "transition. Interleaved run by run, the outbox drained before each run. `CPU ms`: user "
+      "and system CPU of the app processes (API and worker) per transition, read from /proc "
+      "from the run's start until its last answer and, with channels sending, until the outbox "
+      "is empty again (PostgreSQL's and the sink's not counted, nor the bench's probes "
+      "between runs): the cost the machine's other work moves least.\n")
+    w("| set-up | load | channels | req/s | x without | p99 ms | CPU ms | x without | runs (req/s) |")
+    w("|---|---:|---|---:|---:|---:|---:|---:|---|")
+    for setup in setups:
+        tr = NOTIFY[setup]["transitions"]
+        for name, label in (("none", "none"), ("three", "three, sent meanwhile"),
+                            ("paused", "three, paused (enqueue only)")):
+            x = tr[name]
+            cpu = x.get("cpu_ms")
+            w(f"| {SETUP_NAMES[setup]} | {NOTIFY[setup]['load_after_storm'][0]} | {label} | "
+              f"{fmt(x['rps'])} | {x['rps'] / tr['none']['rps']:.3f} | {fmt(x['p99_ms'], 2)} | "
+              f"{fmt(cpu, 2)} | {fmt(cpu / tr['none']['cpu_ms'] if cpu else None, 3)} | "
+              f"{', '.join(fmt(v) for v in x['runs'])} |")
     w("")
-    w(f"With channels: {tr['transitions_with_channels']:,} transitions, "
-      f"{tr['deliveries_received']:,} deliveries received for {tr['deliveries_expected']:,} expected, "
-      f"{tr['duplicates']} duplicates; the outbox was empty again "
-      f"{', '.join(str(v) for v in tr['drain_after_run_s'])} s after each sending run's end.\n")
+    for setup in setups:
+        tr = NOTIFY[setup]["transitions"]
+        w(f"{SETUP_NAMES[setup]}, with channels: {tr['transitions_with_channels']:,} transitions, "
+          f"{tr['deliveries_received']:,} deliveries received for {tr['deliveries_expected']:,} "
+          f"expected, {tr['duplicates']} duplicates, {tr['non2xx']} non-2xx answers; the outbox was "
+          f"empty again {', '.join(str(v) for v in tr['drain_after_run_s'])} s after each sending "
+          "run's end.\n")
 
 
 def similar(w: Any) -> None:

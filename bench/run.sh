@@ -37,8 +37,8 @@ echo "bench: loaded in $(( $(date +%s) - T0 )) s: $(cat "$WORK/load.json")"
 echo "bench: measuring"
 rm -f "$WORK/notify.json"
 timeout 1200 "$PY" bench/bench.py
-echo "bench: notifications (alert storm to a local sink, transitions with and without channels)"
-timeout 400 "$PY" bench/notify_bench.py
+echo "bench: notifications (alert storm to a local sink, transitions with and without channels; API + worker, then one process)"
+timeout 900 "$PY" bench/notify_bench.py
 echo "bench: similar past incidents (GET /incidents/{id}/similar over random incidents)"
 rm -f "$WORK/similar.json"
 timeout 300 "$PY" bench/similar_bench.py

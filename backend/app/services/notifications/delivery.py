@@ -12,7 +12,10 @@
   again once the claim expires.
 - Wake-up: PostgreSQL NOTIFY on the commit of any transaction that queued work (a trigger on
   `notifications`; every replica LISTENs), this process's own commits directly, and a poll
-  every NOTIFICATION_POLL_SECONDS (which also finds retries as they fall due).
+  every NOTIFICATION_POLL_SECONDS (which also finds retries as they fall due). New work is
+  gathered for GATHER_SECONDS first, so a burst of commits (a busy hour's transitions, an
+  alert storm's webhooks) costs one claim, not one each. A channel with more due than its
+  share is refilled as soon as half its share is free, not after every answer.
   The same LISTEN connection tells this replica's channel cache (outbox.py) to forget.
 - Retention: delivered rows older than NOTIFICATION_RETENTION_DAYS are deleted.
 """
@@ -46,6 +49,7 @@ log = logging.getLogger(__name__)
 CLAIM_MARGIN_SECONDS = 5.0
 RETENTION_EVERY_SECONDS = 600.0
 STOP_SECONDS = 5.0
+GATHER_SECONDS = 0.03
 
 
 class NotificationWorker:
@@ -53,6 +57,11 @@ class NotificationWorker:
         self.db, self.settings, self.vault = db, settings, Vault(settings)
         self.pg = db.dialect == "postgresql"
         self._wake = asyncio.Event()
+        self._refill = False  # woken by answers (claim at once), not by new work (gather first)
+        # What the last claim left due: for which channels (at their share), and maybe more
+        # beyond its limit.
+        self._waiting: set[int] = set()
+        self._beyond_limit = False
         self._slots = settings.notification_concurrency
         self._per_channel: dict[int, int] = defaultdict(int)
         self._outcomes: list[Outcome] = []
@@ -183,10 +192,13 @@ class NotificationWorker:
                 raise
             except Exception:
                 log.exception("notifications: a delivery round failed; trying again shortly")
-            if claimed and self._slots > 0:
-                continue  # there may be more due right now
+            if claimed and self._beyond_limit and self._slots > 0:
+                continue  # more may be due right now, for other channels
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), poll)
+            if not self._refill:
+                await asyncio.sleep(GATHER_SECONDS)  # the rest of a burst joins this claim
+            self._refill = False
 
     async def run_once(self) -> int:
         """Claim what is due (as many as there are free slots) and start sending it."""
@@ -217,6 +229,7 @@ class NotificationWorker:
             stmt = stmt.with_for_update(skip_locked=True, of=n)
         async with self.db.transaction() as session:
             rows = (await session.execute(stmt)).all()
+            self._waiting, self._beyond_limit = set(busy), len(rows) >= limit
             if not rows:
                 return []
             taken: dict[int, int] = defaultdict(int)
@@ -225,8 +238,14 @@ class NotificationWorker:
                 if self._per_channel[r.channel_id] + taken[r.channel_id] < per_channel:
                     taken[r.channel_id] += 1
                     kept.append(r)
+                else:
+                    self._waiting.add(r.channel_id)
             channels = {ch.id: ch for ch in await session.scalars(
                 select(c).where(c.id.in_({r.channel_id for r in kept})))}
+            # Each channel's address and secret decrypted once per claim, not once per delivery.
+            opened = {ch.id: (self.vault.open(ch.url),
+                              self.vault.open(ch.secret) if ch.secret else None)
+                      for ch in channels.values()}
             fresh = [r for r in kept if r.body is None]
             incidents, texts = await incidents_and_summaries(
                 session, {r.incident_id for r in fresh if r.incident_id is not None},
@@ -245,9 +264,7 @@ class NotificationWorker:
                 else:
                     changes.append({"id": r.id, "claimed_until": claimed_until})
                 jobs.append(Job(r.id, r.channel_id, r.event, channel.kind,
-                                self.vault.open(channel.url),
-                                self.vault.open(channel.secret) if channel.secret else None,
-                                body, r.attempts))
+                                *opened[r.channel_id], body, r.attempts))
             for group in (
                 [ch for ch in changes if "body" in ch], [ch for ch in changes if "body" not in ch]):
                 if group:
@@ -266,11 +283,17 @@ class NotificationWorker:
         finally:
             self._slots += 1
             self._per_channel[job.channel_id] -= 1
-            if self._per_channel[job.channel_id] <= 0:
+            in_flight = self._per_channel[job.channel_id]
+            if in_flight <= 0:
                 self._per_channel.pop(job.channel_id, None)
         self._outcomes.append(outcome)
         self._recorded.set()
-        if self._slots * 2 >= self.settings.notification_concurrency or not self._tasks:
+        # Claim again once there is room worth a claim: half the share of a channel with more
+        # due, or half of all when the last claim stopped at its limit.
+        s = self.settings
+        if ((job.channel_id in self._waiting and in_flight * 2 <= s.notification_channel_concurrency)
+                or (self._beyond_limit and self._slots * 2 >= s.notification_concurrency)):
+            self._refill = True
             self._wake.set()
 
     async def send(self, job: Job) -> Outcome:
