@@ -10,9 +10,7 @@ import asyncio
 import email.utils
 import hashlib
 import hmac
-import importlib.util
 import random
-import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -22,13 +20,6 @@ import httpx
 from app.clock import utcnow
 from app.config import Settings
 from app.services.notifications.urls import Target, UnsafeUrl, resolve_safe
-
-# httpcore asks `import sniffio` each time it sets up a lock or an event, several times a
-# request; without that optional package installed, every ask was a failed import searching
-# sys.path again: a third of the worker's CPU per delivery, measured with py-spy in the
-# notification bench. Marked absent once, the ask fails at once (httpcore then takes asyncio).
-if importlib.util.find_spec("sniffio") is None:
-    sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
 
 RETRYABLE_STATUSES = {408, 429}
 USER_AGENT = "IncidentConsole-Notifications/1.0"
