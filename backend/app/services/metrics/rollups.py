@@ -95,7 +95,8 @@ def _sums_rows(r: str, sign: int, d: Dialect, source: str = "", where: str = "1 
              + f" WHERE {where}")
     return ("SELECT day, service_id, severity, "
             + ", ".join(f"sum({c})" for c in _SUM_COLUMNS)
-            + f" FROM ({inner}) c WHERE 1 = 1 GROUP BY day, service_id, severity")
+            + f" FROM ({inner}) c WHERE 1 = 1 GROUP BY day, service_id, severity"
+            + " ORDER BY day, service_id, severity")
 
 
 def _bucket_rows(r: str, sign: int, d: Dialect, source: str = "", where: str = "1 = 1") -> str:
@@ -107,11 +108,14 @@ def _bucket_rows(r: str, sign: int, d: Dialect, source: str = "", where: str = "
     ]
     return (f"SELECT service_id, severity, measure, bucket, sum(n), sum(sum_ms)"
             f" FROM ({' UNION ALL '.join(parts)}) c WHERE 1 = 1"
-            f" GROUP BY service_id, severity, measure, bucket")
+            f" GROUP BY service_id, severity, measure, bucket"
+            f" ORDER BY service_id, severity, measure, bucket")
 
 
 def _apply(r: str, sign: int, d: Dialect) -> list[str]:
-    """The statements that add (or take away) the row `r`'s contribution."""
+    """The statements that add (or take away) the row `r`'s contribution. Their rows come in
+    key order, so concurrent writers lock the shared rows (the 'every' ones) in one order and
+    wait for each other rather than deadlock."""
     sums = ", ".join(f"{c} = {SUMS}.{c} + excluded.{c}" for c in _SUM_COLUMNS)
     return [
         f"INSERT INTO {SUMS} (day, service_id, severity, {', '.join(_SUM_COLUMNS)}) "
