@@ -43,6 +43,8 @@ def upgrade() -> None:
                                 'known_count', 'resolved')),
         sa.PrimaryKeyConstraint('day', 'service_id', 'severity', name=op.f('pk_metric_rollups')),
     )
+    op.create_index(op.f('ix_metric_rollups_service_id_severity_day'), 'metric_rollups',
+                    ['service_id', 'severity', 'day'], unique=False)
     op.create_table(
         'metric_rollup_buckets',
         sa.Column('service_id', sa.Integer(), autoincrement=False, nullable=False),
@@ -63,6 +65,7 @@ def downgrade() -> None:
     for statement in DROP_TRIGGERS[op.get_bind().dialect.name]:
         op.execute(statement)
     op.drop_table('metric_rollup_buckets')
+    op.drop_index(op.f('ix_metric_rollups_service_id_severity_day'), table_name='metric_rollups')
     op.drop_table('metric_rollups')
 
 

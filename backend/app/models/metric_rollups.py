@@ -8,7 +8,7 @@ resolution instead. `metric_rollup_buckets` holds its durations, whole history o
 sketch's buckets (services/metrics/sketch.py) by the same service and severity keys.
 """
 
-from sqlalchemy import BigInteger, Integer, String, text
+from sqlalchemy import BigInteger, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base
@@ -18,6 +18,8 @@ ZERO = text("0")
 
 class MetricRollup(Base):
     __tablename__ = "metric_rollups"
+    # The days of a service or severity (or of every one): the answer's daily figures.
+    __table_args__ = (Index(None, "service_id", "severity", "day"),)
 
     day: Mapped[str] = mapped_column(String(10), primary_key=True)  # 'YYYY-MM-DD', '' = all
     service_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
