@@ -47,13 +47,14 @@ def upgrade() -> None:
                     ['service_id', 'severity', 'day'], unique=False)
     op.create_table(
         'metric_rollup_buckets',
+        sa.Column('tier', sa.SmallInteger(), autoincrement=False, nullable=False),
         sa.Column('service_id', sa.Integer(), autoincrement=False, nullable=False),
         sa.Column('severity', sa.String(length=8), nullable=False),
         sa.Column('measure', sa.String(length=16), nullable=False),
         sa.Column('bucket', sa.Integer(), autoincrement=False, nullable=False),
         _counter('n'),
         _counter('sum_ms'),
-        sa.PrimaryKeyConstraint('service_id', 'severity', 'measure', 'bucket',
+        sa.PrimaryKeyConstraint('tier', 'service_id', 'severity', 'measure', 'bucket',
                                 name=op.f('pk_metric_rollup_buckets')),
     )
     dialect = op.get_bind().dialect.name
@@ -113,12 +114,12 @@ CREATE_TRIGGERS: dict[str, list[str]] = {
          'res_sum_ms = metric_rollups.res_sum_ms + excluded.res_sum_ms, breached_count = '
          'metric_rollups.breached_count + excluded.breached_count, known_count = '
          'metric_rollups.known_count + excluded.known_count, resolved = metric_rollups.resolved + '
-         'excluded.resolved; INSERT INTO metric_rollup_buckets (service_id, severity, measure, '
-         'bucket, n, sum_ms) SELECT service_id, severity, measure, bucket, sum(n), sum(sum_ms) '
-         'FROM (SELECT CASE WHEN fs.x = 1 THEN NEW.service_id ELSE 0 END AS service_id, CASE WHEN '
-         "fv.x = 1 THEN NEW.severity ELSE '' END AS severity, 'ack' AS measure, (CASE WHEN "
-         "(((CAST(strftime('%s', substr(NEW.acknowledged_at, 1, 19)) AS INTEGER) - "
-         "CAST(strftime('%s', substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'excluded.resolved; INSERT INTO metric_rollup_buckets (tier, service_id, severity, '
+         'measure, bucket, n, sum_ms) SELECT tier, service_id, severity, measure, bucket, sum(n), '
+         'sum(sum_ms) FROM (SELECT 0 AS tier, CASE WHEN fs.x = 1 THEN NEW.service_id ELSE 0 END '
+         "AS service_id, CASE WHEN fv.x = 1 THEN NEW.severity ELSE '' END AS severity, 'ack' AS "
+         "measure, (CASE WHEN (((CAST(strftime('%s', substr(NEW.acknowledged_at, 1, 19)) AS "
+         "INTEGER) - CAST(strftime('%s', substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
          'CAST(substr(NEW.acknowledged_at, 21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS '
          "INTEGER) + 500) / 1000) < 0 THEN -1 WHEN (((CAST(strftime('%s', "
          "substr(NEW.acknowledged_at, 1, 19)) AS INTEGER) - CAST(strftime('%s', "
@@ -137,9 +138,31 @@ CREATE_TRIGGERS: dict[str, list[str]] = {
          'CAST(substr(NEW.acknowledged_at, 21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS '
          'INTEGER) + 500) / 1000) AS sum_ms FROM (SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 '
          'AS x UNION ALL SELECT 1) fv WHERE NEW.acknowledged_at IS NOT NULL AND 1 = 1 UNION ALL '
-         'SELECT CASE WHEN fs.x = 1 THEN NEW.service_id ELSE 0 END AS service_id, CASE WHEN fv.x '
-         "= 1 THEN NEW.severity ELSE '' END AS severity, 'mitigate' AS measure, (CASE WHEN "
-         "(((CAST(strftime('%s', substr(NEW.mitigated_at, 1, 19)) AS INTEGER) - "
+         'SELECT 1 AS tier, CASE WHEN fs.x = 1 THEN NEW.service_id ELSE 0 END AS service_id, CASE '
+         "WHEN fv.x = 1 THEN NEW.severity ELSE '' END AS severity, 'ack' AS measure, (CASE WHEN "
+         "(((CAST(strftime('%s', substr(NEW.acknowledged_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(NEW.acknowledged_at, 21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS '
+         "INTEGER) + 500) / 1000) < 0 THEN -1 WHEN (((CAST(strftime('%s', "
+         "substr(NEW.acknowledged_at, 1, 19)) AS INTEGER) - CAST(strftime('%s', "
+         'substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + '
+         'CAST(substr(NEW.acknowledged_at, 21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS '
+         "INTEGER) + 500) / 1000) <= 1024 THEN (((CAST(strftime('%s', substr(NEW.acknowledged_at, "
+         "1, 19)) AS INTEGER) - CAST(strftime('%s', substr(NEW.created_at, 1, 19)) AS INTEGER)) * "
+         '1000000 + CAST(substr(NEW.acknowledged_at, 21) AS INTEGER) - '
+         'CAST(substr(NEW.created_at, 21) AS INTEGER) + 500) / 1000) ELSE 660 + '
+         "CAST(ceil(ln((((CAST(strftime('%s', substr(NEW.acknowledged_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(NEW.acknowledged_at, 21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS '
+         'INTEGER) + 500) / 1000)) / 0.019000571614286515) AS INTEGER) END) / 64 AS bucket, 1 AS '
+         "n, 1 * (((CAST(strftime('%s', substr(NEW.acknowledged_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(NEW.acknowledged_at, 21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS '
+         'INTEGER) + 500) / 1000) AS sum_ms FROM (SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 '
+         'AS x UNION ALL SELECT 1) fv WHERE NEW.acknowledged_at IS NOT NULL AND 1 = 1 UNION ALL '
+         'SELECT 0 AS tier, CASE WHEN fs.x = 1 THEN NEW.service_id ELSE 0 END AS service_id, CASE '
+         "WHEN fv.x = 1 THEN NEW.severity ELSE '' END AS severity, 'mitigate' AS measure, (CASE "
+         "WHEN (((CAST(strftime('%s', substr(NEW.mitigated_at, 1, 19)) AS INTEGER) - "
          "CAST(strftime('%s', substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
          'CAST(substr(NEW.mitigated_at, 21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS '
          "INTEGER) + 500) / 1000) < 0 THEN -1 WHEN (((CAST(strftime('%s', "
@@ -158,31 +181,74 @@ CREATE_TRIGGERS: dict[str, list[str]] = {
          'substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + CAST(substr(NEW.mitigated_at, '
          '21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS INTEGER) + 500) / 1000) AS sum_ms '
          'FROM (SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 AS x UNION ALL SELECT 1) fv WHERE '
-         'NEW.mitigated_at IS NOT NULL AND 1 = 1 UNION ALL SELECT CASE WHEN fs.x = 1 THEN '
-         "NEW.service_id ELSE 0 END AS service_id, CASE WHEN fv.x = 1 THEN NEW.severity ELSE '' "
-         "END AS severity, 'res' AS measure, (CASE WHEN (((CAST(strftime('%s', "
-         "substr(NEW.resolved_at, 1, 19)) AS INTEGER) - CAST(strftime('%s', "
-         'substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + CAST(substr(NEW.resolved_at, '
+         'NEW.mitigated_at IS NOT NULL AND 1 = 1 UNION ALL SELECT 1 AS tier, CASE WHEN fs.x = 1 '
+         'THEN NEW.service_id ELSE 0 END AS service_id, CASE WHEN fv.x = 1 THEN NEW.severity ELSE '
+         "'' END AS severity, 'mitigate' AS measure, (CASE WHEN (((CAST(strftime('%s', "
+         "substr(NEW.mitigated_at, 1, 19)) AS INTEGER) - CAST(strftime('%s', "
+         'substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + CAST(substr(NEW.mitigated_at, '
          '21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS INTEGER) + 500) / 1000) < 0 THEN '
-         "-1 WHEN (((CAST(strftime('%s', substr(NEW.resolved_at, 1, 19)) AS INTEGER) - "
+         "-1 WHEN (((CAST(strftime('%s', substr(NEW.mitigated_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(NEW.mitigated_at, 21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS '
+         "INTEGER) + 500) / 1000) <= 1024 THEN (((CAST(strftime('%s', substr(NEW.mitigated_at, 1, "
+         "19)) AS INTEGER) - CAST(strftime('%s', substr(NEW.created_at, 1, 19)) AS INTEGER)) * "
+         '1000000 + CAST(substr(NEW.mitigated_at, 21) AS INTEGER) - CAST(substr(NEW.created_at, '
+         "21) AS INTEGER) + 500) / 1000) ELSE 660 + CAST(ceil(ln((((CAST(strftime('%s', "
+         "substr(NEW.mitigated_at, 1, 19)) AS INTEGER) - CAST(strftime('%s', "
+         'substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + CAST(substr(NEW.mitigated_at, '
+         '21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS INTEGER) + 500) / 1000)) / '
+         '0.019000571614286515) AS INTEGER) END) / 64 AS bucket, 1 AS n, 1 * '
+         "(((CAST(strftime('%s', substr(NEW.mitigated_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(NEW.mitigated_at, 21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS '
+         'INTEGER) + 500) / 1000) AS sum_ms FROM (SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 '
+         'AS x UNION ALL SELECT 1) fv WHERE NEW.mitigated_at IS NOT NULL AND 1 = 1 UNION ALL '
+         'SELECT 0 AS tier, CASE WHEN fs.x = 1 THEN NEW.service_id ELSE 0 END AS service_id, CASE '
+         "WHEN fv.x = 1 THEN NEW.severity ELSE '' END AS severity, 'res' AS measure, (CASE WHEN "
+         "(((CAST(strftime('%s', substr(NEW.resolved_at, 1, 19)) AS INTEGER) - "
          "CAST(strftime('%s', substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
          'CAST(substr(NEW.resolved_at, 21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS '
-         "INTEGER) + 500) / 1000) <= 1024 THEN (((CAST(strftime('%s', substr(NEW.resolved_at, 1, "
-         "19)) AS INTEGER) - CAST(strftime('%s', substr(NEW.created_at, 1, 19)) AS INTEGER)) * "
+         "INTEGER) + 500) / 1000) < 0 THEN -1 WHEN (((CAST(strftime('%s', substr(NEW.resolved_at, "
+         "1, 19)) AS INTEGER) - CAST(strftime('%s', substr(NEW.created_at, 1, 19)) AS INTEGER)) * "
          '1000000 + CAST(substr(NEW.resolved_at, 21) AS INTEGER) - CAST(substr(NEW.created_at, '
-         "21) AS INTEGER) + 500) / 1000) ELSE 660 + CAST(ceil(ln((((CAST(strftime('%s', "
+         "21) AS INTEGER) + 500) / 1000) <= 1024 THEN (((CAST(strftime('%s', "
          "substr(NEW.resolved_at, 1, 19)) AS INTEGER) - CAST(strftime('%s', "
          'substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + CAST(substr(NEW.resolved_at, '
-         '21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS INTEGER) + 500) / 1000)) / '
-         "0.019000571614286515) AS INTEGER) END) AS bucket, 1 AS n, 1 * (((CAST(strftime('%s', "
+         '21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS INTEGER) + 500) / 1000) ELSE 660 + '
+         "CAST(ceil(ln((((CAST(strftime('%s', substr(NEW.resolved_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(NEW.resolved_at, 21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS '
+         'INTEGER) + 500) / 1000)) / 0.019000571614286515) AS INTEGER) END) AS bucket, 1 AS n, 1 '
+         "* (((CAST(strftime('%s', substr(NEW.resolved_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(NEW.resolved_at, 21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS '
+         'INTEGER) + 500) / 1000) AS sum_ms FROM (SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 '
+         'AS x UNION ALL SELECT 1) fv WHERE NEW.resolved_at IS NOT NULL AND 1 = 1 UNION ALL '
+         'SELECT 1 AS tier, CASE WHEN fs.x = 1 THEN NEW.service_id ELSE 0 END AS service_id, CASE '
+         "WHEN fv.x = 1 THEN NEW.severity ELSE '' END AS severity, 'res' AS measure, (CASE WHEN "
+         "(((CAST(strftime('%s', substr(NEW.resolved_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(NEW.resolved_at, 21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS '
+         "INTEGER) + 500) / 1000) < 0 THEN -1 WHEN (((CAST(strftime('%s', substr(NEW.resolved_at, "
+         "1, 19)) AS INTEGER) - CAST(strftime('%s', substr(NEW.created_at, 1, 19)) AS INTEGER)) * "
+         '1000000 + CAST(substr(NEW.resolved_at, 21) AS INTEGER) - CAST(substr(NEW.created_at, '
+         "21) AS INTEGER) + 500) / 1000) <= 1024 THEN (((CAST(strftime('%s', "
          "substr(NEW.resolved_at, 1, 19)) AS INTEGER) - CAST(strftime('%s', "
          'substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + CAST(substr(NEW.resolved_at, '
-         '21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS INTEGER) + 500) / 1000) AS sum_ms '
-         'FROM (SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 AS x UNION ALL SELECT 1) fv WHERE '
-         'NEW.resolved_at IS NOT NULL AND 1 = 1) c WHERE 1 = 1 GROUP BY service_id, severity, '
-         'measure, bucket ORDER BY service_id, severity, measure, bucket ON CONFLICT (service_id, '
-         'severity, measure, bucket) DO UPDATE SET n = metric_rollup_buckets.n + excluded.n, '
-         'sum_ms = metric_rollup_buckets.sum_ms + excluded.sum_ms; END'),
+         '21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS INTEGER) + 500) / 1000) ELSE 660 + '
+         "CAST(ceil(ln((((CAST(strftime('%s', substr(NEW.resolved_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(NEW.resolved_at, 21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS '
+         'INTEGER) + 500) / 1000)) / 0.019000571614286515) AS INTEGER) END) / 64 AS bucket, 1 AS '
+         "n, 1 * (((CAST(strftime('%s', substr(NEW.resolved_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(NEW.resolved_at, 21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS '
+         'INTEGER) + 500) / 1000) AS sum_ms FROM (SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 '
+         'AS x UNION ALL SELECT 1) fv WHERE NEW.resolved_at IS NOT NULL AND 1 = 1) c WHERE 1 = 1 '
+         'GROUP BY tier, service_id, severity, measure, bucket ORDER BY tier, service_id, '
+         'severity, measure, bucket ON CONFLICT (tier, service_id, severity, measure, bucket) DO '
+         'UPDATE SET n = metric_rollup_buckets.n + excluded.n, sum_ms = '
+         'metric_rollup_buckets.sum_ms + excluded.sum_ms; END'),
         ('CREATE TRIGGER metric_rollups_ad AFTER DELETE ON incidents FOR EACH ROW WHEN '
          "(OLD.status NOT IN ('New', 'Investigating', 'Mitigated') AND OLD.acknowledged_at IS NOT "
          'NULL AND OLD.resolved_at IS NOT NULL) BEGIN INSERT INTO metric_rollups (day, '
@@ -225,12 +291,12 @@ CREATE_TRIGGERS: dict[str, list[str]] = {
          'res_sum_ms = metric_rollups.res_sum_ms + excluded.res_sum_ms, breached_count = '
          'metric_rollups.breached_count + excluded.breached_count, known_count = '
          'metric_rollups.known_count + excluded.known_count, resolved = metric_rollups.resolved + '
-         'excluded.resolved; INSERT INTO metric_rollup_buckets (service_id, severity, measure, '
-         'bucket, n, sum_ms) SELECT service_id, severity, measure, bucket, sum(n), sum(sum_ms) '
-         'FROM (SELECT CASE WHEN fs.x = 1 THEN OLD.service_id ELSE 0 END AS service_id, CASE WHEN '
-         "fv.x = 1 THEN OLD.severity ELSE '' END AS severity, 'ack' AS measure, (CASE WHEN "
-         "(((CAST(strftime('%s', substr(OLD.acknowledged_at, 1, 19)) AS INTEGER) - "
-         "CAST(strftime('%s', substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'excluded.resolved; INSERT INTO metric_rollup_buckets (tier, service_id, severity, '
+         'measure, bucket, n, sum_ms) SELECT tier, service_id, severity, measure, bucket, sum(n), '
+         'sum(sum_ms) FROM (SELECT 0 AS tier, CASE WHEN fs.x = 1 THEN OLD.service_id ELSE 0 END '
+         "AS service_id, CASE WHEN fv.x = 1 THEN OLD.severity ELSE '' END AS severity, 'ack' AS "
+         "measure, (CASE WHEN (((CAST(strftime('%s', substr(OLD.acknowledged_at, 1, 19)) AS "
+         "INTEGER) - CAST(strftime('%s', substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
          'CAST(substr(OLD.acknowledged_at, 21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS '
          "INTEGER) + 500) / 1000) < 0 THEN -1 WHEN (((CAST(strftime('%s', "
          "substr(OLD.acknowledged_at, 1, 19)) AS INTEGER) - CAST(strftime('%s', "
@@ -249,9 +315,31 @@ CREATE_TRIGGERS: dict[str, list[str]] = {
          'CAST(substr(OLD.acknowledged_at, 21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS '
          'INTEGER) + 500) / 1000) AS sum_ms FROM (SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 '
          'AS x UNION ALL SELECT 1) fv WHERE OLD.acknowledged_at IS NOT NULL AND 1 = 1 UNION ALL '
-         'SELECT CASE WHEN fs.x = 1 THEN OLD.service_id ELSE 0 END AS service_id, CASE WHEN fv.x '
-         "= 1 THEN OLD.severity ELSE '' END AS severity, 'mitigate' AS measure, (CASE WHEN "
-         "(((CAST(strftime('%s', substr(OLD.mitigated_at, 1, 19)) AS INTEGER) - "
+         'SELECT 1 AS tier, CASE WHEN fs.x = 1 THEN OLD.service_id ELSE 0 END AS service_id, CASE '
+         "WHEN fv.x = 1 THEN OLD.severity ELSE '' END AS severity, 'ack' AS measure, (CASE WHEN "
+         "(((CAST(strftime('%s', substr(OLD.acknowledged_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(OLD.acknowledged_at, 21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS '
+         "INTEGER) + 500) / 1000) < 0 THEN -1 WHEN (((CAST(strftime('%s', "
+         "substr(OLD.acknowledged_at, 1, 19)) AS INTEGER) - CAST(strftime('%s', "
+         'substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + '
+         'CAST(substr(OLD.acknowledged_at, 21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS '
+         "INTEGER) + 500) / 1000) <= 1024 THEN (((CAST(strftime('%s', substr(OLD.acknowledged_at, "
+         "1, 19)) AS INTEGER) - CAST(strftime('%s', substr(OLD.created_at, 1, 19)) AS INTEGER)) * "
+         '1000000 + CAST(substr(OLD.acknowledged_at, 21) AS INTEGER) - '
+         'CAST(substr(OLD.created_at, 21) AS INTEGER) + 500) / 1000) ELSE 660 + '
+         "CAST(ceil(ln((((CAST(strftime('%s', substr(OLD.acknowledged_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(OLD.acknowledged_at, 21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS '
+         'INTEGER) + 500) / 1000)) / 0.019000571614286515) AS INTEGER) END) / 64 AS bucket, -1 AS '
+         "n, -1 * (((CAST(strftime('%s', substr(OLD.acknowledged_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(OLD.acknowledged_at, 21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS '
+         'INTEGER) + 500) / 1000) AS sum_ms FROM (SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 '
+         'AS x UNION ALL SELECT 1) fv WHERE OLD.acknowledged_at IS NOT NULL AND 1 = 1 UNION ALL '
+         'SELECT 0 AS tier, CASE WHEN fs.x = 1 THEN OLD.service_id ELSE 0 END AS service_id, CASE '
+         "WHEN fv.x = 1 THEN OLD.severity ELSE '' END AS severity, 'mitigate' AS measure, (CASE "
+         "WHEN (((CAST(strftime('%s', substr(OLD.mitigated_at, 1, 19)) AS INTEGER) - "
          "CAST(strftime('%s', substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
          'CAST(substr(OLD.mitigated_at, 21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS '
          "INTEGER) + 500) / 1000) < 0 THEN -1 WHEN (((CAST(strftime('%s', "
@@ -270,31 +358,74 @@ CREATE_TRIGGERS: dict[str, list[str]] = {
          'substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + CAST(substr(OLD.mitigated_at, '
          '21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS INTEGER) + 500) / 1000) AS sum_ms '
          'FROM (SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 AS x UNION ALL SELECT 1) fv WHERE '
-         'OLD.mitigated_at IS NOT NULL AND 1 = 1 UNION ALL SELECT CASE WHEN fs.x = 1 THEN '
-         "OLD.service_id ELSE 0 END AS service_id, CASE WHEN fv.x = 1 THEN OLD.severity ELSE '' "
-         "END AS severity, 'res' AS measure, (CASE WHEN (((CAST(strftime('%s', "
-         "substr(OLD.resolved_at, 1, 19)) AS INTEGER) - CAST(strftime('%s', "
-         'substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + CAST(substr(OLD.resolved_at, '
+         'OLD.mitigated_at IS NOT NULL AND 1 = 1 UNION ALL SELECT 1 AS tier, CASE WHEN fs.x = 1 '
+         'THEN OLD.service_id ELSE 0 END AS service_id, CASE WHEN fv.x = 1 THEN OLD.severity ELSE '
+         "'' END AS severity, 'mitigate' AS measure, (CASE WHEN (((CAST(strftime('%s', "
+         "substr(OLD.mitigated_at, 1, 19)) AS INTEGER) - CAST(strftime('%s', "
+         'substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + CAST(substr(OLD.mitigated_at, '
          '21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS INTEGER) + 500) / 1000) < 0 THEN '
-         "-1 WHEN (((CAST(strftime('%s', substr(OLD.resolved_at, 1, 19)) AS INTEGER) - "
+         "-1 WHEN (((CAST(strftime('%s', substr(OLD.mitigated_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(OLD.mitigated_at, 21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS '
+         "INTEGER) + 500) / 1000) <= 1024 THEN (((CAST(strftime('%s', substr(OLD.mitigated_at, 1, "
+         "19)) AS INTEGER) - CAST(strftime('%s', substr(OLD.created_at, 1, 19)) AS INTEGER)) * "
+         '1000000 + CAST(substr(OLD.mitigated_at, 21) AS INTEGER) - CAST(substr(OLD.created_at, '
+         "21) AS INTEGER) + 500) / 1000) ELSE 660 + CAST(ceil(ln((((CAST(strftime('%s', "
+         "substr(OLD.mitigated_at, 1, 19)) AS INTEGER) - CAST(strftime('%s', "
+         'substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + CAST(substr(OLD.mitigated_at, '
+         '21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS INTEGER) + 500) / 1000)) / '
+         '0.019000571614286515) AS INTEGER) END) / 64 AS bucket, -1 AS n, -1 * '
+         "(((CAST(strftime('%s', substr(OLD.mitigated_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(OLD.mitigated_at, 21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS '
+         'INTEGER) + 500) / 1000) AS sum_ms FROM (SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 '
+         'AS x UNION ALL SELECT 1) fv WHERE OLD.mitigated_at IS NOT NULL AND 1 = 1 UNION ALL '
+         'SELECT 0 AS tier, CASE WHEN fs.x = 1 THEN OLD.service_id ELSE 0 END AS service_id, CASE '
+         "WHEN fv.x = 1 THEN OLD.severity ELSE '' END AS severity, 'res' AS measure, (CASE WHEN "
+         "(((CAST(strftime('%s', substr(OLD.resolved_at, 1, 19)) AS INTEGER) - "
          "CAST(strftime('%s', substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
          'CAST(substr(OLD.resolved_at, 21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS '
-         "INTEGER) + 500) / 1000) <= 1024 THEN (((CAST(strftime('%s', substr(OLD.resolved_at, 1, "
-         "19)) AS INTEGER) - CAST(strftime('%s', substr(OLD.created_at, 1, 19)) AS INTEGER)) * "
+         "INTEGER) + 500) / 1000) < 0 THEN -1 WHEN (((CAST(strftime('%s', substr(OLD.resolved_at, "
+         "1, 19)) AS INTEGER) - CAST(strftime('%s', substr(OLD.created_at, 1, 19)) AS INTEGER)) * "
          '1000000 + CAST(substr(OLD.resolved_at, 21) AS INTEGER) - CAST(substr(OLD.created_at, '
-         "21) AS INTEGER) + 500) / 1000) ELSE 660 + CAST(ceil(ln((((CAST(strftime('%s', "
+         "21) AS INTEGER) + 500) / 1000) <= 1024 THEN (((CAST(strftime('%s', "
          "substr(OLD.resolved_at, 1, 19)) AS INTEGER) - CAST(strftime('%s', "
          'substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + CAST(substr(OLD.resolved_at, '
-         '21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS INTEGER) + 500) / 1000)) / '
-         "0.019000571614286515) AS INTEGER) END) AS bucket, -1 AS n, -1 * (((CAST(strftime('%s', "
+         '21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS INTEGER) + 500) / 1000) ELSE 660 + '
+         "CAST(ceil(ln((((CAST(strftime('%s', substr(OLD.resolved_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(OLD.resolved_at, 21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS '
+         'INTEGER) + 500) / 1000)) / 0.019000571614286515) AS INTEGER) END) AS bucket, -1 AS n, '
+         "-1 * (((CAST(strftime('%s', substr(OLD.resolved_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(OLD.resolved_at, 21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS '
+         'INTEGER) + 500) / 1000) AS sum_ms FROM (SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 '
+         'AS x UNION ALL SELECT 1) fv WHERE OLD.resolved_at IS NOT NULL AND 1 = 1 UNION ALL '
+         'SELECT 1 AS tier, CASE WHEN fs.x = 1 THEN OLD.service_id ELSE 0 END AS service_id, CASE '
+         "WHEN fv.x = 1 THEN OLD.severity ELSE '' END AS severity, 'res' AS measure, (CASE WHEN "
+         "(((CAST(strftime('%s', substr(OLD.resolved_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(OLD.resolved_at, 21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS '
+         "INTEGER) + 500) / 1000) < 0 THEN -1 WHEN (((CAST(strftime('%s', substr(OLD.resolved_at, "
+         "1, 19)) AS INTEGER) - CAST(strftime('%s', substr(OLD.created_at, 1, 19)) AS INTEGER)) * "
+         '1000000 + CAST(substr(OLD.resolved_at, 21) AS INTEGER) - CAST(substr(OLD.created_at, '
+         "21) AS INTEGER) + 500) / 1000) <= 1024 THEN (((CAST(strftime('%s', "
          "substr(OLD.resolved_at, 1, 19)) AS INTEGER) - CAST(strftime('%s', "
          'substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + CAST(substr(OLD.resolved_at, '
-         '21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS INTEGER) + 500) / 1000) AS sum_ms '
-         'FROM (SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 AS x UNION ALL SELECT 1) fv WHERE '
-         'OLD.resolved_at IS NOT NULL AND 1 = 1) c WHERE 1 = 1 GROUP BY service_id, severity, '
-         'measure, bucket ORDER BY service_id, severity, measure, bucket ON CONFLICT (service_id, '
-         'severity, measure, bucket) DO UPDATE SET n = metric_rollup_buckets.n + excluded.n, '
-         'sum_ms = metric_rollup_buckets.sum_ms + excluded.sum_ms; END'),
+         '21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS INTEGER) + 500) / 1000) ELSE 660 + '
+         "CAST(ceil(ln((((CAST(strftime('%s', substr(OLD.resolved_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(OLD.resolved_at, 21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS '
+         'INTEGER) + 500) / 1000)) / 0.019000571614286515) AS INTEGER) END) / 64 AS bucket, -1 AS '
+         "n, -1 * (((CAST(strftime('%s', substr(OLD.resolved_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(OLD.resolved_at, 21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS '
+         'INTEGER) + 500) / 1000) AS sum_ms FROM (SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 '
+         'AS x UNION ALL SELECT 1) fv WHERE OLD.resolved_at IS NOT NULL AND 1 = 1) c WHERE 1 = 1 '
+         'GROUP BY tier, service_id, severity, measure, bucket ORDER BY tier, service_id, '
+         'severity, measure, bucket ON CONFLICT (tier, service_id, severity, measure, bucket) DO '
+         'UPDATE SET n = metric_rollup_buckets.n + excluded.n, sum_ms = '
+         'metric_rollup_buckets.sum_ms + excluded.sum_ms; END'),
         ('CREATE TRIGGER metric_rollups_au_old AFTER UPDATE OF status, created_at, service_id, '
          'severity, acknowledged_at, mitigated_at, resolved_at, ack_due_at, resolve_due_at ON '
          "incidents FOR EACH ROW WHEN (OLD.status NOT IN ('New', 'Investigating', 'Mitigated') "
@@ -344,12 +475,12 @@ CREATE_TRIGGERS: dict[str, list[str]] = {
          'res_sum_ms = metric_rollups.res_sum_ms + excluded.res_sum_ms, breached_count = '
          'metric_rollups.breached_count + excluded.breached_count, known_count = '
          'metric_rollups.known_count + excluded.known_count, resolved = metric_rollups.resolved + '
-         'excluded.resolved; INSERT INTO metric_rollup_buckets (service_id, severity, measure, '
-         'bucket, n, sum_ms) SELECT service_id, severity, measure, bucket, sum(n), sum(sum_ms) '
-         'FROM (SELECT CASE WHEN fs.x = 1 THEN OLD.service_id ELSE 0 END AS service_id, CASE WHEN '
-         "fv.x = 1 THEN OLD.severity ELSE '' END AS severity, 'ack' AS measure, (CASE WHEN "
-         "(((CAST(strftime('%s', substr(OLD.acknowledged_at, 1, 19)) AS INTEGER) - "
-         "CAST(strftime('%s', substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'excluded.resolved; INSERT INTO metric_rollup_buckets (tier, service_id, severity, '
+         'measure, bucket, n, sum_ms) SELECT tier, service_id, severity, measure, bucket, sum(n), '
+         'sum(sum_ms) FROM (SELECT 0 AS tier, CASE WHEN fs.x = 1 THEN OLD.service_id ELSE 0 END '
+         "AS service_id, CASE WHEN fv.x = 1 THEN OLD.severity ELSE '' END AS severity, 'ack' AS "
+         "measure, (CASE WHEN (((CAST(strftime('%s', substr(OLD.acknowledged_at, 1, 19)) AS "
+         "INTEGER) - CAST(strftime('%s', substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
          'CAST(substr(OLD.acknowledged_at, 21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS '
          "INTEGER) + 500) / 1000) < 0 THEN -1 WHEN (((CAST(strftime('%s', "
          "substr(OLD.acknowledged_at, 1, 19)) AS INTEGER) - CAST(strftime('%s', "
@@ -368,9 +499,31 @@ CREATE_TRIGGERS: dict[str, list[str]] = {
          'CAST(substr(OLD.acknowledged_at, 21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS '
          'INTEGER) + 500) / 1000) AS sum_ms FROM (SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 '
          'AS x UNION ALL SELECT 1) fv WHERE OLD.acknowledged_at IS NOT NULL AND 1 = 1 UNION ALL '
-         'SELECT CASE WHEN fs.x = 1 THEN OLD.service_id ELSE 0 END AS service_id, CASE WHEN fv.x '
-         "= 1 THEN OLD.severity ELSE '' END AS severity, 'mitigate' AS measure, (CASE WHEN "
-         "(((CAST(strftime('%s', substr(OLD.mitigated_at, 1, 19)) AS INTEGER) - "
+         'SELECT 1 AS tier, CASE WHEN fs.x = 1 THEN OLD.service_id ELSE 0 END AS service_id, CASE '
+         "WHEN fv.x = 1 THEN OLD.severity ELSE '' END AS severity, 'ack' AS measure, (CASE WHEN "
+         "(((CAST(strftime('%s', substr(OLD.acknowledged_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(OLD.acknowledged_at, 21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS '
+         "INTEGER) + 500) / 1000) < 0 THEN -1 WHEN (((CAST(strftime('%s', "
+         "substr(OLD.acknowledged_at, 1, 19)) AS INTEGER) - CAST(strftime('%s', "
+         'substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + '
+         'CAST(substr(OLD.acknowledged_at, 21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS '
+         "INTEGER) + 500) / 1000) <= 1024 THEN (((CAST(strftime('%s', substr(OLD.acknowledged_at, "
+         "1, 19)) AS INTEGER) - CAST(strftime('%s', substr(OLD.created_at, 1, 19)) AS INTEGER)) * "
+         '1000000 + CAST(substr(OLD.acknowledged_at, 21) AS INTEGER) - '
+         'CAST(substr(OLD.created_at, 21) AS INTEGER) + 500) / 1000) ELSE 660 + '
+         "CAST(ceil(ln((((CAST(strftime('%s', substr(OLD.acknowledged_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(OLD.acknowledged_at, 21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS '
+         'INTEGER) + 500) / 1000)) / 0.019000571614286515) AS INTEGER) END) / 64 AS bucket, -1 AS '
+         "n, -1 * (((CAST(strftime('%s', substr(OLD.acknowledged_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(OLD.acknowledged_at, 21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS '
+         'INTEGER) + 500) / 1000) AS sum_ms FROM (SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 '
+         'AS x UNION ALL SELECT 1) fv WHERE OLD.acknowledged_at IS NOT NULL AND 1 = 1 UNION ALL '
+         'SELECT 0 AS tier, CASE WHEN fs.x = 1 THEN OLD.service_id ELSE 0 END AS service_id, CASE '
+         "WHEN fv.x = 1 THEN OLD.severity ELSE '' END AS severity, 'mitigate' AS measure, (CASE "
+         "WHEN (((CAST(strftime('%s', substr(OLD.mitigated_at, 1, 19)) AS INTEGER) - "
          "CAST(strftime('%s', substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
          'CAST(substr(OLD.mitigated_at, 21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS '
          "INTEGER) + 500) / 1000) < 0 THEN -1 WHEN (((CAST(strftime('%s', "
@@ -389,31 +542,74 @@ CREATE_TRIGGERS: dict[str, list[str]] = {
          'substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + CAST(substr(OLD.mitigated_at, '
          '21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS INTEGER) + 500) / 1000) AS sum_ms '
          'FROM (SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 AS x UNION ALL SELECT 1) fv WHERE '
-         'OLD.mitigated_at IS NOT NULL AND 1 = 1 UNION ALL SELECT CASE WHEN fs.x = 1 THEN '
-         "OLD.service_id ELSE 0 END AS service_id, CASE WHEN fv.x = 1 THEN OLD.severity ELSE '' "
-         "END AS severity, 'res' AS measure, (CASE WHEN (((CAST(strftime('%s', "
-         "substr(OLD.resolved_at, 1, 19)) AS INTEGER) - CAST(strftime('%s', "
-         'substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + CAST(substr(OLD.resolved_at, '
+         'OLD.mitigated_at IS NOT NULL AND 1 = 1 UNION ALL SELECT 1 AS tier, CASE WHEN fs.x = 1 '
+         'THEN OLD.service_id ELSE 0 END AS service_id, CASE WHEN fv.x = 1 THEN OLD.severity ELSE '
+         "'' END AS severity, 'mitigate' AS measure, (CASE WHEN (((CAST(strftime('%s', "
+         "substr(OLD.mitigated_at, 1, 19)) AS INTEGER) - CAST(strftime('%s', "
+         'substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + CAST(substr(OLD.mitigated_at, '
          '21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS INTEGER) + 500) / 1000) < 0 THEN '
-         "-1 WHEN (((CAST(strftime('%s', substr(OLD.resolved_at, 1, 19)) AS INTEGER) - "
+         "-1 WHEN (((CAST(strftime('%s', substr(OLD.mitigated_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(OLD.mitigated_at, 21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS '
+         "INTEGER) + 500) / 1000) <= 1024 THEN (((CAST(strftime('%s', substr(OLD.mitigated_at, 1, "
+         "19)) AS INTEGER) - CAST(strftime('%s', substr(OLD.created_at, 1, 19)) AS INTEGER)) * "
+         '1000000 + CAST(substr(OLD.mitigated_at, 21) AS INTEGER) - CAST(substr(OLD.created_at, '
+         "21) AS INTEGER) + 500) / 1000) ELSE 660 + CAST(ceil(ln((((CAST(strftime('%s', "
+         "substr(OLD.mitigated_at, 1, 19)) AS INTEGER) - CAST(strftime('%s', "
+         'substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + CAST(substr(OLD.mitigated_at, '
+         '21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS INTEGER) + 500) / 1000)) / '
+         '0.019000571614286515) AS INTEGER) END) / 64 AS bucket, -1 AS n, -1 * '
+         "(((CAST(strftime('%s', substr(OLD.mitigated_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(OLD.mitigated_at, 21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS '
+         'INTEGER) + 500) / 1000) AS sum_ms FROM (SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 '
+         'AS x UNION ALL SELECT 1) fv WHERE OLD.mitigated_at IS NOT NULL AND 1 = 1 UNION ALL '
+         'SELECT 0 AS tier, CASE WHEN fs.x = 1 THEN OLD.service_id ELSE 0 END AS service_id, CASE '
+         "WHEN fv.x = 1 THEN OLD.severity ELSE '' END AS severity, 'res' AS measure, (CASE WHEN "
+         "(((CAST(strftime('%s', substr(OLD.resolved_at, 1, 19)) AS INTEGER) - "
          "CAST(strftime('%s', substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
          'CAST(substr(OLD.resolved_at, 21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS '
-         "INTEGER) + 500) / 1000) <= 1024 THEN (((CAST(strftime('%s', substr(OLD.resolved_at, 1, "
-         "19)) AS INTEGER) - CAST(strftime('%s', substr(OLD.created_at, 1, 19)) AS INTEGER)) * "
+         "INTEGER) + 500) / 1000) < 0 THEN -1 WHEN (((CAST(strftime('%s', substr(OLD.resolved_at, "
+         "1, 19)) AS INTEGER) - CAST(strftime('%s', substr(OLD.created_at, 1, 19)) AS INTEGER)) * "
          '1000000 + CAST(substr(OLD.resolved_at, 21) AS INTEGER) - CAST(substr(OLD.created_at, '
-         "21) AS INTEGER) + 500) / 1000) ELSE 660 + CAST(ceil(ln((((CAST(strftime('%s', "
+         "21) AS INTEGER) + 500) / 1000) <= 1024 THEN (((CAST(strftime('%s', "
          "substr(OLD.resolved_at, 1, 19)) AS INTEGER) - CAST(strftime('%s', "
          'substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + CAST(substr(OLD.resolved_at, '
-         '21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS INTEGER) + 500) / 1000)) / '
-         "0.019000571614286515) AS INTEGER) END) AS bucket, -1 AS n, -1 * (((CAST(strftime('%s', "
+         '21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS INTEGER) + 500) / 1000) ELSE 660 + '
+         "CAST(ceil(ln((((CAST(strftime('%s', substr(OLD.resolved_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(OLD.resolved_at, 21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS '
+         'INTEGER) + 500) / 1000)) / 0.019000571614286515) AS INTEGER) END) AS bucket, -1 AS n, '
+         "-1 * (((CAST(strftime('%s', substr(OLD.resolved_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(OLD.resolved_at, 21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS '
+         'INTEGER) + 500) / 1000) AS sum_ms FROM (SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 '
+         'AS x UNION ALL SELECT 1) fv WHERE OLD.resolved_at IS NOT NULL AND 1 = 1 UNION ALL '
+         'SELECT 1 AS tier, CASE WHEN fs.x = 1 THEN OLD.service_id ELSE 0 END AS service_id, CASE '
+         "WHEN fv.x = 1 THEN OLD.severity ELSE '' END AS severity, 'res' AS measure, (CASE WHEN "
+         "(((CAST(strftime('%s', substr(OLD.resolved_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(OLD.resolved_at, 21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS '
+         "INTEGER) + 500) / 1000) < 0 THEN -1 WHEN (((CAST(strftime('%s', substr(OLD.resolved_at, "
+         "1, 19)) AS INTEGER) - CAST(strftime('%s', substr(OLD.created_at, 1, 19)) AS INTEGER)) * "
+         '1000000 + CAST(substr(OLD.resolved_at, 21) AS INTEGER) - CAST(substr(OLD.created_at, '
+         "21) AS INTEGER) + 500) / 1000) <= 1024 THEN (((CAST(strftime('%s', "
          "substr(OLD.resolved_at, 1, 19)) AS INTEGER) - CAST(strftime('%s', "
          'substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + CAST(substr(OLD.resolved_at, '
-         '21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS INTEGER) + 500) / 1000) AS sum_ms '
-         'FROM (SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 AS x UNION ALL SELECT 1) fv WHERE '
-         'OLD.resolved_at IS NOT NULL AND 1 = 1) c WHERE 1 = 1 GROUP BY service_id, severity, '
-         'measure, bucket ORDER BY service_id, severity, measure, bucket ON CONFLICT (service_id, '
-         'severity, measure, bucket) DO UPDATE SET n = metric_rollup_buckets.n + excluded.n, '
-         'sum_ms = metric_rollup_buckets.sum_ms + excluded.sum_ms; END'),
+         '21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS INTEGER) + 500) / 1000) ELSE 660 + '
+         "CAST(ceil(ln((((CAST(strftime('%s', substr(OLD.resolved_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(OLD.resolved_at, 21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS '
+         'INTEGER) + 500) / 1000)) / 0.019000571614286515) AS INTEGER) END) / 64 AS bucket, -1 AS '
+         "n, -1 * (((CAST(strftime('%s', substr(OLD.resolved_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(OLD.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(OLD.resolved_at, 21) AS INTEGER) - CAST(substr(OLD.created_at, 21) AS '
+         'INTEGER) + 500) / 1000) AS sum_ms FROM (SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 '
+         'AS x UNION ALL SELECT 1) fv WHERE OLD.resolved_at IS NOT NULL AND 1 = 1) c WHERE 1 = 1 '
+         'GROUP BY tier, service_id, severity, measure, bucket ORDER BY tier, service_id, '
+         'severity, measure, bucket ON CONFLICT (tier, service_id, severity, measure, bucket) DO '
+         'UPDATE SET n = metric_rollup_buckets.n + excluded.n, sum_ms = '
+         'metric_rollup_buckets.sum_ms + excluded.sum_ms; END'),
         ('CREATE TRIGGER metric_rollups_au_new AFTER UPDATE OF status, created_at, service_id, '
          'severity, acknowledged_at, mitigated_at, resolved_at, ack_due_at, resolve_due_at ON '
          "incidents FOR EACH ROW WHEN (NEW.status NOT IN ('New', 'Investigating', 'Mitigated') "
@@ -463,12 +659,12 @@ CREATE_TRIGGERS: dict[str, list[str]] = {
          'res_sum_ms = metric_rollups.res_sum_ms + excluded.res_sum_ms, breached_count = '
          'metric_rollups.breached_count + excluded.breached_count, known_count = '
          'metric_rollups.known_count + excluded.known_count, resolved = metric_rollups.resolved + '
-         'excluded.resolved; INSERT INTO metric_rollup_buckets (service_id, severity, measure, '
-         'bucket, n, sum_ms) SELECT service_id, severity, measure, bucket, sum(n), sum(sum_ms) '
-         'FROM (SELECT CASE WHEN fs.x = 1 THEN NEW.service_id ELSE 0 END AS service_id, CASE WHEN '
-         "fv.x = 1 THEN NEW.severity ELSE '' END AS severity, 'ack' AS measure, (CASE WHEN "
-         "(((CAST(strftime('%s', substr(NEW.acknowledged_at, 1, 19)) AS INTEGER) - "
-         "CAST(strftime('%s', substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'excluded.resolved; INSERT INTO metric_rollup_buckets (tier, service_id, severity, '
+         'measure, bucket, n, sum_ms) SELECT tier, service_id, severity, measure, bucket, sum(n), '
+         'sum(sum_ms) FROM (SELECT 0 AS tier, CASE WHEN fs.x = 1 THEN NEW.service_id ELSE 0 END '
+         "AS service_id, CASE WHEN fv.x = 1 THEN NEW.severity ELSE '' END AS severity, 'ack' AS "
+         "measure, (CASE WHEN (((CAST(strftime('%s', substr(NEW.acknowledged_at, 1, 19)) AS "
+         "INTEGER) - CAST(strftime('%s', substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
          'CAST(substr(NEW.acknowledged_at, 21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS '
          "INTEGER) + 500) / 1000) < 0 THEN -1 WHEN (((CAST(strftime('%s', "
          "substr(NEW.acknowledged_at, 1, 19)) AS INTEGER) - CAST(strftime('%s', "
@@ -487,9 +683,31 @@ CREATE_TRIGGERS: dict[str, list[str]] = {
          'CAST(substr(NEW.acknowledged_at, 21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS '
          'INTEGER) + 500) / 1000) AS sum_ms FROM (SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 '
          'AS x UNION ALL SELECT 1) fv WHERE NEW.acknowledged_at IS NOT NULL AND 1 = 1 UNION ALL '
-         'SELECT CASE WHEN fs.x = 1 THEN NEW.service_id ELSE 0 END AS service_id, CASE WHEN fv.x '
-         "= 1 THEN NEW.severity ELSE '' END AS severity, 'mitigate' AS measure, (CASE WHEN "
-         "(((CAST(strftime('%s', substr(NEW.mitigated_at, 1, 19)) AS INTEGER) - "
+         'SELECT 1 AS tier, CASE WHEN fs.x = 1 THEN NEW.service_id ELSE 0 END AS service_id, CASE '
+         "WHEN fv.x = 1 THEN NEW.severity ELSE '' END AS severity, 'ack' AS measure, (CASE WHEN "
+         "(((CAST(strftime('%s', substr(NEW.acknowledged_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(NEW.acknowledged_at, 21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS '
+         "INTEGER) + 500) / 1000) < 0 THEN -1 WHEN (((CAST(strftime('%s', "
+         "substr(NEW.acknowledged_at, 1, 19)) AS INTEGER) - CAST(strftime('%s', "
+         'substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + '
+         'CAST(substr(NEW.acknowledged_at, 21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS '
+         "INTEGER) + 500) / 1000) <= 1024 THEN (((CAST(strftime('%s', substr(NEW.acknowledged_at, "
+         "1, 19)) AS INTEGER) - CAST(strftime('%s', substr(NEW.created_at, 1, 19)) AS INTEGER)) * "
+         '1000000 + CAST(substr(NEW.acknowledged_at, 21) AS INTEGER) - '
+         'CAST(substr(NEW.created_at, 21) AS INTEGER) + 500) / 1000) ELSE 660 + '
+         "CAST(ceil(ln((((CAST(strftime('%s', substr(NEW.acknowledged_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(NEW.acknowledged_at, 21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS '
+         'INTEGER) + 500) / 1000)) / 0.019000571614286515) AS INTEGER) END) / 64 AS bucket, 1 AS '
+         "n, 1 * (((CAST(strftime('%s', substr(NEW.acknowledged_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(NEW.acknowledged_at, 21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS '
+         'INTEGER) + 500) / 1000) AS sum_ms FROM (SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 '
+         'AS x UNION ALL SELECT 1) fv WHERE NEW.acknowledged_at IS NOT NULL AND 1 = 1 UNION ALL '
+         'SELECT 0 AS tier, CASE WHEN fs.x = 1 THEN NEW.service_id ELSE 0 END AS service_id, CASE '
+         "WHEN fv.x = 1 THEN NEW.severity ELSE '' END AS severity, 'mitigate' AS measure, (CASE "
+         "WHEN (((CAST(strftime('%s', substr(NEW.mitigated_at, 1, 19)) AS INTEGER) - "
          "CAST(strftime('%s', substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
          'CAST(substr(NEW.mitigated_at, 21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS '
          "INTEGER) + 500) / 1000) < 0 THEN -1 WHEN (((CAST(strftime('%s', "
@@ -508,31 +726,74 @@ CREATE_TRIGGERS: dict[str, list[str]] = {
          'substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + CAST(substr(NEW.mitigated_at, '
          '21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS INTEGER) + 500) / 1000) AS sum_ms '
          'FROM (SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 AS x UNION ALL SELECT 1) fv WHERE '
-         'NEW.mitigated_at IS NOT NULL AND 1 = 1 UNION ALL SELECT CASE WHEN fs.x = 1 THEN '
-         "NEW.service_id ELSE 0 END AS service_id, CASE WHEN fv.x = 1 THEN NEW.severity ELSE '' "
-         "END AS severity, 'res' AS measure, (CASE WHEN (((CAST(strftime('%s', "
-         "substr(NEW.resolved_at, 1, 19)) AS INTEGER) - CAST(strftime('%s', "
-         'substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + CAST(substr(NEW.resolved_at, '
+         'NEW.mitigated_at IS NOT NULL AND 1 = 1 UNION ALL SELECT 1 AS tier, CASE WHEN fs.x = 1 '
+         'THEN NEW.service_id ELSE 0 END AS service_id, CASE WHEN fv.x = 1 THEN NEW.severity ELSE '
+         "'' END AS severity, 'mitigate' AS measure, (CASE WHEN (((CAST(strftime('%s', "
+         "substr(NEW.mitigated_at, 1, 19)) AS INTEGER) - CAST(strftime('%s', "
+         'substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + CAST(substr(NEW.mitigated_at, '
          '21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS INTEGER) + 500) / 1000) < 0 THEN '
-         "-1 WHEN (((CAST(strftime('%s', substr(NEW.resolved_at, 1, 19)) AS INTEGER) - "
+         "-1 WHEN (((CAST(strftime('%s', substr(NEW.mitigated_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(NEW.mitigated_at, 21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS '
+         "INTEGER) + 500) / 1000) <= 1024 THEN (((CAST(strftime('%s', substr(NEW.mitigated_at, 1, "
+         "19)) AS INTEGER) - CAST(strftime('%s', substr(NEW.created_at, 1, 19)) AS INTEGER)) * "
+         '1000000 + CAST(substr(NEW.mitigated_at, 21) AS INTEGER) - CAST(substr(NEW.created_at, '
+         "21) AS INTEGER) + 500) / 1000) ELSE 660 + CAST(ceil(ln((((CAST(strftime('%s', "
+         "substr(NEW.mitigated_at, 1, 19)) AS INTEGER) - CAST(strftime('%s', "
+         'substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + CAST(substr(NEW.mitigated_at, '
+         '21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS INTEGER) + 500) / 1000)) / '
+         '0.019000571614286515) AS INTEGER) END) / 64 AS bucket, 1 AS n, 1 * '
+         "(((CAST(strftime('%s', substr(NEW.mitigated_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(NEW.mitigated_at, 21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS '
+         'INTEGER) + 500) / 1000) AS sum_ms FROM (SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 '
+         'AS x UNION ALL SELECT 1) fv WHERE NEW.mitigated_at IS NOT NULL AND 1 = 1 UNION ALL '
+         'SELECT 0 AS tier, CASE WHEN fs.x = 1 THEN NEW.service_id ELSE 0 END AS service_id, CASE '
+         "WHEN fv.x = 1 THEN NEW.severity ELSE '' END AS severity, 'res' AS measure, (CASE WHEN "
+         "(((CAST(strftime('%s', substr(NEW.resolved_at, 1, 19)) AS INTEGER) - "
          "CAST(strftime('%s', substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
          'CAST(substr(NEW.resolved_at, 21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS '
-         "INTEGER) + 500) / 1000) <= 1024 THEN (((CAST(strftime('%s', substr(NEW.resolved_at, 1, "
-         "19)) AS INTEGER) - CAST(strftime('%s', substr(NEW.created_at, 1, 19)) AS INTEGER)) * "
+         "INTEGER) + 500) / 1000) < 0 THEN -1 WHEN (((CAST(strftime('%s', substr(NEW.resolved_at, "
+         "1, 19)) AS INTEGER) - CAST(strftime('%s', substr(NEW.created_at, 1, 19)) AS INTEGER)) * "
          '1000000 + CAST(substr(NEW.resolved_at, 21) AS INTEGER) - CAST(substr(NEW.created_at, '
-         "21) AS INTEGER) + 500) / 1000) ELSE 660 + CAST(ceil(ln((((CAST(strftime('%s', "
+         "21) AS INTEGER) + 500) / 1000) <= 1024 THEN (((CAST(strftime('%s', "
          "substr(NEW.resolved_at, 1, 19)) AS INTEGER) - CAST(strftime('%s', "
          'substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + CAST(substr(NEW.resolved_at, '
-         '21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS INTEGER) + 500) / 1000)) / '
-         "0.019000571614286515) AS INTEGER) END) AS bucket, 1 AS n, 1 * (((CAST(strftime('%s', "
+         '21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS INTEGER) + 500) / 1000) ELSE 660 + '
+         "CAST(ceil(ln((((CAST(strftime('%s', substr(NEW.resolved_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(NEW.resolved_at, 21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS '
+         'INTEGER) + 500) / 1000)) / 0.019000571614286515) AS INTEGER) END) AS bucket, 1 AS n, 1 '
+         "* (((CAST(strftime('%s', substr(NEW.resolved_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(NEW.resolved_at, 21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS '
+         'INTEGER) + 500) / 1000) AS sum_ms FROM (SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 '
+         'AS x UNION ALL SELECT 1) fv WHERE NEW.resolved_at IS NOT NULL AND 1 = 1 UNION ALL '
+         'SELECT 1 AS tier, CASE WHEN fs.x = 1 THEN NEW.service_id ELSE 0 END AS service_id, CASE '
+         "WHEN fv.x = 1 THEN NEW.severity ELSE '' END AS severity, 'res' AS measure, (CASE WHEN "
+         "(((CAST(strftime('%s', substr(NEW.resolved_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(NEW.resolved_at, 21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS '
+         "INTEGER) + 500) / 1000) < 0 THEN -1 WHEN (((CAST(strftime('%s', substr(NEW.resolved_at, "
+         "1, 19)) AS INTEGER) - CAST(strftime('%s', substr(NEW.created_at, 1, 19)) AS INTEGER)) * "
+         '1000000 + CAST(substr(NEW.resolved_at, 21) AS INTEGER) - CAST(substr(NEW.created_at, '
+         "21) AS INTEGER) + 500) / 1000) <= 1024 THEN (((CAST(strftime('%s', "
          "substr(NEW.resolved_at, 1, 19)) AS INTEGER) - CAST(strftime('%s', "
          'substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + CAST(substr(NEW.resolved_at, '
-         '21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS INTEGER) + 500) / 1000) AS sum_ms '
-         'FROM (SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 AS x UNION ALL SELECT 1) fv WHERE '
-         'NEW.resolved_at IS NOT NULL AND 1 = 1) c WHERE 1 = 1 GROUP BY service_id, severity, '
-         'measure, bucket ORDER BY service_id, severity, measure, bucket ON CONFLICT (service_id, '
-         'severity, measure, bucket) DO UPDATE SET n = metric_rollup_buckets.n + excluded.n, '
-         'sum_ms = metric_rollup_buckets.sum_ms + excluded.sum_ms; END'),
+         '21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS INTEGER) + 500) / 1000) ELSE 660 + '
+         "CAST(ceil(ln((((CAST(strftime('%s', substr(NEW.resolved_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(NEW.resolved_at, 21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS '
+         'INTEGER) + 500) / 1000)) / 0.019000571614286515) AS INTEGER) END) / 64 AS bucket, 1 AS '
+         "n, 1 * (((CAST(strftime('%s', substr(NEW.resolved_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(NEW.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(NEW.resolved_at, 21) AS INTEGER) - CAST(substr(NEW.created_at, 21) AS '
+         'INTEGER) + 500) / 1000) AS sum_ms FROM (SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 '
+         'AS x UNION ALL SELECT 1) fv WHERE NEW.resolved_at IS NOT NULL AND 1 = 1) c WHERE 1 = 1 '
+         'GROUP BY tier, service_id, severity, measure, bucket ORDER BY tier, service_id, '
+         'severity, measure, bucket ON CONFLICT (tier, service_id, severity, measure, bucket) DO '
+         'UPDATE SET n = metric_rollup_buckets.n + excluded.n, sum_ms = '
+         'metric_rollup_buckets.sum_ms + excluded.sum_ms; END'),
     ],
     'postgresql': [
         ('CREATE FUNCTION metric_rollups_apply() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN\nIF '
@@ -579,90 +840,126 @@ CREATE_TRIGGERS: dict[str, list[str]] = {
          'excluded.res_sum_ms, breached_count = metric_rollups.breached_count + '
          'excluded.breached_count, known_count = metric_rollups.known_count + '
          'excluded.known_count, resolved = metric_rollups.resolved + excluded.resolved;\nINSERT '
-         'INTO metric_rollup_buckets (service_id, severity, measure, bucket, n, sum_ms) SELECT '
-         'service_id, severity, measure, bucket, sum(n), sum(sum_ms) FROM (SELECT CASE WHEN fs.x '
-         '= 1 THEN OLD.service_id ELSE 0 END AS service_id, CASE WHEN fv.x = 1 THEN OLD.severity '
+         'INTO metric_rollup_buckets (tier, service_id, severity, measure, bucket, n, sum_ms) '
+         'SELECT tier, service_id, severity, measure, bucket, sum(n), sum(sum_ms) FROM (SELECT 0 '
+         'AS tier, CASE WHEN fs.x = 1 THEN OLD.service_id ELSE 0 END AS service_id, CASE WHEN '
+         "fv.x = 1 THEN OLD.severity ELSE '' END AS severity, 'ack' AS measure, (CASE WHEN "
+         "((round(date_part('epoch', OLD.acknowledged_at - OLD.created_at) * 1000000)::bigint + "
+         "500) / 1000) < 0 THEN -1 WHEN ((round(date_part('epoch', OLD.acknowledged_at - "
+         'OLD.created_at) * 1000000)::bigint + 500) / 1000) <= 1024 THEN '
+         "(((round(date_part('epoch', OLD.acknowledged_at - OLD.created_at) * 1000000)::bigint + "
+         "500) / 1000))::int ELSE 660 + ceil(ln((((round(date_part('epoch', OLD.acknowledged_at - "
+         'OLD.created_at) * 1000000)::bigint + 500) / 1000))::float8) / '
+         "0.019000571614286515)::int END) AS bucket, -1 AS n, -1 * ((round(date_part('epoch', "
+         'OLD.acknowledged_at - OLD.created_at) * 1000000)::bigint + 500) / 1000) AS sum_ms FROM '
+         '(SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 AS x UNION ALL SELECT 1) fv WHERE '
+         'OLD.acknowledged_at IS NOT NULL AND 1 = 1 UNION ALL SELECT 1 AS tier, CASE WHEN fs.x = '
+         '1 THEN OLD.service_id ELSE 0 END AS service_id, CASE WHEN fv.x = 1 THEN OLD.severity '
          "ELSE '' END AS severity, 'ack' AS measure, (CASE WHEN ((round(date_part('epoch', "
          'OLD.acknowledged_at - OLD.created_at) * 1000000)::bigint + 500) / 1000) < 0 THEN -1 '
          "WHEN ((round(date_part('epoch', OLD.acknowledged_at - OLD.created_at) * "
          "1000000)::bigint + 500) / 1000) <= 1024 THEN (((round(date_part('epoch', "
          'OLD.acknowledged_at - OLD.created_at) * 1000000)::bigint + 500) / 1000))::int ELSE 660 '
          "+ ceil(ln((((round(date_part('epoch', OLD.acknowledged_at - OLD.created_at) * "
-         '1000000)::bigint + 500) / 1000))::float8) / 0.019000571614286515)::int END) AS bucket, '
-         "-1 AS n, -1 * ((round(date_part('epoch', OLD.acknowledged_at - OLD.created_at) * "
-         '1000000)::bigint + 500) / 1000) AS sum_ms FROM (SELECT 0 AS x UNION ALL SELECT 1) fs, '
+         '1000000)::bigint + 500) / 1000))::float8) / 0.019000571614286515)::int END) / 64 AS '
+         "bucket, -1 AS n, -1 * ((round(date_part('epoch', OLD.acknowledged_at - OLD.created_at) "
+         '* 1000000)::bigint + 500) / 1000) AS sum_ms FROM (SELECT 0 AS x UNION ALL SELECT 1) fs, '
          '(SELECT 0 AS x UNION ALL SELECT 1) fv WHERE OLD.acknowledged_at IS NOT NULL AND 1 = 1 '
-         'UNION ALL SELECT CASE WHEN fs.x = 1 THEN OLD.service_id ELSE 0 END AS service_id, CASE '
-         "WHEN fv.x = 1 THEN OLD.severity ELSE '' END AS severity, 'mitigate' AS measure, (CASE "
-         "WHEN ((round(date_part('epoch', OLD.mitigated_at - OLD.created_at) * 1000000)::bigint + "
-         "500) / 1000) < 0 THEN -1 WHEN ((round(date_part('epoch', OLD.mitigated_at - "
-         'OLD.created_at) * 1000000)::bigint + 500) / 1000) <= 1024 THEN '
+         'UNION ALL SELECT 0 AS tier, CASE WHEN fs.x = 1 THEN OLD.service_id ELSE 0 END AS '
+         "service_id, CASE WHEN fv.x = 1 THEN OLD.severity ELSE '' END AS severity, 'mitigate' AS "
+         "measure, (CASE WHEN ((round(date_part('epoch', OLD.mitigated_at - OLD.created_at) * "
+         "1000000)::bigint + 500) / 1000) < 0 THEN -1 WHEN ((round(date_part('epoch', "
+         'OLD.mitigated_at - OLD.created_at) * 1000000)::bigint + 500) / 1000) <= 1024 THEN '
          "(((round(date_part('epoch', OLD.mitigated_at - OLD.created_at) * 1000000)::bigint + "
          "500) / 1000))::int ELSE 660 + ceil(ln((((round(date_part('epoch', OLD.mitigated_at - "
          'OLD.created_at) * 1000000)::bigint + 500) / 1000))::float8) / '
          "0.019000571614286515)::int END) AS bucket, -1 AS n, -1 * ((round(date_part('epoch', "
          'OLD.mitigated_at - OLD.created_at) * 1000000)::bigint + 500) / 1000) AS sum_ms FROM '
          '(SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 AS x UNION ALL SELECT 1) fv WHERE '
-         'OLD.mitigated_at IS NOT NULL AND 1 = 1 UNION ALL SELECT CASE WHEN fs.x = 1 THEN '
-         "OLD.service_id ELSE 0 END AS service_id, CASE WHEN fv.x = 1 THEN OLD.severity ELSE '' "
-         "END AS severity, 'res' AS measure, (CASE WHEN ((round(date_part('epoch', "
-         'OLD.resolved_at - OLD.created_at) * 1000000)::bigint + 500) / 1000) < 0 THEN -1 WHEN '
-         "((round(date_part('epoch', OLD.resolved_at - OLD.created_at) * 1000000)::bigint + 500) "
-         "/ 1000) <= 1024 THEN (((round(date_part('epoch', OLD.resolved_at - OLD.created_at) * "
+         'OLD.mitigated_at IS NOT NULL AND 1 = 1 UNION ALL SELECT 1 AS tier, CASE WHEN fs.x = 1 '
+         'THEN OLD.service_id ELSE 0 END AS service_id, CASE WHEN fv.x = 1 THEN OLD.severity ELSE '
+         "'' END AS severity, 'mitigate' AS measure, (CASE WHEN ((round(date_part('epoch', "
+         'OLD.mitigated_at - OLD.created_at) * 1000000)::bigint + 500) / 1000) < 0 THEN -1 WHEN '
+         "((round(date_part('epoch', OLD.mitigated_at - OLD.created_at) * 1000000)::bigint + 500) "
+         "/ 1000) <= 1024 THEN (((round(date_part('epoch', OLD.mitigated_at - OLD.created_at) * "
          "1000000)::bigint + 500) / 1000))::int ELSE 660 + ceil(ln((((round(date_part('epoch', "
-         'OLD.resolved_at - OLD.created_at) * 1000000)::bigint + 500) / 1000))::float8) / '
-         "0.019000571614286515)::int END) AS bucket, -1 AS n, -1 * ((round(date_part('epoch', "
-         'OLD.resolved_at - OLD.created_at) * 1000000)::bigint + 500) / 1000) AS sum_ms FROM '
-         '(SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 AS x UNION ALL SELECT 1) fv WHERE '
-         'OLD.resolved_at IS NOT NULL AND 1 = 1) c WHERE 1 = 1 GROUP BY service_id, severity, '
-         'measure, bucket ORDER BY service_id, severity, measure, bucket ON CONFLICT (service_id, '
-         'severity, measure, bucket) DO UPDATE SET n = metric_rollup_buckets.n + excluded.n, '
-         "sum_ms = metric_rollup_buckets.sum_ms + excluded.sum_ms;\nEND IF;\nIF TG_OP <> 'DELETE' "
-         "AND (NEW.status NOT IN ('New', 'Investigating', 'Mitigated') AND NEW.acknowledged_at IS "
-         "NOT NULL AND NEW.resolved_at IS NOT NULL) AND (TG_OP = 'INSERT' OR NOT (OLD.status NOT "
-         "IN ('New', 'Investigating', 'Mitigated') AND OLD.acknowledged_at IS NOT NULL AND "
-         'OLD.resolved_at IS NOT NULL) OR (OLD.created_at IS DISTINCT FROM NEW.created_at OR '
-         'OLD.service_id IS DISTINCT FROM NEW.service_id OR OLD.severity IS DISTINCT FROM '
-         'NEW.severity OR OLD.acknowledged_at IS DISTINCT FROM NEW.acknowledged_at OR '
-         'OLD.mitigated_at IS DISTINCT FROM NEW.mitigated_at OR OLD.resolved_at IS DISTINCT FROM '
-         'NEW.resolved_at OR OLD.ack_due_at IS DISTINCT FROM NEW.ack_due_at OR OLD.resolve_due_at '
-         'IS DISTINCT FROM NEW.resolve_due_at)) THEN\nINSERT INTO metric_rollups (day, service_id, '
-         'severity, incident_count, ack_count, ack_sum_ms, mitigate_count, mitigate_sum_ms, '
-         'res_count, res_sum_ms, breached_count, known_count, resolved) SELECT day, service_id, '
-         'severity, sum(incident_count), sum(ack_count), sum(ack_sum_ms), sum(mitigate_count), '
-         'sum(mitigate_sum_ms), sum(res_count), sum(res_sum_ms), sum(breached_count), '
-         "sum(known_count), sum(resolved) FROM (SELECT CASE fd.x WHEN 0 THEN '' WHEN 1 THEN "
-         "to_char((NEW.created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') ELSE "
-         "to_char((NEW.resolved_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') END AS day, CASE WHEN fs.x "
-         '= 1 THEN NEW.service_id ELSE 0 END AS service_id, CASE WHEN fv.x = 1 THEN NEW.severity '
-         "ELSE '' END AS severity, CASE WHEN fd.x < 2 THEN 1 ELSE 0 END AS incident_count, CASE "
-         'WHEN fd.x < 2 AND NEW.acknowledged_at IS NOT NULL THEN 1 ELSE 0 END AS ack_count, CASE '
-         "WHEN fd.x < 2 AND NEW.acknowledged_at IS NOT NULL THEN 1 * ((round(date_part('epoch', "
-         'NEW.acknowledged_at - NEW.created_at) * 1000000)::bigint + 500) / 1000) ELSE 0 END AS '
-         'ack_sum_ms, CASE WHEN fd.x < 2 AND NEW.mitigated_at IS NOT NULL THEN 1 ELSE 0 END AS '
-         'mitigate_count, CASE WHEN fd.x < 2 AND NEW.mitigated_at IS NOT NULL THEN 1 * '
-         "((round(date_part('epoch', NEW.mitigated_at - NEW.created_at) * 1000000)::bigint + 500) "
-         '/ 1000) ELSE 0 END AS mitigate_sum_ms, CASE WHEN fd.x < 2 AND NEW.resolved_at IS NOT '
-         'NULL THEN 1 ELSE 0 END AS res_count, CASE WHEN fd.x < 2 AND NEW.resolved_at IS NOT NULL '
-         "THEN 1 * ((round(date_part('epoch', NEW.resolved_at - NEW.created_at) * "
-         '1000000)::bigint + 500) / 1000) ELSE 0 END AS res_sum_ms, CASE WHEN fd.x < 2 AND '
-         '(NEW.acknowledged_at > NEW.ack_due_at OR NEW.resolved_at > NEW.resolve_due_at) THEN 1 '
-         'ELSE 0 END AS breached_count, CASE WHEN fd.x < 2 THEN 1 ELSE 0 END AS known_count, CASE '
-         'WHEN fd.x <> 1 THEN 1 ELSE 0 END AS resolved FROM (SELECT 0 AS x UNION ALL SELECT 1 '
-         'UNION ALL SELECT 2) fd, (SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 AS x UNION ALL '
-         'SELECT 1) fv WHERE 1 = 1) c WHERE 1 = 1 GROUP BY day, service_id, severity ORDER BY '
-         'day, service_id, severity ON CONFLICT (day, service_id, severity) DO UPDATE SET '
-         'incident_count = metric_rollups.incident_count + excluded.incident_count, ack_count = '
-         'metric_rollups.ack_count + excluded.ack_count, ack_sum_ms = metric_rollups.ack_sum_ms + '
-         'excluded.ack_sum_ms, mitigate_count = metric_rollups.mitigate_count + '
-         'excluded.mitigate_count, mitigate_sum_ms = metric_rollups.mitigate_sum_ms + '
-         'excluded.mitigate_sum_ms, res_count = metric_rollups.res_count + excluded.res_count, '
-         'res_sum_ms = metric_rollups.res_sum_ms + excluded.res_sum_ms, breached_count = '
-         'metric_rollups.breached_count + excluded.breached_count, known_count = '
-         'metric_rollups.known_count + excluded.known_count, resolved = metric_rollups.resolved + '
-         'excluded.resolved;\nINSERT INTO metric_rollup_buckets (service_id, severity, measure, '
-         'bucket, n, sum_ms) SELECT service_id, severity, measure, bucket, sum(n), sum(sum_ms) '
-         'FROM (SELECT CASE WHEN fs.x = 1 THEN NEW.service_id ELSE 0 END AS service_id, CASE WHEN '
+         'OLD.mitigated_at - OLD.created_at) * 1000000)::bigint + 500) / 1000))::float8) / '
+         '0.019000571614286515)::int END) / 64 AS bucket, -1 AS n, -1 * '
+         "((round(date_part('epoch', OLD.mitigated_at - OLD.created_at) * 1000000)::bigint + 500) "
+         '/ 1000) AS sum_ms FROM (SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 AS x UNION ALL '
+         'SELECT 1) fv WHERE OLD.mitigated_at IS NOT NULL AND 1 = 1 UNION ALL SELECT 0 AS tier, '
+         'CASE WHEN fs.x = 1 THEN OLD.service_id ELSE 0 END AS service_id, CASE WHEN fv.x = 1 '
+         "THEN OLD.severity ELSE '' END AS severity, 'res' AS measure, (CASE WHEN "
+         "((round(date_part('epoch', OLD.resolved_at - OLD.created_at) * 1000000)::bigint + 500) "
+         "/ 1000) < 0 THEN -1 WHEN ((round(date_part('epoch', OLD.resolved_at - OLD.created_at) * "
+         "1000000)::bigint + 500) / 1000) <= 1024 THEN (((round(date_part('epoch', "
+         'OLD.resolved_at - OLD.created_at) * 1000000)::bigint + 500) / 1000))::int ELSE 660 + '
+         "ceil(ln((((round(date_part('epoch', OLD.resolved_at - OLD.created_at) * "
+         '1000000)::bigint + 500) / 1000))::float8) / 0.019000571614286515)::int END) AS bucket, '
+         "-1 AS n, -1 * ((round(date_part('epoch', OLD.resolved_at - OLD.created_at) * "
+         '1000000)::bigint + 500) / 1000) AS sum_ms FROM (SELECT 0 AS x UNION ALL SELECT 1) fs, '
+         '(SELECT 0 AS x UNION ALL SELECT 1) fv WHERE OLD.resolved_at IS NOT NULL AND 1 = 1 UNION '
+         'ALL SELECT 1 AS tier, CASE WHEN fs.x = 1 THEN OLD.service_id ELSE 0 END AS service_id, '
+         "CASE WHEN fv.x = 1 THEN OLD.severity ELSE '' END AS severity, 'res' AS measure, (CASE "
+         "WHEN ((round(date_part('epoch', OLD.resolved_at - OLD.created_at) * 1000000)::bigint + "
+         "500) / 1000) < 0 THEN -1 WHEN ((round(date_part('epoch', OLD.resolved_at - "
+         'OLD.created_at) * 1000000)::bigint + 500) / 1000) <= 1024 THEN '
+         "(((round(date_part('epoch', OLD.resolved_at - OLD.created_at) * 1000000)::bigint + 500) "
+         "/ 1000))::int ELSE 660 + ceil(ln((((round(date_part('epoch', OLD.resolved_at - "
+         'OLD.created_at) * 1000000)::bigint + 500) / 1000))::float8) / '
+         '0.019000571614286515)::int END) / 64 AS bucket, -1 AS n, -1 * '
+         "((round(date_part('epoch', OLD.resolved_at - OLD.created_at) * 1000000)::bigint + 500) "
+         '/ 1000) AS sum_ms FROM (SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 AS x UNION ALL '
+         'SELECT 1) fv WHERE OLD.resolved_at IS NOT NULL AND 1 = 1) c WHERE 1 = 1 GROUP BY tier, '
+         'service_id, severity, measure, bucket ORDER BY tier, service_id, severity, measure, '
+         'bucket ON CONFLICT (tier, service_id, severity, measure, bucket) DO UPDATE SET n = '
+         'metric_rollup_buckets.n + excluded.n, sum_ms = metric_rollup_buckets.sum_ms + '
+         "excluded.sum_ms;\nEND IF;\nIF TG_OP <> 'DELETE' AND (NEW.status NOT IN ('New', "
+         "'Investigating', 'Mitigated') AND NEW.acknowledged_at IS NOT NULL AND NEW.resolved_at "
+         "IS NOT NULL) AND (TG_OP = 'INSERT' OR NOT (OLD.status NOT IN ('New', 'Investigating', "
+         "'Mitigated') AND OLD.acknowledged_at IS NOT NULL AND OLD.resolved_at IS NOT NULL) OR "
+         '(OLD.created_at IS DISTINCT FROM NEW.created_at OR OLD.service_id IS DISTINCT FROM '
+         'NEW.service_id OR OLD.severity IS DISTINCT FROM NEW.severity OR OLD.acknowledged_at IS '
+         'DISTINCT FROM NEW.acknowledged_at OR OLD.mitigated_at IS DISTINCT FROM NEW.mitigated_at '
+         'OR OLD.resolved_at IS DISTINCT FROM NEW.resolved_at OR OLD.ack_due_at IS DISTINCT FROM '
+         'NEW.ack_due_at OR OLD.resolve_due_at IS DISTINCT FROM NEW.resolve_due_at)) THEN\nINSERT '
+         'INTO metric_rollups (day, service_id, severity, incident_count, ack_count, ack_sum_ms, '
+         'mitigate_count, mitigate_sum_ms, res_count, res_sum_ms, breached_count, known_count, '
+         'resolved) SELECT day, service_id, severity, sum(incident_count), sum(ack_count), '
+         'sum(ack_sum_ms), sum(mitigate_count), sum(mitigate_sum_ms), sum(res_count), '
+         'sum(res_sum_ms), sum(breached_count), sum(known_count), sum(resolved) FROM (SELECT CASE '
+         "fd.x WHEN 0 THEN '' WHEN 1 THEN to_char((NEW.created_at) AT TIME ZONE 'UTC', "
+         "'YYYY-MM-DD') ELSE to_char((NEW.resolved_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') END AS "
+         'day, CASE WHEN fs.x = 1 THEN NEW.service_id ELSE 0 END AS service_id, CASE WHEN fv.x = '
+         "1 THEN NEW.severity ELSE '' END AS severity, CASE WHEN fd.x < 2 THEN 1 ELSE 0 END AS "
+         'incident_count, CASE WHEN fd.x < 2 AND NEW.acknowledged_at IS NOT NULL THEN 1 ELSE 0 '
+         'END AS ack_count, CASE WHEN fd.x < 2 AND NEW.acknowledged_at IS NOT NULL THEN 1 * '
+         "((round(date_part('epoch', NEW.acknowledged_at - NEW.created_at) * 1000000)::bigint + "
+         '500) / 1000) ELSE 0 END AS ack_sum_ms, CASE WHEN fd.x < 2 AND NEW.mitigated_at IS NOT '
+         'NULL THEN 1 ELSE 0 END AS mitigate_count, CASE WHEN fd.x < 2 AND NEW.mitigated_at IS '
+         "NOT NULL THEN 1 * ((round(date_part('epoch', NEW.mitigated_at - NEW.created_at) * "
+         '1000000)::bigint + 500) / 1000) ELSE 0 END AS mitigate_sum_ms, CASE WHEN fd.x < 2 AND '
+         'NEW.resolved_at IS NOT NULL THEN 1 ELSE 0 END AS res_count, CASE WHEN fd.x < 2 AND '
+         "NEW.resolved_at IS NOT NULL THEN 1 * ((round(date_part('epoch', NEW.resolved_at - "
+         'NEW.created_at) * 1000000)::bigint + 500) / 1000) ELSE 0 END AS res_sum_ms, CASE WHEN '
+         'fd.x < 2 AND (NEW.acknowledged_at > NEW.ack_due_at OR NEW.resolved_at > '
+         'NEW.resolve_due_at) THEN 1 ELSE 0 END AS breached_count, CASE WHEN fd.x < 2 THEN 1 ELSE '
+         '0 END AS known_count, CASE WHEN fd.x <> 1 THEN 1 ELSE 0 END AS resolved FROM (SELECT 0 '
+         'AS x UNION ALL SELECT 1 UNION ALL SELECT 2) fd, (SELECT 0 AS x UNION ALL SELECT 1) fs, '
+         '(SELECT 0 AS x UNION ALL SELECT 1) fv WHERE 1 = 1) c WHERE 1 = 1 GROUP BY day, '
+         'service_id, severity ORDER BY day, service_id, severity ON CONFLICT (day, service_id, '
+         'severity) DO UPDATE SET incident_count = metric_rollups.incident_count + '
+         'excluded.incident_count, ack_count = metric_rollups.ack_count + excluded.ack_count, '
+         'ack_sum_ms = metric_rollups.ack_sum_ms + excluded.ack_sum_ms, mitigate_count = '
+         'metric_rollups.mitigate_count + excluded.mitigate_count, mitigate_sum_ms = '
+         'metric_rollups.mitigate_sum_ms + excluded.mitigate_sum_ms, res_count = '
+         'metric_rollups.res_count + excluded.res_count, res_sum_ms = metric_rollups.res_sum_ms + '
+         'excluded.res_sum_ms, breached_count = metric_rollups.breached_count + '
+         'excluded.breached_count, known_count = metric_rollups.known_count + '
+         'excluded.known_count, resolved = metric_rollups.resolved + excluded.resolved;\nINSERT '
+         'INTO metric_rollup_buckets (tier, service_id, severity, measure, bucket, n, sum_ms) '
+         'SELECT tier, service_id, severity, measure, bucket, sum(n), sum(sum_ms) FROM (SELECT 0 '
+         'AS tier, CASE WHEN fs.x = 1 THEN NEW.service_id ELSE 0 END AS service_id, CASE WHEN '
          "fv.x = 1 THEN NEW.severity ELSE '' END AS severity, 'ack' AS measure, (CASE WHEN "
          "((round(date_part('epoch', NEW.acknowledged_at - NEW.created_at) * 1000000)::bigint + "
          "500) / 1000) < 0 THEN -1 WHEN ((round(date_part('epoch', NEW.acknowledged_at - "
@@ -673,20 +970,43 @@ CREATE_TRIGGERS: dict[str, list[str]] = {
          "0.019000571614286515)::int END) AS bucket, 1 AS n, 1 * ((round(date_part('epoch', "
          'NEW.acknowledged_at - NEW.created_at) * 1000000)::bigint + 500) / 1000) AS sum_ms FROM '
          '(SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 AS x UNION ALL SELECT 1) fv WHERE '
-         'NEW.acknowledged_at IS NOT NULL AND 1 = 1 UNION ALL SELECT CASE WHEN fs.x = 1 THEN '
-         "NEW.service_id ELSE 0 END AS service_id, CASE WHEN fv.x = 1 THEN NEW.severity ELSE '' "
-         "END AS severity, 'mitigate' AS measure, (CASE WHEN ((round(date_part('epoch', "
+         'NEW.acknowledged_at IS NOT NULL AND 1 = 1 UNION ALL SELECT 1 AS tier, CASE WHEN fs.x = '
+         '1 THEN NEW.service_id ELSE 0 END AS service_id, CASE WHEN fv.x = 1 THEN NEW.severity '
+         "ELSE '' END AS severity, 'ack' AS measure, (CASE WHEN ((round(date_part('epoch', "
+         'NEW.acknowledged_at - NEW.created_at) * 1000000)::bigint + 500) / 1000) < 0 THEN -1 '
+         "WHEN ((round(date_part('epoch', NEW.acknowledged_at - NEW.created_at) * "
+         "1000000)::bigint + 500) / 1000) <= 1024 THEN (((round(date_part('epoch', "
+         'NEW.acknowledged_at - NEW.created_at) * 1000000)::bigint + 500) / 1000))::int ELSE 660 '
+         "+ ceil(ln((((round(date_part('epoch', NEW.acknowledged_at - NEW.created_at) * "
+         '1000000)::bigint + 500) / 1000))::float8) / 0.019000571614286515)::int END) / 64 AS '
+         "bucket, 1 AS n, 1 * ((round(date_part('epoch', NEW.acknowledged_at - NEW.created_at) * "
+         '1000000)::bigint + 500) / 1000) AS sum_ms FROM (SELECT 0 AS x UNION ALL SELECT 1) fs, '
+         '(SELECT 0 AS x UNION ALL SELECT 1) fv WHERE NEW.acknowledged_at IS NOT NULL AND 1 = 1 '
+         'UNION ALL SELECT 0 AS tier, CASE WHEN fs.x = 1 THEN NEW.service_id ELSE 0 END AS '
+         "service_id, CASE WHEN fv.x = 1 THEN NEW.severity ELSE '' END AS severity, 'mitigate' AS "
+         "measure, (CASE WHEN ((round(date_part('epoch', NEW.mitigated_at - NEW.created_at) * "
+         "1000000)::bigint + 500) / 1000) < 0 THEN -1 WHEN ((round(date_part('epoch', "
+         'NEW.mitigated_at - NEW.created_at) * 1000000)::bigint + 500) / 1000) <= 1024 THEN '
+         "(((round(date_part('epoch', NEW.mitigated_at - NEW.created_at) * 1000000)::bigint + "
+         "500) / 1000))::int ELSE 660 + ceil(ln((((round(date_part('epoch', NEW.mitigated_at - "
+         'NEW.created_at) * 1000000)::bigint + 500) / 1000))::float8) / '
+         "0.019000571614286515)::int END) AS bucket, 1 AS n, 1 * ((round(date_part('epoch', "
+         'NEW.mitigated_at - NEW.created_at) * 1000000)::bigint + 500) / 1000) AS sum_ms FROM '
+         '(SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 AS x UNION ALL SELECT 1) fv WHERE '
+         'NEW.mitigated_at IS NOT NULL AND 1 = 1 UNION ALL SELECT 1 AS tier, CASE WHEN fs.x = 1 '
+         'THEN NEW.service_id ELSE 0 END AS service_id, CASE WHEN fv.x = 1 THEN NEW.severity ELSE '
+         "'' END AS severity, 'mitigate' AS measure, (CASE WHEN ((round(date_part('epoch', "
          'NEW.mitigated_at - NEW.created_at) * 1000000)::bigint + 500) / 1000) < 0 THEN -1 WHEN '
          "((round(date_part('epoch', NEW.mitigated_at - NEW.created_at) * 1000000)::bigint + 500) "
          "/ 1000) <= 1024 THEN (((round(date_part('epoch', NEW.mitigated_at - NEW.created_at) * "
          "1000000)::bigint + 500) / 1000))::int ELSE 660 + ceil(ln((((round(date_part('epoch', "
          'NEW.mitigated_at - NEW.created_at) * 1000000)::bigint + 500) / 1000))::float8) / '
-         "0.019000571614286515)::int END) AS bucket, 1 AS n, 1 * ((round(date_part('epoch', "
+         "0.019000571614286515)::int END) / 64 AS bucket, 1 AS n, 1 * ((round(date_part('epoch', "
          'NEW.mitigated_at - NEW.created_at) * 1000000)::bigint + 500) / 1000) AS sum_ms FROM '
          '(SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 AS x UNION ALL SELECT 1) fv WHERE '
-         'NEW.mitigated_at IS NOT NULL AND 1 = 1 UNION ALL SELECT CASE WHEN fs.x = 1 THEN '
-         "NEW.service_id ELSE 0 END AS service_id, CASE WHEN fv.x = 1 THEN NEW.severity ELSE '' "
-         "END AS severity, 'res' AS measure, (CASE WHEN ((round(date_part('epoch', "
+         'NEW.mitigated_at IS NOT NULL AND 1 = 1 UNION ALL SELECT 0 AS tier, CASE WHEN fs.x = 1 '
+         'THEN NEW.service_id ELSE 0 END AS service_id, CASE WHEN fv.x = 1 THEN NEW.severity ELSE '
+         "'' END AS severity, 'res' AS measure, (CASE WHEN ((round(date_part('epoch', "
          'NEW.resolved_at - NEW.created_at) * 1000000)::bigint + 500) / 1000) < 0 THEN -1 WHEN '
          "((round(date_part('epoch', NEW.resolved_at - NEW.created_at) * 1000000)::bigint + 500) "
          "/ 1000) <= 1024 THEN (((round(date_part('epoch', NEW.resolved_at - NEW.created_at) * "
@@ -695,10 +1015,22 @@ CREATE_TRIGGERS: dict[str, list[str]] = {
          "0.019000571614286515)::int END) AS bucket, 1 AS n, 1 * ((round(date_part('epoch', "
          'NEW.resolved_at - NEW.created_at) * 1000000)::bigint + 500) / 1000) AS sum_ms FROM '
          '(SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 AS x UNION ALL SELECT 1) fv WHERE '
-         'NEW.resolved_at IS NOT NULL AND 1 = 1) c WHERE 1 = 1 GROUP BY service_id, severity, '
-         'measure, bucket ORDER BY service_id, severity, measure, bucket ON CONFLICT (service_id, '
-         'severity, measure, bucket) DO UPDATE SET n = metric_rollup_buckets.n + excluded.n, '
-         'sum_ms = metric_rollup_buckets.sum_ms + excluded.sum_ms;\nEND IF;\nRETURN NULL;\nEND $$'),
+         'NEW.resolved_at IS NOT NULL AND 1 = 1 UNION ALL SELECT 1 AS tier, CASE WHEN fs.x = 1 '
+         'THEN NEW.service_id ELSE 0 END AS service_id, CASE WHEN fv.x = 1 THEN NEW.severity ELSE '
+         "'' END AS severity, 'res' AS measure, (CASE WHEN ((round(date_part('epoch', "
+         'NEW.resolved_at - NEW.created_at) * 1000000)::bigint + 500) / 1000) < 0 THEN -1 WHEN '
+         "((round(date_part('epoch', NEW.resolved_at - NEW.created_at) * 1000000)::bigint + 500) "
+         "/ 1000) <= 1024 THEN (((round(date_part('epoch', NEW.resolved_at - NEW.created_at) * "
+         "1000000)::bigint + 500) / 1000))::int ELSE 660 + ceil(ln((((round(date_part('epoch', "
+         'NEW.resolved_at - NEW.created_at) * 1000000)::bigint + 500) / 1000))::float8) / '
+         "0.019000571614286515)::int END) / 64 AS bucket, 1 AS n, 1 * ((round(date_part('epoch', "
+         'NEW.resolved_at - NEW.created_at) * 1000000)::bigint + 500) / 1000) AS sum_ms FROM '
+         '(SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 AS x UNION ALL SELECT 1) fv WHERE '
+         'NEW.resolved_at IS NOT NULL AND 1 = 1) c WHERE 1 = 1 GROUP BY tier, service_id, '
+         'severity, measure, bucket ORDER BY tier, service_id, severity, measure, bucket ON '
+         'CONFLICT (tier, service_id, severity, measure, bucket) DO UPDATE SET n = '
+         'metric_rollup_buckets.n + excluded.n, sum_ms = metric_rollup_buckets.sum_ms + '
+         'excluded.sum_ms;\nEND IF;\nRETURN NULL;\nEND $$'),
         ('CREATE TRIGGER metric_rollups_ai AFTER INSERT ON incidents FOR EACH ROW WHEN '
          "((NEW.status NOT IN ('New', 'Investigating', 'Mitigated') AND NEW.acknowledged_at IS "
          'NOT NULL AND NEW.resolved_at IS NOT NULL)) EXECUTE FUNCTION metric_rollups_apply()'),
@@ -777,13 +1109,13 @@ REBUILD: dict[str, list[str]] = {
          "NOT IN ('New', 'Investigating', 'Mitigated') AND incidents.acknowledged_at IS NOT NULL "
          'AND incidents.resolved_at IS NOT NULL)) c WHERE 1 = 1 GROUP BY day, service_id, '
          'severity ORDER BY day, service_id, severity'),
-        ('INSERT INTO metric_rollup_buckets (service_id, severity, measure, bucket, n, sum_ms) '
-         'SELECT service_id, severity, measure, bucket, sum(n), sum(sum_ms) FROM (SELECT CASE '
-         'WHEN fs.x = 1 THEN incidents.service_id ELSE 0 END AS service_id, CASE WHEN fv.x = 1 '
-         "THEN incidents.severity ELSE '' END AS severity, 'ack' AS measure, (CASE WHEN "
-         "(((CAST(strftime('%s', substr(incidents.acknowledged_at, 1, 19)) AS INTEGER) - "
-         "CAST(strftime('%s', substr(incidents.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
-         'CAST(substr(incidents.acknowledged_at, 21) AS INTEGER) - '
+        ('INSERT INTO metric_rollup_buckets (tier, service_id, severity, measure, bucket, n, '
+         'sum_ms) SELECT tier, service_id, severity, measure, bucket, sum(n), sum(sum_ms) FROM '
+         '(SELECT 0 AS tier, CASE WHEN fs.x = 1 THEN incidents.service_id ELSE 0 END AS '
+         "service_id, CASE WHEN fv.x = 1 THEN incidents.severity ELSE '' END AS severity, 'ack' "
+         "AS measure, (CASE WHEN (((CAST(strftime('%s', substr(incidents.acknowledged_at, 1, 19)) "
+         "AS INTEGER) - CAST(strftime('%s', substr(incidents.created_at, 1, 19)) AS INTEGER)) * "
+         '1000000 + CAST(substr(incidents.acknowledged_at, 21) AS INTEGER) - '
          'CAST(substr(incidents.created_at, 21) AS INTEGER) + 500) / 1000) < 0 THEN -1 WHEN '
          "(((CAST(strftime('%s', substr(incidents.acknowledged_at, 1, 19)) AS INTEGER) - "
          "CAST(strftime('%s', substr(incidents.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
@@ -805,7 +1137,34 @@ REBUILD: dict[str, list[str]] = {
          'incidents, (SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 AS x UNION ALL SELECT 1) fv '
          "WHERE incidents.acknowledged_at IS NOT NULL AND (incidents.status NOT IN ('New', "
          "'Investigating', 'Mitigated') AND incidents.acknowledged_at IS NOT NULL AND "
-         'incidents.resolved_at IS NOT NULL) UNION ALL SELECT CASE WHEN fs.x = 1 THEN '
+         'incidents.resolved_at IS NOT NULL) UNION ALL SELECT 1 AS tier, CASE WHEN fs.x = 1 THEN '
+         'incidents.service_id ELSE 0 END AS service_id, CASE WHEN fv.x = 1 THEN '
+         "incidents.severity ELSE '' END AS severity, 'ack' AS measure, (CASE WHEN "
+         "(((CAST(strftime('%s', substr(incidents.acknowledged_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(incidents.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(incidents.acknowledged_at, 21) AS INTEGER) - '
+         'CAST(substr(incidents.created_at, 21) AS INTEGER) + 500) / 1000) < 0 THEN -1 WHEN '
+         "(((CAST(strftime('%s', substr(incidents.acknowledged_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(incidents.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(incidents.acknowledged_at, 21) AS INTEGER) - '
+         'CAST(substr(incidents.created_at, 21) AS INTEGER) + 500) / 1000) <= 1024 THEN '
+         "(((CAST(strftime('%s', substr(incidents.acknowledged_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(incidents.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(incidents.acknowledged_at, 21) AS INTEGER) - '
+         'CAST(substr(incidents.created_at, 21) AS INTEGER) + 500) / 1000) ELSE 660 + '
+         "CAST(ceil(ln((((CAST(strftime('%s', substr(incidents.acknowledged_at, 1, 19)) AS "
+         "INTEGER) - CAST(strftime('%s', substr(incidents.created_at, 1, 19)) AS INTEGER)) * "
+         '1000000 + CAST(substr(incidents.acknowledged_at, 21) AS INTEGER) - '
+         'CAST(substr(incidents.created_at, 21) AS INTEGER) + 500) / 1000)) / '
+         '0.019000571614286515) AS INTEGER) END) / 64 AS bucket, 1 AS n, 1 * '
+         "(((CAST(strftime('%s', substr(incidents.acknowledged_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(incidents.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(incidents.acknowledged_at, 21) AS INTEGER) - '
+         'CAST(substr(incidents.created_at, 21) AS INTEGER) + 500) / 1000) AS sum_ms FROM '
+         'incidents, (SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 AS x UNION ALL SELECT 1) fv '
+         "WHERE incidents.acknowledged_at IS NOT NULL AND (incidents.status NOT IN ('New', "
+         "'Investigating', 'Mitigated') AND incidents.acknowledged_at IS NOT NULL AND "
+         'incidents.resolved_at IS NOT NULL) UNION ALL SELECT 0 AS tier, CASE WHEN fs.x = 1 THEN '
          'incidents.service_id ELSE 0 END AS service_id, CASE WHEN fv.x = 1 THEN '
          "incidents.severity ELSE '' END AS severity, 'mitigate' AS measure, (CASE WHEN "
          "(((CAST(strftime('%s', substr(incidents.mitigated_at, 1, 19)) AS INTEGER) - "
@@ -831,8 +1190,34 @@ REBUILD: dict[str, list[str]] = {
          'SELECT 1) fs, (SELECT 0 AS x UNION ALL SELECT 1) fv WHERE incidents.mitigated_at IS NOT '
          "NULL AND (incidents.status NOT IN ('New', 'Investigating', 'Mitigated') AND "
          'incidents.acknowledged_at IS NOT NULL AND incidents.resolved_at IS NOT NULL) UNION ALL '
-         'SELECT CASE WHEN fs.x = 1 THEN incidents.service_id ELSE 0 END AS service_id, CASE WHEN '
-         "fv.x = 1 THEN incidents.severity ELSE '' END AS severity, 'res' AS measure, (CASE WHEN "
+         'SELECT 1 AS tier, CASE WHEN fs.x = 1 THEN incidents.service_id ELSE 0 END AS '
+         "service_id, CASE WHEN fv.x = 1 THEN incidents.severity ELSE '' END AS severity, "
+         "'mitigate' AS measure, (CASE WHEN (((CAST(strftime('%s', substr(incidents.mitigated_at, "
+         "1, 19)) AS INTEGER) - CAST(strftime('%s', substr(incidents.created_at, 1, 19)) AS "
+         'INTEGER)) * 1000000 + CAST(substr(incidents.mitigated_at, 21) AS INTEGER) - '
+         'CAST(substr(incidents.created_at, 21) AS INTEGER) + 500) / 1000) < 0 THEN -1 WHEN '
+         "(((CAST(strftime('%s', substr(incidents.mitigated_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(incidents.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(incidents.mitigated_at, 21) AS INTEGER) - CAST(substr(incidents.created_at, '
+         "21) AS INTEGER) + 500) / 1000) <= 1024 THEN (((CAST(strftime('%s', "
+         "substr(incidents.mitigated_at, 1, 19)) AS INTEGER) - CAST(strftime('%s', "
+         'substr(incidents.created_at, 1, 19)) AS INTEGER)) * 1000000 + '
+         'CAST(substr(incidents.mitigated_at, 21) AS INTEGER) - CAST(substr(incidents.created_at, '
+         "21) AS INTEGER) + 500) / 1000) ELSE 660 + CAST(ceil(ln((((CAST(strftime('%s', "
+         "substr(incidents.mitigated_at, 1, 19)) AS INTEGER) - CAST(strftime('%s', "
+         'substr(incidents.created_at, 1, 19)) AS INTEGER)) * 1000000 + '
+         'CAST(substr(incidents.mitigated_at, 21) AS INTEGER) - CAST(substr(incidents.created_at, '
+         '21) AS INTEGER) + 500) / 1000)) / 0.019000571614286515) AS INTEGER) END) / 64 AS '
+         "bucket, 1 AS n, 1 * (((CAST(strftime('%s', substr(incidents.mitigated_at, 1, 19)) AS "
+         "INTEGER) - CAST(strftime('%s', substr(incidents.created_at, 1, 19)) AS INTEGER)) * "
+         '1000000 + CAST(substr(incidents.mitigated_at, 21) AS INTEGER) - '
+         'CAST(substr(incidents.created_at, 21) AS INTEGER) + 500) / 1000) AS sum_ms FROM '
+         'incidents, (SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 AS x UNION ALL SELECT 1) fv '
+         "WHERE incidents.mitigated_at IS NOT NULL AND (incidents.status NOT IN ('New', "
+         "'Investigating', 'Mitigated') AND incidents.acknowledged_at IS NOT NULL AND "
+         'incidents.resolved_at IS NOT NULL) UNION ALL SELECT 0 AS tier, CASE WHEN fs.x = 1 THEN '
+         'incidents.service_id ELSE 0 END AS service_id, CASE WHEN fv.x = 1 THEN '
+         "incidents.severity ELSE '' END AS severity, 'res' AS measure, (CASE WHEN "
          "(((CAST(strftime('%s', substr(incidents.resolved_at, 1, 19)) AS INTEGER) - "
          "CAST(strftime('%s', substr(incidents.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
          'CAST(substr(incidents.resolved_at, 21) AS INTEGER) - CAST(substr(incidents.created_at, '
@@ -855,9 +1240,34 @@ REBUILD: dict[str, list[str]] = {
          '21) AS INTEGER) + 500) / 1000) AS sum_ms FROM incidents, (SELECT 0 AS x UNION ALL '
          'SELECT 1) fs, (SELECT 0 AS x UNION ALL SELECT 1) fv WHERE incidents.resolved_at IS NOT '
          "NULL AND (incidents.status NOT IN ('New', 'Investigating', 'Mitigated') AND "
-         'incidents.acknowledged_at IS NOT NULL AND incidents.resolved_at IS NOT NULL)) c WHERE 1 '
-         '= 1 GROUP BY service_id, severity, measure, bucket ORDER BY service_id, severity, '
-         'measure, bucket'),
+         'incidents.acknowledged_at IS NOT NULL AND incidents.resolved_at IS NOT NULL) UNION ALL '
+         'SELECT 1 AS tier, CASE WHEN fs.x = 1 THEN incidents.service_id ELSE 0 END AS '
+         "service_id, CASE WHEN fv.x = 1 THEN incidents.severity ELSE '' END AS severity, 'res' "
+         "AS measure, (CASE WHEN (((CAST(strftime('%s', substr(incidents.resolved_at, 1, 19)) AS "
+         "INTEGER) - CAST(strftime('%s', substr(incidents.created_at, 1, 19)) AS INTEGER)) * "
+         '1000000 + CAST(substr(incidents.resolved_at, 21) AS INTEGER) - '
+         'CAST(substr(incidents.created_at, 21) AS INTEGER) + 500) / 1000) < 0 THEN -1 WHEN '
+         "(((CAST(strftime('%s', substr(incidents.resolved_at, 1, 19)) AS INTEGER) - "
+         "CAST(strftime('%s', substr(incidents.created_at, 1, 19)) AS INTEGER)) * 1000000 + "
+         'CAST(substr(incidents.resolved_at, 21) AS INTEGER) - CAST(substr(incidents.created_at, '
+         "21) AS INTEGER) + 500) / 1000) <= 1024 THEN (((CAST(strftime('%s', "
+         "substr(incidents.resolved_at, 1, 19)) AS INTEGER) - CAST(strftime('%s', "
+         'substr(incidents.created_at, 1, 19)) AS INTEGER)) * 1000000 + '
+         'CAST(substr(incidents.resolved_at, 21) AS INTEGER) - CAST(substr(incidents.created_at, '
+         "21) AS INTEGER) + 500) / 1000) ELSE 660 + CAST(ceil(ln((((CAST(strftime('%s', "
+         "substr(incidents.resolved_at, 1, 19)) AS INTEGER) - CAST(strftime('%s', "
+         'substr(incidents.created_at, 1, 19)) AS INTEGER)) * 1000000 + '
+         'CAST(substr(incidents.resolved_at, 21) AS INTEGER) - CAST(substr(incidents.created_at, '
+         '21) AS INTEGER) + 500) / 1000)) / 0.019000571614286515) AS INTEGER) END) / 64 AS '
+         "bucket, 1 AS n, 1 * (((CAST(strftime('%s', substr(incidents.resolved_at, 1, 19)) AS "
+         "INTEGER) - CAST(strftime('%s', substr(incidents.created_at, 1, 19)) AS INTEGER)) * "
+         '1000000 + CAST(substr(incidents.resolved_at, 21) AS INTEGER) - '
+         'CAST(substr(incidents.created_at, 21) AS INTEGER) + 500) / 1000) AS sum_ms FROM '
+         'incidents, (SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 AS x UNION ALL SELECT 1) fv '
+         "WHERE incidents.resolved_at IS NOT NULL AND (incidents.status NOT IN ('New', "
+         "'Investigating', 'Mitigated') AND incidents.acknowledged_at IS NOT NULL AND "
+         'incidents.resolved_at IS NOT NULL)) c WHERE 1 = 1 GROUP BY tier, service_id, severity, '
+         'measure, bucket ORDER BY tier, service_id, severity, measure, bucket'),
     ],
     'postgresql': [
         ('DELETE FROM metric_rollups'),
@@ -891,51 +1301,96 @@ REBUILD: dict[str, list[str]] = {
          "NOT IN ('New', 'Investigating', 'Mitigated') AND incidents.acknowledged_at IS NOT NULL "
          'AND incidents.resolved_at IS NOT NULL)) c WHERE 1 = 1 GROUP BY day, service_id, '
          'severity ORDER BY day, service_id, severity'),
-        ('INSERT INTO metric_rollup_buckets (service_id, severity, measure, bucket, n, sum_ms) '
-         'SELECT service_id, severity, measure, bucket, sum(n), sum(sum_ms) FROM (SELECT CASE '
-         'WHEN fs.x = 1 THEN incidents.service_id ELSE 0 END AS service_id, CASE WHEN fv.x = 1 '
-         "THEN incidents.severity ELSE '' END AS severity, 'ack' AS measure, (CASE WHEN "
+        ('INSERT INTO metric_rollup_buckets (tier, service_id, severity, measure, bucket, n, '
+         'sum_ms) SELECT tier, service_id, severity, measure, bucket, sum(n), sum(sum_ms) FROM '
+         '(SELECT 0 AS tier, CASE WHEN fs.x = 1 THEN incidents.service_id ELSE 0 END AS '
+         "service_id, CASE WHEN fv.x = 1 THEN incidents.severity ELSE '' END AS severity, 'ack' "
+         "AS measure, (CASE WHEN ((round(date_part('epoch', incidents.acknowledged_at - "
+         'incidents.created_at) * 1000000)::bigint + 500) / 1000) < 0 THEN -1 WHEN '
+         "((round(date_part('epoch', incidents.acknowledged_at - incidents.created_at) * "
+         "1000000)::bigint + 500) / 1000) <= 1024 THEN (((round(date_part('epoch', "
+         'incidents.acknowledged_at - incidents.created_at) * 1000000)::bigint + 500) / '
+         "1000))::int ELSE 660 + ceil(ln((((round(date_part('epoch', incidents.acknowledged_at - "
+         'incidents.created_at) * 1000000)::bigint + 500) / 1000))::float8) / '
+         "0.019000571614286515)::int END) AS bucket, 1 AS n, 1 * ((round(date_part('epoch', "
+         'incidents.acknowledged_at - incidents.created_at) * 1000000)::bigint + 500) / 1000) AS '
+         'sum_ms FROM incidents, (SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 AS x UNION ALL '
+         'SELECT 1) fv WHERE incidents.acknowledged_at IS NOT NULL AND (incidents.status NOT IN '
+         "('New', 'Investigating', 'Mitigated') AND incidents.acknowledged_at IS NOT NULL AND "
+         'incidents.resolved_at IS NOT NULL) UNION ALL SELECT 1 AS tier, CASE WHEN fs.x = 1 THEN '
+         'incidents.service_id ELSE 0 END AS service_id, CASE WHEN fv.x = 1 THEN '
+         "incidents.severity ELSE '' END AS severity, 'ack' AS measure, (CASE WHEN "
          "((round(date_part('epoch', incidents.acknowledged_at - incidents.created_at) * "
          "1000000)::bigint + 500) / 1000) < 0 THEN -1 WHEN ((round(date_part('epoch', "
          'incidents.acknowledged_at - incidents.created_at) * 1000000)::bigint + 500) / 1000) <= '
          "1024 THEN (((round(date_part('epoch', incidents.acknowledged_at - incidents.created_at) "
          "* 1000000)::bigint + 500) / 1000))::int ELSE 660 + ceil(ln((((round(date_part('epoch', "
          'incidents.acknowledged_at - incidents.created_at) * 1000000)::bigint + 500) / '
-         '1000))::float8) / 0.019000571614286515)::int END) AS bucket, 1 AS n, 1 * '
+         '1000))::float8) / 0.019000571614286515)::int END) / 64 AS bucket, 1 AS n, 1 * '
          "((round(date_part('epoch', incidents.acknowledged_at - incidents.created_at) * "
          '1000000)::bigint + 500) / 1000) AS sum_ms FROM incidents, (SELECT 0 AS x UNION ALL '
          'SELECT 1) fs, (SELECT 0 AS x UNION ALL SELECT 1) fv WHERE incidents.acknowledged_at IS '
          "NOT NULL AND (incidents.status NOT IN ('New', 'Investigating', 'Mitigated') AND "
          'incidents.acknowledged_at IS NOT NULL AND incidents.resolved_at IS NOT NULL) UNION ALL '
-         'SELECT CASE WHEN fs.x = 1 THEN incidents.service_id ELSE 0 END AS service_id, CASE WHEN '
-         "fv.x = 1 THEN incidents.severity ELSE '' END AS severity, 'mitigate' AS measure, (CASE "
-         "WHEN ((round(date_part('epoch', incidents.mitigated_at - incidents.created_at) * "
+         'SELECT 0 AS tier, CASE WHEN fs.x = 1 THEN incidents.service_id ELSE 0 END AS '
+         "service_id, CASE WHEN fv.x = 1 THEN incidents.severity ELSE '' END AS severity, "
+         "'mitigate' AS measure, (CASE WHEN ((round(date_part('epoch', incidents.mitigated_at - "
+         'incidents.created_at) * 1000000)::bigint + 500) / 1000) < 0 THEN -1 WHEN '
+         "((round(date_part('epoch', incidents.mitigated_at - incidents.created_at) * "
+         "1000000)::bigint + 500) / 1000) <= 1024 THEN (((round(date_part('epoch', "
+         'incidents.mitigated_at - incidents.created_at) * 1000000)::bigint + 500) / 1000))::int '
+         "ELSE 660 + ceil(ln((((round(date_part('epoch', incidents.mitigated_at - "
+         'incidents.created_at) * 1000000)::bigint + 500) / 1000))::float8) / '
+         "0.019000571614286515)::int END) AS bucket, 1 AS n, 1 * ((round(date_part('epoch', "
+         'incidents.mitigated_at - incidents.created_at) * 1000000)::bigint + 500) / 1000) AS '
+         'sum_ms FROM incidents, (SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 AS x UNION ALL '
+         'SELECT 1) fv WHERE incidents.mitigated_at IS NOT NULL AND (incidents.status NOT IN '
+         "('New', 'Investigating', 'Mitigated') AND incidents.acknowledged_at IS NOT NULL AND "
+         'incidents.resolved_at IS NOT NULL) UNION ALL SELECT 1 AS tier, CASE WHEN fs.x = 1 THEN '
+         'incidents.service_id ELSE 0 END AS service_id, CASE WHEN fv.x = 1 THEN '
+         "incidents.severity ELSE '' END AS severity, 'mitigate' AS measure, (CASE WHEN "
+         "((round(date_part('epoch', incidents.mitigated_at - incidents.created_at) * "
          "1000000)::bigint + 500) / 1000) < 0 THEN -1 WHEN ((round(date_part('epoch', "
          'incidents.mitigated_at - incidents.created_at) * 1000000)::bigint + 500) / 1000) <= '
          "1024 THEN (((round(date_part('epoch', incidents.mitigated_at - incidents.created_at) * "
          "1000000)::bigint + 500) / 1000))::int ELSE 660 + ceil(ln((((round(date_part('epoch', "
          'incidents.mitigated_at - incidents.created_at) * 1000000)::bigint + 500) / '
-         '1000))::float8) / 0.019000571614286515)::int END) AS bucket, 1 AS n, 1 * '
+         '1000))::float8) / 0.019000571614286515)::int END) / 64 AS bucket, 1 AS n, 1 * '
          "((round(date_part('epoch', incidents.mitigated_at - incidents.created_at) * "
          '1000000)::bigint + 500) / 1000) AS sum_ms FROM incidents, (SELECT 0 AS x UNION ALL '
          'SELECT 1) fs, (SELECT 0 AS x UNION ALL SELECT 1) fv WHERE incidents.mitigated_at IS NOT '
          "NULL AND (incidents.status NOT IN ('New', 'Investigating', 'Mitigated') AND "
          'incidents.acknowledged_at IS NOT NULL AND incidents.resolved_at IS NOT NULL) UNION ALL '
-         'SELECT CASE WHEN fs.x = 1 THEN incidents.service_id ELSE 0 END AS service_id, CASE WHEN '
-         "fv.x = 1 THEN incidents.severity ELSE '' END AS severity, 'res' AS measure, (CASE WHEN "
+         'SELECT 0 AS tier, CASE WHEN fs.x = 1 THEN incidents.service_id ELSE 0 END AS '
+         "service_id, CASE WHEN fv.x = 1 THEN incidents.severity ELSE '' END AS severity, 'res' "
+         "AS measure, (CASE WHEN ((round(date_part('epoch', incidents.resolved_at - "
+         'incidents.created_at) * 1000000)::bigint + 500) / 1000) < 0 THEN -1 WHEN '
+         "((round(date_part('epoch', incidents.resolved_at - incidents.created_at) * "
+         "1000000)::bigint + 500) / 1000) <= 1024 THEN (((round(date_part('epoch', "
+         'incidents.resolved_at - incidents.created_at) * 1000000)::bigint + 500) / 1000))::int '
+         "ELSE 660 + ceil(ln((((round(date_part('epoch', incidents.resolved_at - "
+         'incidents.created_at) * 1000000)::bigint + 500) / 1000))::float8) / '
+         "0.019000571614286515)::int END) AS bucket, 1 AS n, 1 * ((round(date_part('epoch', "
+         'incidents.resolved_at - incidents.created_at) * 1000000)::bigint + 500) / 1000) AS '
+         'sum_ms FROM incidents, (SELECT 0 AS x UNION ALL SELECT 1) fs, (SELECT 0 AS x UNION ALL '
+         'SELECT 1) fv WHERE incidents.resolved_at IS NOT NULL AND (incidents.status NOT IN '
+         "('New', 'Investigating', 'Mitigated') AND incidents.acknowledged_at IS NOT NULL AND "
+         'incidents.resolved_at IS NOT NULL) UNION ALL SELECT 1 AS tier, CASE WHEN fs.x = 1 THEN '
+         'incidents.service_id ELSE 0 END AS service_id, CASE WHEN fv.x = 1 THEN '
+         "incidents.severity ELSE '' END AS severity, 'res' AS measure, (CASE WHEN "
          "((round(date_part('epoch', incidents.resolved_at - incidents.created_at) * "
          "1000000)::bigint + 500) / 1000) < 0 THEN -1 WHEN ((round(date_part('epoch', "
          'incidents.resolved_at - incidents.created_at) * 1000000)::bigint + 500) / 1000) <= 1024 '
          "THEN (((round(date_part('epoch', incidents.resolved_at - incidents.created_at) * "
          "1000000)::bigint + 500) / 1000))::int ELSE 660 + ceil(ln((((round(date_part('epoch', "
          'incidents.resolved_at - incidents.created_at) * 1000000)::bigint + 500) / '
-         '1000))::float8) / 0.019000571614286515)::int END) AS bucket, 1 AS n, 1 * '
+         '1000))::float8) / 0.019000571614286515)::int END) / 64 AS bucket, 1 AS n, 1 * '
          "((round(date_part('epoch', incidents.resolved_at - incidents.created_at) * "
          '1000000)::bigint + 500) / 1000) AS sum_ms FROM incidents, (SELECT 0 AS x UNION ALL '
          'SELECT 1) fs, (SELECT 0 AS x UNION ALL SELECT 1) fv WHERE incidents.resolved_at IS NOT '
          "NULL AND (incidents.status NOT IN ('New', 'Investigating', 'Mitigated') AND "
          'incidents.acknowledged_at IS NOT NULL AND incidents.resolved_at IS NOT NULL)) c WHERE 1 '
-         '= 1 GROUP BY service_id, severity, measure, bucket ORDER BY service_id, severity, '
-         'measure, bucket'),
+         '= 1 GROUP BY tier, service_id, severity, measure, bucket ORDER BY tier, service_id, '
+         'severity, measure, bucket'),
     ],
 }

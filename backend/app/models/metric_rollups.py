@@ -5,10 +5,12 @@ Kept by triggers on `incidents` in the transaction of every write (migration
 `metric_rollups` rows: its UTC day of creation and the whole history ('') by its service and
 every service (0) by its severity and every severity (''); `resolved` counts by the UTC day of
 resolution instead. `metric_rollup_buckets` holds its durations, whole history only, in the
-sketch's buckets (services/metrics/sketch.py) by the same service and severity keys.
+sketch's buckets (services/metrics/sketch.py) by the same service and severity keys, and
+again in coarse groups of buckets (tier 1), so a percentile reads a few groups and then one
+group's buckets rather than every bucket.
 """
 
-from sqlalchemy import BigInteger, Index, Integer, String, text
+from sqlalchemy import BigInteger, Index, Integer, SmallInteger, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base
@@ -40,6 +42,7 @@ class MetricRollup(Base):
 class MetricRollupBucket(Base):
     __tablename__ = "metric_rollup_buckets"
 
+    tier: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)  # 0, 1: coarse
     service_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     severity: Mapped[str] = mapped_column(String(8), primary_key=True)
     measure: Mapped[str] = mapped_column(String(16), primary_key=True)

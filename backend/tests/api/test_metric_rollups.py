@@ -108,7 +108,7 @@ async def _tables(app: FastAPI) -> tuple[set[tuple[Any, ...]], set[tuple[Any, ..
         sums = {tuple(r) for r in (await session.execute(select(*sums_cols))).all()
                 if any(r[3:])}
         buckets = {tuple(r) for r in (await session.execute(select(MetricRollupBucket.__table__)
-                                                            )).all() if r[4] or r[5]}
+                                                            )).all() if r.n or r.sum_ms}
     return sums, buckets
 
 

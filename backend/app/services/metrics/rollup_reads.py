@@ -18,12 +18,15 @@ from sqlalchemy import (
     ARRAY,
     Integer,
     String,
+    and_,
     any_,
     bindparam,
     cast,
     func,
     literal,
+    literal_column,
     select,
+    true,
     union_all,
 )
 
@@ -33,7 +36,7 @@ from app.models.base import UTCDateTime
 from app.services.incidents.sorting import UNSETTLED
 from app.services.metrics.levels import base, tagged
 from app.services.metrics.measures import MEASURES, PERCENTILES
-from app.services.metrics.sketch import value_ms
+from app.services.metrics.sketch import COARSE, value_ms
 
 SUMS = MetricRollup.__table__
 BUCKETS = MetricRollupBucket.__table__
@@ -111,38 +114,87 @@ def statements(dialect: str, by_service: bool, by_severity: bool) -> tuple[Any, 
             .group_by(every.c.lvl, every.c.k)
             .having(func.sum(every.c.incident_count) != 0))  # rows all of whose incidents left
 
-    buckets: list[Any] = [
-        select(literal(level).label("lvl"), _level_key(BUCKETS, level).label("k"),
-               BUCKETS.c.measure, BUCKETS.c.bucket, BUCKETS.c.n, BUCKETS.c.sum_ms)
-        .where(*_keys(BUCKETS, level, dialect, by_service, by_severity))
-        for level in ("all", "severity", "service")
-    ]
+    return sums, _percentiles(dialect, by_service, by_severity, live)
+
+
+LEVELS = ("all", "severity", "service")
+
+
+def _group(column: Any) -> Any:
+    """A bucket's coarse group: integer division, as the triggers write it."""
+    return column.op("/")(literal_column(str(COARSE), Integer))
+
+
+def _percentiles(dialect: str, by_service: bool, by_severity: bool, live: Any) -> Any:
+    """The bucket holding each nearest rank, per level, measure and percentile: first the
+    coarse group that holds it (tier 1: a few rows per measure), then that group's buckets
+    (tier 0), the live incidents' durations added at both steps."""
     live_keys = {"all": literal(""), "severity": live.c.severity,
                  "service": cast(live.c.service_id, String)}
-    buckets += [
+    parts: list[Any] = [
+        select(literal(level).label("lvl"), _level_key(BUCKETS, level).label("k"),
+               BUCKETS.c.measure, BUCKETS.c.bucket, BUCKETS.c.n, BUCKETS.c.sum_ms)
+        .where(BUCKETS.c.tier == 1, *_keys(BUCKETS, level, dialect, by_service, by_severity))
+        for level in LEVELS
+    ]
+    parts += [
         select(literal(level).label("lvl"), key.label("k"), literal(m.name),
-               live.c[f"{m.name}_bucket"], literal(1), live.c[f"{m.name}_ms"])
+               _group(live.c[f"{m.name}_bucket"]), literal(1), live.c[f"{m.name}_ms"])
         .where(live.c[f"{m.name}_ms"].is_not(None))
         for level, key in live_keys.items() for m in MEASURES
     ]
-    b = union_all(*buckets).subquery("b")
-    group = [b.c.lvl, b.c.k, b.c.measure]
-    merged = (select(*group, b.c.bucket, func.sum(b.c.n).label("n"),
-                     func.sum(b.c.sum_ms).label("s"))
-              .group_by(*group, b.c.bucket).having(func.sum(b.c.n) > 0).subquery("merged"))
+    c = union_all(*parts).subquery("coarse")
+    group = [c.c.lvl, c.c.k, c.c.measure]
+    merged = (select(*group, c.c.bucket, func.sum(c.c.n).label("n"))
+              .group_by(*group, c.c.bucket).having(func.sum(c.c.n) > 0).subquery("merged"))
     mgroup = [merged.c.lvl, merged.c.k, merged.c.measure]
     walked = select(
         merged,
         func.sum(merged.c.n).over(partition_by=mgroup, order_by=merged.c.bucket).label("cum"),
         func.sum(merged.c.n).over(partition_by=mgroup).label("total"),
     ).cte("walked")
-    ranked = union_all(*(  # the bucket holding rank ceil(p * n): cum >= p * n > cum - n
+    targets = union_all(*(  # the group holding rank ceil(p * n): cum >= p * n > cum - n
         select(walked.c.lvl, walked.c.k, walked.c.measure, literal(p).label("p"),
-               walked.c.bucket, walked.c.n, walked.c.s)
+               literal(num).label("num"), literal(den).label("den"),
+               walked.c.bucket.label("grp"), (walked.c.cum - walked.c.n).label("below"),
+               walked.c.total)
         .where(walked.c.cum * den >= walked.c.total * num,
                (walked.c.cum - walked.c.n) * den < walked.c.total * num)
-        for p, num, den in PERCENTILES))
-    return sums, ranked
+        for p, num, den in PERCENTILES)).cte("targets")
+    t = targets
+    carried = [t.c.lvl, t.c.k, t.c.measure, t.c.p, t.c.num, t.c.den, t.c.below, t.c.total]
+    rollup_match = {"all": true(), "severity": BUCKETS.c.severity == t.c.k,
+                    "service": BUCKETS.c.service_id == cast(t.c.k, Integer)}
+    live_match = {"all": true(), "severity": live.c.severity == t.c.k,
+                  "service": cast(live.c.service_id, String) == t.c.k}
+    fine: list[Any] = [
+        select(*carried, BUCKETS.c.bucket, BUCKETS.c.n, BUCKETS.c.sum_ms)
+        .select_from(t.join(BUCKETS, and_(
+            BUCKETS.c.tier == 0, BUCKETS.c.measure == t.c.measure,
+            BUCKETS.c.bucket >= t.c.grp * COARSE - 1, BUCKETS.c.bucket < t.c.grp * COARSE + COARSE,
+            _group(BUCKETS.c.bucket) == t.c.grp, rollup_match[level])))
+        .where(t.c.lvl == level, *_keys(BUCKETS, level, dialect, by_service, by_severity))
+        for level in LEVELS
+    ]
+    fine += [
+        select(*carried, live.c[f"{m.name}_bucket"], literal(1), live.c[f"{m.name}_ms"])
+        .select_from(t.join(live, and_(
+            t.c.measure == m.name, _group(live.c[f"{m.name}_bucket"]) == t.c.grp,
+            live_match[level])))
+        .where(t.c.lvl == level, live.c[f"{m.name}_ms"].is_not(None))
+        for level in LEVELS for m in MEASURES
+    ]
+    f = union_all(*fine).subquery("fine")
+    fgroup = [f.c.lvl, f.c.k, f.c.measure, f.c.p, f.c.num, f.c.den, f.c.below, f.c.total]
+    fm = (select(*fgroup, f.c.bucket, func.sum(f.c.n).label("n"), func.sum(f.c.sum_ms).label("s"))
+          .group_by(*fgroup, f.c.bucket).having(func.sum(f.c.n) > 0).subquery("fm"))
+    fw = select(fm, func.sum(fm.c.n).over(
+        partition_by=[fm.c.lvl, fm.c.k, fm.c.measure, fm.c.p], order_by=fm.c.bucket
+    ).label("cum")).subquery("fw")
+    reached = fw.c.below + fw.c.cum
+    return select(fw.c.lvl, fw.c.k, fw.c.measure, fw.c.p, fw.c.bucket, fw.c.n, fw.c.s).where(
+        reached * fw.c.den >= fw.c.total * fw.c.num,
+        (reached - fw.c.n) * fw.c.den < fw.c.total * fw.c.num)
 
 
 SERVICE_NAMES: Any = select(Service.id, Service.name)

@@ -27,7 +27,7 @@ from sqlalchemy.engine import Dialect
 
 from app.domain.lifecycle import OPEN_STATUSES
 from app.services.metrics.measures import MEASURES
-from app.services.metrics.sketch import log_bucket
+from app.services.metrics.sketch import COARSE, log_bucket
 from app.services.metrics.sql_functions import ms_between, utc_day
 
 SUMS = "metric_rollups"
@@ -100,16 +100,18 @@ def _sums_rows(r: str, sign: int, d: Dialect, source: str = "", where: str = "1 
 
 
 def _bucket_rows(r: str, sign: int, d: Dialect, source: str = "", where: str = "1 = 1") -> str:
+    """Each duration in its bucket (tier 0) and its bucket's coarse group (tier 1)."""
     parts = [
-        f"SELECT {_cube_keys(r)}, '{m.name}' AS measure, {_bucket(r, m.end, d)} AS bucket,"
+        f"SELECT {tier} AS tier, {_cube_keys(r)}, '{m.name}' AS measure,"
+        f" {_bucket(r, m.end, d) if tier == 0 else f'{_bucket(r, m.end, d)} / {COARSE}'} AS bucket,"
         f" {sign} AS n, {sign} * {_ms(r, m.end, d)} AS sum_ms"
         f" FROM {source}{_CUBE} WHERE {r}.{m.end} IS NOT NULL AND {where}"
-        for m in MEASURES
+        for m in MEASURES for tier in (0, 1)
     ]
-    return (f"SELECT service_id, severity, measure, bucket, sum(n), sum(sum_ms)"
+    return (f"SELECT tier, service_id, severity, measure, bucket, sum(n), sum(sum_ms)"
             f" FROM ({' UNION ALL '.join(parts)}) c WHERE 1 = 1"
-            f" GROUP BY service_id, severity, measure, bucket"
-            f" ORDER BY service_id, severity, measure, bucket")
+            f" GROUP BY tier, service_id, severity, measure, bucket"
+            f" ORDER BY tier, service_id, severity, measure, bucket")
 
 
 def _apply(r: str, sign: int, d: Dialect) -> list[str]:
@@ -121,9 +123,9 @@ def _apply(r: str, sign: int, d: Dialect) -> list[str]:
         f"INSERT INTO {SUMS} (day, service_id, severity, {', '.join(_SUM_COLUMNS)}) "
         f"{_sums_rows(r, sign, d)} "
         f"ON CONFLICT (day, service_id, severity) DO UPDATE SET {sums}",
-        f"INSERT INTO {BUCKETS} (service_id, severity, measure, bucket, n, sum_ms) "
+        f"INSERT INTO {BUCKETS} (tier, service_id, severity, measure, bucket, n, sum_ms) "
         f"{_bucket_rows(r, sign, d)} "
-        f"ON CONFLICT (service_id, severity, measure, bucket) DO UPDATE SET "
+        f"ON CONFLICT (tier, service_id, severity, measure, bucket) DO UPDATE SET "
         f"n = {BUCKETS}.n + excluded.n, sum_ms = {BUCKETS}.sum_ms + excluded.sum_ms",
     ]
 
@@ -199,6 +201,6 @@ def rebuild_statements(dialect: str) -> Sequence[str]:
         f"DELETE FROM {BUCKETS}",
         f"INSERT INTO {SUMS} (day, service_id, severity, {', '.join(_SUM_COLUMNS)}) "
         + _sums_rows("incidents", 1, d, source, where),
-        f"INSERT INTO {BUCKETS} (service_id, severity, measure, bucket, n, sum_ms) "
+        f"INSERT INTO {BUCKETS} (tier, service_id, severity, measure, bucket, n, sum_ms) "
         + _bucket_rows("incidents", 1, d, source, where),
     ]

@@ -29,6 +29,9 @@ LN_GAMMA = math.log(GAMMA)
 LINEAR = 1024
 FIRST_LOG = math.ceil(math.log(LINEAR) / LN_GAMMA)
 NEGATIVE = -1
+# Buckets are also counted in groups of COARSE (tier 1: index // COARSE, NEGATIVE in group 0):
+# the nearest rank is found among a few coarse groups, then among one group's buckets.
+COARSE = 64
 
 
 def bucket(ms: int) -> int:
