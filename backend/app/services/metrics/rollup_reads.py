@@ -89,8 +89,18 @@ def statements(dialect: str, by_service: bool, by_severity: bool) -> tuple[Any, 
     if by_severity:
         conditions.append(_member(Incident.severity, "severities", dialect, String()))
     live = base(conditions, now, buckets=True)
-    ms = {m.name: live.c[f"{m.name}_ms"] for m in MEASURES}
-    t = tagged(live, [*ms.values(), live.c.breached, live.c.known])
+    # The live incidents by their keys first (the open ones share a few recent days), then
+    # once per level of the answer.
+    keys = [live.c.severity, live.c.service_id, live.c.day, live.c.resolved_day]
+    grouped = select(
+        *keys, func.count().label("incident_count"),
+        *(c for m in MEASURES for c in (
+            func.count(live.c[f"{m.name}_ms"]).label(m.count),
+            func.coalesce(func.sum(live.c[f"{m.name}_ms"]), 0).label(m.sum_ms))),
+        func.sum(live.c.breached).label("breached_count"),
+        func.sum(live.c.known).label("known_count"),
+    ).group_by(*keys).cte("live_groups")
+    t = tagged(grouped, [grouped.c[c] for c in _FIGURES])
 
     parts: list[Any] = []
     for level in ("all", "severity", "service", "day"):
@@ -103,12 +113,8 @@ def statements(dialect: str, by_service: bool, by_severity: bool) -> tuple[Any, 
                         SUMS.c.resolved, *(zero for _ in _FIGURES[1:]))
                  .where(SUMS.c.day != WHOLE_HISTORY, SUMS.c.resolved != 0,
                         *_keys(SUMS, "day", dialect, by_service, by_severity)))
-    parts.append(select(
-        t.c.lvl, t.c.k, func.count(),
-        *(c for m in MEASURES for c in (func.count(t.c[f"{m.name}_ms"]),
-                                        func.coalesce(func.sum(t.c[f"{m.name}_ms"]), 0))),
-        func.sum(t.c.breached), func.sum(t.c.known),
-    ).group_by(t.c.lvl, t.c.k))
+    parts.append(select(t.c.lvl, t.c.k, *(func.sum(t.c[c]) for c in _FIGURES))
+                 .group_by(t.c.lvl, t.c.k))
     every = union_all(*parts).subquery("every")
     sums = (select(every.c.lvl, every.c.k, *(func.sum(every.c[c]).label(c) for c in _FIGURES))
             .group_by(every.c.lvl, every.c.k)
@@ -153,22 +159,22 @@ def _percentiles(dialect: str, by_service: bool, by_severity: bool, live: Any) -
         func.sum(merged.c.n).over(partition_by=mgroup, order_by=merged.c.bucket).label("cum"),
         func.sum(merged.c.n).over(partition_by=mgroup).label("total"),
     ).cte("walked")
-    targets = union_all(*(  # the group holding rank ceil(p * n): cum >= p * n > cum - n
+    found = union_all(*(  # the group holding rank ceil(p * n): cum >= p * n > cum - n
         select(walked.c.lvl, walked.c.k, walked.c.measure, literal(p).label("p"),
                literal(num).label("num"), literal(den).label("den"),
                walked.c.bucket.label("grp"), (walked.c.cum - walked.c.n).label("below"),
                walked.c.total)
         .where(walked.c.cum * den >= walked.c.total * num,
                (walked.c.cum - walked.c.n) * den < walked.c.total * num)
-        for p, num, den in PERCENTILES)).cte("targets")
-    t = targets
-    carried = [t.c.lvl, t.c.k, t.c.measure, t.c.p, t.c.num, t.c.den, t.c.below, t.c.total]
+        for p, num, den in PERCENTILES)).subquery("found")
+    # Numbered, so the buckets below are grouped and sorted by an integer, not by text keys.
+    t = select(found, func.row_number().over().label("tid")).cte("targets")
     rollup_match = {"all": true(), "severity": BUCKETS.c.severity == t.c.k,
                     "service": BUCKETS.c.service_id == cast(t.c.k, Integer)}
     live_match = {"all": true(), "severity": live.c.severity == t.c.k,
                   "service": cast(live.c.service_id, String) == t.c.k}
     fine: list[Any] = [
-        select(*carried, BUCKETS.c.bucket, BUCKETS.c.n, BUCKETS.c.sum_ms)
+        select(t.c.tid, BUCKETS.c.bucket, BUCKETS.c.n, BUCKETS.c.sum_ms)
         .select_from(t.join(BUCKETS, and_(
             BUCKETS.c.tier == 0, BUCKETS.c.measure == t.c.measure,
             BUCKETS.c.bucket >= t.c.grp * COARSE - 1, BUCKETS.c.bucket < t.c.grp * COARSE + COARSE,
@@ -177,7 +183,7 @@ def _percentiles(dialect: str, by_service: bool, by_severity: bool, live: Any) -
         for level in LEVELS
     ]
     fine += [
-        select(*carried, live.c[f"{m.name}_bucket"], literal(1), live.c[f"{m.name}_ms"])
+        select(t.c.tid, live.c[f"{m.name}_bucket"], literal(1), live.c[f"{m.name}_ms"])
         .select_from(t.join(live, and_(
             t.c.measure == m.name, _group(live.c[f"{m.name}_bucket"]) == t.c.grp,
             live_match[level])))
@@ -185,16 +191,15 @@ def _percentiles(dialect: str, by_service: bool, by_severity: bool, live: Any) -
         for level in LEVELS for m in MEASURES
     ]
     f = union_all(*fine).subquery("fine")
-    fgroup = [f.c.lvl, f.c.k, f.c.measure, f.c.p, f.c.num, f.c.den, f.c.below, f.c.total]
-    fm = (select(*fgroup, f.c.bucket, func.sum(f.c.n).label("n"), func.sum(f.c.sum_ms).label("s"))
-          .group_by(*fgroup, f.c.bucket).having(func.sum(f.c.n) > 0).subquery("fm"))
-    fw = select(fm, func.sum(fm.c.n).over(
-        partition_by=[fm.c.lvl, fm.c.k, fm.c.measure, fm.c.p], order_by=fm.c.bucket
-    ).label("cum")).subquery("fw")
-    reached = fw.c.below + fw.c.cum
-    return select(fw.c.lvl, fw.c.k, fw.c.measure, fw.c.p, fw.c.bucket, fw.c.n, fw.c.s).where(
-        reached * fw.c.den >= fw.c.total * fw.c.num,
-        (reached - fw.c.n) * fw.c.den < fw.c.total * fw.c.num)
+    fm = (select(f.c.tid, f.c.bucket, func.sum(f.c.n).label("n"), func.sum(f.c.sum_ms).label("s"))
+          .group_by(f.c.tid, f.c.bucket).having(func.sum(f.c.n) > 0).subquery("fm"))
+    fw = select(fm, func.sum(fm.c.n).over(partition_by=fm.c.tid, order_by=fm.c.bucket
+                                          ).label("cum")).subquery("fw")
+    reached = t.c.below + fw.c.cum
+    return (select(t.c.lvl, t.c.k, t.c.measure, t.c.p, fw.c.bucket, fw.c.n, fw.c.s)
+            .select_from(fw.join(t, t.c.tid == fw.c.tid))
+            .where(reached * t.c.den >= t.c.total * t.c.num,
+                   (reached - fw.c.n) * t.c.den < t.c.total * t.c.num))
 
 
 SERVICE_NAMES: Any = select(Service.id, Service.name)
