@@ -154,7 +154,10 @@ async def metrics_benchmarks(client: Client, url: str, direct: Any, service_id: 
     now = datetime.now(UTC).replace(microsecond=0)
     start = now - timedelta(days=30)
     cases = [
+        # The whole history comes from the rollups (their statements are the floor).
         ("whole history", "/metrics", metrics_service.MetricsWindow(), reps),
+        ("one service, whole history", f"/metrics?service_id={service_id}",
+         metrics_service.MetricsWindow(service_id=[service_id]), reps),
         ("one service, 30 days",
          f"/metrics?service_id={service_id}&from={start.strftime('%Y-%m-%dT%H:%M:%SZ')}",
          metrics_service.MetricsWindow(start=start, service_id=[service_id]), 10),

@@ -194,7 +194,8 @@ async def capture(url: str, call: Callable[[Database], Awaitable[Any]]) -> State
     @event.listens_for(engine.sync_engine, "before_cursor_execute")
     def _record(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any,
                 executemany: bool) -> None:
-        if not statement.lstrip().upper().startswith(("BEGIN", "PRAGMA", "COMMIT", "ROLLBACK")):
+        if not statement.lstrip().upper().startswith(("BEGIN", "PRAGMA", "COMMIT", "ROLLBACK",
+                                                           "SET TRANSACTION")):
             seen.append((statement, parameters))
 
     db = Database(engine)

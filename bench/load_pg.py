@@ -2,8 +2,10 @@
 
 Steps: drop and create the database, migrate it with Alembic, let the app seed its demo users
 and services, then add more services and owners and generate incidents, timelines, RCAs (and
-alerts when the alerts table exists) with INSERT ... SELECT over generate_series. Secondary
-indexes are dropped for the load and rebuilt after it, then VACUUM ANALYZE.
+alerts when the alerts table exists) with INSERT ... SELECT over generate_series. The load
+runs with triggers off (session_replication_role = replica), so the metric rollups are
+recounted after it (rollups.rebuild_statements). Secondary indexes are dropped for the load
+and rebuilt after it, then VACUUM ANALYZE.
 
 Usage: python bench/load_pg.py  (env BENCH_N, BENCH_PG_DB, BENCH_PG_ADMIN)
 Prints one JSON object of step durations on its last line.
@@ -21,6 +23,8 @@ import asyncpg
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKEND = ROOT / "backend"
+sys.path.insert(0, str(BACKEND))
+from app.services.metrics import rollups  # noqa: E402
 N = int(os.environ.get("BENCH_N", "1000000"))
 DB = os.environ.get("BENCH_PG_DB", "ic_bench")
 ADMIN = os.environ.get("BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -222,8 +226,20 @@ async def fill(timings: dict[str, float]) -> None:
         await c.execute(RCAS)
         await c.close()
 
+    async def recount_rollups() -> None:
+        c = await asyncpg.connect(DSN)
+        await c.execute("SET work_mem = '256MB'")
+        t = time.perf_counter()
+        async with c.transaction():
+            for statement in rollups.rebuild_statements("postgresql"):
+                await c.execute(statement)
+        timings["rollups"] = round(time.perf_counter() - t, 2)
+        print(f"  rollups: {timings['rollups']} s", file=sys.stderr, flush=True)
+        await c.close()
+
     t0 = time.perf_counter()
-    await asyncio.gather(events_part(1, N // 2), events_part(N // 2 + 1, N), rcas())
+    await asyncio.gather(events_part(1, N // 2), events_part(N // 2 + 1, N), rcas(),
+                         recount_rollups())
     timings["events_and_rcas"] = round(time.perf_counter() - t0, 2)
     print(f"  events_and_rcas: {timings['events_and_rcas']} s", file=sys.stderr, flush=True)
 
@@ -258,7 +274,8 @@ async def fill(timings: dict[str, float]) -> None:
     timings["indexes"] = round(time.perf_counter() - t0, 2)
     print(f"  indexes: {timings['indexes']} s", file=sys.stderr, flush=True)
     t0 = time.perf_counter()
-    await asyncio.gather(*(admin_vacuum(t) for t in ("incidents", "incident_events", "rcas")),
+    await asyncio.gather(*(admin_vacuum(t) for t in ("incidents", "incident_events", "rcas",
+                                                      "metric_rollups", "metric_rollup_buckets")),
                          admin_vacuum("alerts", optional=True))
     timings["vacuum_analyze"] = round(time.perf_counter() - t0, 2)
     print(f"  vacuum_analyze: {timings['vacuum_analyze']} s", file=sys.stderr, flush=True)

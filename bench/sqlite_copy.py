@@ -1,5 +1,6 @@
 """The laptop case: a SQLite copy of every Nth incident of the PostgreSQL bench database
-(with its timeline and RCA), migrated by Alembic like any install, for the SQLite runs."""
+(with its timeline and RCA), migrated by Alembic like any install, for the SQLite runs.
+The metric rollups' triggers are off for the copy and the rollups recounted after it."""
 
 import json
 import os
@@ -13,6 +14,8 @@ from typing import Any
 import asyncpg
 
 from harness import BACKEND, ROOT, SQLITE_FILE, SQLITE_N, SQLITE_URL
+
+from app.services.metrics import rollups  # noqa: E402  (harness puts the backend on the path)
 
 
 def sqlite_time(value: Any) -> Any:
@@ -50,6 +53,8 @@ async def build_sqlite(pg: asyncpg.Connection, n: int = SQLITE_N,
     }
     await pg.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
     counts = {}
+    for statement in rollups.drop_triggers("sqlite"):
+        lite.execute(statement)
     for table, sql in queries.items():
         rows = await pg.fetch(sql)
         if not rows:
@@ -59,6 +64,8 @@ async def build_sqlite(pg: asyncpg.Connection, n: int = SQLITE_N,
             f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
             ([sqlite_time(v) for v in r.values()] for r in rows))
         counts[table] = len(rows)
+    for statement in [*rollups.create_triggers("sqlite"), *rollups.rebuild_statements("sqlite")]:
+        lite.execute(statement)
     lite.commit()
     lite.execute("ANALYZE")
     lite.close()

@@ -268,6 +268,24 @@ class Rows:
                 yield SessionReader(conn)
 
     @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[RowReader]:
+        """`reader()` in one read-only transaction whose statements all see the same data
+        (REPEATABLE READ on PostgreSQL; on SQLite a read transaction is one snapshot), for
+        figures added up from several statements. Inside a unit of work: the unit's."""
+        pinned = PINNED.get()
+        if pinned is not None:
+            yield SessionReader(pinned)
+        elif self._pool is not None and self._statements is not None:
+            async with (self._connection(self._pool) as conn,
+                        conn.transaction(isolation="repeatable_read", readonly=True)):
+                yield _AsyncpgReader(conn, self._statements)
+        else:
+            async with self.engine.connect() as conn, conn.begin():
+                if conn.dialect.name == "postgresql":
+                    await conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                yield SessionReader(conn)
+
+    @asynccontextmanager
     async def reader_with(self, settings: Mapping[str, str]) -> AsyncIterator[RowReader]:
         """`reader()` inside one transaction that has `settings` (PostgreSQL run-time
         parameters, as pg_trgm.similarity_threshold) SET LOCAL for it alone; SQLite has none

@@ -8,6 +8,7 @@ from app.models.escalations import IncidentEscalation
 from app.models.event_stars import IncidentEventStar
 from app.models.idempotency import IdempotencyKey
 from app.models.incidents import Incident, IncidentEvent, Rca, SimilarTitle
+from app.models.metric_rollups import MetricRollup, MetricRollupBucket
 from app.models.notifications import Notification, NotificationChannel
 from app.models.services import Runbook, Service
 from app.models.stream_tickets import StreamTicket
@@ -25,6 +26,8 @@ __all__ = [
     "IncidentEvent",
     "IncidentEventStar",
     "IntegrationKey",
+    "MetricRollup",
+    "MetricRollupBucket",
     "Notification",
     "NotificationChannel",
     "Rca",

@@ -9,6 +9,10 @@ from app.domain.severity import Severity
 
 
 class Figures(BaseModel):
+    """Counts, means (seconds) and breach figures are exact. The p50/p90 figures are
+    nearest-rank: exact to the millisecond over a window (`from`/`to`) or owners, within 1%
+    relative error over the whole history (GET /metrics explains)."""
+
     incident_count: int
     acknowledged_count: int
     mitigated_count: int

@@ -75,3 +75,11 @@ def test_one_row_mapping_fills_every_field() -> None:
         assert figures[m.count_field] == 3 and figures[m.mean_field] == 1.334
         assert figures[m.percentile_field("p90")] == 1.234
     assert EMPTY.incident_count == 0 and EMPTY.breach_rate is None
+
+
+def test_the_rollups_hold_every_measure() -> None:
+    """A new measure needs its count and sum in the rollups (and a migration adding them)."""
+    from app.models import MetricRollup
+
+    columns = set(MetricRollup.__table__.c.keys())
+    assert {c for m in MEASURES for c in (m.count, m.sum_ms)} <= columns

@@ -774,9 +774,16 @@ export interface paths {
          * Get Metrics
          * @description MTTA (acknowledged_at - created_at), MTTM (mitigated_at - created_at), MTTR
          *     (resolved_at - created_at, never closed_at), each over the incidents that reached that
-         *     point, with nearest-rank p50/p90 (to the millisecond), and the breach rate (breached / SLA
-         *     outcome known), overall, by severity, by service and by UTC day, with the breach rate
-         *     the team aims to stay under (BREACH_RATE_TARGET).
+         *     point, with nearest-rank p50/p90, and the breach rate (breached / SLA outcome known),
+         *     overall, by severity, by service and by UTC day, with the breach rate the team aims to
+         *     stay under (BREACH_RATE_TARGET).
+         *
+         *     Without `from`, `to` or `assignee_id` (the whole history, by service and severity if
+         *     asked), the figures come from running totals kept as incidents change, never behind:
+         *     counts, means and breach rates are exact, and each p50/p90 is within 1% (relative) of
+         *     the exact nearest-rank value (a log-bucket sketch; exact when its bucket holds one
+         *     incident or the value is at most 1.024 s). With a window or owners, every figure is
+         *     computed exactly, percentiles to the millisecond.
          */
         get: operations["get_metrics_metrics_get"];
         put?: never;

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, and_, case, cast, func, literal, select, true, union_all
+from sqlalchemy import and_, case, func, select
 
 from app.clock import utcnow
 from app.db import Database
@@ -19,9 +19,10 @@ from app.domain.severity import Severity
 from app.models import Incident, Service
 from app.schemas.metrics import DailyFigures, Figures, Metrics, ServiceFigures, SeverityFigures
 from app.services.metrics import pg as metrics_pg
+from app.services.metrics import rollup_reads
+from app.services.metrics.levels import base, tagged
 from app.services.metrics.measures import MEASURES, PERCENTILES
-from app.services.metrics.sql_functions import utc_day
-from app.services.sla.filters import breached, utc_literal
+from app.services.sla.filters import utc_literal
 
 Row = Mapping[Any, Any]  # a RowMapping (SQLite) or a dict (pg.py), keyed by column name
 MAX_FILLED_DAYS = 3660
@@ -51,55 +52,23 @@ def _conditions(window: MetricsWindow) -> list[Any]:
     return conditions
 
 
-def _base(window: MetricsWindow, now: datetime) -> Any:
-    conditions = _conditions(window)
-    is_breached = breached(now)
-    return (
-        select(
-            Incident.severity,
-            Incident.service_id,
-            utc_day(Incident.created_at).label("day"),
-            utc_day(Incident.resolved_at).label("resolved_day"),
-            *(m.duration_ms().label(f"{m.name}_ms") for m in MEASURES),
-            case((is_breached, 1), else_=0).label("breached"),
-            case((is_breached, 1), (Incident.resolved_at.is_not(None), 1), else_=0).label("known"),
-        )
-        .where(and_(true(), *conditions))
-        .cte("base")
-    )
-
-
 def _query(window: MetricsWindow, now: datetime) -> Any:
     """The portable query: every row once per level (all, severity, service, day and resolved
     day), ranked per measure within its group, then aggregated."""
-    base = _base(window, now)
-    cols = [*(base.c[f"{m.name}_ms"] for m in MEASURES), base.c.breached, base.c.known]
-    levels = [
-        ("all", literal("")),
-        ("severity", base.c.severity),
-        ("service", cast(base.c.service_id, String)),
-        ("day", base.c.day),
-    ]
-    parts = [
-        select(literal(level).label("lvl"), key.label("k"), *cols) for level, key in levels
-    ]
-    parts.append(
-        select(literal("resolved_day").label("lvl"), base.c.resolved_day.label("k"), *cols)
-        .where(base.c.resolved_day.is_not(None))
-    )
-    tagged = union_all(*parts).cte("tagged")
-    group = [tagged.c.lvl, tagged.c.k]
+    b = base(_conditions(window), now)
+    t = tagged(b, [*(b.c[f"{m.name}_ms"] for m in MEASURES), b.c.breached, b.c.known])
+    group = [t.c.lvl, t.c.k]
 
     ranks = []
     for m in MEASURES:
-        value = tagged.c[f"{m.name}_ms"]
+        value = t.c[f"{m.name}_ms"]
         ranks += [
             func.row_number()
             .over(partition_by=[*group, value.is_(None)], order_by=value)
             .label(f"{m.name}_rn"),
             func.count(value).over(partition_by=group).label(f"{m.name}_n"),
         ]
-    r = select(tagged, *ranks).cte("ranked")
+    r = select(t, *ranks).cte("ranked")
 
     figures = []
     for m in MEASURES:
@@ -184,10 +153,13 @@ def _daily(days: dict[str, Row], resolved: dict[str, int], window: MetricsWindow
 async def compute(db: Database, window: MetricsWindow, breach_rate_target: float | None = None) -> Metrics:
     now = utcnow()
     rows: Sequence[Row]
-    if db.dialect == "postgresql":
+    chosen = [s.value for s in window.severity] if window.severity else None
+    if window.start is None and window.end is None and not window.assignee_id:
+        # The whole history: the rollups (percentiles within 1%, rollup_reads.py).
+        rows, names = await rollup_reads.rows(db, window.service_id, chosen, now)
+    elif db.dialect == "postgresql":
         rows, names = await metrics_pg.rows(
-            db, window.start, window.end, window.service_id,
-            [s.value for s in window.severity] if window.severity else None, now, window.assignee_id)
+            db, window.start, window.end, window.service_id, chosen, now, window.assignee_id)
     else:
         async with db.read() as session:
             rows = (await session.execute(_query(window, now))).mappings().all()

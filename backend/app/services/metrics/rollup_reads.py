@@ -1,0 +1,228 @@
+"""Whole-history /metrics from the rollups: the settled incidents' running totals
+(models/metric_rollups.py, kept by rollups.py's triggers) plus the unsettled incidents read
+live, added together in one snapshot.
+
+Counts, sums (hence means), breaches and SLA outcomes add exactly. Percentiles come from the
+sketch (sketch.py): the rollups' buckets plus the live incidents' buckets, walked to the
+nearest rank; the reported value is within 1% of the exact nearest-rank value. The rows have
+compute.py's keys, so it reads them as it reads the exact queries'.
+
+The unsettled incidents (open, or finished without both times on record) are the partial
+index ix_incidents_unsettled's rows: sorting.UNSETTLED states its predicate word for word.
+"""
+
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import (
+    ARRAY,
+    Integer,
+    String,
+    and_,
+    any_,
+    bindparam,
+    cast,
+    func,
+    literal,
+    literal_column,
+    select,
+    true,
+    union_all,
+)
+
+from app.db import Database
+from app.models import Incident, MetricRollup, MetricRollupBucket, Service
+from app.models.base import UTCDateTime
+from app.services.incidents.sorting import UNSETTLED
+from app.services.metrics.levels import base, tagged
+from app.services.metrics.measures import MEASURES, PERCENTILES
+from app.services.metrics.sketch import COARSE, value_ms
+
+SUMS = MetricRollup.__table__
+BUCKETS = MetricRollupBucket.__table__
+EVERY_SERVICE, EVERY_SEVERITY, WHOLE_HISTORY = 0, "", ""
+_FIGURES = ("incident_count", *(c for m in MEASURES for c in (m.count, m.sum_ms)),
+            "breached_count", "known_count")
+
+
+def _member(column: Any, name: str, dialect: str, type_: Any) -> Any:
+    """`column` in the bound list `name`: an array on PostgreSQL, so the statement text is the
+    same whatever the number of values (compiled once for asyncpg, as pg.py's)."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=ARRAY(type_)))
+    return column.in_(bindparam(name, expanding=True))
+
+
+def _keys(table: Any, level: str, dialect: str, by_service: bool, by_severity: bool) -> list[Any]:
+    """The rollup rows a level of the answer adds up: its own key's rows (or the filter's),
+    the 'every' row of each other key."""
+    out = []
+    if by_service:
+        out.append(_member(table.c.service_id, "service_ids", dialect, Integer()))
+    else:
+        out.append(table.c.service_id != EVERY_SERVICE if level == "service"
+                   else table.c.service_id == EVERY_SERVICE)
+    if by_severity:
+        out.append(_member(table.c.severity, "severities", dialect, String()))
+    else:
+        out.append(table.c.severity != EVERY_SEVERITY if level == "severity"
+                   else table.c.severity == EVERY_SEVERITY)
+    return out
+
+
+def _level_key(table: Any, level: str) -> Any:
+    if level == "all":
+        return literal("")
+    if level == "service":
+        return cast(table.c.service_id, String)
+    return table.c[level]  # severity, day
+
+
+@lru_cache(maxsize=16)
+def statements(dialect: str, by_service: bool, by_severity: bool) -> tuple[Any, Any]:
+    """The figures and the percentiles' buckets, built once per shape; `now` and the filters'
+    values are bound at execution."""
+    now = bindparam("now", type_=UTCDateTime())
+    conditions = [UNSETTLED]
+    if by_service:
+        conditions.append(_member(Incident.service_id, "service_ids", dialect, Integer()))
+    if by_severity:
+        conditions.append(_member(Incident.severity, "severities", dialect, String()))
+    live = base(conditions, now, buckets=True)
+    # The live incidents by their keys first (the open ones share a few recent days), then
+    # once per level of the answer.
+    keys = [live.c.severity, live.c.service_id, live.c.day, live.c.resolved_day]
+    grouped = select(
+        *keys, func.count().label("incident_count"),
+        *(c for m in MEASURES for c in (
+            func.count(live.c[f"{m.name}_ms"]).label(m.count),
+            func.coalesce(func.sum(live.c[f"{m.name}_ms"]), 0).label(m.sum_ms))),
+        func.sum(live.c.breached).label("breached_count"),
+        func.sum(live.c.known).label("known_count"),
+    ).group_by(*keys).cte("live_groups")
+    t = tagged(grouped, [grouped.c[c] for c in _FIGURES])
+
+    parts: list[Any] = []
+    for level in ("all", "severity", "service", "day"):
+        day = SUMS.c.day != WHOLE_HISTORY if level == "day" else SUMS.c.day == WHOLE_HISTORY
+        parts.append(select(literal(level).label("lvl"), _level_key(SUMS, level).label("k"),
+                            *(SUMS.c[c] for c in _FIGURES))
+                     .where(day, *_keys(SUMS, level, dialect, by_service, by_severity)))
+    zero = literal(0)
+    parts.append(select(literal("resolved_day").label("lvl"), SUMS.c.day.label("k"),
+                        SUMS.c.resolved, *(zero for _ in _FIGURES[1:]))
+                 .where(SUMS.c.day != WHOLE_HISTORY, SUMS.c.resolved != 0,
+                        *_keys(SUMS, "day", dialect, by_service, by_severity)))
+    parts.append(select(t.c.lvl, t.c.k, *(func.sum(t.c[c]) for c in _FIGURES))
+                 .group_by(t.c.lvl, t.c.k))
+    every = union_all(*parts).subquery("every")
+    sums = (select(every.c.lvl, every.c.k, *(func.sum(every.c[c]).label(c) for c in _FIGURES))
+            .group_by(every.c.lvl, every.c.k)
+            .having(func.sum(every.c.incident_count) != 0))  # rows all of whose incidents left
+
+    return sums, _percentiles(dialect, by_service, by_severity, live)
+
+
+LEVELS = ("all", "severity", "service")
+
+
+def _group(column: Any) -> Any:
+    """A bucket's coarse group: integer division, as the triggers write it."""
+    return column.op("/")(literal_column(str(COARSE), Integer))
+
+
+def _percentiles(dialect: str, by_service: bool, by_severity: bool, live: Any) -> Any:
+    """The bucket holding each nearest rank, per level, measure and percentile: first the
+    coarse group that holds it (tier 1: a few rows per measure), then that group's buckets
+    (tier 0), the live incidents' durations added at both steps."""
+    live_keys = {"all": literal(""), "severity": live.c.severity,
+                 "service": cast(live.c.service_id, String)}
+    parts: list[Any] = [
+        select(literal(level).label("lvl"), _level_key(BUCKETS, level).label("k"),
+               BUCKETS.c.measure, BUCKETS.c.bucket, BUCKETS.c.n, BUCKETS.c.sum_ms)
+        .where(BUCKETS.c.tier == 1, *_keys(BUCKETS, level, dialect, by_service, by_severity))
+        for level in LEVELS
+    ]
+    parts += [
+        select(literal(level).label("lvl"), key.label("k"), literal(m.name),
+               _group(live.c[f"{m.name}_bucket"]), literal(1), live.c[f"{m.name}_ms"])
+        .where(live.c[f"{m.name}_ms"].is_not(None))
+        for level, key in live_keys.items() for m in MEASURES
+    ]
+    c = union_all(*parts).subquery("coarse")
+    group = [c.c.lvl, c.c.k, c.c.measure]
+    merged = (select(*group, c.c.bucket, func.sum(c.c.n).label("n"))
+              .group_by(*group, c.c.bucket).having(func.sum(c.c.n) > 0).subquery("merged"))
+    mgroup = [merged.c.lvl, merged.c.k, merged.c.measure]
+    walked = select(
+        merged,
+        func.sum(merged.c.n).over(partition_by=mgroup, order_by=merged.c.bucket).label("cum"),
+        func.sum(merged.c.n).over(partition_by=mgroup).label("total"),
+    ).cte("walked")
+    found = union_all(*(  # the group holding rank ceil(p * n): cum >= p * n > cum - n
+        select(walked.c.lvl, walked.c.k, walked.c.measure, literal(p).label("p"),
+               literal(num).label("num"), literal(den).label("den"),
+               walked.c.bucket.label("grp"), (walked.c.cum - walked.c.n).label("below"),
+               walked.c.total)
+        .where(walked.c.cum * den >= walked.c.total * num,
+               (walked.c.cum - walked.c.n) * den < walked.c.total * num)
+        for p, num, den in PERCENTILES)).subquery("found")
+    # Numbered, so the buckets below are grouped and sorted by an integer, not by text keys.
+    t = select(found, func.row_number().over().label("tid")).cte("targets")
+    rollup_match = {"all": true(), "severity": BUCKETS.c.severity == t.c.k,
+                    "service": BUCKETS.c.service_id == cast(t.c.k, Integer)}
+    live_match = {"all": true(), "severity": live.c.severity == t.c.k,
+                  "service": cast(live.c.service_id, String) == t.c.k}
+    fine: list[Any] = [
+        select(t.c.tid, BUCKETS.c.bucket, BUCKETS.c.n, BUCKETS.c.sum_ms)
+        .select_from(t.join(BUCKETS, and_(
+            BUCKETS.c.tier == 0, BUCKETS.c.measure == t.c.measure,
+            BUCKETS.c.bucket >= t.c.grp * COARSE - 1, BUCKETS.c.bucket < t.c.grp * COARSE + COARSE,
+            _group(BUCKETS.c.bucket) == t.c.grp, rollup_match[level])))
+        .where(t.c.lvl == level, *_keys(BUCKETS, level, dialect, by_service, by_severity))
+        for level in LEVELS
+    ]
+    fine += [
+        select(t.c.tid, live.c[f"{m.name}_bucket"], literal(1), live.c[f"{m.name}_ms"])
+        .select_from(t.join(live, and_(
+            t.c.measure == m.name, _group(live.c[f"{m.name}_bucket"]) == t.c.grp,
+            live_match[level])))
+        .where(t.c.lvl == level, live.c[f"{m.name}_ms"].is_not(None))
+        for level in LEVELS for m in MEASURES
+    ]
+    f = union_all(*fine).subquery("fine")
+    fm = (select(f.c.tid, f.c.bucket, func.sum(f.c.n).label("n"), func.sum(f.c.sum_ms).label("s"))
+          .group_by(f.c.tid, f.c.bucket).having(func.sum(f.c.n) > 0).subquery("fm"))
+    fw = select(fm, func.sum(fm.c.n).over(partition_by=fm.c.tid, order_by=fm.c.bucket
+                                          ).label("cum")).subquery("fw")
+    reached = t.c.below + fw.c.cum
+    return (select(t.c.lvl, t.c.k, t.c.measure, t.c.p, fw.c.bucket, fw.c.n, fw.c.s)
+            .select_from(fw.join(t, t.c.tid == fw.c.tid))
+            .where(reached * t.c.den >= t.c.total * t.c.num,
+                   (reached - fw.c.n) * t.c.den < t.c.total * t.c.num))
+
+
+SERVICE_NAMES: Any = select(Service.id, Service.name)
+
+
+async def rows(db: Database, service_ids: list[int] | None, severities: list[str] | None,
+               now: Any) -> tuple[list[dict[str, Any]], dict[int, str]]:
+    """Rows with compute.py's keys (percentiles filled in), and the service names."""
+    sums, ranked = statements(db.dialect, bool(service_ids), bool(severities))
+    params: dict[str, Any] = {"now": now}
+    if service_ids:
+        params["service_ids"] = service_ids
+    if severities:
+        params["severities"] = severities
+    async with db.rows.snapshot() as reader:
+        figures = await reader.all(sums, **params)
+        percentiles = await reader.all(ranked, **params)
+        names = await reader.all(SERVICE_NAMES)
+    values: dict[tuple[str, str], dict[str, int]] = {}
+    for r in percentiles:
+        values.setdefault((r["lvl"], r["k"]), {})[f"{r['measure']}_{r['p']}_ms"] = value_ms(
+            int(r["bucket"]), int(r["n"]), int(r["s"]))
+    none = {m.percentile_ms(p): None for m in MEASURES for p, _, _ in PERCENTILES}
+    out = [{**none, **{c: r[c] for c in ("lvl", "k", *_FIGURES)},
+            **values.get((r["lvl"], r["k"]), {})} for r in figures]
+    return out, {r["id"]: r["name"] for r in names}
