@@ -4,7 +4,8 @@ Steps: drop and create the database, migrate it with Alembic, let the app seed i
 and services, then add more services and owners and generate incidents, timelines, RCAs (and
 alerts when the alerts table exists) with INSERT ... SELECT over generate_series. The load
 runs with triggers off (session_replication_role = replica), so the metric rollups are
-recounted after it (rollups.rebuild_statements). Secondary indexes are dropped for the load
+recounted after it (rollups.rebuild_statements), and the distinct titles of similar incidents
+noted. Secondary indexes are dropped for the load
 and rebuilt after it, then VACUUM ANALYZE.
 
 Usage: python bench/load_pg.py  (env BENCH_N, BENCH_PG_DB, BENCH_PG_ADMIN)
@@ -237,9 +238,17 @@ async def fill(timings: dict[str, float]) -> None:
         print(f"  rollups: {timings['rollups']} s", file=sys.stderr, flush=True)
         await c.close()
 
+    async def note_titles() -> None:
+        """The distinct titles similar incidents are looked for in (migration
+        0020_similar_titles), which the trigger-less load did not note."""
+        c = await asyncpg.connect(DSN)
+        await c.execute("INSERT INTO similar_titles (title_key) SELECT DISTINCT lower(title) "
+                        "FROM incidents ORDER BY 1 ON CONFLICT DO NOTHING")
+        await c.close()
+
     t0 = time.perf_counter()
     await asyncio.gather(events_part(1, N // 2), events_part(N // 2 + 1, N), rcas(),
-                         recount_rollups())
+                         recount_rollups(), note_titles())
     timings["events_and_rcas"] = round(time.perf_counter() - t0, 2)
     print(f"  events_and_rcas: {timings['events_and_rcas']} s", file=sys.stderr, flush=True)
 

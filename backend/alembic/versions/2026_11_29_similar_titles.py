@@ -23,8 +23,8 @@ under load; over the distinct titles it reads a few dozen entries.
 Titles are never removed from `similar_titles` (an edited title's old key finds no earlier
 incident with it, and costs one index entry).
 
-Revision ID: 0019_similar_titles
-Revises: 0018_similar
+Revision ID: 0020_similar_titles
+Revises: 0019_metric_rollups
 Create Date: 2026-11-29 03:30:00.000000
 """
 
@@ -33,8 +33,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0019_similar_titles'
-down_revision: str | None = '0018_similar'
+revision: str = '0020_similar_titles'
+down_revision: str | None = '0019_metric_rollups'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -52,7 +52,7 @@ JSONDocument = JSON().with_variant(JSONB(), "postgresql")
 # comparisons.
 OUTSIDE_MODELS = frozenset({"ix_incidents_search_trgm", "ix_incidents_title_trgm",
                             "ix_incidents_title_created", "ix_similar_titles_trgm"})
-# SQLite's full-text index of distinct titles (migration 0019_similar_titles; 0018_similar's
+# SQLite's full-text index of distinct titles (migration 0020_similar_titles; 0018_similar's
 # of every title before it): the FTS5 table and its shadow tables, kept by triggers.
 OUTSIDE_MODELS_TABLES = ("incident_titles_fts", "similar_titles_fts")
 

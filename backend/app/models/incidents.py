@@ -108,7 +108,7 @@ class Rca(Base):
 
 class SimilarTitle(Base):
     """Every distinct lower-cased incident title, kept by triggers on `incidents` (migration
-    0019_similar_titles): where similar incidents are looked for first."""
+    0020_similar_titles): where similar incidents are looked for first."""
 
     __tablename__ = "similar_titles"
 

@@ -1,7 +1,7 @@
 """Similar past incidents: the earlier incidents most like this one, with what was learnt.
 
 Three steps. The database finds the distinct titles nearest this one's (migration
-0019_similar_titles: incidents repeat their titles, so that table is small): on PostgreSQL by
+0020_similar_titles: incidents repeat their titles, so that table is small): on PostgreSQL by
 pg_trgm (`title_key % :title ORDER BY title_key <-> :title`, a GiST index scan, with the
 similarity threshold SET LOCAL for the one query), on SQLite by bm25 from an FTS5 trigram
 index. Then, per title found, it reads the most recent earlier incidents with that title from
@@ -26,7 +26,7 @@ from app.models import Incident, SimilarTitle
 from app.models.base import UTCDateTime
 from app.services.incidents.reads import incident_payload, incident_rows
 
-FTS = "similar_titles_fts"  # migration 0019_similar_titles
+FTS = "similar_titles_fts"  # migration 0020_similar_titles
 TITLES = 10  # the nearest distinct titles looked at
 _I = Incident.__table__.c
 ONE = select(_I.id, _I.title, _I.description, _I.impact, _I.service_id, _I.created_at).where(
