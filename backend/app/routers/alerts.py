@@ -116,7 +116,7 @@ Answer = Annotated[AnswerMode, Query(description=(
     "`detailed` (the default): every alert's outcome, in the delivery's order. `summary`: counts "
     "only (`IntakeSummary`), for large batches whose sender reads no per-alert answer "
     "(Alertmanager and Grafana read none: add `?answer=summary` to the webhook URL). The "
-    "delivery is applied the same way either way."))]
+    "delivery is applied the same way either way"))]
 IntakeAnswered = IntakeResult | IntakeSummary
 
 

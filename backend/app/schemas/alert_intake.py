@@ -175,5 +175,5 @@ class IntakeSummary(Output):
         description="Triggers that matched a stored alert, or an earlier copy in this delivery "
         "(counted on that alert: no new row)")
     incidents_opened: int
-    incidents_attached: int = Field(description="Open incidents the delivery's alerts went to")
+    incidents_attached: int = Field(description="Incidents the delivery's alerts belong to that it did not open")
     outcomes: IntakeCounts
