@@ -323,7 +323,7 @@ async def main() -> None:
             from intake_bench import intake_benchmarks
             sampler.phase = "intake"
             results["intake"] = await intake_benchmarks(APP_PORT, token, pg, RUNS, log, Client,
-                                                        wrk, WRK_SECONDS)
+                                                        wrk, WRK_SECONDS, app.pids)
         else:
             results["intake"] = None
     finally:

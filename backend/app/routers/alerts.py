@@ -22,12 +22,14 @@ from app.deps import DB, AnyUser, Responder, check_role, get_accounts, get_db, o
 from app.domain import alert_payloads
 from app.infra.idempotency import IDEMPOTENT
 from app.infra.input_guard import InvalidInput
-from app.infra.responses import model_response
+from app.infra.responses import json_response, model_response
 from app.schemas.alert_intake import (
     AlertmanagerWebhook,
+    AnswerMode,
     GenericAlerts,
     GrafanaWebhook,
     IntakeResult,
+    IntakeSummary,
     PagerDutyAccepted,
     PagerDutyEvent,
 )
@@ -110,6 +112,19 @@ router = APIRouter(tags=["alerts"], route_class=CallerFirst)
 
 Sender = Annotated[AlertSender, Depends(checked_sender)]
 INTAKE_ERRORS = error_responses(401, 403, 413, 422)
+Answer = Annotated[AnswerMode, Query(description=(
+    "`detailed` (the default): every alert's outcome, in the delivery's order. `summary`: counts "
+    "only (`IntakeSummary`), for large batches whose sender reads no per-alert answer "
+    "(Alertmanager and Grafana read none: add `?answer=summary` to the webhook URL). The "
+    "delivery is applied the same way either way"))]
+IntakeAnswered = IntakeResult | IntakeSummary
+
+
+async def _answer(db: DB, alerts: list[alert_payloads.NormalizedAlert], sender: AlertSender,
+                  answer: AnswerMode) -> Response:
+    if answer == "summary":
+        return model_response(await alert_intake.receive_summary(db, alerts, sender))
+    return json_response(await alert_intake.receive(db, alerts, sender))
 AlertStatus = Literal["firing", "acknowledged", "resolved"]
 
 
@@ -122,10 +137,11 @@ async def generate_alerts(db: DB, user: Responder, body: GenerateRequest | None 
     return await drills.generate(db, body or GenerateRequest(), user)
 
 
-@router.post("/alerts/alertmanager", response_model=IntakeResult, responses=INTAKE_ERRORS,
+@router.post("/alerts/alertmanager", response_model=IntakeAnswered, responses=INTAKE_ERRORS,
              openapi_extra=IDEMPOTENT)
 @caller_first(_bearer_sender)
-async def alertmanager_webhook(db: DB, sender: Sender, body: AlertmanagerWebhook) -> Response:
+async def alertmanager_webhook(db: DB, sender: Sender, body: AlertmanagerWebhook,
+                               answer: Answer = "detailed") -> Response:
     """Prometheus Alertmanager's webhook receiver (`version` "4"); deduplicated on each
     alert's `fingerprint` within its service, grouped into one incident per `groupKey` and
     service.
@@ -134,17 +150,17 @@ async def alertmanager_webhook(db: DB, sender: Sender, body: AlertmanagerWebhook
     or unknown). Severity: the `severity` label, SEV1..SEV4 or critical/page = SEV1,
     error/high = SEV2, warning/medium = SEV3, info/low = SEV4; anything else SEV3."""
     alerts = alert_intake.parsed(alert_payloads.from_alertmanager, body.model_dump())
-    return model_response(await alert_intake.receive(db, alerts, sender))
+    return await _answer(db, alerts, sender, answer)
 
 
-@router.post("/alerts/grafana", response_model=IntakeResult, responses=INTAKE_ERRORS,
+@router.post("/alerts/grafana", response_model=IntakeAnswered, responses=INTAKE_ERRORS,
              openapi_extra=IDEMPOTENT)
 @caller_first(_bearer_sender)
-async def grafana_webhook(db: DB, sender: Sender, body: GrafanaWebhook) -> Response:
+async def grafana_webhook(db: DB, sender: Sender, body: GrafanaWebhook, answer: Answer = "detailed") -> Response:
     """Grafana alerting's webhook contact point; the same dedup, grouping, service and
     severity rules as Alertmanager's."""
     alerts = alert_intake.parsed(alert_payloads.from_grafana, body.model_dump())
-    return model_response(await alert_intake.receive(db, alerts, sender))
+    return await _answer(db, alerts, sender, answer)
 
 
 @router.post("/v2/enqueue", status_code=202, response_model=PagerDutyAccepted,
@@ -165,15 +181,15 @@ async def pagerduty_event(db: DB, sender: Sender, body: PagerDutyEvent) -> Pager
     return PagerDutyAccepted(dedup_key=alerts[0].fingerprint)
 
 
-@router.post("/alerts", response_model=IntakeResult, responses=INTAKE_ERRORS, openapi_extra=IDEMPOTENT)
+@router.post("/alerts", response_model=IntakeAnswered, responses=INTAKE_ERRORS, openapi_extra=IDEMPOTENT)
 @caller_first(_bearer_sender)
-async def generic_alerts(db: DB, sender: Sender, body: GenericAlerts) -> Response:
+async def generic_alerts(db: DB, sender: Sender, body: GenericAlerts, answer: Answer = "detailed") -> Response:
     """One alert, or a list of up to 1,000 in one transaction, for scripts and curl.
     Repeats of a `dedup_key` (within a service) attach to its open incident; `status:
     resolved` resolves it. Service: the integration key's, else `service` (422 when unknown)."""
     items = body if isinstance(body, list) else [body]
     alerts = alert_intake.parsed(alert_payloads.from_generic, [i.model_dump() for i in items])
-    return model_response(await alert_intake.receive(db, alerts, sender))
+    return await _answer(db, alerts, sender, answer)
 
 
 @router.get("/alerts", response_model=AlertPage, responses=error_responses(401, 404, 422))

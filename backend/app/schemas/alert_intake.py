@@ -144,3 +144,36 @@ class IntakeResult(Output):
     created_incident_ids: list[int]
     attached_incident_ids: list[int]
     alerts: list[IntakeOutcome]
+
+
+AnswerMode = Literal["detailed", "summary"]
+
+
+class IntakeCounts(Output):
+    """How many of the delivery's alerts had each outcome (the `outcome` values of the
+    detailed answer; copies of one alert in a delivery count each)."""
+
+    created: int
+    attached: int
+    repeated: int
+    refired: int
+    acknowledged: int
+    resolved: int
+    ignored: int
+
+
+class IntakeSummary(Output):
+    """The answer to `?answer=summary`: counts only, no per-alert list. The delivery is
+    applied exactly as with the detailed answer (the same rows, deduplication, timeline
+    events, audit chain, live updates and notifications). A delivery is applied whole or
+    refused whole (4xx, nothing written), so a 200 holds no per-alert errors: an acknowledge
+    or resolve naming no known alert is counted as `ignored`."""
+
+    received: int = Field(description="Alerts in the delivery, every action")
+    new_alerts: int = Field(description="Triggers stored as a new alert")
+    deduplicated: int = Field(
+        description="Triggers that matched a stored alert, or an earlier copy in this delivery "
+        "(counted on that alert: no new row)")
+    incidents_opened: int
+    incidents_attached: int = Field(description="Incidents the delivery's alerts belong to that it did not open")
+    outcomes: IntakeCounts

@@ -321,8 +321,8 @@ async def seed_history(session: AsyncSession, password_hash: str, anchor: dateti
             action=AlertAction.TRIGGER, severity=p.severity, summary=p.title,
             description=p.description, labels={"alertname": p.title.split(" ")[0], "service": p.service},
             service_name=p.service, starts_at=p.opened)
-        _, [ident] = await fire(session, dialect, [Firing(alert, services[p.service].id)], None,
-                                AlertSource.ALERTMANAGER.value, p.opened)
+        [ident] = (await fire(session, dialect, [Firing(alert, services[p.service].id)], None,
+                              AlertSource.ALERTMANAGER.value, p.opened)).created
         ids[ident] = p
         alert_of[ident] = alert
     incidents = await _incidents(session, sorted(alert_of))

@@ -2133,6 +2133,27 @@ export interface components {
              */
             version?: number | null;
         };
+        /**
+         * IntakeCounts
+         * @description How many of the delivery's alerts had each outcome (the `outcome` values of the
+         *     detailed answer; copies of one alert in a delivery count each).
+         */
+        IntakeCounts: {
+            /** Acknowledged */
+            acknowledged: number;
+            /** Attached */
+            attached: number;
+            /** Created */
+            created: number;
+            /** Ignored */
+            ignored: number;
+            /** Refired */
+            refired: number;
+            /** Repeated */
+            repeated: number;
+            /** Resolved */
+            resolved: number;
+        };
         /** IntakeOutcome */
         IntakeOutcome: {
             /** Alert Id */
@@ -2158,6 +2179,39 @@ export interface components {
             attached_incident_ids: number[];
             /** Created Incident Ids */
             created_incident_ids: number[];
+        };
+        /**
+         * IntakeSummary
+         * @description The answer to `?answer=summary`: counts only, no per-alert list. The delivery is
+         *     applied exactly as with the detailed answer (the same rows, deduplication, timeline
+         *     events, audit chain, live updates and notifications). A delivery is applied whole or
+         *     refused whole (4xx, nothing written), so a 200 holds no per-alert errors: an acknowledge
+         *     or resolve naming no known alert is counted as `ignored`.
+         */
+        IntakeSummary: {
+            /**
+             * Deduplicated
+             * @description Triggers that matched a stored alert, or an earlier copy in this delivery (counted on that alert: no new row)
+             */
+            deduplicated: number;
+            /**
+             * Incidents Attached
+             * @description Incidents the delivery's alerts belong to that it did not open
+             */
+            incidents_attached: number;
+            /** Incidents Opened */
+            incidents_opened: number;
+            /**
+             * New Alerts
+             * @description Triggers stored as a new alert
+             */
+            new_alerts: number;
+            outcomes: components["schemas"]["IntakeCounts"];
+            /**
+             * Received
+             * @description Alerts in the delivery, every action
+             */
+            received: number;
         };
         /** IntegrationKeyCreate */
         IntegrationKeyCreate: {
@@ -3288,7 +3342,10 @@ export interface operations {
     };
     generic_alerts_alerts_post: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `detailed` (the default): every alert's outcome, in the delivery's order. `summary`: counts only (`IntakeSummary`), for large batches whose sender reads no per-alert answer (Alertmanager and Grafana read none: add `?answer=summary` to the webhook URL). The delivery is applied the same way either way */
+                answer?: "detailed" | "summary";
+            };
             header?: {
                 /** @description Any unique string (a UUID): a retry with the same key and body gets the first answer back and creates nothing twice; the same key with another body is 422 */
                 "Idempotency-Key"?: string;
@@ -3308,7 +3365,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["IntakeResult"];
+                    "application/json": components["schemas"]["IntakeResult"] | components["schemas"]["IntakeSummary"];
                 };
             };
             /** @description Missing, malformed, expired or forged token */
@@ -3362,7 +3419,10 @@ export interface operations {
     };
     alertmanager_webhook_alerts_alertmanager_post: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `detailed` (the default): every alert's outcome, in the delivery's order. `summary`: counts only (`IntakeSummary`), for large batches whose sender reads no per-alert answer (Alertmanager and Grafana read none: add `?answer=summary` to the webhook URL). The delivery is applied the same way either way */
+                answer?: "detailed" | "summary";
+            };
             header?: {
                 /** @description Any unique string (a UUID): a retry with the same key and body gets the first answer back and creates nothing twice; the same key with another body is 422 */
                 "Idempotency-Key"?: string;
@@ -3382,7 +3442,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["IntakeResult"];
+                    "application/json": components["schemas"]["IntakeResult"] | components["schemas"]["IntakeSummary"];
                 };
             };
             /** @description Missing, malformed, expired or forged token */
@@ -3584,7 +3644,10 @@ export interface operations {
     };
     grafana_webhook_alerts_grafana_post: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `detailed` (the default): every alert's outcome, in the delivery's order. `summary`: counts only (`IntakeSummary`), for large batches whose sender reads no per-alert answer (Alertmanager and Grafana read none: add `?answer=summary` to the webhook URL). The delivery is applied the same way either way */
+                answer?: "detailed" | "summary";
+            };
             header?: {
                 /** @description Any unique string (a UUID): a retry with the same key and body gets the first answer back and creates nothing twice; the same key with another body is 422 */
                 "Idempotency-Key"?: string;
@@ -3604,7 +3667,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["IntakeResult"];
+                    "application/json": components["schemas"]["IntakeResult"] | components["schemas"]["IntakeSummary"];
                 };
             };
             /** @description Missing, malformed, expired or forged token */

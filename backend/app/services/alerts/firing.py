@@ -47,13 +47,10 @@ from app.domain.lifecycle import Status
 from app.domain.severity import Severity
 from app.models import Alert, Incident, User
 from app.models.base import UTCDateTime
-from app.schemas.alert_intake import IntakeOutcome
 from app.services.alerts.changes import AlertChange, summarised
+from app.services.alerts.outcomes import AlertKey, AlertOutcome
 from app.services.incidents.writer import NewIncident, open_incidents, record_events
 
-# (source, fingerprint, service id): the service is None only for a person's acknowledge or
-# resolve that names none, which then applies in every service (intake.py).
-AlertKey = tuple[str, str, int | None]
 ALERTS = typed(Table, Alert.__table__)
 FEW_INCIDENTS = 20
 
@@ -66,7 +63,17 @@ class Firing:
 
     @property
     def key(self) -> AlertKey:
-        return (self.alert.source.value, self.alert.fingerprint, self.service_id)
+        return (self.alert.source, self.alert.fingerprint, self.service_id)
+
+
+@dataclass(frozen=True)
+class Fired:
+    """What `fire` did: each key's outcome, the incidents it opened (in order), and how many
+    alerts were stored for the first time."""
+
+    outcomes: dict[AlertKey, AlertOutcome]
+    created: list[int]
+    new_alerts: int
 
 
 def _row(f: Firing, now: datetime, incident_id: int | None) -> dict[str, Any]:
@@ -211,10 +218,10 @@ def _worst(firings: list[Firing]) -> Firing:
 async def fire(
     session: AsyncSession, dialect: str, firings: list[Firing], actor: User | None,
     origin: str | None, now: datetime,
-) -> tuple[dict[AlertKey, IntakeOutcome], list[int]]:
-    """Upsert the firing alerts; returns each one's outcome and the incidents opened."""
+) -> Fired:
+    """Upsert the firing alerts."""
     if not firings:
-        return {}, []
+        return Fired({}, [], 0)
     by_key = {f.key: f for f in firings}
     position = {key: i for i, key in enumerate(by_key)}
     open_of_group = await _open_group_incidents(
@@ -252,22 +259,23 @@ async def fire(
         incident_for.update({m.id: incident_id for m in members})
     await _link(session, incident_for)
     founder_ids = {r.id for r in founders}
-    outcomes: dict[AlertKey, IntakeOutcome] = {}
+    outcomes: dict[AlertKey, AlertOutcome] = {}
     changes: list[AlertChange] = []
+    new_alerts = 0
     for r in rows:
         incident_id = incident_for.get(r.id, r.incident_id)
         new, refired = r.first_seen_at == now, r.first_seen_at != now and r.fired_at == now
+        new_alerts += new
         if r.id in founder_ids:
             outcome = "created"
         elif new or r.id in incident_for:
             outcome = "attached"
         else:
             outcome = "refired" if refired else "repeated"
-        outcomes[(r.source, r.fingerprint, r.service_id)] = IntakeOutcome(
-            fingerprint=r.fingerprint, alert_id=r.id, incident_id=incident_id, status=r.status,
-            outcome=outcome)
+        key = (r.source, r.fingerprint, r.service_id)
+        outcomes[key] = AlertOutcome(r.fingerprint, r.id, incident_id, r.status, outcome)
         if r.id not in founder_ids and (new or refired or r.id in incident_for):
             changes.append(AlertChange(incident_id, "fired" if new else "refired", r.id, r.fingerprint,
-                                       r.source, by_key[(r.source, r.fingerprint, r.service_id)].alert.summary))
+                                       r.source, by_key[key].alert.summary))
     await record_events(session, summarised(changes), actor, now)
-    return outcomes, created
+    return Fired(outcomes, created, new_alerts)

@@ -1,12 +1,14 @@
 """Alert intake: every sender's alerts, normalised, in one transaction per delivery.
 
 Triggers are upserted (firing.py), then acknowledgements and resolutions applied
-(resolution.py). Service mapping: an integration key implies its service, for every action;
+(resolution.py). The answer is every alert's outcome, or counts only (outcomes.py): the
+delivery is applied the same way for both. Service mapping: an integration key implies its service, for every action;
 with a user token each triggered alert must name a known service (its `service` label),
 else the whole delivery is refused with 422 naming what is missing.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -19,9 +21,11 @@ from app.errors import Unprocessable
 from app.infra.live import announce
 from app.infra.prometheus import count_alerts
 from app.models import Service
-from app.schemas.alert_intake import IntakeOutcome, IntakeResult
-from app.services.alerts.firing import AlertKey, Firing, fire
+from app.schemas.alert_intake import IntakeSummary
+from app.services.alerts import outcomes as answers
+from app.services.alerts.firing import Firing, fire
 from app.services.alerts.integration_keys import AlertSender
+from app.services.alerts.outcomes import AlertKey, AlertOutcome, IntakeAnswer
 from app.services.alerts.resolution import acknowledge, resolve
 
 MAX_ANNOUNCED_ALERT_IDS = 100
@@ -59,7 +63,7 @@ async def _scopes(
 
 
 def _key(alert: NormalizedAlert, service_id: int | None) -> AlertKey:
-    return (alert.source.value, alert.fingerprint, service_id)
+    return (alert.source, alert.fingerprint, service_id)
 
 
 def _collapse(triggers: list[tuple[NormalizedAlert, int | None]]) -> list[Firing]:
@@ -75,31 +79,58 @@ def _collapse(triggers: list[tuple[NormalizedAlert, int | None]]) -> list[Firing
             for key, (a, service_id) in latest.items()]
 
 
-async def receive(
-    db: Database, alerts: list[NormalizedAlert], sender: AlertSender, origin: str | None = None
-) -> IntakeResult:
-    """Apply one delivery; `origin` labels the incidents it opens (the source, or `drill`)."""
+@dataclass(frozen=True)
+class _Applied:
+    keys: list[AlertKey]  # each alert's, in the delivery's order
+    outcomes: dict[AlertKey, AlertOutcome]
+    created: list[int]
+    attached: list[int]
+    triggers: int
+    new_alerts: int
+
+
+async def _apply(
+    db: Database, alerts: list[NormalizedAlert], sender: AlertSender, origin: str | None
+) -> _Applied:
     now = utcnow()
     async with db.transaction() as session:
         scopes = await _scopes(session, alerts, sender)
         scoped = list(zip(alerts, scopes, strict=True))
         by_action = {action: [(a, s) for a, s in scoped if a.action is action] for action in AlertAction}
-        firings = _collapse(by_action[AlertAction.TRIGGER])
-        outcomes, created = await fire(session, db.dialect, firings, sender.user, origin, now)
+        fired = await fire(session, db.dialect, _collapse(by_action[AlertAction.TRIGGER]), sender.user,
+                           origin, now)
+        outcomes = fired.outcomes
         if by_action[AlertAction.ACKNOWLEDGE]:
             outcomes.update(await acknowledge(session, by_action[AlertAction.ACKNOWLEDGE], sender, now))
         if by_action[AlertAction.RESOLVE]:
             outcomes.update(await resolve(session, by_action[AlertAction.RESOLVE], sender, now))
-        ordered = [outcomes[_key(a, s)] for a, s in scoped]
-        _announce_alerts(session, ordered)
+        keys = [_key(a, s) for a, s in scoped]
+        distinct = [outcomes[k] for k in dict.fromkeys(keys)]
+        _announce_alerts(session, distinct)
     if origin != "drill":  # a rehearsal is not traffic from the monitoring tools
         count_alerts(a.source.value for a in alerts)
-    attached = [i for i in dict.fromkeys(o.incident_id for o in ordered)
-                if i is not None and i not in created]
-    return IntakeResult(created_incident_ids=created, attached_incident_ids=attached, alerts=ordered)
+    return _Applied(keys, outcomes, fired.created, answers.attached_incidents(distinct, fired.created),
+                    len(by_action[AlertAction.TRIGGER]), fired.new_alerts)
 
 
-def _announce_alerts(session: AsyncSession, outcomes: list[IntakeOutcome]) -> None:
+async def receive(
+    db: Database, alerts: list[NormalizedAlert], sender: AlertSender, origin: str | None = None
+) -> IntakeAnswer:
+    """Apply one delivery and answer every alert's outcome, in the delivery's order; `origin`
+    labels the incidents it opens (the source, or `drill`)."""
+    done = await _apply(db, alerts, sender, origin)
+    return IntakeAnswer(created_incident_ids=done.created, attached_incident_ids=done.attached,
+                        alerts=[done.outcomes[k] for k in done.keys])
+
+
+async def receive_summary(db: Database, alerts: list[NormalizedAlert], sender: AlertSender) -> IntakeSummary:
+    """Apply one delivery exactly as `receive` does, and answer counts only."""
+    done = await _apply(db, alerts, sender, None)
+    return answers.summary(done.keys, done.outcomes, done.created, done.attached, done.triggers,
+                           done.new_alerts)
+
+
+def _announce_alerts(session: AsyncSession, outcomes: list[AlertOutcome]) -> None:
     per_incident: dict[int, list[int]] = {}
     for o in outcomes:
         if o.incident_id is not None and o.alert_id is not None:

@@ -18,10 +18,9 @@ from app.domain.events import EventType
 from app.domain.lifecycle import Status
 from app.errors import Conflict
 from app.models import Alert, Incident
-from app.schemas.alert_intake import IntakeOutcome
 from app.services.alerts.changes import AlertChange, summarised
-from app.services.alerts.firing import AlertKey
 from app.services.alerts.integration_keys import AlertSender
+from app.services.alerts.outcomes import AlertKey, AlertOutcome
 from app.services.incidents.transitions import move
 from app.services.incidents.writer import NewEvent, record_events
 
@@ -59,11 +58,11 @@ def _keys_of(source: str, fingerprint: str, service_id: int, wanted: set[AlertKe
 
 async def _untouched(
     session: AsyncSession, alerts: Scoped, done: set[AlertKey]
-) -> dict[AlertKey, IntakeOutcome]:
+) -> dict[AlertKey, AlertOutcome]:
     """Outcomes of alerts this delivery did not change: already in that state, or unknown."""
     rest = {(a.source.value, a.fingerprint, sid): a for a, sid in alerts
             if (a.source.value, a.fingerprint, sid) not in done}
-    out = {key: IntakeOutcome(fingerprint=a.fingerprint, alert_id=None, incident_id=None,
+    out = {key: AlertOutcome(fingerprint=a.fingerprint, alert_id=None, incident_id=None,
                               status=None, outcome="ignored") for key, a in rest.items()}
     for source in sorted({key[0] for key in rest}):
         rows = await session.execute(
@@ -71,16 +70,16 @@ async def _untouched(
             .where(Alert.source == source,
                    _which([(sid, fp) for src, fp, sid in rest if src == source]))
             .order_by(Alert.id))
-        answered: dict[AlertKey, IntakeOutcome] = {}
+        answered: dict[AlertKey, AlertOutcome] = {}
         for r in rows.all():
-            _answer(answered, _keys_of(source, r.fingerprint, r.service_id, set(rest)), IntakeOutcome(
+            _answer(answered, _keys_of(source, r.fingerprint, r.service_id, set(rest)), AlertOutcome(
                 fingerprint=r.fingerprint, alert_id=r.id, incident_id=r.incident_id,
                 status=r.status, outcome="repeated"))
         out.update(answered)
     return out
 
 
-def _answer(outcomes: dict[AlertKey, IntakeOutcome], keys: list[AlertKey], outcome: IntakeOutcome) -> None:
+def _answer(outcomes: dict[AlertKey, AlertOutcome], keys: list[AlertKey], outcome: AlertOutcome) -> None:
     """Record `outcome` for `keys`; an any-service key matching several alerts reports the
     oldest (the outcome names one alert)."""
     for key in keys:
@@ -101,13 +100,13 @@ async def _open_only(session: AsyncSession, events: list[NewEvent]) -> list[NewE
 
 async def resolve(
     session: AsyncSession, alerts: Scoped, sender: AlertSender, now: datetime
-) -> dict[AlertKey, IntakeOutcome]:
+) -> dict[AlertKey, AlertOutcome]:
     """Resolve the alerts, each only in its service (`alerts` pairs each with its service)."""
     batches: dict[tuple[str, datetime | None], list[tuple[int | None, str]]] = defaultdict(list)
     for a, sid in alerts:
         batches[(a.source.value, a.ends_at)].append((sid, a.fingerprint))
     wanted = {(a.source.value, a.fingerprint, sid) for a, sid in alerts}
-    outcomes: dict[AlertKey, IntakeOutcome] = {}
+    outcomes: dict[AlertKey, AlertOutcome] = {}
     changes: list[AlertChange] = []
     for (source, ends_at), pairs in sorted(batches.items(), key=lambda b: (b[0][0], str(b[0][1]))):
         rows = await session.execute(
@@ -118,7 +117,7 @@ async def resolve(
             .execution_options(synchronize_session=False)
         )
         for r in rows.all():
-            _answer(outcomes, _keys_of(source, r.fingerprint, r.service_id, wanted), IntakeOutcome(
+            _answer(outcomes, _keys_of(source, r.fingerprint, r.service_id, wanted), AlertOutcome(
                 fingerprint=r.fingerprint, alert_id=r.id, incident_id=r.incident_id,
                 status="resolved", outcome="resolved"))
             if r.incident_id is not None:
@@ -146,12 +145,12 @@ async def resolve(
 
 async def acknowledge(
     session: AsyncSession, alerts: Scoped, sender: AlertSender, now: datetime
-) -> dict[AlertKey, IntakeOutcome]:
+) -> dict[AlertKey, AlertOutcome]:
     """Acknowledge the alerts, each only in its service, and their incidents: a New one moves
     to Investigating through the lifecycle's compare-and-set (someone moving it first is as
     good)."""
     wanted = {(a.source.value, a.fingerprint, sid) for a, sid in alerts}
-    outcomes: dict[AlertKey, IntakeOutcome] = {}
+    outcomes: dict[AlertKey, AlertOutcome] = {}
     changes: dict[int, list[AlertChange]] = defaultdict(list)
     for source in sorted({a.source for a, _ in alerts}):
         rows = await session.execute(
@@ -163,7 +162,7 @@ async def acknowledge(
             .execution_options(synchronize_session=False)
         )
         for r in rows.all():
-            _answer(outcomes, _keys_of(source.value, r.fingerprint, r.service_id, wanted), IntakeOutcome(
+            _answer(outcomes, _keys_of(source.value, r.fingerprint, r.service_id, wanted), AlertOutcome(
                 fingerprint=r.fingerprint, alert_id=r.id, incident_id=r.incident_id,
                 status="acknowledged", outcome="acknowledged"))
             if r.incident_id is not None:
