@@ -19,7 +19,7 @@ import weakref
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, cast
 
-from sqlalchemy import Table, Update, bindparam, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import Database
@@ -58,32 +58,26 @@ def _state(incident: Any, rca: Any) -> str:
     )
 
 
+# Built once (a statement built per call pays its construction and cache key every time).
+_STATES = (select(*HELD_COLUMNS).where(INCIDENTS.c.id.in_(bindparam("ids", expanding=True)))
+           .order_by(INCIDENTS.c.id))
+# FOR NO KEY UPDATE, like the version compare-and-set's UPDATE: it serialises chain writers,
+# yet never waits on the KEY SHARE locks that foreign-key checks take (inserting an alert or
+# an event for the incident), which FOR UPDATE would turn into deadlocks.
+_LOCKED_STATES = _STATES.with_for_update(key_share=True)
+_RCAS = (select(Rca.incident_id, *(getattr(Rca, name) for name in RCA_FIELDS))
+         .where(Rca.incident_id.in_(bindparam("ids", expanding=True))))
+
+
 async def _incident_states(session: AsyncSession, ids: list[int], lock: bool) -> dict[int, Any]:
-    stmt = select(*HELD_COLUMNS).where(INCIDENTS.c.id.in_(ids)).order_by(INCIDENTS.c.id)
-    # FOR NO KEY UPDATE, like the version compare-and-set's UPDATE: it serialises chain
-    # writers, yet never waits on the KEY SHARE locks that foreign-key checks take (inserting
-    # an alert or an event for the incident), which FOR UPDATE would turn into deadlocks.
-    if lock:
-        stmt = stmt.with_for_update(key_share=True)
-    return {r.id: r for r in await session.execute(stmt)}
+    return {r.id: r for r in await session.execute(_LOCKED_STATES if lock else _STATES, {"ids": ids})}
 
 
 async def _rcas(session: AsyncSession, ids: list[int]) -> dict[int, Any]:
-    rows = await session.execute(
-        select(Rca.incident_id, *(getattr(Rca, name) for name in RCA_FIELDS))
-        .where(Rca.incident_id.in_(ids)))
-    return {r.incident_id: r for r in rows}
+    return {r.incident_id: r for r in await session.execute(_RCAS, {"ids": ids})}
 
 
-def checkpoints(moved: list[dict[str, Any]]) -> Update:
-    """The UPDATE that moves the checkpoints `seal` returned, for one incident (a statement
-    of its own, or a CTE of the events' INSERT on PostgreSQL: one round trip for both)."""
-    [only] = moved
-    return (update(INCIDENTS).where(INCIDENTS.c.id == only["b_id"])
-            .values(chain_head=only["b_head"], event_count=only["b_count"]))
-
-
-# The same for any number of incidents, executed with `seal`'s list as its parameters.
+# Moves the checkpoints `seal` returns (executed with its list as the parameters).
 CHECKPOINTS = (update(INCIDENTS).where(INCIDENTS.c.id == bindparam("b_id"))
                .values(chain_head=bindparam("b_head"), event_count=bindparam("b_count")))
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any, cast
 
 import orjson
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.domain import roles, sla
@@ -24,7 +24,7 @@ from app.errors import Unprocessable
 from app.infra.live import announce_event
 from app.infra.responses import OPTIONS
 from app.models import Incident, IncidentEvent, Service, User
-from app.services.incidents.audit import CHECKPOINTS, HELD_COLUMNS, checkpoints, seal
+from app.services.incidents.audit import CHECKPOINTS, HELD_COLUMNS, seal
 from app.services.incidents.reads import EVENT_FIELDS, UNSTARRED, event_payload
 from app.services.notifications.outbox import enqueue_for_events
 from app.services.sla.calendars import calendars_by_id, deadline_values, policy_calendar_ids
@@ -32,8 +32,16 @@ from app.services.sla.calendars import calendars_by_id, deadline_values, policy_
 INCIDENTS = cast(Table, Incident.__table__)
 EVENTS = cast(Table, IncidentEvent.__table__)
 MANUAL = "manual"
-# Up to this many events of one incident go in one multi-row statement with the checkpoint.
-ONE_STATEMENT = 50
+EVENT_COLUMNS = ("incident_id", "type", "body", "data", "created_by", "created_by_token_id",
+                 "created_at", "prev_hash", "hash", "state_hash")
+INSERT_EVENTS = insert(EVENTS).returning(*(EVENTS.c[name] for name in EVENT_FIELDS))
+# PostgreSQL: the checkpoint's UPDATE as a CTE of the event's INSERT. The event's parameters
+# are prefixed: an UPDATE also sets any column a parameter is named after.
+EVENT_WITH_CHECKPOINT = (
+    insert(EVENTS).values({name: bindparam(f"e_{name}", type_=EVENTS.c[name].type)
+                           for name in EVENT_COLUMNS})
+    .returning(*(EVENTS.c[name] for name in EVENT_FIELDS))
+    .add_cte(CHECKPOINTS.cte("moved")))
 
 
 @dataclass(frozen=True)
@@ -85,15 +93,13 @@ async def record_events(
              "created_by_token_id": token.id if token else None, "created_at": e.at or now}
             for e in events]
     moved = await seal(session, rows, held, opened)  # hash chain: see services/incidents/audit.py
-    returning = [EVENTS.c[name] for name in EVENT_FIELDS]
-    postgresql = session.bind is not None and session.bind.dialect.name == "postgresql"
-    if len(moved) == 1 and len(rows) <= ONE_STATEMENT and postgresql:
-        # One incident's events and its checkpoint in one statement: one round trip, not two.
+    if len(rows) == 1 and session.bind is not None and session.bind.dialect.name == "postgresql":
+        # One event and its incident's checkpoint in one statement: one round trip, not two.
         written = await session.execute(
-            insert(EVENTS).values(rows).returning(*returning).add_cte(checkpoints(moved).cte("moved")))
+            EVENT_WITH_CHECKPOINT, {**{f"e_{k}": v for k, v in rows[0].items()}, **moved[0]})
     else:
         await session.execute(CHECKPOINTS, moved)
-        written = await session.execute(insert(EVENTS).returning(*returning), rows)
+        written = await session.execute(INSERT_EVENTS, rows)
     actor_name = actor.name if actor else None
     payloads = [event_payload({**row._mapping, "created_by_name": actor_name,
                                "created_by_token_name": token.name if token else None, **UNSTARRED})
