@@ -26,6 +26,8 @@ from report_sections import (
     ok,
     read_replica,
     similar,
+    write_targets,
+    writes_section,
 )
 
 BENCH = Path(__file__).resolve().parent
@@ -157,6 +159,7 @@ def main() -> None:
           f"{ok(sim['server_ms']['p95'] < SIMILAR_P95_MS)} |")
     else:
         w("| Similar past incidents | similar_bench.py did not run: not measured | **not met** |")
+    write_targets(w, R.get("writes"))
     w(f"| Server RSS flat within {RSS_MAX:.0%} (after a warm-up that calls each endpoint once) | "
       f"{mem['baseline_mib']:.0f} MiB after warm-up, max "
       f"{mem['max_mib']:.0f} MiB (+{mem['growth']:.1%}), end {mem['end_mib']:.0f} MiB | {ok(rss_ok)} |")
@@ -210,6 +213,8 @@ def main() -> None:
             w(f"| {t['name']} | {fmt(t['rps'])} | {t['rps'] / const2:.3f} | {t['rps'] / one:.2f} | "
               f"{fmt(t['p99_ms'], 2)} | {t['non2xx']} |")
         w("")
+    if R.get("writes"):
+        writes_section(w, R["writes"])
     if intake:
         w("## Alert intake\n")
         w(f"Batches of {intake['batch_size']:,} Alertmanager alerts, half of them repeats of the "
