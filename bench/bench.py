@@ -60,6 +60,7 @@ from harness import (  # noqa: E402
 )
 from sqlite_copy import build_sqlite  # noqa: E402
 import sqlite_bench  # noqa: E402
+from write_bench import write_benchmarks  # noqa: E402
 
 
 async def versus(client: Client, path: str, direct: Any, statements: Statements,
@@ -319,6 +320,9 @@ async def main() -> None:
         results["list"] = await list_benchmarks(client, PG_URL, direct, service_id, assignee_id, 15)
         results["list"].append(await deep_page(client, PG_URL, direct, (deep[0], deep[1]), 15))
         results["throughput"] = await throughput(token, pg, sampler)
+        sampler.phase = "writes"
+        results["writes"] = await write_benchmarks(APP_PORT, FLOOR_PORT, token, pg, RUNS,
+                                                   WRK_SECONDS, log, Client, wrk)
         if await pg.fetchval("SELECT to_regclass('public.alerts') IS NOT NULL"):
             from intake_bench import intake_benchmarks
             sampler.phase = "intake"

@@ -31,6 +31,8 @@ from report_sections import (
     sqlite_small,
     sqlite_small_targets,
     sqlite_sql_targets,
+    write_targets,
+    writes_section,
 )
 
 BENCH = Path(__file__).resolve().parent
@@ -185,6 +187,7 @@ def main() -> None:
     sqlite_small_targets(w, R.get("sqlite_small"))
     sqlite_sql_targets(w, R["sqlite_list"], R.get("sqlite_detail"),
                        R["sqlite_build"]["rows"].get("incidents", 0))
+    write_targets(w, R.get("writes"))
     w(f"| Server RSS flat within {RSS_MAX:.0%} (after a warm-up that calls each endpoint once) | "
       f"{mem['baseline_mib']:.0f} MiB after warm-up, max "
       f"{mem['max_mib']:.0f} MiB (+{mem['growth']:.1%}), end {mem['end_mib']:.0f} MiB | {ok(rss_ok)} |")
@@ -238,6 +241,8 @@ def main() -> None:
             w(f"| {t['name']} | {fmt(t['rps'])} | {t['rps'] / const2:.3f} | {t['rps'] / one:.2f} | "
               f"{fmt(t['p99_ms'], 2)} | {t['non2xx']} |")
         w("")
+    if R.get("writes"):
+        writes_section(w, R["writes"])
     if intake:
         w("## Alert intake\n")
         w(f"Batches of {intake['batch_size']:,} Alertmanager alerts, half of them repeats of the "

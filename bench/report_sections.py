@@ -212,3 +212,44 @@ def sqlite_small(w: Any, small: dict[str, Any] | None) -> None:
         w(f"| {name} | {fmt(x['http']['p50_ms'], 2)} | {fmt(x['http']['p99_ms'], 2)} | {x['ratio']} | "
           f"{', '.join(map(str, x['run_ratios']))} | {fmt(x['server_p50_ms'], 2)} | {x['server_ratio']} |")
     w("")
+
+# The writes' targets (write_bench.py, run by bench.py): results.json's "writes".
+WRITE_RATIO_MIN, CREATE_MS_MAX, CREATE_RPS_MIN = 0.06, 5.0, 300.0
+
+
+def _write_row(writes: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(t for t in writes["throughput"] if t["name"] == name)
+
+
+def write_targets(w: Any, writes: dict[str, Any] | None) -> None:
+    """The Targets table's rows for the writes."""
+    if not writes:
+        w("| Writes | write_bench.py did not run: not measured | **not met** |")
+        return
+    move, comment, create = (_write_row(writes, n) for n in ("transition", "comment", "create"))
+    w(f"| Transition and comment >= {WRITE_RATIO_MIN}x constant req/s at 10 clients | "
+      f"transition {move['x_constant']:.3f}x, comment {comment['x_constant']:.3f}x | "
+      f"{ok(min(move['x_constant'], comment['x_constant']) >= WRITE_RATIO_MIN)} |")
+    server = writes["create_server_ms"]
+    w(f"| POST /incidents < {CREATE_MS_MAX:g} ms server time (PostgreSQL) | median "
+      f"{server['median']:.2f} ms, p99 {server['p99']:.2f} ms | "
+      f"{ok(server['median'] < CREATE_MS_MAX)} |")
+    w(f"| 8 clients create >= {CREATE_RPS_MIN:g} incidents/s (PostgreSQL) | {fmt(create['rps'])}/s "
+      f"({create['x_constant']:.3f}x constant at 8 clients) | {ok(create['rps'] >= CREATE_RPS_MIN)} |")
+
+
+def writes_section(w: Any, writes: dict[str, Any]) -> None:
+    w("## Writes (bench/write_bench.py)\n")
+    w("Status transitions (Investigating and Mitigated back and forth over 1,000 incidents) and "
+      "comments at 10 clients, incidents opened by 8 clients, each run interleaved with the "
+      "constant endpoint at the same number of clients; no Idempotency-Key, no notification "
+      f"channel. Load average {writes['load_before']} before, {writes['load_after']} after.\n")
+    w("| Write | clients | req/s | x constant | p50 ms | p99 ms | non-2xx |")
+    w("|---|---:|---:|---:|---:|---:|---:|")
+    for t in writes["throughput"]:
+        w(f"| {t['name']} | {t['conns']} | {fmt(t['rps'])} | {t['x_constant']:.3f} | "
+          f"{fmt(t['p50_ms'], 2)} | {fmt(t['p99_ms'], 2)} | {t['non2xx']} |")
+    s = writes["create_server_ms"]
+    w(f"\nPOST /incidents one at a time ({s['samples']} creates, Server-Timing): median "
+      f"{s['median']:.2f} ms, p90 {s['p90']:.2f} ms, p99 {s['p99']:.2f} ms; HTTP median "
+      f"{s['http_median']:.2f} ms.\n")

@@ -1,6 +1,7 @@
 -- One wrk script for every concurrency run. Environment:
---   BENCH_MODE   get | transition | comment | alert     BENCH_PATH  path for get ("{id}" is replaced)
+--   BENCH_MODE   get | transition | comment | create | alert     BENCH_PATH  path for get ("{id}" is replaced)
 --   BENCH_TOKEN  bearer token (optional)        BENCH_IDS   comma-separated incident ids
+--   BENCH_SERVICE_ID  the service new incidents open on (create)
 -- done() prints one JSON line that bench.py parses.
 local mode = os.getenv("BENCH_MODE") or "get"
 local path = os.getenv("BENCH_PATH") or "/"
@@ -34,6 +35,10 @@ request = function()
       '","alerts":[{"status":"firing","fingerprint":"' .. fp .. '","labels":{"alertname":' ..
       '"BenchDiskFull","service":"' .. svc .. '","severity":"warning"},"annotations":' ..
       '{"summary":"Disk almost full"}}]}')
+  elseif mode == "create" then
+    return wrk.format("POST", "/incidents", nil,
+                      '{"title":"bench: created under load","severity":"SEV3","service_id":' ..
+                      (os.getenv("BENCH_SERVICE_ID") or "1") .. '}')
   elseif mode == "comment" then
     return wrk.format("POST", "/incidents/" .. next_id() .. "/comments", nil,
                       '{"body":"bench: still watching error rates"}')

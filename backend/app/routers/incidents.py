@@ -74,8 +74,8 @@ async def list_incidents(
 
 @router.post("", status_code=201, response_model=IncidentDetail,
              responses=error_responses(401, 403, 422), openapi_extra=IDEMPOTENT)
-async def create_incident(db: DB, user: Responder, body: IncidentCreate) -> Any:
-    return await incidents.create(db, body, user)
+async def create_incident(db: DB, user: Responder, body: IncidentCreate) -> Response:
+    return json_response(await incidents.create(db, body, user), status_code=201)
 
 
 @router.get("/{incident_id}", response_model=IncidentDetail,
@@ -108,10 +108,10 @@ async def triage_incident(
              responses=error_responses(401, 403, 404, 409, 422))
 async def change_status(
     db: DB, user: Responder, incident_id: IdParam, body: TransitionRequest, if_match: IfMatch
-) -> Any:
+) -> Response:
     """Move along New -> Investigating -> Mitigated -> Resolved -> Closed, or reopen
     (Mitigated/Resolved -> Investigating). Closing needs a complete RCA."""
-    return await transitions.change_status(db, incident_id, body, if_match, user)
+    return json_response(await transitions.change_status(db, incident_id, body, if_match, user))
 
 
 @router.post("/{incident_id}/sla/pause", response_model=IncidentDetail,
@@ -141,8 +141,8 @@ async def list_events(db: ReadDB, _: AnyUser, incident_id: IdParam) -> list[Even
 
 @router.post("/{incident_id}/comments", status_code=201, response_model=EventRead,
              responses=error_responses(401, 403, 404, 422), openapi_extra=IDEMPOTENT)
-async def add_comment(db: DB, user: Responder, incident_id: IdParam, body: CommentCreate) -> EventRead:
-    return await activity.comment(db, incident_id, body, user)
+async def add_comment(db: DB, user: Responder, incident_id: IdParam, body: CommentCreate) -> Response:
+    return json_response(await activity.comment(db, incident_id, body, user), status_code=201)
 
 
 @router.post("/{incident_id}/apply-runbook-step", status_code=201, response_model=EventRead,

@@ -1,6 +1,7 @@
 """What responders add to an incident's timeline: comments and applied runbook steps."""
 
 from datetime import datetime
+from typing import Any
 
 from app.clock import utcnow
 from app.db import Database
@@ -15,13 +16,13 @@ from app.services.incidents.reads import events_of, runbook_step_states
 from app.services.incidents.writer import NewEvent, record_event, record_events
 
 
-async def comment(db: Database, incident_id: int, body: CommentCreate, actor: User) -> EventRead:
-    async with db.transaction() as session:
-        await ensure_exists(session, incident_id)
-        return EventRead.model_validate(await record_event(
+async def comment(db: Database, incident_id: int, body: CommentCreate, actor: User) -> dict[str, Any]:
+    """The comment as an `EventRead` dict (the route writes it out as it is)."""
+    async with db.transaction() as session:  # the writer's NotFound when there is no incident
+        return await record_event(
             session, incident_id=incident_id, type=EventType.COMMENT, body=body.body,
             data={}, actor=actor, now=utcnow(),
-        ))
+        )
 
 
 def runbook_step_event(incident_id: int, runbook: Runbook, step_index: int, note: str | None = None,

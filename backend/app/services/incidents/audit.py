@@ -3,9 +3,12 @@ and verifying a chain.
 
 Writers lock the incidents they append to (row locks in id order) before reading the
 checkpoints, so two transactions never chain from the same head; on SQLite the write lock
-(BEGIN IMMEDIATE) already serialises them. `seal` moves each incident's checkpoint (head hash
-and event count) in the same transaction as its events, and hashes the incident's status,
-lifecycle times and RCA text as they stand into each new event. Just before the transaction
+(BEGIN IMMEDIATE) already serialises them. A writer whose own statement already holds the row
+(the version compare-and-set's UPDATE, the INSERT that opened the incident) passes the state
+that statement returned (`HELD` columns), and the checkpoint is not read a second time.
+`seal` moves each incident's checkpoint (head hash and event count) in the same transaction as
+its events, and hashes the incident's status, lifecycle times and RCA text as they stand into
+each new event. Just before the transaction
 commits, `install_checkpoints`' hook signs the new checkpoints with AUDIT_CHECKPOINT_KEY (held
 outside the database), provided the checkpoint it extends carried a valid signature: a
 checkpoint someone rewrote without the key is never signed over, so the break stays visible.
@@ -13,7 +16,7 @@ checkpoint someone rewrote without the key is never signed over, so the break st
 
 import logging
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, select, update
@@ -32,6 +35,7 @@ from app.domain.audit import (
     verify_incident,
 )
 from app.domain.rca import RCA_FIELDS
+from app.errors import NotFound
 from app.models import Incident, IncidentEvent, Rca
 from app.schemas.audit import AuditReport
 from app.services.records import get_or_404
@@ -40,6 +44,9 @@ INCIDENTS = cast(Table, Incident.__table__)
 PENDING = "audit_checkpoints"  # session.info: incident id -> the checkpoint before this transaction
 MOVED = "audit_heads"  # session.info: incident id -> (head, count) as this transaction leaves it
 LIFECYCLE = ("status", "created_at", "acknowledged_at", "mitigated_at", "resolved_at", "closed_at")
+# What sealing needs of an incident: its checkpoint and the lifecycle state hashed into events.
+HELD = ("id", "chain_head", "event_count", "chain_mac", *LIFECYCLE)
+HELD_COLUMNS = tuple(INCIDENTS.c[name] for name in HELD)
 log = logging.getLogger(__name__)
 _keys: "weakref.WeakKeyDictionary[Database, bytes | None]" = weakref.WeakKeyDictionary()
 
@@ -51,44 +58,64 @@ def _state(incident: Any, rca: Any) -> str:
     )
 
 
+# Built once (a statement built per call pays its construction and cache key every time).
+_STATES = (select(*HELD_COLUMNS).where(INCIDENTS.c.id.in_(bindparam("ids", expanding=True)))
+           .order_by(INCIDENTS.c.id))
+# FOR NO KEY UPDATE, like the version compare-and-set's UPDATE: it serialises chain writers,
+# yet never waits on the KEY SHARE locks that foreign-key checks take (inserting an alert or
+# an event for the incident), which FOR UPDATE would turn into deadlocks.
+_LOCKED_STATES = _STATES.with_for_update(key_share=True)
+_RCAS = (select(Rca.incident_id, *(getattr(Rca, name) for name in RCA_FIELDS))
+         .where(Rca.incident_id.in_(bindparam("ids", expanding=True))))
+
+
 async def _incident_states(session: AsyncSession, ids: list[int], lock: bool) -> dict[int, Any]:
-    stmt = (select(Incident.id, Incident.chain_head, Incident.event_count, Incident.chain_mac,
-                   *(getattr(Incident, name) for name in LIFECYCLE))
-            .where(Incident.id.in_(ids)).order_by(Incident.id))
-    # FOR NO KEY UPDATE, like the version compare-and-set's UPDATE: it serialises chain
-    # writers, yet never waits on the KEY SHARE locks that foreign-key checks take (inserting
-    # an alert or an event for the incident), which FOR UPDATE would turn into deadlocks.
-    if lock:
-        stmt = stmt.with_for_update(key_share=True)
-    return {r.id: r for r in await session.execute(stmt)}
+    return {r.id: r for r in await session.execute(_LOCKED_STATES if lock else _STATES, {"ids": ids})}
 
 
 async def _rcas(session: AsyncSession, ids: list[int]) -> dict[int, Any]:
-    rows = await session.execute(
-        select(Rca.incident_id, *(getattr(Rca, name) for name in RCA_FIELDS))
-        .where(Rca.incident_id.in_(ids)))
-    return {r.incident_id: r for r in rows}
+    return {r.incident_id: r for r in await session.execute(_RCAS, {"ids": ids})}
 
 
-async def seal(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+# Moves the checkpoints `seal` returns (executed with its list as the parameters).
+CHECKPOINTS = (update(INCIDENTS).where(INCIDENTS.c.id == bindparam("b_id"))
+               .values(chain_head=bindparam("b_head"), event_count=bindparam("b_count")))
+
+
+async def seal(session: AsyncSession, rows: list[dict[str, Any]],
+               held: Mapping[int, Any] | None = None, opened: bool = False) -> list[dict[str, Any]]:
     """Add prev_hash, state_hash and hash to event rows about to be inserted, in the order
-    given, and move each incident's checkpoint past them."""
+    given, and return each incident's checkpoint moved past them (`CHECKPOINTS`' parameters),
+    which the caller writes in the same transaction as the events. `held`: incidents this
+    transaction's own UPDATE or INSERT already locked, as that statement returned them
+    (`HELD` columns, lifecycle as it now stands); `opened`: those were inserted by it, so
+    have no RCA yet. The others are locked and read here; an incident that does not exist
+    is NotFound."""
     if not rows:
-        return
+        return []
     ids = sorted({r["incident_id"] for r in rows})
-    incidents = await _incident_states(session, ids, lock=True)
-    rcas = await _rcas(session, ids)
+    held = held or {}
+    incidents = {i: held[i] for i in ids if i in held}
+    unheld = [i for i in ids if i not in incidents]
+    if unheld:
+        incidents.update(await _incident_states(session, unheld, lock=True))
+    for ident in ids:
+        if ident not in incidents:
+            raise NotFound("Incident", ident)
+    need_rca = unheld if opened else ids
+    rcas = await _rcas(session, need_rca) if need_rca else {}
     heads: dict[int, str] = {}
     counts: dict[int, int] = {}
-    states: dict[int, str | None] = {}
+    states: dict[int, str] = {}
     pending: dict[int, Checkpoint] = session.info.setdefault(PENDING, {})
+    moved: dict[int, tuple[str, int]] = session.info.setdefault(MOVED, {})
     for ident in ids:
-        found = incidents.get(ident)  # missing: the insert fails on its foreign key
-        heads[ident] = (found.chain_head if found is not None else None) or GENESIS
-        counts[ident] = found.event_count if found is not None else 0
-        states[ident] = _state(found, rcas.get(ident)) if found is not None else None
-        if found is not None:
-            pending.setdefault(ident, Checkpoint(found.chain_head, found.event_count, found.chain_mac))
+        found = incidents[ident]
+        pending.setdefault(ident, Checkpoint(found.chain_head, found.event_count, found.chain_mac))
+        # Sealed before in this transaction: that head is the row's (a held state may predate it).
+        head, count = moved.get(ident) or (found.chain_head, found.event_count)
+        heads[ident], counts[ident] = head or GENESIS, count
+        states[ident] = _state(found, rcas.get(ident))
     for row in rows:
         ident = row["incident_id"]
         row["prev_hash"] = heads[ident]
@@ -99,12 +126,9 @@ async def seal(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
             state_hash=states[ident],
         )
         counts[ident] += 1
-    moved = [{"b_id": i, "b_head": heads[i], "b_count": counts[i]} for i in ids if i in incidents]
-    session.info.setdefault(MOVED, {}).update({m["b_id"]: (m["b_head"], m["b_count"]) for m in moved})
-    if moved:
-        await session.execute(
-            update(INCIDENTS).where(INCIDENTS.c.id == bindparam("b_id"))
-            .values(chain_head=bindparam("b_head"), event_count=bindparam("b_count")), moved)
+    moves = [{"b_id": i, "b_head": heads[i], "b_count": counts[i]} for i in ids]
+    moved.update({m["b_id"]: (m["b_head"], m["b_count"]) for m in moves})
+    return moves
 
 
 def _signer(key: bytes | None) -> Callable[[AsyncSession], Awaitable[None]]:

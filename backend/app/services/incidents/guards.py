@@ -3,12 +3,13 @@ it is not Closed, and nobody moved it while the change ran (compare-and-set)."""
 
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import Row, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.domain.lifecycle import Status
 from app.errors import IncidentClosed, StaleVersion
 from app.models import Incident
+from app.services.incidents.audit import HELD_COLUMNS
 from app.services.records import get_or_404
 
 
@@ -23,17 +24,21 @@ def check_version(incident: Incident, expected: int | None) -> None:
             "someone changed it first; reload and try again", incident.version)
 
 
-async def bump_version(session: AsyncSession, incident: Incident, values: dict[str, Any]) -> None:
-    """Compare-and-set: apply `values` only if nobody moved the incident since we read it."""
-    result = await session.execute(
+async def bump_version(session: AsyncSession, incident: Incident, values: dict[str, Any]) -> Row[Any]:
+    """Compare-and-set: apply `values` only if nobody moved the incident since we read it.
+    Returns the row as it now stands, locked (`audit.HELD`: pass it on to the writer, which
+    then seals the change's events without reading the checkpoint again)."""
+    held = (await session.execute(
         update(Incident)
         .where(Incident.id == incident.id, Incident.version == incident.version)
         .values(**values, version=incident.version + 1)
+        .returning(*HELD_COLUMNS)
         .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    )).first()
+    if held is None:
         raise StaleVersion(f"Incident {incident.id} changed while this request ran; reload and retry",
                            None)
+    return held
 
 
 def refuse_if_closed(incident: Incident, action: str) -> None:

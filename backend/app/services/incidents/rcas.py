@@ -36,11 +36,12 @@ async def save(
             .on_conflict_do_update(index_elements=[Rca.incident_id], set_=values)
         )
         if changed:
-            await bump_version(session, incident, {})
+            held = await bump_version(session, incident, {})
             names = ", ".join(n.replace("_", " ") for n in changed)
             await record_event(
                 session, incident_id=incident_id, type=EventType.RCA_UPDATED,
                 body=f"RCA updated: {names}", data={"fields": changed}, actor=actor, now=now,
+                held=held,
             )
         saved = await rca_of(SessionReader(session), incident_id)
         return RcaRead.model_validate(saved)

@@ -71,11 +71,14 @@ async def _follow_up_gate(session: AsyncSession, closing: list[Incident]
 async def move_many(session: AsyncSession, moves: list[Move], actor: User | None, now: datetime) -> None:
     """`move` for several incidents (one move each): a compare-and-set per incident, then
     their events in one batch."""
-    ids = [m.incident.id for m in moves]
-    records = {r.incident_id: r for r in await session.scalars(select(Rca).where(Rca.incident_id.in_(ids)))}
-    requires, owned = await _follow_up_gate(session, [m.incident for m in moves
-                                                      if m.target is lifecycle.Status.CLOSED])
+    closing = [m.incident for m in moves if m.target is lifecycle.Status.CLOSED]
+    # The RCA gates only a close (the writer reads it again, under the lock, for the chain).
+    records = {r.incident_id: r for r in await session.execute(
+        select(Rca.incident_id, *(getattr(Rca, name) for name in rca.RCA_FIELDS))
+        .where(Rca.incident_id.in_([i.id for i in closing])))} if closing else {}
+    requires, owned = await _follow_up_gate(session, closing)
     events = []
+    held = {}
     for m in moves:
         incident, target, at = m.incident, m.target, m.at or now
         current = lifecycle.Status(incident.status)
@@ -86,16 +89,18 @@ async def move_many(session: AsyncSession, moves: list[Move], actor: User | None
             resolved_at=incident.resolved_at,
             closed_at=incident.closed_at,
         )
-        rca_values = {name: getattr(record, name) for name in rca.RCA_FIELDS} if record else None
-        blockers = rca.close_blockers(rca_values, incident.severity,
-                                      requires.get(incident.service_id) or (), incident.id in owned)
+        blockers: list[str] = []
+        if target is lifecycle.Status.CLOSED:
+            rca_values = {name: getattr(record, name) for name in rca.RCA_FIELDS} if record else None
+            blockers = rca.close_blockers(rca_values, incident.severity,
+                                          requires.get(incident.service_id) or (), incident.id in owned)
         after = lifecycle.transition(current, target, before, at, blockers)
         resumed: dict[str, Any] = {}
         if incident.sla_paused_at is not None and target is lifecycle.Status.RESOLVED:
             # Resolving ends a paused SLA clock, as a resume the moment before.
             resumed, event = await resume_values(session, incident, at)
             events.append(event)
-        await bump_version(session, incident, {
+        held[incident.id] = await bump_version(session, incident, {
             **resumed,
             "status": target.value,
             "acknowledged_at": after.acknowledged_at,
@@ -109,4 +114,4 @@ async def move_many(session: AsyncSession, moves: list[Move], actor: User | None
             text += f": {m.note}"
         events.append(NewEvent(incident.id, EventType.STATUS_CHANGE, text,
                                {"from": current.value, "to": target.value, "note": m.note}, at))
-    await record_events(session, events, actor, now)
+    await record_events(session, events, actor, now, held)

@@ -98,6 +98,6 @@ async def triage(
             values["assignee_id"] = changes["assignee_id"]
             events.append(assignment_event(incident_id, before, after))
         if values:
-            await bump_version(session, incident, values)
-            await record_events(session, events, actor, now)
+            held = await bump_version(session, incident, values)
+            await record_events(session, events, actor, now, {incident_id: held})
         return await incident_detail(SessionReader(session), incident_id, utcnow())

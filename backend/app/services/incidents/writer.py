@@ -6,12 +6,13 @@ row), the same hash chain, the same live updates, and the events come back in th
 """
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
 import orjson
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.domain import roles, sla
@@ -23,7 +24,7 @@ from app.errors import Unprocessable
 from app.infra.live import announce_event
 from app.infra.responses import OPTIONS
 from app.models import Incident, IncidentEvent, Service, User
-from app.services.incidents.audit import seal
+from app.services.incidents.audit import CHECKPOINTS, HELD_COLUMNS, seal
 from app.services.incidents.reads import EVENT_FIELDS, UNSTARRED, event_payload
 from app.services.notifications.outbox import enqueue_for_events
 from app.services.sla.calendars import calendars_by_id, deadline_values, policy_calendar_ids
@@ -31,6 +32,16 @@ from app.services.sla.calendars import calendars_by_id, deadline_values, policy_
 INCIDENTS = cast(Table, Incident.__table__)
 EVENTS = cast(Table, IncidentEvent.__table__)
 MANUAL = "manual"
+EVENT_COLUMNS = ("incident_id", "type", "body", "data", "created_by", "created_by_token_id",
+                 "created_at", "prev_hash", "hash", "state_hash")
+INSERT_EVENTS = insert(EVENTS).returning(*(EVENTS.c[name] for name in EVENT_FIELDS))
+# PostgreSQL: the checkpoint's UPDATE as a CTE of the event's INSERT. The event's parameters
+# are prefixed: an UPDATE also sets any column a parameter is named after.
+EVENT_WITH_CHECKPOINT = (
+    insert(EVENTS).values({name: bindparam(f"e_{name}", type_=EVENTS.c[name].type)
+                           for name in EVENT_COLUMNS})
+    .returning(*(EVENTS.c[name] for name in EVENT_FIELDS))
+    .add_cte(CHECKPOINTS.cte("moved")))
 
 
 @dataclass(frozen=True)
@@ -66,11 +77,14 @@ async def service_calendars(session: AsyncSession, services: list[Service]) -> d
 
 
 async def record_events(
-    session: AsyncSession, events: list[NewEvent], actor: User | None, now: datetime
+    session: AsyncSession, events: list[NewEvent], actor: User | None, now: datetime,
+    held: Mapping[int, Any] | None = None, opened: bool = False,
 ) -> list[dict[str, Any]]:
     """Append the events (flush only), sealed into each incident's hash chain, announced
     to the live stream once the transaction commits and queued for the notification
-    channels that hear them (in this transaction); returns them as `EventRead` dicts."""
+    channels that hear them (in this transaction); returns them as `EventRead` dicts.
+    `held`, `opened`: incidents this transaction's own statement locked (audit.seal).
+    An incident that does not exist is NotFound."""
     if not events:
         return []
     token = actor.via_token if actor else None  # an API token's events name it
@@ -78,9 +92,14 @@ async def record_events(
              "data": e.data, "created_by": actor.id if actor else None,
              "created_by_token_id": token.id if token else None, "created_at": e.at or now}
             for e in events]
-    await seal(session, rows)  # hash chain: see services/incidents/audit.py
-    written = await session.execute(
-        insert(EVENTS).returning(*(EVENTS.c[name] for name in EVENT_FIELDS)), rows)
+    moved = await seal(session, rows, held, opened)  # hash chain: see services/incidents/audit.py
+    if len(rows) == 1 and session.bind is not None and session.bind.dialect.name == "postgresql":
+        # One event and its incident's checkpoint in one statement: one round trip, not two.
+        written = await session.execute(
+            EVENT_WITH_CHECKPOINT, {**{f"e_{k}": v for k, v in rows[0].items()}, **moved[0]})
+    else:
+        await session.execute(CHECKPOINTS, moved)
+        written = await session.execute(INSERT_EVENTS, rows)
     actor_name = actor.name if actor else None
     payloads = [event_payload({**row._mapping, "created_by_name": actor_name,
                                "created_by_token_name": token.name if token else None, **UNSTARRED})
@@ -93,10 +112,12 @@ async def record_events(
 
 async def record_event(
     session: AsyncSession, *, incident_id: int, type: EventType, body: str,
-    data: dict[str, Any], actor: User | None, now: datetime,
+    data: dict[str, Any], actor: User | None, now: datetime, held: Any = None,
 ) -> dict[str, Any]:
-    """One event: `record_events` with one item."""
-    return (await record_events(session, [NewEvent(incident_id, type, body, data)], actor, now))[0]
+    """One event: `record_events` with one item (`held`: the incident's row, if this
+    transaction's own UPDATE returned it)."""
+    return (await record_events(session, [NewEvent(incident_id, type, body, data)], actor, now,
+                                {incident_id: held} if held is not None else None))[0]
 
 
 async def _owners(session: AsyncSession, specs: list[NewIncident]) -> dict[int, User]:
@@ -157,10 +178,11 @@ async def open_incidents(
     } for s, at in zip(specs, opened_at, strict=True)]
     c = INCIDENTS.c
     content = (c.title, c.description, c.severity, c.service_id, c.assignee_id, c.created_at)
-    written = await session.execute(insert(INCIDENTS).returning(c.id, *content), rows)
+    returned = list({col.name: col for col in (*HELD_COLUMNS, *content)}.values())
+    written = (await session.execute(insert(INCIDENTS).returning(*returned), rows)).all()
     ids_by_content: dict[tuple[Any, ...], list[int]] = defaultdict(list)
-    for r in sorted(written.all(), key=lambda r: r.id, reverse=True):
-        ids_by_content[tuple(r)[1:]].append(r.id)
+    for r in sorted(written, key=lambda r: r.id, reverse=True):
+        ids_by_content[tuple(getattr(r, col.name) for col in content)].append(r.id)
     ids = [ids_by_content[tuple(r[col.name] for col in content)].pop() for r in rows]
     events = []
     for ident, s, at in zip(ids, specs, opened_at, strict=True):
@@ -171,5 +193,6 @@ async def open_incidents(
             data["alert"] = s.alert
         events.append(NewEvent(ident, EventType.CREATED, _opened(s, services[s.service_id], owner, source),
                                data, at))
-    await record_events(session, events, actor, now)
+    # The INSERT holds the new rows: sealed from what it returned, no RCA to read.
+    await record_events(session, events, actor, now, {r.id: r for r in written}, opened=True)
     return ids

@@ -47,10 +47,12 @@ async def pause(db: Database, incident_id: int, body: SlaPause, if_match: int | 
             raise SlaPauseRefused(f"Incident {incident_id} is {incident.status}: only an "
                                   "Investigating or Mitigated incident's clock can pause")
         now = utcnow()
-        await bump_version(session, incident, {"sla_paused_at": now, "sla_paused_reason": body.reason})
+        held = await bump_version(session, incident, {"sla_paused_at": now,
+                                                       "sla_paused_reason": body.reason})
         await record_events(session, [NewEvent(incident_id, EventType.SLA_PAUSED,
                                                f"SLA clock paused: {body.reason}",
-                                               {"reason": body.reason})], actor, now)
+                                               {"reason": body.reason})], actor, now,
+                            {incident_id: held})
         return await incident_detail(SessionReader(session), incident_id, now)
 
 
@@ -115,6 +117,6 @@ async def resume(db: Database, incident_id: int, if_match: int | None, actor: Us
             raise SlaPauseRefused(f"Incident {incident_id}'s SLA clock is not paused")
         now = utcnow()
         values, event = await resume_values(session, incident, now)
-        await bump_version(session, incident, values)
-        await record_events(session, [event], actor, now)
+        held = await bump_version(session, incident, values)
+        await record_events(session, [event], actor, now, {incident_id: held})
         return await incident_detail(SessionReader(session), incident_id, now)
