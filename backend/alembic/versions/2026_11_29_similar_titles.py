@@ -14,9 +14,12 @@ under load; over the distinct titles it reads a few dozen entries.
   batches cannot deadlock.
 - SQLite: an FTS5 trigram table over `similar_titles`, kept by triggers; the FTS5 table over
   every incident's title (0018_similar) and its triggers are dropped: SQLite is the
-  one-process laptop case, with no rolling upgrade to keep the previous code running. On
-  PostgreSQL the 0018 GiST index stays until a later contract step (a previous release still
-  running during a rolling upgrade reads through it).
+  one-process laptop case, with no rolling upgrade to keep the previous code running.
+- PostgreSQL's GiST index over every incident's title (0018_similar) is dropped too: no
+  statement of this code reads it, and every incident UPDATE paid for it (an UPDATE that
+  moves the status adds an entry to every index, and a trigram GiST entry is among the
+  dearest). Only a lookup, never a write, of a previous release still running during a
+  rolling upgrade reads it: that lookup works without it, slowly, until the rollout ends.
 - A migration that later rebuilds `incidents` on SQLite (batch mode's copy-and-rename) drops
   the triggers on it and must create them again.
 
@@ -43,6 +46,7 @@ BY_TITLE = "ix_incidents_title_created"  # models/base.py OUTSIDE_MODELS
 KEY_TRGM = "ix_similar_titles_trgm"  # models/base.py OUTSIDE_MODELS
 FTS = "similar_titles_fts"  # models/base.py OUTSIDE_MODELS_TABLES
 OLD_FTS = "incident_titles_fts"
+OLD_TRGM = "ix_incidents_title_trgm"  # 0018_similar's, on PostgreSQL
 OLD_TRIGGERS = ("incident_titles_ai", "incident_titles_ad", "incident_titles_au")
 
 PG_FUNCTIONS = {
@@ -87,6 +91,7 @@ def upgrade() -> None:
     op.execute(f"CREATE INDEX {BY_TITLE} ON incidents (lower(title), created_at)")
     if bind.dialect.name == "postgresql":
         op.execute(f"CREATE INDEX {KEY_TRGM} ON {TABLE} USING gist (title_key gist_trgm_ops)")
+        op.execute(f"DROP INDEX IF EXISTS {OLD_TRGM}")
         for name, body in PG_FUNCTIONS.items():
             op.execute(f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $${body}$$")
         for name, body in PG_TRIGGERS.items():
@@ -109,6 +114,7 @@ def downgrade() -> None:
             op.execute(f"DROP TRIGGER IF EXISTS {name} ON incidents")
         for name in PG_FUNCTIONS:
             op.execute(f"DROP FUNCTION IF EXISTS {name}()")
+        op.execute(f"CREATE INDEX {OLD_TRGM} ON incidents USING gist ((lower(title)) gist_trgm_ops)")
     else:
         for name in SQLITE_TRIGGERS:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
