@@ -40,19 +40,21 @@ class Tracing:
         # (tests/api/test_tracing_and_logs.py sees the statements' spans).
         self._sql.instrument(engine=engine.sync_engine, tracer_provider=self.provider,
                              enable_commenter=False, skip_dep_check=True)
-        if engine.dialect.name == "postgresql":
-            from opentelemetry import trace
+        # Hot reads skip the engine on both databases (asyncpg, or plain sqlite3 connections:
+        # infra/rows.py), so they get their spans here.
+        from opentelemetry import trace
 
-            self._tracer = trace.get_tracer(__name__, tracer_provider=self.provider)
-            self._client = trace.SpanKind.CLIENT
-            rows.statement_span = self.statement_span
+        self._tracer = trace.get_tracer(__name__, tracer_provider=self.provider)
+        self._client = trace.SpanKind.CLIENT
+        self._system = engine.dialect.name
+        rows.statement_span = self.statement_span
 
     def statement_span(self, sql: str) -> AbstractContextManager[Any]:
-        """A span for one statement sent to PostgreSQL without SQLAlchemy (infra/rows.py),
-        named and described as the SQLAlchemy instrumentation names its own."""
+        """A span for one statement sent without SQLAlchemy (infra/rows.py), named and
+        described as the SQLAlchemy instrumentation names its own."""
         return self._tracer.start_as_current_span(
             sql.split(None, 1)[0].upper(), kind=self._client,
-            attributes={"db.system": "postgresql", "db.statement": sql})
+            attributes={"db.system": self._system, "db.statement": sql})
 
     def shutdown(self) -> None:
         """Stop tracing SQL, send what is buffered, and stop."""
