@@ -20,7 +20,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.config import InvalidConfiguration, Settings
 from app.db import Database, Unit, _unit, make_engine
-from app.infra.rows import BROKEN, PINNED, Row, RowReader, Rows, Statement, _AsyncpgReader
+from app.infra.rows import BROKEN, PINNED, Row, RowReader, Rows, Statement, T, _AsyncpgReader
 
 log = logging.getLogger(__name__)
 REPLAY_CACHE_SECONDS = 0.005
@@ -112,6 +112,18 @@ class ReplicaRows(Rows):
                 if fallback.broken:
                     conn.terminate()
                 await pool.release(conn)
+
+    async def consistent(self, read: Callable[[RowReader], Awaitable[T]]) -> T:
+        """The whole read on the replica's snapshot, else all of it again on the primary's
+        (never half from each: the figures must add up)."""
+        if self._pool is not None and PINNED.get() is None:
+            try:
+                return await super().consistent(read)
+            except CONFLICT:
+                pass
+            except DOWN as exc:
+                self.lost(exc)
+        return await self.primary.consistent(read)
 
     async def concurrently(
         self, calls: Sequence[tuple[Statement, dict[str, Any]]], work_mem: str

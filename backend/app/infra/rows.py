@@ -9,11 +9,11 @@ Inside a unit of work (db.py), the unit's session answers instead: its reads see
 """
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import asyncpg
 import orjson
@@ -22,6 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.sql import Select
 
 from app.infra.sqlite_rows import SqliteReaders, SqliteStatements
+
+T = TypeVar("T")
 
 Row = Mapping[Any, Any]
 # A connection that failed like this is not handed out again: the pool opens a fresh one.
@@ -284,6 +286,12 @@ class Rows:
                 if conn.dialect.name == "postgresql":
                     await conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 yield SessionReader(conn)
+
+    async def consistent(self, read: Callable[[RowReader], Awaitable[T]]) -> T:
+        """`read` run on one `snapshot()`: figures added up from several statements. A read
+        replica runs it again on the primary when it cannot (replica.ReplicaRows)."""
+        async with self.snapshot() as reader:
+            return await read(reader)
 
     @asynccontextmanager
     async def reader_with(self, settings: Mapping[str, str]) -> AsyncIterator[RowReader]:

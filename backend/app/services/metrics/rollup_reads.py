@@ -11,6 +11,7 @@ The unsettled incidents (open, or finished without both times on record) are the
 index ix_incidents_unsettled's rows: sorting.UNSETTLED states its predicate word for word.
 """
 
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -31,6 +32,7 @@ from sqlalchemy import (
 )
 
 from app.db import Database
+from app.infra.rows import RowReader
 from app.models import Incident, MetricRollup, MetricRollupBucket, Service
 from app.models.base import UTCDateTime
 from app.services.incidents.sorting import UNSETTLED
@@ -230,10 +232,11 @@ async def rows(db: Database, service_ids: list[int] | None, severities: list[str
         params["service_ids"] = service_ids
     if severities:
         params["severities"] = severities
-    async with db.rows.snapshot() as reader:
-        figures = await reader.all(sums, **params)
-        percentiles = await reader.all(ranked, **params)
-        names = await reader.all(SERVICE_NAMES)
+    async def read(reader: RowReader) -> tuple[Sequence[Any], Sequence[Any], Sequence[Any]]:
+        return (await reader.all(sums, **params), await reader.all(ranked, **params),
+                await reader.all(SERVICE_NAMES))
+
+    figures, percentiles, names = await db.rows.consistent(read)
     values: dict[tuple[str, str], dict[str, int]] = {}
     for r in percentiles:
         values.setdefault((r["lvl"], r["k"]), {})[f"{r['measure']}_{r['p']}_ms"] = value_ms(
