@@ -7,7 +7,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: install install-backend install-backend-run install-frontend run dev migrate openapi lint \
-        test test-unit test-api test-api-sqlite test-api-postgres test-security test-frontend test-e2e bench clean
+        test test-unit test-api test-api-sqlite test-api-postgres test-security test-security-sqlite \
+        test-security-postgres test-frontend test-e2e bench clean
 
 install: install-backend install-frontend
 
@@ -59,13 +60,14 @@ lint: install
 	cd backend && .venv/bin/ruff check app tests && .venv/bin/mypy app && .venv/bin/lint-imports
 	cd frontend && npm run lint && npm run typecheck
 
-## Three stages, two jobs at a time (one per core of the CI machine): the static checks, unit
-## and console tests; the two databases' API tiers; the security tier beside the browser tests.
-## Each tier stays runnable alone (make test-api, make test-e2e, ...).
+## Two stages, two jobs at a time (one per core of the CI machine), each job starting as soon
+## as a core is free: the static checks, unit and console tests; then the API
+## and security tiers of each database and the browser specs. Each tier stays runnable alone
+## (make test-api, make test-security, make test-e2e, ...).
 test: install
 	$(MAKE) -j2 --output-sync=target lint test-unit test-frontend
-	$(MAKE) test-api
-	$(MAKE) -j2 --output-sync=target test-security test-e2e
+	$(MAKE) -j2 --output-sync=target test-api-postgres test-api-sqlite test-e2e \
+	  test-security-postgres test-security-sqlite
 
 ## Unit tests, and the deployment files (Kubernetes overlays rendered and validated offline,
 ## the compose files against the Compose Specification).
@@ -84,7 +86,13 @@ test-api-postgres: install-backend
 
 ## Tokens, roles, limits, headers, throttling, races, idempotency, audit chain, fuzzing, crash safety.
 test-security: install-backend
-	cd backend && .venv/bin/pytest -q tests/security
+	$(MAKE) -j2 --output-sync=target test-security-sqlite test-security-postgres
+
+test-security-sqlite: install-backend
+	cd backend && TEST_DATABASES=sqlite .venv/bin/pytest -q tests/security
+
+test-security-postgres: install-backend
+	cd backend && TEST_DATABASES=postgresql .venv/bin/pytest -q tests/security
 
 ## The fuzz tier with a larger budget: FUZZ_EXAMPLES cases per operation and phase (make test
 ## runs 12), FUZZ_SEED another fixed seed (make fuzz FUZZ_SEED=$$RANDOM explores further).
