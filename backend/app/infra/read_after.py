@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.infra.asgi import ASGIApp, Message, Receive, Scope, Send
-from app.infra.replica import DOWN, ReadRouting
+from app.infra.replica import ReadRouting
+from app.infra.replica_rows import DOWN
 
 HEADER = "X-Read-After"
 COOKIE = "ic_read_after"
