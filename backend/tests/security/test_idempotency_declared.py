@@ -8,7 +8,7 @@ import httpx
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 
-from app.infra.idempotency import MARK, declared_paths
+from app.infra.idempotency import MARK, declared_paths, declared_routes
 
 # The POSTs that are deliberately not replayed, each with why.
 NOT_REPLAYED = {
@@ -47,6 +47,8 @@ def test_every_create_and_intake_route_declares_idempotency(app: FastAPI) -> Non
     exempt_creates = (creates | intake) & set(NOT_REPLAYED)
     assert exempt_creates == {"/services/{service_id}/integration-keys", "/auth/tokens"}
     assert sorted(declared_paths(app.openapi())) == sorted(set(routes) - set(NOT_REPLAYED))
+    # The middleware reads the same declarations off the routes, without building the schema.
+    assert sorted(declared_routes(app)) == sorted(declared_paths(app.openapi()))
 
 
 def test_a_route_missing_its_declaration_is_caught(app: FastAPI) -> None:
