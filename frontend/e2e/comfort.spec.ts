@@ -174,8 +174,15 @@ for (const { name, viewport } of SIZES) {
       const incident = await newIncident(server.url, `Fading confirmation (${name})`, 'SEV3');
       await page.goto(`${server.url}/ui/incidents/${incident.id}`);
       await page.getByRole('button', { name: 'Investigating', exact: true }).click();
-      const confirmation = page.getByRole('status').filter({ hasText: 'Moved to Investigating.' });
-      await confirmation.waitFor();
+      // In the live region at once; visible for six seconds, which a loaded machine may spend
+      // before the check looks, so the wait is for the element (faded or not) and its fade is
+      // read off it.
+      const confirmation = page
+        .getByRole('status', { includeHidden: true })
+        .filter({ hasText: 'Moved to Investigating.' });
+      await confirmation.waitFor({ state: 'attached' });
+      const delay = await confirmation.evaluate((el) => getComputedStyle(el).animationDelay);
+      assert.equal(delay, '6s', 'readable for six seconds before it fades');
       await shot('confirmation');
       await confirmation.waitFor({ state: 'hidden', timeout: 12_000 });
     });

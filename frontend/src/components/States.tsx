@@ -20,12 +20,16 @@ export function isRetryable(error: unknown): boolean {
   return error instanceof TypeError; // fetch's "Failed to fetch": the network, not the answer
 }
 
-/** An error in place of a screen; `retry` is offered only when retrying can succeed. */
-export function ErrorState({ error, retry }: { error: unknown; retry?: () => void }) {
+/**
+ * An error in place of a screen, or above one that stays (`lead` then says what failed, e.g.
+ * a refresh); `retry` is offered only when retrying can succeed.
+ */
+export function ErrorState({ error, retry, lead }: { error: unknown; retry?: () => void; lead?: string }) {
   return (
     <div className="state-error" role="alert">
       <p>
         <span aria-hidden="true">⚠ </span>
+        {lead && `${lead} `}
         {errorMessage(error)}
       </p>
       {retry && isRetryable(error) && (

@@ -75,6 +75,29 @@ describe('IncidentDetailPage', () => {
     expect(post?.headers.get('Authorization')).toBe('Bearer token-avery');
   });
 
+  it('keeps the incident and its confirmation on screen when a refresh fails, and says so', async () => {
+    const incident = makeIncident();
+    let down = false;
+    renderDetail(incident, 'avery', [
+      http.get('/incidents/{incident_id}', ({ response }) =>
+        down ? response(503).json({ detail: 'The database is unavailable', code: 'unavailable' }) : response(200).json(incident),
+      ),
+      http.post('/incidents/{incident_id}/status', ({ response }) => {
+        down = true; // the refresh that follows the move fails (and its retries)
+        return response(200).json({ ...incident, status: 'Investigating', version: 2, allowed_transitions: ['Mitigated'] });
+      }),
+    ]);
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Investigating' }));
+    const alert = await screen.findByText(/Could not refresh this incident/, {}, { timeout: 8_000 });
+    expect(alert.closest('[role="alert"]')).not.toBeNull();
+    expect(screen.getByText('Moved to Investigating.')).toBeInTheDocument();
+    expect(screen.getByRole('heading', { level: 1, name: /Checkout p99 latency/ })).toBeInTheDocument();
+    down = false;
+    await user.click(screen.getByRole('button', { name: 'Try again' }));
+    await waitFor(() => expect(screen.queryByText(/Could not refresh this incident/)).toBeNull());
+  }, 15_000);
+
   it('refuses a move decided on a stale incident and says why', async () => {
     const incident = makeIncident({ version: 4 });
     const { calls } = renderDetail(incident, 'avery', [

@@ -37,7 +37,10 @@ export function IncidentDetailPage() {
 
   if (!Number.isInteger(id) || id <= 0) return <ErrorState error={new Error('That is not an incident number.')} />;
   if (query.isPending) return <Loading what={incidentRef(id)} />;
-  if (query.isError || !incident) {
+  // A failed background refresh keeps the incident on screen (with what is being worked on:
+  // a confirmation, a half-written note) and says so above it; only a first load that
+  // failed replaces the page.
+  if (!incident) {
     return (
       <>
         <ErrorState error={query.error} retry={() => void query.refetch()} />
@@ -53,6 +56,13 @@ export function IncidentDetailPage() {
       <p className="crumbs">
         <Link to="/">Incidents</Link> / {incidentRef(incident.id)}
       </p>
+      {query.isError && (
+        <ErrorState
+          lead="Could not refresh this incident; it is shown as last loaded."
+          error={query.error}
+          retry={() => void query.refetch()}
+        />
+      )}
       <IncidentHeader incident={incident} canAct={canAct} />
 
       <div className="incident-grid">
