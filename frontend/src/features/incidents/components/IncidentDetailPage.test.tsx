@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { RequestHandler } from 'msw';
+import { HttpResponse, type RequestHandler } from 'msw';
 import type { Runbook } from '../../../api/types';
 import { http, makeAlert, makeEvent, makeIncident, renderApp } from '../../../test/utils';
 import { IncidentDetailPage } from './IncidentDetailPage';
@@ -80,7 +80,9 @@ describe('IncidentDetailPage', () => {
     let down = false;
     renderDetail(incident, 'avery', [
       http.get('/incidents/{incident_id}', ({ response }) =>
-        down ? response(503).json({ detail: 'The database is unavailable', code: 'unavailable' }) : response(200).json(incident),
+        down
+          ? response.untyped(HttpResponse.json({ detail: 'The database is unavailable', code: 'unavailable' }, { status: 503 }))
+          : response(200).json(incident),
       ),
       http.post('/incidents/{incident_id}/status', ({ response }) => {
         down = true; // the refresh that follows the move fails (and its retries)
