@@ -62,7 +62,7 @@ def declared_routes(app: Any) -> list[str]:
     """The same paths, read off the app's routes (the declarations the schema is built from):
     building the whole OpenAPI schema for this took most of a second per app."""
     return [c.route.path for c in iter_route_contexts(app.routes)
-            if isinstance(c.route, APIRoute) and "POST" in c.route.methods
+            if isinstance(c.route, APIRoute) and "POST" in (c.route.methods or ())
             and (c.route.openapi_extra or {}).get(MARK)]
 
 
