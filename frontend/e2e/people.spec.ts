@@ -78,6 +78,12 @@ for (const size of SIZES) {
       } else {
         assert.ok(!(await menu.isVisible()), 'a desktop shows the navigation itself');
         assert.ok(header && header.height < 80, `desktop header is ${header?.height}px tall`);
+        // Whatever the live indicator says (the stream may still be opening on a busy machine).
+        for (const word of ['Connecting…', 'Reconnecting…', 'Offline', 'Live']) {
+          await page.locator('header.topbar .live-word').evaluate((el, w) => (el.textContent = w), word);
+          const height = (await page.locator('header.topbar').boundingBox())?.height ?? 0;
+          assert.ok(height < 80, `desktop header is ${height}px tall while saying ${word}`);
+        }
       }
       await go(page, 'People', 'People');
       if (size.name === 'phone') assert.equal(await menu.getAttribute('aria-expanded'), 'false', 'navigating folds it');
