@@ -60,14 +60,16 @@ lint: install
 	cd backend && .venv/bin/ruff check app tests && .venv/bin/mypy app && .venv/bin/lint-imports
 	cd frontend && npm run lint && npm run typecheck
 
-## Two stages, two jobs at a time (one per core of the CI machine), each job starting as soon
-## as a core is free: the static checks, unit and console tests; then the API
-## and security tiers of each database and the browser specs. Each tier stays runnable alone
-## (make test-api, make test-security, make test-e2e, ...).
+## Two stages, each job starting as soon as a slot is free: the static checks, unit and console
+## tests, two at a time (one per core of the CI machine); then the browser specs and the API
+## and security tiers of each database, three at a time: the browser specs spend most of their
+## time waiting on real clocks (an SLA falling due, a token expiring), so a third job uses the
+## core they leave idle. Longest first. Each tier stays runnable alone (make test-api, make
+## test-security, make test-e2e, ...).
 test: install
 	$(MAKE) -j2 --output-sync=target lint test-unit test-frontend
-	$(MAKE) -j2 --output-sync=target test-api-postgres test-api-sqlite test-e2e \
-	  test-security-postgres test-security-sqlite
+	$(MAKE) -j3 --output-sync=target test-e2e test-api-postgres test-security-postgres \
+	  test-api-sqlite test-security-sqlite
 
 ## Unit tests, and the deployment files (Kubernetes overlays rendered and validated offline,
 ## the compose files against the Compose Specification).

@@ -11,10 +11,12 @@ export default defineConfig({
   testDir: 'e2e',
   testMatch: '*.spec.ts',
   outputDir: 'test-results',
-  // One backend and one page per spec file, its tests in order; spec files are independent
-  // (each starts its own backend on a free port and a fresh database), so two run at once,
-  // one per core of the CI machine.
-  workers: 2,
+  // One backend and one page per spec file (or per group of one, as in comfort.spec.ts), its
+  // tests in order; spec files are independent (each starts its own backend on a free port and
+  // a fresh database), so three run at once on the CI machine's two cores: a minute of several
+  // specs is spent waiting on a real clock (an SLA falling due, a token expiring). E2E_WORKERS
+  // sets another number.
+  workers: Number(process.env.E2E_WORKERS ?? 3),
   fullyParallel: false,
   forbidOnly: Boolean(process.env.CI),
   retries: 0,

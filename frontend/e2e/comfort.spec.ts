@@ -15,16 +15,9 @@ const SIZES = [
 const SHOTS = '/tmp/shots-comfort';
 mkdirSync(SHOTS, { recursive: true });
 
-test.describe.configure({ mode: 'serial' });
-
-let server: Backend;
-test.beforeAll(async () => {
-  test.setTimeout(120_000);
-  server = await startBackend();
-});
-test.afterAll(async () => {
-  await server?.stop();
-});
+// Each size's group runs in order on its own page and backend; the four groups run side by
+// side (each spends a minute waiting on a real clock: an SLA falling due, a token expiring).
+test.describe.configure({ mode: 'parallel' });
 
 async function token(base: string, username = 'jordan'): Promise<string> {
   const r = await fetch(`${base}/auth/login`, {
@@ -89,6 +82,8 @@ async function luminance(page: Page, selector: string, property: 'background-col
 
 for (const { name, viewport } of SIZES) {
   test.describe(`comfort at ${name} size`, () => {
+    test.describe.configure({ mode: 'serial' });
+    let server: Backend;
     let context: BrowserContext;
     let page: Page;
     const shot = (label: string) => page.screenshot({ path: `${SHOTS}/${name}-${label}.png`, fullPage: true });
@@ -97,7 +92,9 @@ for (const { name, viewport } of SIZES) {
     let atRisk: Incident;
     let breached: Incident;
 
-    test.beforeAll(async ({ browser }: { browser: Browser }) => {
+    test.beforeAll(async ({ browser }: { browser: Browser }, testInfo) => {
+      testInfo.setTimeout(120_000);
+      server = await startBackend();
       const policy = {
         SEV1: { ack_minutes: 5, resolve_minutes: 30 },
         SEV2: { ack_minutes: 10, resolve_minutes: 60 },
@@ -114,6 +111,7 @@ for (const { name, viewport } of SIZES) {
     });
     test.afterAll(async () => {
       await context?.close();
+      await server?.stop();
     });
 
     test('every time is shown in the chosen zone, with UTC on hover, and the choice is remembered', async () => {
@@ -268,6 +266,7 @@ for (const { name, viewport } of SIZES) {
 // The session's end, on a server whose tokens last one minute.
 for (const { name, viewport } of SIZES) {
   test.describe(`session expiry at ${name} size`, () => {
+    test.describe.configure({ mode: 'serial' });
     let shortLived: Backend;
     let context: BrowserContext;
     let page: Page;
