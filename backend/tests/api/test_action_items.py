@@ -108,6 +108,10 @@ async def test_add_edit_complete_and_reopen_read_back_everywhere(
     ({"url": "javascript:alert(1)"}, "url"),
     ({"url": "ftp://files.example.com/x"}, "url"),
     ({"url": "https://"}, "url"),
+    # Control characters and spaces of any kind (NEL, ideographic), wherever they stand.
+    ({"url": "https://tickets.example.com/a\x19b"}, "url"),
+    ({"url": "http://\x85tickets.example.com"}, "url"),
+    ({"url": "https://tickets.example.com/a\u3000b"}, "url"),
     ({"due_date": "2026-02-30"}, "due_date"),
     ({"due_date": 1767225600}, "due_date"),
     ({"owner_id": "2"}, "owner_id"),

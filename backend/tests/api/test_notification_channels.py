@@ -105,6 +105,8 @@ async def test_slack_and_teams_urls_are_credentials_shown_only_as_their_host(
     ({"service_ids": [999999]}, "service_ids"),
     ({"url": "ftp://example.com/x"}, "url"),
     ({"url": "not a url"}, "url"),
+    ({"url": "http://127.0.0.1/hook\x19"}, "url"),  # a control character
+    ({"url": "http://127.0.0.1/\u2028hook"}, "url"),  # a line separator: a space too
     ({"url": "http://169.254.169.254/latest/meta-data"}, "url"),
 ])
 async def test_bad_input_is_422_naming_the_field(
