@@ -37,6 +37,9 @@ class Sink:
     port: int = 0
     _server: asyncio.Server | None = None
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    # The connections being answered: stopping ends them too (closing the server does not),
+    # so none is left sleeping on a loop that is about to close.
+    _handlers: set[asyncio.Task[None]] = field(default_factory=set)
 
     @property
     def url(self) -> str:
@@ -50,6 +53,9 @@ class Sink:
     async def stop(self) -> None:
         if self._server is not None:
             self._server.close()
+            for handler in self._handlers:
+                handler.cancel()
+            await asyncio.gather(*self._handlers, return_exceptions=True)
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._server.wait_closed(), 2)
 
@@ -67,6 +73,9 @@ class Sink:
         return [r for r in self.received if where(r)]
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        handler = asyncio.current_task()
+        if handler is not None:
+            self._handlers.add(handler)
         try:
             while True:
                 line = await reader.readline()
@@ -96,6 +105,8 @@ class Sink:
             return
         finally:
             writer.close()
+            if handler is not None:
+                self._handlers.discard(handler)
 
 
 class ThreadSink:
