@@ -7,9 +7,7 @@ they fail instead. TEST_DATABASES=sqlite (or postgresql) runs one tier only.
 
 import asyncio
 import os
-import queue
 import shutil
-import threading
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -111,63 +109,6 @@ def pg_template() -> Iterator[str]:
     run_in_thread(lambda: _pg_admin(f"DROP DATABASE IF EXISTS {TEMPLATE_PG} WITH (FORCE)"))
 
 
-class PgCopies:
-    """Copies of the template made ahead by one thread, so a test does not wait the ~0.2 s its
-    copy takes (CREATE DATABASE ... TEMPLATE writes the whole database). At most `ahead` wait;
-    the unused ones are dropped at the end of the session."""
-
-    def __init__(self, template: str, ahead: int = 2) -> None:
-        self.template = template
-        self.ready: queue.Queue[str] = queue.Queue(maxsize=ahead)
-        self.stopping = threading.Event()
-        self.failure: BaseException | None = None
-        self.thread = threading.Thread(target=lambda: asyncio.run(self._fill()), daemon=True)
-        self.thread.start()
-
-    async def _fill(self) -> None:
-        try:
-            while not self.stopping.is_set():
-                name = f"ic_test_{uuid.uuid4().hex[:12]}"
-                await _pg_admin(f"CREATE DATABASE {name} TEMPLATE {self.template}")
-                # A throwaway database need not wait for the disk at each commit (a database
-                # setting is not copied from the template). Only a crash of the server itself
-                # could lose a commit, which no test causes; every statement and result is
-                # the same.
-                await _pg_admin(f"ALTER DATABASE {name} SET synchronous_commit = off")
-                while not self.stopping.is_set():
-                    try:
-                        self.ready.put(name, timeout=0.2)
-                        break
-                    except queue.Full:
-                        continue
-                else:
-                    await _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        except BaseException as exc:  # handed to the test that waits
-            self.failure = exc
-
-    def take(self) -> str:
-        while True:
-            try:
-                return self.ready.get(timeout=1)
-            except queue.Empty:
-                if self.failure is not None or not self.thread.is_alive():
-                    raise RuntimeError("copying the template database failed") from self.failure
-
-    def close(self) -> None:
-        self.stopping.set()
-        self.thread.join(timeout=30)
-        while not self.ready.empty():
-            name = self.ready.get_nowait()
-            run_in_thread(lambda n=name: _pg_admin(f"DROP DATABASE IF EXISTS {n} WITH (FORCE)"))
-
-
-@pytest.fixture(scope="session")
-def pg_copies(pg_template: str) -> Iterator[PgCopies]:
-    copies = PgCopies(pg_template)
-    yield copies
-    copies.close()
-
-
 @pytest.fixture(params=[d for d in ("sqlite", "postgresql") if d in DATABASES])
 async def database_url(
     request: pytest.FixtureRequest, tmp_path: Path
@@ -181,8 +122,13 @@ async def database_url(
         shutil.copyfile(template, path)
         yield f"sqlite+aiosqlite:///{path}"
         return
-    copies: PgCopies = request.getfixturevalue("pg_copies")
-    name = await asyncio.to_thread(copies.take)
+    template_name: str = request.getfixturevalue("pg_template")
+    name = f"ic_test_{uuid.uuid4().hex[:12]}"
+    await _pg_admin(f"CREATE DATABASE {name} TEMPLATE {template_name}")
+    # A throwaway database need not wait for the disk at each commit (a database setting is
+    # not copied from the template). Only a crash of the server itself could lose a commit,
+    # which no test causes; every SQL statement and result is the same.
+    await _pg_admin(f"ALTER DATABASE {name} SET synchronous_commit = off")
     try:
         yield PG_URL_PREFIX + name
     finally:
