@@ -36,6 +36,7 @@ from app.routers import (
 )
 from app.security import make_password_hasher
 from app.services.incidents.audit import install_checkpoints
+from app.services.metrics.answers import MetricsAnswers
 from app.services.notifications.channels import Channels
 from app.services.notifications.delivery import NotificationWorker
 from app.services.observability import readings as scrape_readings
@@ -106,7 +107,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await app.state.reads.start()
         if app.state.reads.enabled:
             db.after_commit.append(note_commit)
-        app.state.live = LiveFeed(db, settings.direct_database_url, accounts.callers)
+        # Whole /metrics answers, kept while nothing they read changes (metrics/answers.py).
+        app.state.metrics_answers = MetricsAnswers(db)
+        app.state.live = LiveFeed(db, settings.direct_database_url, accounts.callers,
+                                  watchers=(app.state.metrics_answers,))
         await app.state.live.start()
         # Scrape-time gauges; others add theirs (app.state.readings.add) here at start-up.
         app.state.readings = prometheus.Readings()
@@ -136,6 +140,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await app.state.notifier.stop()
             await sweeper.stop()
             await app.state.live.stop()
+            app.state.metrics_answers.close()
             await app.state.reads.stop()
             await db.dispose()
             if traces is not None:

@@ -18,10 +18,10 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
 
 import asyncpg
 from sqlalchemy import bindparam, text
@@ -99,18 +99,38 @@ def announce_event(session: AsyncSession, event: dict[str, Any]) -> None:
     session.info.setdefault(PENDING, []).extend(event_updates(event))
 
 
+def _told(watcher: "Watcher") -> Any:
+    def on_notify(_conn: object, _pid: int, _channel: str, payload: str) -> None:
+        watcher.changed(payload)
+    return on_notify
+
+
 def _pending(session: AsyncSession) -> list[LiveUpdate]:
     updates: list[LiveUpdate] = session.info.pop(PENDING, [])
     return updates
 
 
+class Watcher(Protocol):
+    """Something kept per replica that a trigger's NOTIFY on `channel` makes stale (as
+    services/metrics/answers.py's answers): told of each notification, and of whether they
+    can arrive (nothing may be kept while they cannot)."""
+
+    channel: str
+
+    def changed(self, payload: str) -> None: ...
+
+    def listening(self, up: bool) -> None: ...
+
+
 class LiveFeed:
     """This process's subscribers, fed from NOTIFY (PostgreSQL) or from commits (SQLite)."""
 
-    def __init__(self, db: Database, database_url: str, callers: CallerCache | None = None) -> None:
+    def __init__(self, db: Database, database_url: str, callers: CallerCache | None = None,
+                 watchers: Sequence[Watcher] = ()) -> None:
         self.db = db
         self.database_url = database_url
         self.callers = callers  # evicted on every change to a user, cached only while listening
+        self.watchers = tuple(watchers)  # PostgreSQL only: SQLite's have their own means
         # Each stream's queue and the id of the user who opened it (None: not tied to one).
         self._subscribers: dict[asyncio.Queue[LiveUpdate | None], int | None] = {}
         self._listener: asyncpg.Connection | None = None
@@ -145,6 +165,8 @@ class LiveFeed:
                 await conn.add_listener(CHANNEL, self._on_notify)
                 if self.callers is not None:
                     await conn.add_listener(USERS_CHANNEL, self._on_user_change)
+                for watcher in self.watchers:
+                    await conn.add_listener(watcher.channel, _told(watcher))
         except BaseException:
             conn.terminate()
             raise
@@ -152,6 +174,8 @@ class LiveFeed:
         self._listener = conn
         if self.callers is not None:
             self.callers.listening(True)
+        for watcher in self.watchers:
+            watcher.listening(True)
 
     async def _keep_alive(self) -> None:
         """Ping the LISTEN connection; one that stops answering is as good as lost."""
@@ -180,6 +204,8 @@ class LiveFeed:
         stream (clients reconnect and reload), stop trusting cached users, and listen again."""
         if self.callers is not None:
             self.callers.listening(False)
+        for watcher in self.watchers:
+            watcher.listening(False)
         self._end_streams()
         if self._stopped or conn is not self._listener:
             return
@@ -216,6 +242,8 @@ class LiveFeed:
             self.callers.listening(False)
             with contextlib.suppress(ValueError):
                 self.callers.on_change.remove(self._recheck)
+        for watcher in self.watchers:
+            watcher.listening(False)
         self._end_streams()
         listener, self._listener = self._listener, None
         for task in (self._reconnect, self._keepalive):

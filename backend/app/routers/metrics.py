@@ -9,7 +9,6 @@ from fastapi.responses import Response
 from app.deps import AnyUser, ReadDB
 from app.domain.severity import Severity
 from app.errors import Unprocessable
-from app.infra.responses import model_response
 from app.schemas.common import IdParam, IsoDateTime, error_responses
 from app.schemas.metrics import Metrics
 from app.services.metrics import compute as metrics
@@ -52,11 +51,17 @@ async def get_metrics(
     counts, means and breach rates are exact, and each p50/p90 is within 1% (relative) of
     the exact nearest-rank value (a log-bucket sketch; exact when its bucket holds one
     incident or the value is at most 1.024 s). With a window or owners, every figure is
-    computed exactly, percentiles to the millisecond."""
+    computed exactly, percentiles to the millisecond.
+
+    Each replica keeps its last answers and gives one again while nothing it was computed
+    from has changed and no SLA target has fallen due since: the same figures a new
+    computation would give, without computing them again."""
     start, end = _utc(from_), _utc(to)
     if start and end and start >= end:
         raise Unprocessable("'from' must be earlier than 'to'", field="from")
     window = metrics.MetricsWindow(start=start, end=end, service_id=service_id,
                                    severity=severity, assignee_id=assignee_id)
     target = request.app.state.settings.breach_rate_target
-    return model_response(await metrics.compute(db, window, target))
+    body = await metrics.answer(db, window, target, request.app.state.metrics_answers,
+                                keep=db is request.app.state.db)
+    return Response(body, media_type="application/json")

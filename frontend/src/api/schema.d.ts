@@ -784,6 +784,10 @@ export interface paths {
          *     the exact nearest-rank value (a log-bucket sketch; exact when its bucket holds one
          *     incident or the value is at most 1.024 s). With a window or owners, every figure is
          *     computed exactly, percentiles to the millisecond.
+         *
+         *     Each replica keeps its last answers and gives one again while nothing it was computed
+         *     from has changed and no SLA target has fallen due since: the same figures a new
+         *     computation would give, without computing them again.
          */
         get: operations["get_metrics_metrics_get"];
         put?: never;

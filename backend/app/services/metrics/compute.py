@@ -11,18 +11,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, bindparam, case, func, select
 
 from app.clock import utcnow
 from app.db import Database
 from app.domain.severity import Severity
 from app.models import Incident, Service
+from app.models.base import UTCDateTime
 from app.schemas.metrics import DailyFigures, Figures, Metrics, ServiceFigures, SeverityFigures
+from app.services.incidents.sorting import UNSETTLED
 from app.services.metrics import pg as metrics_pg
 from app.services.metrics import rollup_reads
+from app.services.metrics.answers import MetricsAnswers, key_of
 from app.services.metrics.levels import base, tagged
 from app.services.metrics.measures import MEASURES, PERCENTILES
-from app.services.sla.filters import utc_literal
+from app.services.sla.filters import next_due_at, utc_literal
 
 Row = Mapping[Any, Any]  # a RowMapping (SQLite) or a dict (pg.py), keyed by column name
 MAX_FILLED_DAYS = 3660
@@ -150,8 +153,33 @@ def _daily(days: dict[str, Row], resolved: dict[str, int], window: MetricsWindow
     return out
 
 
-async def compute(db: Database, window: MetricsWindow, breach_rate_target: float | None = None) -> Metrics:
+# When the figures change by themselves: the earliest SLA target still pending (it becomes
+# breached just after). Only unsettled incidents have one, so the partial index serves it.
+NEXT_DUE: Any = select(func.min(next_due_at(bindparam("now", type_=UTCDateTime()))).label("due")
+                       ).where(UNSETTLED)
+
+
+async def answer(db: Database, window: MetricsWindow, breach_rate_target: float | None,
+                 answers: MetricsAnswers, keep: bool) -> bytes:
+    """GET /metrics' body: the kept one while it still holds (answers.py), else computed;
+    `keep` only when `db` is the primary."""
     now = utcnow()
+
+    async def computed() -> tuple[bytes, datetime | None]:
+        body = (await compute(db, window, breach_rate_target, now)).model_dump_json().encode()
+        async with db.rows.reader() as reader:
+            due = (await reader.all(NEXT_DUE, now=now))[0]["due"]
+        return body, due
+
+    key = key_of(window.start, window.end, window.service_id or [],
+                 [s.value for s in window.severity or []], window.assignee_id or [],
+                 breach_rate_target)
+    return await answers.answer(key, now, keep, computed)
+
+
+async def compute(db: Database, window: MetricsWindow, breach_rate_target: float | None = None,
+                  now: datetime | None = None) -> Metrics:
+    now = now or utcnow()
     rows: Sequence[Row]
     chosen = [s.value for s in window.severity] if window.severity else None
     if window.start is None and window.end is None and not window.assignee_id:

@@ -1,0 +1,115 @@
+"""GET /metrics answers kept per process (services/metrics/answers.py) are never older than a
+new computation: a change made outside this app (another replica, a SQL console) and an SLA
+target falling due each make the next answer a new one."""
+
+import asyncio
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy.engine import make_url
+
+from app.models import Incident
+from app.services.metrics import compute
+
+T = datetime(2026, 2, 1, 9, tzinfo=UTC)
+FAR = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def _incident(title: str, service_id: int, **times: datetime | None) -> Incident:
+    return Incident(
+        title=title, description="", severity="SEV2", status="New", service_id=service_id,
+        created_at=T, version=1, ack_due_at=times.get("ack_due_at", FAR), resolve_due_at=FAR,
+        ack_at_risk_at=FAR, resolve_at_risk_at=FAR)
+
+
+async def _outside(database_url: str, sql: str) -> None:
+    """`sql` committed by a connection of its own, not through the app (as another replica's
+    write or a SQL console's would be)."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        conn = sqlite3.connect(url.database or "")
+        try:
+            conn.execute(sql)
+            conn.commit()
+        finally:
+            conn.close()
+        return
+    pg = await asyncpg.connect(url.set(drivername="postgresql").render_as_string(hide_password=False))
+    try:
+        await pg.execute(sql)
+    finally:
+        await pg.close()
+
+
+async def _service_names(client: httpx.AsyncClient, headers: dict[str, str]) -> dict[int, str]:
+    r = await client.get("/metrics", headers=headers)
+    assert r.status_code == 200
+    return {s["service_id"]: s["service_name"] for s in r.json()["by_service"]}
+
+
+@pytest.fixture
+def frozen(monkeypatch: pytest.MonkeyPatch) -> Callable[[datetime], None]:
+    def set_now(moment: datetime) -> None:
+        monkeypatch.setattr(compute, "utcnow", lambda: moment)
+    return set_now
+
+
+async def test_a_change_made_outside_the_app_reaches_the_next_answer(
+    app: FastAPI, client: httpx.AsyncClient, viewer: dict[str, str], database_url: str,
+) -> None:
+    async with app.state.db.transaction() as session:
+        session.add(_incident("kept", 1))
+    before = await _service_names(client, viewer)
+    assert before[1] == "checkout-api"
+    assert await _service_names(client, viewer) == before  # the kept answer, as it was
+
+    await _outside(database_url, "UPDATE services SET name = 'checkout-renamed' WHERE id = 1")
+    # PostgreSQL: the trigger's NOTIFY arrives milliseconds after the commit.
+    for _ in range(100):
+        if (await _service_names(client, viewer))[1] == "checkout-renamed":
+            break
+        await asyncio.sleep(0.05)
+    assert (await _service_names(client, viewer))[1] == "checkout-renamed"
+
+    count = (await client.get("/metrics", headers=viewer)).json()["incident_count"]
+    await _outside(database_url, "DELETE FROM incidents WHERE title = 'kept'")
+    for _ in range(100):
+        if (await client.get("/metrics", headers=viewer)).json()["incident_count"] == count - 1:
+            break
+        await asyncio.sleep(0.05)
+    assert (await client.get("/metrics", headers=viewer)).json()["incident_count"] == count - 1
+
+
+async def test_an_answer_is_not_given_again_once_an_sla_target_falls_due(
+    app: FastAPI, client: httpx.AsyncClient, viewer: dict[str, str],
+    frozen: Callable[[datetime], None],
+) -> None:
+    async with app.state.db.transaction() as session:
+        session.add(_incident("due soon", 2, ack_due_at=T + timedelta(minutes=5)))
+    for params in ({}, {"from": "2026-01-01T00:00:00Z"}):  # the rollups' answer and the exact one
+        frozen(T + timedelta(minutes=4))
+        first = (await client.get("/metrics", headers=viewer, params=params)).json()
+        assert first["breached_count"] == 0 and first["sla_known_count"] == 0
+        frozen(T + timedelta(minutes=4, seconds=59))
+        again = (await client.get("/metrics", headers=viewer, params=params)).json()
+        assert again == first
+        frozen(T + timedelta(minutes=5, seconds=1))
+        after = (await client.get("/metrics", headers=viewer, params=params)).json()
+        assert after["breached_count"] == 1 and after["sla_known_count"] == 1
+
+
+async def test_a_write_through_the_app_is_in_its_next_answer(
+    client: httpx.AsyncClient, admin: dict[str, str], viewer: dict[str, str],
+) -> None:
+    """No waiting for a notification: this process forgets its answers when it commits."""
+    count = (await client.get("/metrics", headers=viewer)).json()["incident_count"]
+    for n in range(1, 4):
+        r = await client.post("/incidents", headers=admin, json={
+            "title": f"write {n}", "description": "d", "severity": "SEV3", "service_id": 1})
+        assert r.status_code == 201, r.text
+        assert (await client.get("/metrics", headers=viewer)).json()["incident_count"] == count + n
