@@ -11,7 +11,7 @@ import asyncpg
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.infra.rows import BROKEN, PINNED, Row, RowReader, Rows, Statement, T, _AsyncpgReader
+from app.infra.rows import BROKEN, PINNED, Row, RowReader, Rows, Statement, T, _AsyncpgReader, _in_turn
 
 CONNECT_TIMEOUT = 2.0
 # What a replica that is down, restarting or unreachable raises.
@@ -81,6 +81,10 @@ class ReplicaRows(Rows):
                 if fallback.broken:
                     conn.terminate()
                 await pool.release(conn)
+
+    async def apart(self, reads: Sequence[Callable[[RowReader], Awaitable[Any]]]) -> list[Any]:
+        """On a standby: one after another in one snapshot (`consistent`), not exported."""
+        return await self.consistent(lambda reader: _in_turn(reads, reader))
 
     async def consistent(self, read: Callable[[RowReader], Awaitable[T]]) -> T:
         """The whole read on the replica's snapshot, else all of it again on the primary's

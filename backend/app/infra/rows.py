@@ -10,7 +10,7 @@ Inside a unit of work (db.py), the unit's session answers instead: its reads see
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from contextlib import AbstractContextManager, asynccontextmanager
+from contextlib import AbstractContextManager, AsyncExitStack, asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
@@ -115,6 +115,10 @@ class SessionReader:
         positional = tuple(bound[name] for name in compiled.positiontup or ())
         raw = (await conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", positional)).scalar_one()
         return orjson.loads(raw) if isinstance(raw, (str, bytes)) else raw
+
+
+async def _in_turn(reads: Sequence[Callable[[RowReader], Awaitable[Any]]], reader: RowReader) -> list[Any]:
+    return [await read(reader) for read in reads]
 
 
 class PgStatements:
@@ -292,6 +296,29 @@ class Rows:
         replica runs it again on the primary when it cannot (replica.ReplicaRows)."""
         async with self.snapshot() as reader:
             return await read(reader)
+
+    async def apart(self, reads: Sequence[Callable[[RowReader], Awaitable[Any]]]) -> list[Any]:
+        """`reads` at once, each on its own pooled connection, all in one snapshot (the first
+        transaction's, exported to the others: PostgreSQL's `SET TRANSACTION SNAPSHOT`), for
+        figures added up from statements that each take a while. Without the direct pool
+        (SQLite), or inside a unit of work: one after another on one `consistent` snapshot."""
+        pool, statements = self._pool, self._statements
+        if pool is None or statements is None or PINNED.get() is not None or len(reads) < 2:
+            return await self.consistent(lambda reader: _in_turn(reads, reader))
+        async with AsyncExitStack() as stack:
+            conns = []
+            snapshot = None
+            for _ in reads:
+                conn = await stack.enter_async_context(self._connection(pool))
+                await stack.enter_async_context(
+                    conn.transaction(isolation="repeatable_read", readonly=True))
+                if snapshot is None:
+                    snapshot = await conn.fetchval("SELECT pg_export_snapshot()")
+                else:
+                    await conn.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+                conns.append(conn)
+            return list(await asyncio.gather(*(
+                read(_AsyncpgReader(conn, statements)) for read, conn in zip(reads, conns, strict=True))))
 
     @asynccontextmanager
     async def reader_with(self, settings: Mapping[str, str]) -> AsyncIterator[RowReader]:

@@ -11,8 +11,10 @@ import asyncpg
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
+from app.infra.rows import RowReader
 from app.models import Incident
 from app.services.metrics import compute
 
@@ -113,3 +115,30 @@ async def test_a_write_through_the_app_is_in_its_next_answer(
             "title": f"write {n}", "description": "d", "severity": "SEV3", "service_id": 1})
         assert r.status_code == 201, r.text
         assert (await client.get("/metrics", headers=viewer)).json()["incident_count"] == count + n
+
+
+async def test_reads_apart_see_one_snapshot(app: FastAPI, database_url: str) -> None:
+    """Whole-history /metrics reads its sums and its percentiles at once on two connections
+    (PostgreSQL): both must see the same incidents even when a write commits in between."""
+    count = select(func.count().label("n")).select_from(Incident)
+    written = asyncio.Event()
+
+    async def first(reader: RowReader) -> int:
+        n = int((await reader.all(count))[0]["n"])
+        await _outside(database_url, "INSERT INTO incidents (title, description, severity, status,"
+                       " service_id, created_at, version, ack_due_at, resolve_due_at,"
+                       " ack_at_risk_at, resolve_at_risk_at) SELECT 'between', '', severity,"
+                       " status, service_id, created_at, version, ack_due_at, resolve_due_at,"
+                       " ack_at_risk_at, resolve_at_risk_at FROM incidents LIMIT 1")
+        written.set()
+        return n
+
+    async def second(reader: RowReader) -> int:
+        await written.wait()
+        return int((await reader.all(count))[0]["n"])
+
+    db = app.state.db
+    before, after = await db.rows.apart([first, second])
+    assert before == after
+    async with db.rows.reader() as reader:
+        assert (await reader.all(count))[0]["n"] == before + 1
