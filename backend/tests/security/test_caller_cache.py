@@ -7,7 +7,7 @@ LISTEN connection that hangs without dropping (it is pinged)."""
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
 import asyncpg
@@ -21,7 +21,7 @@ from app import main
 from app.db import Database
 from app.infra import live
 from app.infra.callers import MAX_AGE, CallerCache
-from app.infra.live import LiveFeed
+from app.infra.live import LiveFeed, Watcher
 from tests.conftest import Login, test_settings
 from tests.security.conftest import LOCKOUT_WITHIN, status_within
 
@@ -160,8 +160,9 @@ async def test_a_hung_listen_connection_stops_the_caching(
     async with proxy.running() as port:
         through_proxy = url.set(host="127.0.0.1", port=port).render_as_string(hide_password=False)
 
-        def listening_through_the_proxy(db: Database, _url: str, callers: CallerCache) -> LiveFeed:
-            return LiveFeed(db, through_proxy, callers)
+        def listening_through_the_proxy(db: Database, _url: str, callers: CallerCache,
+                                        watchers: Sequence[Watcher] = ()) -> LiveFeed:
+            return LiveFeed(db, through_proxy, callers, watchers)
 
         monkeypatch.setattr(main, "LiveFeed", listening_through_the_proxy)
         application = main.create_app(test_settings(database_url))
@@ -179,6 +180,8 @@ async def test_a_hung_listen_connection_stops_the_caching(
                     await operator(database_url, "UPDATE users SET is_active = false WHERE username = 'morgan'")
                     await status_within(client, headers, 401)  # not a minute later
                     assert not callers.enabled, "a hung LISTEN connection must stop the caching"
+                    # ... of /metrics answers too (their changes come by NOTIFY as well)
+                    assert not application.state.metrics_answers.keeping
                     proxy.flowing.set()
                     deadline = time.monotonic() + 10
                     while not callers.enabled:

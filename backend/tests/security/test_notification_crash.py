@@ -58,7 +58,10 @@ def test_sigkill_mid_delivery_loses_none(kind: str, tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     for name, value in FAST_SENDER.items():
         monkeypatch.setenv(name, value)
-    sink = ThreadSink(delay=0.3)  # slow enough that the kill lands mid-delivery
+    # Slow enough that the kill lands mid-delivery: at four at a time, the twenty take 7.5 s
+    # (under the sender's 2 s timeout each), longer than opening them takes on a loaded
+    # machine (with 0.3 s, all twenty could arrive before the kill).
+    sink = ThreadSink(delay=1.5)
     try:
         with fresh_database(kind, tmp_path) as url:
             server = Server(url, free_port(), tmp_path / "server.log")

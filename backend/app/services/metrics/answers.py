@@ -136,6 +136,11 @@ class MetricsAnswers:
         self._listening = False
         self._entries.clear()
 
+    @property
+    def keeping(self) -> bool:
+        """Answers can be kept now: changes can be heard."""
+        return self._token() is not None
+
     def _token(self) -> Token | None:
         if not self._listening:
             return None
