@@ -48,8 +48,11 @@ async def _audit(client: httpx.AsyncClient, headers: dict[str, str], ident: int)
 
 
 async def _as_dba(db: Database, statement: str, **params: Any) -> None:
-    """What someone with a SQL console and the table owner's rights could do."""
-    async with db.engine.begin() as conn:
+    """What someone with a SQL console and the table owner's rights could do. On SQLite the
+    transaction takes the write lock at BEGIN (IMMEDIATE): begun as a read (a DROP TRIGGER IF
+    EXISTS of a trigger already gone writes nothing), it could not become a write once the
+    app's background work had committed meanwhile ("database is locked", at once)."""
+    async with db.engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
         if db.dialect == "postgresql":
             await conn.execute(text("SET LOCAL session_replication_role = replica"))
             await conn.execute(text(statement), params)
