@@ -79,7 +79,8 @@ class _DataVersion:
 
     def read(self) -> int | None:
         try:
-            return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+            # fetchall: the statement runs to its end, so no read transaction stays open
+            return int(self._conn.execute("PRAGMA data_version").fetchall()[0][0])
         except sqlite3.Error:
             log.warning("metrics answers: could not read SQLite's data version", exc_info=True)
             return None
