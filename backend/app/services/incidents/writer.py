@@ -9,10 +9,11 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any, cast
 
 import orjson
-from sqlalchemy import Table, bindparam, insert, select
+from sqlalchemy import Table, bindparam, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.domain import roles, sla
@@ -24,7 +25,7 @@ from app.errors import Unprocessable
 from app.infra.live import announce_event
 from app.infra.responses import OPTIONS
 from app.models import Incident, IncidentEvent, Service, User
-from app.services.incidents.audit import CHECKPOINTS, HELD_COLUMNS, seal
+from app.services.incidents.audit import CHECKPOINTS, HELD, HELD_COLUMNS, seal
 from app.services.incidents.reads import EVENT_FIELDS, UNSTARRED, event_payload
 from app.services.notifications.outbox import enqueue_for_events
 from app.services.sla.calendars import calendars_by_id, deadline_values, policy_calendar_ids
@@ -42,6 +43,22 @@ EVENT_WITH_CHECKPOINT = (
                            for name in EVENT_COLUMNS})
     .returning(*(EVENTS.c[name] for name in EVENT_FIELDS))
     .add_cte(CHECKPOINTS.cte("moved")))
+# PostgreSQL, one incident opened: its id is taken from the sequence with the service read, so
+# its `created` event can be sealed before the row exists; then the incident (its checkpoint
+# already past that event) and the event go in one statement, and the row is written once,
+# not inserted and then updated for its checkpoint. Its parameters are prefixed `i_`.
+NEXT_INCIDENT_ID = func.nextval("incidents_id_seq").label("next_incident_id")
+INCIDENT_COLUMNS = ("id", "title", "description", "impact", "severity", "status", "service_id",
+                    "assignee_id", "created_at", "version", "ack_due_at", "resolve_due_at",
+                    "ack_at_risk_at", "resolve_at_risk_at", "sla_calendar_id", "chain_head",
+                    "event_count")
+EVENT_WITH_INCIDENT = (
+    insert(EVENTS).values({name: bindparam(f"e_{name}", type_=EVENTS.c[name].type)
+                           for name in EVENT_COLUMNS})
+    .returning(*(EVENTS.c[name] for name in EVENT_FIELDS))
+    .add_cte(insert(INCIDENTS).values({
+        name: bindparam(f"i_{name}", type_=INCIDENTS.c[name].type) for name in INCIDENT_COLUMNS
+    }).cte("opened")))
 
 
 @dataclass(frozen=True)
@@ -79,11 +96,14 @@ async def service_calendars(session: AsyncSession, services: list[Service]) -> d
 async def record_events(
     session: AsyncSession, events: list[NewEvent], actor: User | None, now: datetime,
     held: Mapping[int, Any] | None = None, opened: bool = False,
+    opening: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """Append the events (flush only), sealed into each incident's hash chain, announced
     to the live stream once the transaction commits and queued for the notification
     channels that hear them (in this transaction); returns them as `EventRead` dicts.
     `held`, `opened`: incidents this transaction's own statement locked (audit.seal).
+    `opening` (PostgreSQL, one event): the row of the incident it opens, not yet written:
+    written with the event, in one statement (EVENT_WITH_INCIDENT).
     An incident that does not exist is NotFound."""
     if not events:
         return []
@@ -93,7 +113,13 @@ async def record_events(
              "created_by_token_id": token.id if token else None, "created_at": e.at or now}
             for e in events]
     moved = await seal(session, rows, held, opened)  # hash chain: see services/incidents/audit.py
-    if len(rows) == 1 and session.bind is not None and session.bind.dialect.name == "postgresql":
+    if opening is not None:
+        [move] = moved
+        written = await session.execute(EVENT_WITH_INCIDENT, {
+            **{f"e_{k}": v for k, v in rows[0].items()},
+            **{f"i_{k}": v for k, v in opening.items()},
+            "i_chain_head": move["b_head"], "i_event_count": move["b_count"]})
+    elif len(rows) == 1 and session.bind is not None and session.bind.dialect.name == "postgresql":
         # One event and its incident's checkpoint in one statement: one round trip, not two.
         written = await session.execute(
             EVENT_WITH_CHECKPOINT, {**{f"e_{k}": v for k, v in rows[0].items()}, **moved[0]})
@@ -148,6 +174,30 @@ def _opened(spec: NewIncident, service: Service, owner: User | None, source: str
     return text + (f", owned by {owner.name}" if owner else "")
 
 
+def _created(ident: int, spec: NewIncident, services: Mapping[int, Service],
+             owners: Mapping[int, User], source: str, at: datetime) -> NewEvent:
+    owner = owners.get(spec.assignee_id) if spec.assignee_id is not None else None
+    data: dict[str, Any] = {"severity": spec.severity.value, "service_id": spec.service_id,
+                            "assignee_id": spec.assignee_id, "source": source}
+    if spec.alert is not None:
+        data["alert"] = spec.alert
+    return NewEvent(ident, EventType.CREATED, _opened(spec, services[spec.service_id], owner, source),
+                    data, at)
+
+
+async def _open_one(session: AsyncSession, spec: NewIncident, row: dict[str, Any],
+                    services: Mapping[int, Service], owners: Mapping[int, User],
+                    actor: User | None, source: str, now: datetime) -> int:
+    """One incident whose id is already taken (PostgreSQL): sealed as it will stand, then
+    written with its `created` event in one statement."""
+    values = {name: row.get(name) for name in INCIDENT_COLUMNS
+              if name not in ("chain_head", "event_count")}
+    held = SimpleNamespace(**{**{name: values.get(name) for name in HELD}, "event_count": 0})
+    await record_events(session, [_created(row["id"], spec, services, owners, source, row["created_at"])],
+                        actor, now, {row["id"]: held}, opened=True, opening=values)
+    return int(row["id"])
+
+
 async def open_incidents(
     session: AsyncSession, specs: list[NewIncident], actor: User | None, source: str,
     now: datetime,
@@ -162,7 +212,15 @@ async def open_incidents(
     if not specs:
         return []
     wanted = {s.service_id for s in specs}
-    services = {s.id: s for s in await session.scalars(select(Service).where(Service.id.in_(wanted)))}
+    at_once = (len(specs) == 1 and session.bind is not None
+               and session.bind.dialect.name == "postgresql")
+    if at_once:
+        found = (await session.execute(
+            select(Service, NEXT_INCIDENT_ID).where(Service.id == specs[0].service_id))).first()
+        services = {found[0].id: found[0]} if found else {}
+    else:
+        services = {s.id: s for s in await session.scalars(
+            select(Service).where(Service.id.in_(wanted)))}
     for ident in sorted(wanted - set(services)):
         raise Unprocessable(f"service_id {ident} is not a known service", field="service_id")
     owners = await _owners(session, specs)
@@ -176,6 +234,10 @@ async def open_incidents(
         "assignee_id": s.assignee_id, "created_at": at, "version": 1,
         **policies[(s.service_id, s.severity, at)],
     } for s, at in zip(specs, opened_at, strict=True)]
+    if at_once:
+        assert found is not None
+        return [await _open_one(session, specs[0], {"id": found[1], **rows[0]}, services,
+                                owners, actor, source, now)]
     c = INCIDENTS.c
     content = (c.title, c.description, c.severity, c.service_id, c.assignee_id, c.created_at)
     returned = list({col.name: col for col in (*HELD_COLUMNS, *content)}.values())
@@ -184,15 +246,8 @@ async def open_incidents(
     for r in sorted(written, key=lambda r: r.id, reverse=True):
         ids_by_content[tuple(getattr(r, col.name) for col in content)].append(r.id)
     ids = [ids_by_content[tuple(r[col.name] for col in content)].pop() for r in rows]
-    events = []
-    for ident, s, at in zip(ids, specs, opened_at, strict=True):
-        owner = owners.get(s.assignee_id) if s.assignee_id is not None else None
-        data: dict[str, Any] = {"severity": s.severity.value, "service_id": s.service_id,
-                                "assignee_id": s.assignee_id, "source": source}
-        if s.alert is not None:
-            data["alert"] = s.alert
-        events.append(NewEvent(ident, EventType.CREATED, _opened(s, services[s.service_id], owner, source),
-                               data, at))
+    events = [_created(ident, s, services, owners, source, at)
+              for ident, s, at in zip(ids, specs, opened_at, strict=True)]
     # The INSERT holds the new rows: sealed from what it returned, no RCA to read.
     await record_events(session, events, actor, now, {r.id: r for r in written}, opened=True)
     return ids
