@@ -13,7 +13,8 @@ default). The targets are judged on `split`; `single` is kept beside it.
    `created_at` (enqueued in the transaction that opened the incident). Same clock: one machine.
 2. Transitions (wrk, BENCH_WRK_SECONDS per run, 10 clients): with no channel, then with three
    webhook channels hearing `incident.status_changed` on every incident, interleaved run by
-   run (none, three, paused, none, ...), the outbox drained before each run. The ratio is the
+   run (each round in another order: none, three, paused; three, paused, none; ...), the
+   outbox drained before each run. The ratio is the
    median req/s with three over without, the worker sending the deliveries meanwhile.
    Beside it, a third condition: the three channels paused (rested, as a failing channel is)
    during the run, so the worker sends nothing then: what the transaction itself pays.
@@ -225,20 +226,26 @@ async def transitions(client: Client, token: str, pg: asyncpg.Connection,
     rps: dict[str, list[float]] = {c: [] for c in conditions}
     p99: dict[str, list[float]] = {c: [] for c in conditions}
     cpu_ms: dict[str, list[float]] = {c: [] for c in conditions}
+    api_cpu_ms: dict[str, list[float]] = {c: [] for c in conditions}  # the API process alone
     drain_s: list[float] = []
     sent, duplicates, transitions_three, non2xx = 0, 0, 0, 0
     await reset()
     wrk(APP_PORT, 10, 1, env)  # warm-up
-    for _ in range(RUNS):
-        for name in conditions:
+    for run in range(RUNS):
+        # Each round in another order: every transition adds an event to a timeline the answer
+        # carries whole, so later runs are slower, and a fixed order would charge that drift
+        # to the conditions measured last in each round.
+        for name in conditions[run % 3:] + conditions[:run % 3]:
             channels(name != "none")
             await pause(name == "paused")
             await reset()
             await wait_for(pg, "before a run", 60)
             call(Client(SINK_PORT), "POST", "/reset", want=204)
             since = await pg.fetchval("SELECT coalesce(max(id), 0) FROM incident_events")
-            cpu = cpu_seconds(servers)
+            cpu, api_cpu = cpu_seconds(servers), cpu_seconds(servers[:1])
             r = wrk(APP_PORT, 10, WRK_SECONDS, env, then_drain=False)
+            api_cpu_ms[name].append((cpu_seconds(servers[:1]) - api_cpu) * 1000
+                                    / max(r["requests"], 1))
             if name == "three":  # what it sends after the run belongs to the run's cost
                 drain_s.append(await wait_for(pg, "after a run", 120))
             # paused: what it sends once resumed does not count (the enqueue's cost alone)
@@ -262,10 +269,12 @@ async def transitions(client: Client, token: str, pg: asyncpg.Connection,
     for name in conditions:
         out[name] = {"rps": round(med[name], 1), "runs": [round(x, 1) for x in rps[name]],
                      "p99_ms": round(statistics.median(p99[name]), 2),
-                     "cpu_ms": round(statistics.median(cpu_ms[name]), 2)}
+                     "cpu_ms": round(statistics.median(cpu_ms[name]), 2),
+                     "api_cpu_ms": round(statistics.median(api_cpu_ms[name]), 2)}
     out.update(ratio=round(med["three"] / med["none"], 3),
                enqueue_only_ratio=round(med["paused"] / med["none"], 3),
                cpu_ratio=round(out["three"]["cpu_ms"] / out["none"]["cpu_ms"], 3),
+               api_cpu_ratio=round(out["three"]["api_cpu_ms"] / out["none"]["api_cpu_ms"], 3),
                non2xx=non2xx, drain_after_run_s=[round(x, 1) for x in drain_s],
                transitions_with_channels=transitions_three, deliveries_received=sent,
                deliveries_expected=3 * transitions_three, duplicates=duplicates)

@@ -86,18 +86,21 @@ def notifications(w: Any) -> None:
       "and system CPU of the app processes (API and worker) per transition, read from /proc "
       "from the run's start until its last answer and, with channels sending, until the outbox "
       "is empty again (PostgreSQL's and the sink's not counted, nor the bench's probes "
-      "between runs): the cost the machine's other work moves least.\n")
-    w("| set-up | load | channels | req/s | x without | p99 ms | CPU ms | x without | runs (req/s) |")
-    w("|---|---:|---|---:|---:|---:|---:|---:|---|")
+      "between runs): the cost the machine's other work moves least. `API CPU ms`: the API "
+      "process's alone, until the run's last answer (in one process: the same process). Each "
+      "round runs the three conditions in another order.\n")
+    w("| set-up | load | channels | req/s | x without | p99 ms | CPU ms | x without | API CPU ms | x without | runs (req/s) |")
+    w("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|")
     for setup in setups:
         tr = NOTIFY[setup]["transitions"]
         for name, label in (("none", "none"), ("three", "three, sent meanwhile"),
                             ("paused", "three, paused (enqueue only)")):
             x = tr[name]
-            cpu = x.get("cpu_ms")
+            cpu, api = x.get("cpu_ms"), x.get("api_cpu_ms")
             w(f"| {SETUP_NAMES[setup]} | {NOTIFY[setup]['load_after_storm'][0]} | {label} | "
               f"{fmt(x['rps'])} | {x['rps'] / tr['none']['rps']:.3f} | {fmt(x['p99_ms'], 2)} | "
               f"{fmt(cpu, 2)} | {fmt(cpu / tr['none']['cpu_ms'] if cpu else None, 3)} | "
+              f"{fmt(api, 2)} | {fmt(api / tr['none']['api_cpu_ms'] if api else None, 3)} | "
               f"{', '.join(fmt(v) for v in x['runs'])} |")
     w("")
     for setup in setups:
