@@ -13,7 +13,8 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 import orjson
-from sqlalchemy import Table, bindparam, func, insert, select
+from sqlalchemy import Integer, Table, bindparam, func, insert, select
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.domain import roles, sla
@@ -24,11 +25,16 @@ from app.domain.severity import Severity
 from app.errors import Unprocessable
 from app.infra.live import announce_event
 from app.infra.responses import OPTIONS
-from app.models import Incident, IncidentEvent, Service, User
+from app.models import BusinessCalendar, Incident, IncidentEvent, Service, User
 from app.services.incidents.audit import CHECKPOINTS, HELD, HELD_COLUMNS, seal
 from app.services.incidents.reads import EVENT_FIELDS, UNSTARRED, event_payload
 from app.services.notifications.outbox import enqueue_for_events
-from app.services.sla.calendars import calendars_by_id, deadline_values, policy_calendar_ids
+from app.services.sla.calendars import (
+    as_calendar,
+    calendars_by_id,
+    deadline_values,
+    policy_calendar_ids,
+)
 
 INCIDENTS = cast(Table, Incident.__table__)
 EVENTS = cast(Table, IncidentEvent.__table__)
@@ -43,11 +49,20 @@ EVENT_WITH_CHECKPOINT = (
                            for name in EVENT_COLUMNS})
     .returning(*(EVENTS.c[name] for name in EVENT_FIELDS))
     .add_cte(CHECKPOINTS.cte("moved")))
-# PostgreSQL, one incident opened: its id is taken from the sequence with the service read, so
-# its `created` event can be sealed before the row exists; then the incident (its checkpoint
+# PostgreSQL, one incident opened: its id is taken from the sequence with the service and its
+# calendars read (SERVICE_WITH_CALENDARS), so its `created` event can be sealed before the
+# row exists; then the incident (its checkpoint
 # already past that event) and the event go in one statement, and the row is written once,
 # not inserted and then updated for its checkpoint. Its parameters are prefixed `i_`.
-NEXT_INCIDENT_ID = func.nextval("incidents_id_seq").label("next_incident_id")
+# The service, the calendars its SLA policy names (a row each, or one row with none) and the
+# new id, in one round trip: the id is an uncorrelated subquery, so taken once.
+_POLICY = func.jsonb_each(Service.sla_policy).table_valued("key", "value").alias("policy")
+SERVICE_WITH_CALENDARS = (
+    select(Service, BusinessCalendar,
+           select(func.nextval("incidents_id_seq")).scalar_subquery().label("next_incident_id"))
+    .outerjoin(BusinessCalendar, BusinessCalendar.id.in_(
+        select(sql_cast(_POLICY.c.value.op("->>")("calendar_id"), Integer)).select_from(_POLICY)))
+    .where(Service.id == bindparam("service_id")))
 INCIDENT_COLUMNS = ("id", "title", "description", "impact", "severity", "status", "service_id",
                     "assignee_id", "created_at", "version", "ack_due_at", "resolve_due_at",
                     "ack_at_risk_at", "resolve_at_risk_at", "sla_calendar_id", "chain_head",
@@ -214,10 +229,12 @@ async def open_incidents(
     wanted = {s.service_id for s in specs}
     at_once = (len(specs) == 1 and session.bind is not None
                and session.bind.dialect.name == "postgresql")
+    calendars: dict[int, Calendar] | None = None
     if at_once:
-        found = (await session.execute(
-            select(Service, NEXT_INCIDENT_ID).where(Service.id == specs[0].service_id))).first()
+        got = (await session.execute(SERVICE_WITH_CALENDARS, {"service_id": specs[0].service_id})).all()
+        found = got[0] if got else None
         services = {found[0].id: found[0]} if found else {}
+        calendars = {c.id: as_calendar(c) for _, c, _ in got if c is not None}
     else:
         services = {s.id: s for s in await session.scalars(
             select(Service).where(Service.id.in_(wanted)))}
@@ -225,7 +242,8 @@ async def open_incidents(
         raise Unprocessable(f"service_id {ident} is not a known service", field="service_id")
     owners = await _owners(session, specs)
     opened_at = [s.created_at or now for s in specs]
-    calendars = await service_calendars(session, list(services.values()))
+    if calendars is None:
+        calendars = await service_calendars(session, list(services.values()))
     policies = {key: deadlines_for(services[key[0]], key[1], key[2], calendars)
                 for key in {(s.service_id, s.severity, at) for s, at in zip(specs, opened_at, strict=True)}}
     rows = [{
@@ -236,7 +254,7 @@ async def open_incidents(
     } for s, at in zip(specs, opened_at, strict=True)]
     if at_once:
         assert found is not None
-        return [await _open_one(session, specs[0], {"id": found[1], **rows[0]}, services,
+        return [await _open_one(session, specs[0], {"id": found[2], **rows[0]}, services,
                                 owners, actor, source, now)]
     c = INCIDENTS.c
     content = (c.title, c.description, c.severity, c.service_id, c.assignee_id, c.created_at)
