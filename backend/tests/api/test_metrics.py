@@ -7,6 +7,7 @@ import pytest
 from fastapi import FastAPI
 
 from app.models import Incident
+from app.schemas.metrics import Metrics
 
 T = datetime(2026, 1, 10, tzinfo=UTC)
 FAR = datetime(2100, 1, 1, tzinfo=UTC)
@@ -117,3 +118,15 @@ async def test_filters(client: httpx.AsyncClient, viewer: dict[str, str], datase
 async def test_bad_windows_are_422(client: httpx.AsyncClient, viewer: dict[str, str],
                                    params: dict[str, str]) -> None:
     assert (await client.get("/metrics", params=params, headers=viewer)).status_code == 422
+
+
+@pytest.mark.parametrize("params", [WINDOW, {}, {"service_id": 1}])
+async def test_the_answer_is_written_as_its_model_writes_it(
+    client: httpx.AsyncClient, viewer: dict[str, str], dataset: None, params: dict[str, str],
+) -> None:
+    """The answer is built as dicts and written by orjson: byte for byte what the `Metrics`
+    model, validated from it, writes (field order, floats, nulls)."""
+    r = await client.get("/metrics", params=params, headers=viewer)
+    assert r.status_code == 200
+    assert r.json()["daily"] and r.json()["by_service"] and r.json()["by_severity"]
+    assert r.content == Metrics.model_validate_json(r.content).model_dump_json().encode()
