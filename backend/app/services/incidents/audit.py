@@ -17,9 +17,10 @@ checkpoint someone rewrote without the key is never signed over, so the break st
 import logging
 import weakref
 from collections.abc import Awaitable, Callable, Mapping
+from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import Database
@@ -51,6 +52,29 @@ log = logging.getLogger(__name__)
 _keys: "weakref.WeakKeyDictionary[Database, bytes | None]" = weakref.WeakKeyDictionary()
 
 
+# The incident's RCA as it stands, returned by the compare-and-set's UPDATE (PostgreSQL):
+# one statement fewer than reading it after. `rca_present` tells "no RCA" from an empty one.
+# Its subqueries read the statement's snapshot, which is enough here: an RCA edit moves the
+# version, so one committed after that snapshot makes the compare-and-set fail (re-checked
+# once the row lock is had), and the RCA read is never older than the version matched.
+_RCA_OF_ROW = Rca.incident_id == INCIDENTS.c.id
+RCA_NOW = (exists().where(_RCA_OF_ROW).label("rca_present"),
+           *(select(getattr(Rca, name)).where(_RCA_OF_ROW).scalar_subquery().label(f"rca_{name}")
+             for name in RCA_FIELDS))
+HELD_WITH_RCA = (*HELD_COLUMNS, *RCA_NOW)
+
+
+def _carries_rca(row: Any) -> bool:
+    return hasattr(row, "rca_present")
+
+
+def _rca_of(row: Any) -> Any:
+    """The RCA a row read with RCA_NOW carries (None: the incident has none)."""
+    if not row.rca_present:
+        return None
+    return SimpleNamespace(**{name: getattr(row, f"rca_{name}") for name in RCA_FIELDS})
+
+
 def _state(incident: Any, rca: Any) -> str:
     return state_digest(
         **{name: getattr(incident, name) for name in LIFECYCLE},
@@ -64,6 +88,9 @@ _STATES = (select(*HELD_COLUMNS).where(INCIDENTS.c.id.in_(bindparam("ids", expan
 # FOR NO KEY UPDATE, like the version compare-and-set's UPDATE: it serialises chain writers,
 # yet never waits on the KEY SHARE locks that foreign-key checks take (inserting an alert or
 # an event for the incident), which FOR UPDATE would turn into deadlocks.
+# Not with RCA_NOW: a subquery in a locking SELECT is read in the snapshot taken before it
+# waited for the lock, so an RCA edit committed meanwhile would be missed; the RCA is read
+# by a statement of its own once the lock is held.
 _LOCKED_STATES = _STATES.with_for_update(key_share=True)
 _RCAS = (select(Rca.incident_id, *(getattr(Rca, name) for name in RCA_FIELDS))
          .where(Rca.incident_id.in_(bindparam("ids", expanding=True))))
@@ -102,7 +129,8 @@ async def seal(session: AsyncSession, rows: list[dict[str, Any]],
     for ident in ids:
         if ident not in incidents:
             raise NotFound("Incident", ident)
-    need_rca = unheld if opened else ids
+    # The RCA of each incident whose row did not bring it (an opened one has none).
+    need_rca = [i for i in (unheld if opened else ids) if not _carries_rca(incidents[i])]
     rcas = await _rcas(session, need_rca) if need_rca else {}
     heads: dict[int, str] = {}
     counts: dict[int, int] = {}
@@ -115,7 +143,7 @@ async def seal(session: AsyncSession, rows: list[dict[str, Any]],
         # Sealed before in this transaction: that head is the row's (a held state may predate it).
         head, count = moved.get(ident) or (found.chain_head, found.event_count)
         heads[ident], counts[ident] = head or GENESIS, count
-        states[ident] = _state(found, rcas.get(ident))
+        states[ident] = _state(found, _rca_of(found) if _carries_rca(found) else rcas.get(ident))
     for row in rows:
         ident = row["incident_id"]
         row["prev_hash"] = heads[ident]

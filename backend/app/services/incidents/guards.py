@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.domain.lifecycle import Status
 from app.errors import IncidentClosed, StaleVersion
 from app.models import Incident
-from app.services.incidents.audit import HELD_COLUMNS
+from app.services.incidents.audit import HELD_COLUMNS, HELD_WITH_RCA
 from app.services.records import get_or_404
 
 
@@ -27,12 +27,15 @@ def check_version(incident: Incident, expected: int | None) -> None:
 async def bump_version(session: AsyncSession, incident: Incident, values: dict[str, Any]) -> Row[Any]:
     """Compare-and-set: apply `values` only if nobody moved the incident since we read it.
     Returns the row as it now stands, locked (`audit.HELD`: pass it on to the writer, which
-    then seals the change's events without reading the checkpoint again)."""
+    then seals the change's events without reading the checkpoint again), on PostgreSQL with
+    its RCA too (SQLite writes a RETURNING clause's columns unqualified, so a subquery there
+    cannot name the incident's id: the writer reads the RCA after)."""
     held = (await session.execute(
         update(Incident)
         .where(Incident.id == incident.id, Incident.version == incident.version)
         .values(**values, version=incident.version + 1)
-        .returning(*HELD_COLUMNS)
+        .returning(*(HELD_WITH_RCA if session.bind is not None
+                     and session.bind.dialect.name == "postgresql" else HELD_COLUMNS))
         .execution_options(synchronize_session=False)
     )).first()
     if held is None:
