@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from app.clock import utcnow
 from app.db import Database
 from app.main import create_app
-from app.models import Incident, Notification, SlaNotice
+from app.models import Incident, Notification, NotificationChannel, SlaNotice
 from app.services.sla.sweeper import sweep
 from tests.alert_fixtures import payload
 from tests.conftest import test_settings
@@ -231,6 +231,11 @@ async def test_the_notification_queue_depth_and_how_late_its_oldest_is(
                                            timedelta(hours=1)))]
         async with quiet_app.state.db.transaction() as session:
             await session.execute(insert(Notification), rows)
+            # Rested, so no sender claims them: the `admin` fixture's app, on the same
+            # database, runs one, and a failed attempt moved the overdue row's next attempt
+            # into the future before the scrape (age 0) in a loaded run.
+            await session.execute(update(NotificationChannel).where(NotificationChannel.id == channel)
+                                  .values(paused_until=now + timedelta(hours=1)))
         text = await scrape(client)
     assert value(text, "notification_queue_depth") == 3
     age = value(text, "notification_queue_oldest_age_seconds")
