@@ -96,6 +96,9 @@ for (const size of SIZES) {
       await noHorizontalScroll(page, 'follow-up rule editor');
       await shot(page, 'rule-editor');
       await rule.getByRole('button', { name: 'Save follow-up rule' }).click();
+      // The editor's own preview says the rule as soon as SEV2 is ticked; the form goes only
+      // once the server has saved it (navigating before that could cancel the save).
+      await rule.waitFor({ state: 'detached' });
       await page.getByText('Closing a SEV2 incident also needs a follow-up with an owner and a due date.').first().waitFor();
 
       // The resolved incident's checklist names the follow-up and takes the reader to the form.
