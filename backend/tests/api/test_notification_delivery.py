@@ -330,7 +330,9 @@ async def test_the_send_checks_the_address_again_so_a_rebound_name_is_not_follow
 
     production = Settings(_env_file=None, app_env="production", jwt_secret="x" * 40)  # type: ignore[call-arg]
     worker = NotificationWorker(app.state.db, production)
-    worker._client = httpx.AsyncClient()
+    from app.services.notifications.sending import new_client
+
+    worker._client = new_client(production)
     try:
         url = sink.url.replace("127.0.0.1", "localhost")
         outcome = await worker.send(Job("d-1", 1, "test", "webhook", url, None, "{}", 0))
@@ -343,4 +345,4 @@ async def test_the_send_checks_the_address_again_so_a_rebound_name_is_not_follow
         sent = await worker.send(Job("d-2", 1, "test", "webhook", url, None, "{}", 0))
         assert sent.delivered and sink.received[0].headers["host"] == f"localhost:{sink.port}"
     finally:
-        await worker._client.aclose()
+        await worker._client.close()

