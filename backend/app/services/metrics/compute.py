@@ -135,9 +135,18 @@ EMPTY = _figures({
 })
 
 
-def _daily(days: dict[str, Row], resolved: dict[str, int], window: MetricsWindow
-           ) -> list[dict[str, Any]]:
-    keys = set(days) | set(resolved)
+def _daily(rows: Sequence[Row], window: MetricsWindow) -> list[dict[str, Any]]:
+    """The daily series from the figures' `day` and `resolved_day` rows, every day of the
+    span filled in (DailyFigures' field order)."""
+    days: dict[str, Row] = {}
+    resolved: dict[str, int] = {}
+    for row in rows:
+        level = row["lvl"]
+        if level == "day":
+            days[row["k"]] = row
+        elif level == "resolved_day":
+            resolved[row["k"]] = int(row["incident_count"])
+    keys = days.keys() | resolved.keys()
     if not keys:
         return []
     first = date.fromisoformat(min(keys))
@@ -150,17 +159,19 @@ def _daily(days: dict[str, Row], resolved: dict[str, int], window: MetricsWindow
         first = last - timedelta(days=MAX_FILLED_DAYS)
     nothing = dict.fromkeys(field for field, _, _ in DAILY_MEANS)
     out = []
-    for offset in range((last - first).days + 1):  # DailyFigures' field order
-        key = (first + timedelta(days=offset)).isoformat()
-        row = days.get(key)
-        if row is None:
+    start = first.toordinal()
+    for ordinal in range(start, last.toordinal() + 1):  # DailyFigures' field order
+        key = date.fromordinal(ordinal).isoformat()
+        found = days.get(key)
+        if found is None:
             out.append({"date": key, "opened": 0, "resolved": resolved.get(key, 0),
                         "breached": 0, "sla_known": 0, **nothing})
             continue
-        day = {"date": key, "opened": int(row["incident_count"]), "resolved": resolved.get(key, 0),
-               "breached": int(row["breached_count"] or 0), "sla_known": int(row["known_count"] or 0)}
+        day = {"date": key, "opened": int(found["incident_count"]), "resolved": resolved.get(key, 0),
+               "breached": int(found["breached_count"] or 0), "sla_known": int(found["known_count"] or 0)}
         for field, sum_ms, count in DAILY_MEANS:
-            day[field] = _mean(row[sum_ms], int(row[count] or 0))
+            n = int(found[count] or 0)
+            day[field] = round(int(found[sum_ms]) / (n * 1000), 3) if n else None  # _mean, inline
         out.append(day)
     return out
 
@@ -205,16 +216,22 @@ async def figures(db: Database, window: MetricsWindow, breach_rate_target: float
     building some thousand models for the daily figures."""
     rows: Sequence[Row]
     chosen = [s.value for s in window.severity] if window.severity else None
+
+    def daily(rows: Sequence[Row]) -> list[dict[str, Any]]:
+        return _daily(rows, window)
+
     if window.start is None and window.end is None and not window.assignee_id:
         # The whole history: the rollups (percentiles within 1%, rollup_reads.py).
-        rows, names = await rollup_reads.rows(db, window.service_id, chosen, now)
-    elif db.dialect == "postgresql":
-        rows, names = await metrics_pg.rows(
-            db, window.start, window.end, window.service_id, chosen, now, window.assignee_id)
+        rows, names, days = await rollup_reads.rows(db, window.service_id, chosen, now, daily)
     else:
-        async with db.read() as session:
-            rows = (await session.execute(_query(window, now))).mappings().all()
-            names = dict((await session.execute(select(Service.id, Service.name))).all())
+        if db.dialect == "postgresql":
+            rows, names = await metrics_pg.rows(
+                db, window.start, window.end, window.service_id, chosen, now, window.assignee_id)
+        else:
+            async with db.read() as session:
+                rows = (await session.execute(_query(window, now))).mappings().all()
+                names = dict((await session.execute(select(Service.id, Service.name))).all())
+        days = daily(rows)
     by_level: dict[str, dict[str, Row]] = {}
     for row in rows:
         by_level.setdefault(row["lvl"], {})[row["k"]] = row
@@ -230,9 +247,5 @@ async def figures(db: Database, window: MetricsWindow, breach_rate_target: float
             ({**_figures(row), "service_id": int(k), "service_name": names.get(int(k), f"#{k}")}
              for k, row in services.items()),
             key=lambda s: str(s["service_name"])),
-        "daily": _daily(
-            by_level.get("day", {}),
-            {k: int(r["incident_count"]) for k, r in by_level.get("resolved_day", {}).items()},
-            window,
-        ),
+        "daily": days,
     }

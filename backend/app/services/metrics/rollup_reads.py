@@ -11,9 +11,9 @@ The unsettled incidents (open, or finished without both times on record) are the
 index ix_incidents_unsettled's rows: sorting.UNSETTLED states its predicate word for word.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     ARRAY,
@@ -40,6 +40,7 @@ from app.services.metrics.levels import base, tagged
 from app.services.metrics.measures import MEASURES, PERCENTILES
 from app.services.metrics.sketch import COARSE, value_ms
 
+T = TypeVar("T")
 SUMS = MetricRollup.__table__
 BUCKETS = MetricRollupBucket.__table__
 EVERY_SERVICE, EVERY_SEVERITY, WHOLE_HISTORY = 0, "", ""
@@ -224,27 +225,31 @@ SERVICE_NAMES: Any = select(Service.id, Service.name)
 
 
 async def rows(db: Database, service_ids: list[int] | None, severities: list[str] | None,
-               now: Any) -> tuple[list[dict[str, Any]], dict[int, str]]:
-    """Rows with compute.py's keys (percentiles filled in), and the service names."""
+               now: Any, daily: Callable[[Sequence[Any]], T]
+               ) -> tuple[list[dict[str, Any]], dict[int, str], T]:
+    """The answer's level rows (all, severity, service) with compute.py's keys, percentiles
+    filled in; the service names; and `daily` of the figures' rows (its day rows), shaped
+    while the percentiles' walk, the longer statement, is still running."""
     sums, ranked = statements(db.dialect, bool(service_ids), bool(severities))
     params: dict[str, Any] = {"now": now}
     if service_ids:
         params["service_ids"] = service_ids
     if severities:
         params["severities"] = severities
-    async def figures_and_names(reader: RowReader) -> tuple[Sequence[Any], Sequence[Any]]:
-        return await reader.all(sums, **params), await reader.all(SERVICE_NAMES)
+    async def figures_and_names(reader: RowReader) -> tuple[Sequence[Any], Sequence[Any], T]:
+        figures, names = await reader.all(sums, **params), await reader.all(SERVICE_NAMES)
+        return figures, names, daily(figures)
 
     async def percentiles_of(reader: RowReader) -> Sequence[Any]:
         return await reader.all(ranked, **params)
 
     # The percentiles' walk and the sums take about as long: at once, in one snapshot.
-    (figures, names), percentiles = await db.rows.apart([figures_and_names, percentiles_of])
+    (figures, names, days), percentiles = await db.rows.apart([figures_and_names, percentiles_of])
     values: dict[tuple[str, str], dict[str, int]] = {}
     for r in percentiles:
         values.setdefault((r["lvl"], r["k"]), {})[f"{r['measure']}_{r['p']}_ms"] = value_ms(
             int(r["bucket"]), int(r["n"]), int(r["s"]))
     none = {m.percentile_ms(p): None for m in MEASURES for p, _, _ in PERCENTILES}
     out = [{**none, **{c: r[c] for c in ("lvl", "k", *_FIGURES)},
-            **values.get((r["lvl"], r["k"]), {})} for r in figures]
-    return out, {r["id"]: r["name"] for r in names}
+            **values.get((r["lvl"], r["k"]), {})} for r in figures if r["lvl"] in LEVELS]
+    return out, {r["id"]: r["name"] for r in names}, days
