@@ -10,6 +10,8 @@ from app.models.base import Base, JSONDocument
 
 UNSETTLED = text("status IN ('New', 'Investigating', 'Mitigated') "
                  "OR acknowledged_at IS NULL OR resolved_at IS NULL")
+ACK_RUNNING = text("acknowledged_at IS NULL AND sla_paused_at IS NULL")
+RESOLVE_RUNNING = text("resolved_at IS NULL AND sla_paused_at IS NULL")
 
 
 class Incident(Base):
@@ -34,6 +36,12 @@ class Incident(Base):
         # finished without both times on record): the dashboard's urgency and due orders.
         Index("ix_incidents_unsettled", "created_at", "id", postgresql_where=UNSETTLED,
               sqlite_where=UNSETTLED),
+        # The due times whose clocks still run: the earliest target still pending (when a kept
+        # /metrics answer stops holding) is the first entry past now of one or the other.
+        Index("ix_incidents_ack_running", "ack_due_at", postgresql_where=ACK_RUNNING,
+              sqlite_where=ACK_RUNNING),
+        Index("ix_incidents_resolve_running", "resolve_due_at", postgresql_where=RESOLVE_RUNNING,
+              sqlite_where=RESOLVE_RUNNING),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
