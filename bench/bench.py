@@ -277,7 +277,12 @@ async def two_workers(pg: asyncpg.Connection) -> list[dict[str, Any]]:
 async def warm_up(client: Client, pg: asyncpg.Connection) -> None:
     """Touch every code path once, so the memory baseline is that of a server in use."""
     some = await pg.fetchval("SELECT max(id) FROM incidents WHERE status = 'Investigating'")
-    client.call("GET", "/metrics")
+    service = await pg.fetchval("SELECT service_id FROM incidents WHERE id = $1", some)
+    since = (datetime.now(UTC) - timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # Each of /metrics' three paths: the rollups whole and for one service, the exact query.
+    for path in ("/metrics", f"/metrics?service_id={service}",
+                 f"/metrics?service_id={service}&from={since}"):
+        client.call("GET", path)
     client.call("GET", "/incidents?severity=SEV2")
     client.call("GET", f"/incidents/{some}")
     client.call("POST", f"/incidents/{some}/comments", {"body": "bench warm-up"})

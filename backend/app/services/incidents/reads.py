@@ -11,6 +11,7 @@ as pydantic would, and services that return models validate the same dict.
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, exists, select
@@ -156,10 +157,16 @@ def rca_payload(r: Row) -> dict[str, Any] | None:
     return {**values, "missing_fields": rca.missing_fields(values)}
 
 
+@lru_cache(maxsize=4)
+def _event_keys(prefix: str) -> tuple[tuple[str, str], ...]:
+    """(`EventRead` field, the row's column) in the model's order, for a column prefix."""
+    return tuple((name, prefix + ("starred_at" if name == "starred" else name)) for name in EVENT_READ)
+
+
 def event_payload(r: Row, prefix: str = "") -> dict[str, Any]:
     """An event row (or the `ev_*` columns of WITH_TIMELINE) as `EventRead`."""
-    payload = {name: r[f"{prefix}starred_at"] is not None if name == "starred" else r[f"{prefix}{name}"]
-               for name in EVENT_READ}
+    payload = {name: r[column] for name, column in _event_keys(prefix)}
+    payload["starred"] = payload["starred"] is not None
     payload["data"] = payload["data"] or {}
     return payload
 
