@@ -29,7 +29,7 @@ from datetime import timedelta
 
 import aiohttp
 import asyncpg
-from sqlalchemy import or_, select, text, update
+from sqlalchemy import bindparam, or_, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -38,7 +38,7 @@ from app.config import Settings
 from app.db import Database
 from app.models import Notification, NotificationChannel
 from app.services.notifications.channels import Vault
-from app.services.notifications.outbox import DIRECTORY, OUTBOX_CHANNEL, WAKE, WAKE_ALL
+from app.services.notifications.outbox import DIRECTORY, NOTIFICATIONS, OUTBOX_CHANNEL, WAKE, WAKE_ALL
 from app.services.notifications.recording import purge_delivered, record
 from app.services.notifications.render import incidents_and_summaries, render
 from app.services.notifications.sending import Job, Outcome, new_client, send
@@ -50,6 +50,13 @@ CLAIM_MARGIN_SECONDS = 5.0
 RETENTION_EVERY_SECONDS = 600.0
 STOP_SECONDS = 5.0
 GATHER_SECONDS = 0.1  # a steady stream of commits: ~10 claims a second, each a delivery later by <= this
+
+
+# Claims written as Core executemany (one prepared statement, a row's values each): the ORM's
+# bulk UPDATE by primary key did the same with per-row bookkeeping on top.
+CLAIM = (update(NOTIFICATIONS).where(NOTIFICATIONS.c.id == bindparam("claimed_id"))
+         .values(claimed_until=bindparam("until")))
+CLAIM_WITH_BODY = CLAIM.values(body=bindparam("rendered"))
 
 
 class NotificationWorker:
@@ -235,8 +242,9 @@ class NotificationWorker:
                     kept.append(r)
                 else:
                     self._waiting.add(r.channel_id)
-            channels = {ch.id: ch for ch in await session.scalars(
-                select(c).where(c.id.in_({r.channel_id for r in kept})))}
+            channels = {ch.id: ch for ch in (await session.execute(
+                select(c.id, c.kind, c.url, c.secret)
+                .where(c.id.in_({r.channel_id for r in kept})))).all()}
             # Each channel's address and secret decrypted once per claim, not once per delivery.
             opened = {ch.id: (self.vault.open(ch.url),
                               self.vault.open(ch.secret) if ch.secret else None)
@@ -255,15 +263,15 @@ class NotificationWorker:
                     body = render(channel.kind, r.id, r.event, r.occurred_at,
                                   incidents.get(r.incident_id) if r.incident_id else None,
                                   texts.get(r.source_event_id or 0, ""))
-                    changes.append({"id": r.id, "claimed_until": claimed_until, "body": body})
+                    changes.append({"claimed_id": r.id, "until": claimed_until, "rendered": body})
                 else:
-                    changes.append({"id": r.id, "claimed_until": claimed_until})
+                    changes.append({"claimed_id": r.id, "until": claimed_until})
                 jobs.append(Job(r.id, r.channel_id, r.event, channel.kind,
                                 *opened[r.channel_id], body, r.attempts))
             for group in (
-                [ch for ch in changes if "body" in ch], [ch for ch in changes if "body" not in ch]):
+                    [ch for ch in changes if "rendered" in ch], [ch for ch in changes if "rendered" not in ch]):
                 if group:
-                    await session.execute(update(Notification), group)
+                    await session.execute(CLAIM_WITH_BODY if "rendered" in group[0] else CLAIM, group)
             return jobs
 
     # -- sending --------------------------------------------------------------------------
