@@ -10,6 +10,8 @@ from app.models.base import Base, JSONDocument
 
 UNSETTLED = text("status IN ('New', 'Investigating', 'Mitigated') "
                  "OR acknowledged_at IS NULL OR resolved_at IS NULL")
+UNSETTLED_INCLUDES = ("severity", "service_id", "status", "acknowledged_at", "mitigated_at",
+                      "resolved_at", "ack_due_at", "resolve_due_at", "sla_paused_at")
 ACK_RUNNING = text("acknowledged_at IS NULL AND sla_paused_at IS NULL")
 RESOLVE_RUNNING = text("resolved_at IS NULL AND sla_paused_at IS NULL")
 
@@ -33,9 +35,11 @@ class Incident(Base):
               sqlite_where=text("status <> 'Closed'")),
         Index(None, "assignee_id", "status", "created_at", "id"),
         # The incidents that may still have an SLA target pending (open ones, and any
-        # finished without both times on record): the dashboard's urgency and due orders.
+        # finished without both times on record): the dashboard's urgency and due orders, and
+        # the live part of whole-history /metrics, which PostgreSQL reads from the index alone
+        # (UNSETTLED_INCLUDES: every column it reads).
         Index("ix_incidents_unsettled", "created_at", "id", postgresql_where=UNSETTLED,
-              sqlite_where=UNSETTLED),
+              sqlite_where=UNSETTLED, postgresql_include=list(UNSETTLED_INCLUDES)),
         # The due times whose clocks still run: the earliest target still pending (when a kept
         # /metrics answer stops holding) is the first entry past now of one or the other.
         Index("ix_incidents_ack_running", "ack_due_at", postgresql_where=ACK_RUNNING,
