@@ -2,15 +2,15 @@
 it is not Closed, and nobody moved it while the change ran (compare-and-set)."""
 
 from functools import lru_cache
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Row, Table, bindparam, update
+from sqlalchemy import Row, bindparam, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.domain.lifecycle import Status
 from app.errors import IncidentClosed, StaleVersion
 from app.models import Incident
-from app.services.incidents.audit import HELD_COLUMNS, HELD_WITH_RCA
+from app.services.incidents.audit import HELD_COLUMNS, HELD_WITH_RCA, INCIDENTS
 from app.services.records import get_or_404
 
 
@@ -23,9 +23,6 @@ def check_version(incident: Incident, expected: int | None) -> None:
         raise StaleVersion(
             f"Incident {incident.id} is at version {incident.version}, not {expected}: "
             "someone changed it first; reload and try again", incident.version)
-
-
-INCIDENTS = cast(Table, Incident.__table__)
 
 
 @lru_cache(maxsize=64)

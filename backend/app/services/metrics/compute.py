@@ -27,7 +27,7 @@ from app.services.metrics import rollup_reads
 from app.services.metrics.answers import MetricsAnswers, key_of
 from app.services.metrics.levels import base, tagged
 from app.services.metrics.measures import MEASURES, PERCENTILES
-from app.services.sla.filters import utc_literal
+from app.services.sla.filters import RUNNING, ack_pending, resolve_pending, utc_literal
 
 Row = Mapping[Any, Any]  # a RowMapping (SQLite) or a dict (pg.py), keyed by column name
 MAX_FILLED_DAYS = 3660
@@ -169,8 +169,7 @@ def _daily(rows: Sequence[Row], window: MetricsWindow) -> list[dict[str, Any]]:
         day = {"date": key, "opened": int(found["incident_count"]), "resolved": resolved.get(key, 0),
                "breached": int(found["breached_count"] or 0), "sla_known": int(found["known_count"] or 0)}
         for field, sum_ms, count in DAILY_MEANS:
-            n = int(found[count] or 0)
-            day[field] = round(int(found[sum_ms]) / (n * 1000), 3) if n else None  # _mean, inline
+            day[field] = _mean(found[sum_ms], int(found[count] or 0))
         out.append(day)
     return out
 
@@ -182,10 +181,9 @@ def _daily(rows: Sequence[Row], window: MetricsWindow) -> list[dict[str, Any]]:
 # then the earlier of the two (tests/api/test_metric_answers.py holds it to next_due_at).
 _NOW = bindparam("now", type_=UTCDateTime())
 _PENDING = union_all(*(
-    select(func.min(due).label("due")).where(done.is_(None), Incident.sla_paused_at.is_(None),
-                                             due >= _NOW)
-    for due, done in ((Incident.ack_due_at, Incident.acknowledged_at),
-                      (Incident.resolve_due_at, Incident.resolved_at)))).subquery("pending")
+    select(func.min(due).label("due")).where(RUNNING, pending(_NOW))
+    for due, pending in ((Incident.ack_due_at, ack_pending),
+                         (Incident.resolve_due_at, resolve_pending)))).subquery("pending")
 NEXT_DUE: Any = select(func.min(_PENDING.c.due).label("due"))
 
 

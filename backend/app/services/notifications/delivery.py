@@ -255,7 +255,7 @@ class NotificationWorker:
                 {r.source_event_id for r in fresh if r.source_event_id is not None}, now)
             claimed_until = now + timedelta(seconds=self.settings.notification_timeout_seconds
                                             + CLAIM_MARGIN_SECONDS)
-            jobs, changes = [], []
+            jobs, rendered, reclaimed = [], [], []  # first claims (their body stored now), later ones
             for r in kept:
                 channel = channels[r.channel_id]
                 body = r.body
@@ -263,15 +263,14 @@ class NotificationWorker:
                     body = render(channel.kind, r.id, r.event, r.occurred_at,
                                   incidents.get(r.incident_id) if r.incident_id else None,
                                   texts.get(r.source_event_id or 0, ""))
-                    changes.append({"claimed_id": r.id, "until": claimed_until, "rendered": body})
+                    rendered.append({"claimed_id": r.id, "until": claimed_until, "rendered": body})
                 else:
-                    changes.append({"claimed_id": r.id, "until": claimed_until})
+                    reclaimed.append({"claimed_id": r.id, "until": claimed_until})
                 jobs.append(Job(r.id, r.channel_id, r.event, channel.kind,
                                 *opened[r.channel_id], body, r.attempts))
-            for group in (
-                    [ch for ch in changes if "rendered" in ch], [ch for ch in changes if "rendered" not in ch]):
+            for claim_rows, group in ((CLAIM_WITH_BODY, rendered), (CLAIM, reclaimed)):
                 if group:
-                    await session.execute(CLAIM_WITH_BODY if "rendered" in group[0] else CLAIM, group)
+                    await session.execute(claim_rows, group)
             return jobs
 
     # -- sending --------------------------------------------------------------------------
