@@ -300,10 +300,16 @@ class Rows:
     async def apart(self, reads: Sequence[Callable[[RowReader], Awaitable[Any]]]) -> list[Any]:
         """`reads` at once, each on its own pooled connection, all in one snapshot (the first
         transaction's, exported to the others: PostgreSQL's `SET TRANSACTION SNAPSHOT`), for
-        figures added up from statements that each take a while. Without the direct pool
-        (SQLite), or inside a unit of work: one after another on one `consistent` snapshot."""
+        figures added up from statements that each take a while. On SQLite at once on the
+        reader threads, kept only if no commit landed meanwhile (`_sqlite_apart`). Inside a
+        unit of work, or without either: one after another on one `consistent` snapshot."""
+        if len(reads) < 2 or PINNED.get() is not None:
+            return await self.consistent(lambda reader: _in_turn(reads, reader))
         pool, statements = self._pool, self._statements
-        if pool is None or statements is None or PINNED.get() is not None or len(reads) < 2:
+        if pool is None or statements is None:
+            together = await self._sqlite_apart(reads)
+            if together is not None:
+                return together
             return await self.consistent(lambda reader: _in_turn(reads, reader))
         async with AsyncExitStack() as stack:
             conns = []
@@ -319,6 +325,26 @@ class Rows:
                 conns.append(conn)
             return list(await asyncio.gather(*(
                 read(_AsyncpgReader(conn, statements)) for read, conn in zip(reads, conns, strict=True))))
+
+    async def _sqlite_apart(self, reads: Sequence[Callable[[RowReader], Awaitable[Any]]],
+                            tries: int = 2) -> list[Any] | None:
+        """SQLite cannot share a snapshot between connections, but it counts commits: `reads`
+        run at once on the reader threads (each statement its own autocommit read) saw one
+        state if the data version is the same before and after them. None when there are no
+        reader threads, or a commit landed during each try (the caller then reads in turn in
+        one transaction)."""
+        readers, statements = self._sqlite, self._sqlite_statements
+        if readers is None or statements is None:
+            return None
+        for _ in range(tries):
+            before = readers.version.read()
+            if before is None:
+                return None
+            out = await asyncio.gather(*(
+                read(_SqliteReader(readers, statements, self.engine)) for read in reads))
+            if readers.version.read() == before:
+                return list(out)
+        return None
 
     @asynccontextmanager
     async def reader_with(self, settings: Mapping[str, str]) -> AsyncIterator[RowReader]:

@@ -17,6 +17,7 @@ caller made before it.
 """
 
 import asyncio
+import logging
 import sqlite3
 import threading
 import time
@@ -35,6 +36,7 @@ from app.models.base import UTCDateTime
 
 Row = Mapping[Any, Any]
 Statement = Select[Any]
+log = logging.getLogger(__name__)
 # A statement whose last run took less than this runs on the event loop's own connection: a
 # hand-off to a reader thread and back costs two thread wake-ups, more than such a statement
 # (on a busy 2-core machine, 5-10 ms against 0.3 ms for an incident's detail). Longer ones
@@ -158,6 +160,26 @@ class SqliteStatements:
         return found
 
 
+class DataVersion:
+    """SQLite's count of commits to the file by other connections, read on a connection of
+    its own that never writes, so every commit (this process's included) moves it: equal
+    before and after some reads, nothing committed in between, so they all saw one state."""
+
+    def __init__(self, path: str) -> None:
+        self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+
+    def read(self) -> int | None:
+        try:
+            # fetchall: the statement runs to its end, so no read transaction stays open
+            return int(self._conn.execute("PRAGMA data_version").fetchall()[0][0])
+        except sqlite3.Error:
+            log.warning("could not read SQLite's data version", exc_info=True)
+            return None
+
+    def close(self) -> None:
+        self._conn.close()
+
+
 class SqliteReaders:
     """Read-only sqlite3 connections, one per reader thread, on the database file."""
 
@@ -167,6 +189,7 @@ class SqliteReaders:
         self._executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="sqlite-read")
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self.version = DataVersion(path)
 
     @staticmethod
     def usable(database: str | None) -> bool:
@@ -201,6 +224,7 @@ class SqliteReaders:
 
     def close(self) -> None:
         self._executor.shutdown(wait=True)
+        self.version.close()
         with self._lock:
             for conn in self._connections:
                 conn.close()

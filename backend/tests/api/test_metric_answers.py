@@ -7,6 +7,7 @@ import random
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import asyncpg
 import httpx
@@ -146,6 +147,26 @@ async def test_reads_apart_see_one_snapshot(app: FastAPI, database_url: str) -> 
     assert before == after
     async with db.rows.reader() as reader:
         assert (await reader.all(count))[0]["n"] == before + 1
+
+
+async def test_reads_apart_run_at_once(app: FastAPI) -> None:
+    """The sums and the percentiles' walk take about as long each: on SQLite too they run at
+    the same time (on the reader threads), not one after the other. Each read here waits for
+    the other to have read: one after the other, the first would wait for ever."""
+    count = select(func.count().label("n")).select_from(Incident)
+    started = [asyncio.Event(), asyncio.Event()]
+
+    def read(me: int) -> Callable[[RowReader], Any]:
+        async def run(reader: RowReader) -> int:
+            n = int((await reader.all(count))[0]["n"])
+            started[me].set()
+            await started[1 - me].wait()
+            return n
+        return run
+
+    db = app.state.db
+    first, second = await asyncio.wait_for(db.rows.apart([read(0), read(1)]), 10)
+    assert first == second > 0
 
 
 async def test_the_next_due_time_is_judges_earliest_pending_target(app: FastAPI) -> None:

@@ -23,8 +23,6 @@ each for at most MAX_AGE seconds. Requests that miss together share one computat
 """
 
 import asyncio
-import logging
-import sqlite3
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
@@ -36,11 +34,11 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import Database
+from app.infra.sqlite_rows import DataVersion
 
 CHANNEL = "incident_console_metrics"  # sent by the triggers of migration 0021_metrics_notify
 MAX_ENTRIES = 64
 MAX_AGE = 600.0
-log = logging.getLogger(__name__)
 
 Token = tuple[int, int]  # (this process's generation, SQLite's data version or 0)
 Compute = Callable[[], Awaitable[tuple[bytes, datetime | None]]]
@@ -70,25 +68,6 @@ def _begun(conn: Any) -> None:
     conn.info.pop(WROTE, None)  # a write outside any transaction, or rolled back, is forgotten
 
 
-class _DataVersion:
-    """SQLite's count of commits to the file by other connections, read on a connection of
-    its own that never writes, so every commit (this process's included) moves it."""
-
-    def __init__(self, path: str) -> None:
-        self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-
-    def read(self) -> int | None:
-        try:
-            # fetchall: the statement runs to its end, so no read transaction stays open
-            return int(self._conn.execute("PRAGMA data_version").fetchall()[0][0])
-        except sqlite3.Error:
-            log.warning("metrics answers: could not read SQLite's data version", exc_info=True)
-            return None
-
-    def close(self) -> None:
-        self._conn.close()
-
-
 class MetricsAnswers:
     """This process's kept answers (one per window), keyed by the caller of `answer`."""
 
@@ -99,12 +78,12 @@ class MetricsAnswers:
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
         self._loading: dict[Hashable, tuple[Token, asyncio.Future[bytes]]] = {}
         self._generation = 0
-        self._version: _DataVersion | None = None
+        self._version: DataVersion | None = None
         self._listening = False
         if db.dialect == "sqlite":
             path = db.engine.url.database
             if path and path != ":memory:" and not path.startswith("file:"):
-                self._version = _DataVersion(path)
+                self._version = DataVersion(path)
             self._listening = True  # one process: its own commits and the file's version
         event.listen(db.engine.sync_engine, "begin", _begun)
         event.listen(db.engine.sync_engine, "after_cursor_execute", _note_write)
