@@ -39,12 +39,16 @@ async def _outside(database_url: str, sql: str) -> None:
     write or a SQL console's would be)."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
-        conn = sqlite3.connect(url.database or "")
-        try:
-            conn.execute(sql)
-            conn.commit()
-        finally:
-            conn.close()
+        def write() -> None:
+            conn = sqlite3.connect(url.database or "")
+            try:
+                conn.execute(sql)
+                conn.commit()
+            finally:
+                conn.close()
+        # In a thread, as another process would write: blocking the event loop here could
+        # stall one of the app's own write transactions (a background loop's) holding the lock.
+        await asyncio.to_thread(write)
         return
     pg = await asyncpg.connect(url.set(drivername="postgresql").render_as_string(hide_password=False))
     try:
