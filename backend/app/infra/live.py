@@ -33,9 +33,13 @@ from sqlalchemy.types import Text
 from app.db import Database
 from app.infra.callers import CallerCache
 from app.infra.prometheus import STREAM_CLIENTS
+from app.infra.rows import in_transaction
 
 CHANNEL = "incident_console_live"
 USERS_CHANNEL = "incident_console_users"  # sent by the trigger on users (migration 0006)
+# A transaction's live updates, sent with it (PostgreSQL delivers them when it commits).
+_NOTIFY = text(f"SELECT pg_notify('{CHANNEL}', p) FROM unnest(:payloads) AS p").bindparams(
+    bindparam("payloads", type_=ARRAY(Text)))
 PENDING = "live_updates"
 EVENT_CREATED = "event.created"
 NOTIFY_LIMIT = 7900
@@ -291,10 +295,7 @@ class LiveFeed:
         updates = _pending(session)
         if not updates:
             return
-        stmt = text(f"SELECT pg_notify('{CHANNEL}', p) FROM unnest(:payloads) AS p").bindparams(
-            bindparam("payloads", type_=ARRAY(Text))
-        )
-        await session.execute(stmt, {"payloads": [u.encoded() for u in updates]})
+        await in_transaction(session, _NOTIFY, {"payloads": [u.encoded() for u in updates]})
 
     def _on_notify(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
         try:

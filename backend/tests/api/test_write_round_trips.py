@@ -4,20 +4,24 @@ creeps back in (reading the checkpoint the compare-and-set already returned, a s
 at the incident before a comment) fails here, on both databases.
 
 Only the request's own statements count (a context variable marks them): the app's
-background loops share the engine. BEGIN is left out (SQLite sends it as a statement,
-asyncpg does not), and so is the caller's row, which SQLite reads on every request
-(PostgreSQL keeps it cached: infra/callers.py). The budgets are the same on both databases
-but a create's: PostgreSQL writes the events and the checkpoint in one statement (a new
-incident's row with its event), and adds one NOTIFY for the live stream."""
+background loops share the engine. Statements sent through SQLAlchemy are seen by its events,
+those sent straight on a session's asyncpg connection (infra/rows.py) by its statement hook.
+BEGIN is left out (SQLite sends it as a statement, asyncpg does not), and so is the caller's
+row, which SQLite reads on every request (PostgreSQL keeps it cached: infra/callers.py). The
+budgets are the same on both databases but a create's: PostgreSQL writes the events and the
+checkpoint in one statement (a new incident's row with its event), and adds one NOTIFY for
+the live stream."""
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
 from typing import Any
 
 import httpx
 from fastapi import FastAPI
 from sqlalchemy import event
+
+from app.infra import rows
 
 COUNTING: ContextVar[list[str] | None] = ContextVar("counting", default=None)
 
@@ -33,11 +37,17 @@ def statements(app: FastAPI) -> Iterator[list[str]]:
         if target is not None and not head.startswith(("BEGIN", "SELECT USERS.")):
             target.append(statement.split("\n")[0][:120])
 
+    def span(statement: str) -> AbstractContextManager[None]:
+        record(None, None, statement)
+        return nullcontext()
+
     event.listen(engine, "before_cursor_execute", record)
-    token = COUNTING.set(seen)
+    token, before = COUNTING.set(seen), rows.statement_span
+    rows.statement_span = span
     try:
         yield seen
     finally:
+        rows.statement_span = before
         COUNTING.reset(token)
         event.remove(engine, "before_cursor_execute", record)
 

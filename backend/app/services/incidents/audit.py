@@ -17,10 +17,11 @@ checkpoint someone rewrote without the key is never signed over, so the break st
 import logging
 import weakref
 from collections.abc import Awaitable, Callable, Mapping
+from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, exists, select, update
+from sqlalchemy import Integer, Table, bindparam, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import Database
@@ -37,6 +38,7 @@ from app.domain.audit import (
 )
 from app.domain.rca import RCA_FIELDS
 from app.errors import NotFound
+from app.infra.rows import in_transaction, member_of
 from app.models import Incident, IncidentEvent, Rca
 from app.schemas.audit import AuditReport
 from app.services.records import get_or_404
@@ -82,26 +84,35 @@ def _state(incident: Any, rca: Any) -> str:
     )
 
 
-# Built once (a statement built per call pays its construction and cache key every time).
-_STATES = (select(*HELD_COLUMNS).where(INCIDENTS.c.id.in_(bindparam("ids", expanding=True)))
-           .order_by(INCIDENTS.c.id))
-# FOR NO KEY UPDATE, like the version compare-and-set's UPDATE: it serialises chain writers,
-# yet never waits on the KEY SHARE locks that foreign-key checks take (inserting an alert or
-# an event for the incident), which FOR UPDATE would turn into deadlocks.
-# Not with RCA_NOW: a subquery in a locking SELECT is read in the snapshot taken before it
-# waited for the lock, so an RCA edit committed meanwhile would be missed; the RCA is read
-# by a statement of its own once the lock is held.
-_LOCKED_STATES = _STATES.with_for_update(key_share=True)
-_RCAS = (select(Rca.incident_id, *(getattr(Rca, name) for name in RCA_FIELDS))
-         .where(Rca.incident_id.in_(bindparam("ids", expanding=True))))
+@lru_cache(maxsize=4)
+def _reads(dialect: str) -> tuple[Any, Any, Any]:
+    """The incidents' states, locked or not, and their RCAs, for a list of ids: built once
+    per database (a statement built per call pays its construction and cache key every time).
+    FOR NO KEY UPDATE, like the version compare-and-set's UPDATE: it serialises chain writers,
+    yet never waits on the KEY SHARE locks that foreign-key checks take (inserting an alert or
+    an event for the incident), which FOR UPDATE would turn into deadlocks.
+    Not with RCA_NOW: a subquery in a locking SELECT is read in the snapshot taken before it
+    waited for the lock, so an RCA edit committed meanwhile would be missed; the RCA is read
+    by a statement of its own once the lock is held."""
+    states = (select(*HELD_COLUMNS).where(member_of(INCIDENTS.c.id, "ids", Integer(), dialect))
+              .order_by(INCIDENTS.c.id))
+    rcas = (select(Rca.incident_id, *(getattr(Rca, name) for name in RCA_FIELDS))
+            .where(member_of(Rca.incident_id, "ids", Integer(), dialect)))
+    return states, states.with_for_update(key_share=True), rcas
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.bind.dialect.name if session.bind is not None else ""
 
 
 async def _incident_states(session: AsyncSession, ids: list[int], lock: bool) -> dict[int, Any]:
-    return {r.id: r for r in await session.execute(_LOCKED_STATES if lock else _STATES, {"ids": ids})}
+    states, locked, _ = _reads(_dialect(session))
+    return {r.id: r for r in await in_transaction(session, locked if lock else states, {"ids": ids})}
 
 
 async def _rcas(session: AsyncSession, ids: list[int]) -> dict[int, Any]:
-    return {r.incident_id: r for r in await session.execute(_RCAS, {"ids": ids})}
+    return {r.incident_id: r for r in await in_transaction(session, _reads(_dialect(session))[2],
+                                                           {"ids": ids})}
 
 
 # Moves the checkpoints `seal` returns (executed with its list as the parameters).

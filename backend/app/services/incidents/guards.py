@@ -2,23 +2,32 @@
 it is not Closed, and nobody moved it while the change ran (compare-and-set)."""
 
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeAlias
 
-from sqlalchemy import Row, bindparam, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.domain.lifecycle import Status
-from app.errors import IncidentClosed, StaleVersion
+from app.errors import IncidentClosed, NotFound, StaleVersion
+from app.infra.rows import AttrRow, in_transaction
 from app.models import Incident
 from app.services.incidents.audit import HELD_COLUMNS, HELD_WITH_RCA, INCIDENTS
-from app.services.records import get_or_404
+
+# An incident as the changes read it: `ensure_exists`' row, or an entity a batch loaded.
+IncidentState: TypeAlias = Incident | AttrRow
+# The incident's row as it stands (every column), read as the changes read it: no ORM entity,
+# which none of them changes (they write with compare-and-set UPDATEs).
+_INCIDENT = select(INCIDENTS).where(INCIDENTS.c.id == bindparam("incident_id"))
 
 
-async def ensure_exists(session: AsyncSession, incident_id: int) -> Incident:
-    return await get_or_404(session, Incident, incident_id, "Incident")
+async def ensure_exists(session: AsyncSession, incident_id: int) -> AttrRow:
+    rows = await in_transaction(session, _INCIDENT, {"incident_id": incident_id})
+    if not rows:
+        raise NotFound("Incident", incident_id)
+    return rows[0]
 
 
-def check_version(incident: Incident, expected: int | None) -> None:
+def check_version(incident: IncidentState, expected: int | None) -> None:
     if expected is not None and expected != incident.version:
         raise StaleVersion(
             f"Incident {incident.id} is at version {incident.version}, not {expected}: "
@@ -38,7 +47,7 @@ def _compare_and_set(columns: tuple[str, ...], with_rca: bool) -> Any:
             .returning(*(HELD_WITH_RCA if with_rca else HELD_COLUMNS)))
 
 
-async def bump_version(session: AsyncSession, incident: Incident, values: dict[str, Any]) -> Row[Any]:
+async def bump_version(session: AsyncSession, incident: IncidentState, values: dict[str, Any]) -> AttrRow:
     """Compare-and-set: apply `values` (columns to plain values) only if nobody moved the
     incident since we read it.
     Returns the row as it now stands, locked (`audit.HELD`: pass it on to the writer, which
@@ -49,13 +58,14 @@ async def bump_version(session: AsyncSession, incident: Incident, values: dict[s
     stmt = _compare_and_set(tuple(sorted(values)), with_rca)
     params = {f"v_{name}": value for name, value in values.items()}
     params.update(cas_id=incident.id, cas_version=incident.version, v_version=incident.version + 1)
-    held = (await session.execute(stmt, params)).first()
+    rows = await in_transaction(session, stmt, params)
+    held = rows[0] if rows else None
     if held is None:
         raise StaleVersion(f"Incident {incident.id} changed while this request ran; reload and retry",
                            None)
     return held
 
 
-def refuse_if_closed(incident: Incident, action: str) -> None:
+def refuse_if_closed(incident: IncidentState, action: str) -> None:
     if incident.status == Status.CLOSED.value:
         raise IncidentClosed(f"Incident {incident.id} is Closed; it no longer accepts {action}")

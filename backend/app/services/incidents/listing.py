@@ -14,10 +14,8 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
-    ARRAY,
     Integer,
     String,
-    any_,
     bindparam,
     func,
     or_,
@@ -33,7 +31,7 @@ from app.domain import sla
 from app.domain.lifecycle import Status
 from app.domain.severity import Severity
 from app.errors import Unprocessable
-from app.infra.rows import RowReader
+from app.infra.rows import RowReader, member_of
 from app.models import Incident
 from app.models.base import UTCDateTime
 from app.schemas.incidents import IncidentSort
@@ -146,9 +144,7 @@ def _one_of(column: Any, name: str, item: Any, count: int, postgresql: bool) -> 
     not for `= ANY(ARRAY[v])` (one service, owner and status: 0.5 ms against 190 ms)."""
     if postgresql and count == 1:
         return column == bindparam(name, type_=item)
-    if postgresql:
-        return column == any_(bindparam(name, type_=ARRAY(item)))
-    return column.in_(bindparam(name, expanding=True))
+    return member_of(column, name, item, "postgresql" if postgresql else "other")
 
 
 def _conditions(shape: tuple[Any, ...], postgresql: bool) -> list[ColumnElement[bool]]:

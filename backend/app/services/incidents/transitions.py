@@ -12,9 +12,9 @@ from app.db import Database
 from app.domain import lifecycle, rca
 from app.domain.events import EventType
 from app.infra.rows import SessionReader
-from app.models import ActionItem, Incident, Rca, Service, User
+from app.models import ActionItem, Rca, Service, User
 from app.schemas.incidents import TransitionRequest
-from app.services.incidents.guards import bump_version, check_version, ensure_exists
+from app.services.incidents.guards import IncidentState, bump_version, check_version, ensure_exists
 from app.services.incidents.reads import incident_detail
 from app.services.incidents.writer import NewEvent, record_events
 from app.services.sla.pauses import resume_values
@@ -34,7 +34,7 @@ async def change_status(
 
 @dataclass(frozen=True)
 class Move:
-    incident: Incident
+    incident: IncidentState
     target: lifecycle.Status
     note: str | None = None
     at: datetime | None = None  # when it happened, if not the batch's `now` (the demo history)
@@ -42,7 +42,7 @@ class Move:
 
 async def move(
     session: AsyncSession,
-    incident: Incident,
+    incident: IncidentState,
     target: lifecycle.Status,
     note: str | None,
     actor: User | None,
@@ -53,7 +53,7 @@ async def move(
     await move_many(session, [Move(incident, target, note)], actor, now)
 
 
-async def _follow_up_gate(session: AsyncSession, closing: list[Incident]
+async def _follow_up_gate(session: AsyncSession, closing: list[IncidentState]
                           ) -> tuple[dict[int, list[str]], set[int]]:
     """For the incidents about to close: their services' `close_requires_action_items`, and
     which of them have a follow-up with an owner and a due date."""

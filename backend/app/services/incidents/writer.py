@@ -25,6 +25,7 @@ from app.domain.severity import Severity
 from app.errors import Unprocessable
 from app.infra.live import announce_event
 from app.infra.responses import OPTIONS
+from app.infra.rows import AttrRow, in_transaction
 from app.models import BusinessCalendar, Incident, IncidentEvent, Service, User
 from app.services.incidents.audit import CHECKPOINTS, HELD, HELD_COLUMNS, seal
 from app.services.incidents.reads import EVENT_FIELDS, UNSTARRED, event_payload
@@ -130,21 +131,21 @@ async def record_events(
     moved = await seal(session, rows, held, opened)  # hash chain: see services/incidents/audit.py
     if opening is not None:
         [move] = moved
-        written = await session.execute(EVENT_WITH_INCIDENT, {
+        written = await in_transaction(session, EVENT_WITH_INCIDENT, {
             **{f"e_{k}": v for k, v in rows[0].items()},
             **{f"i_{k}": v for k, v in opening.items()},
             "i_chain_head": move["b_head"], "i_event_count": move["b_count"]})
     elif len(rows) == 1 and session.bind is not None and session.bind.dialect.name == "postgresql":
         # One event and its incident's checkpoint in one statement: one round trip, not two.
-        written = await session.execute(
-            EVENT_WITH_CHECKPOINT, {**{f"e_{k}": v for k, v in rows[0].items()}, **moved[0]})
+        written = await in_transaction(
+            session, EVENT_WITH_CHECKPOINT, {**{f"e_{k}": v for k, v in rows[0].items()}, **moved[0]})
     else:
         await session.execute(CHECKPOINTS, moved)
-        written = await session.execute(INSERT_EVENTS, rows)
+        written = [AttrRow(r._mapping) for r in await session.execute(INSERT_EVENTS, rows)]
     actor_name = actor.name if actor else None
-    payloads = [event_payload({**row._mapping, "created_by_name": actor_name,
+    payloads = [event_payload({**row, "created_by_name": actor_name,
                                "created_by_token_name": token.name if token else None, **UNSTARRED})
-                for row in sorted(written.all(), key=lambda r: r.id)]
+                for row in sorted(written, key=lambda r: r["id"])]
     for payload in payloads:
         announce_event(session, orjson.loads(orjson.dumps(payload, option=OPTIONS)))
     await enqueue_for_events(session, payloads)  # the outbox: services/notifications/outbox.py

@@ -34,6 +34,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import Database
+from app.infra.rows import WROTE
 from app.infra.sqlite_rows import DataVersion
 
 CHANNEL = "incident_console_metrics"  # sent by the triggers of migration 0021_metrics_notify
@@ -52,7 +53,6 @@ class _Entry:
     body: bytes
 
 
-WROTE = "metrics_answers_wrote"
 _DML = ("INSERT", "UPDATE", "DELETE")
 
 

@@ -16,11 +16,9 @@ from functools import lru_cache
 from typing import Any, TypeVar
 
 from sqlalchemy import (
-    ARRAY,
     Integer,
     String,
     and_,
-    any_,
     bindparam,
     cast,
     func,
@@ -32,7 +30,7 @@ from sqlalchemy import (
 )
 
 from app.db import Database
-from app.infra.rows import RowReader
+from app.infra.rows import RowReader, member_of
 from app.models import Incident, MetricRollup, MetricRollupBucket, Service
 from app.models.base import UTCDateTime
 from app.services.incidents.sorting import UNSETTLED
@@ -48,25 +46,17 @@ _FIGURES = ("incident_count", *(c for m in MEASURES for c in (m.count, m.sum_ms)
             "breached_count", "known_count")
 
 
-def _member(column: Any, name: str, dialect: str, type_: Any) -> Any:
-    """`column` in the bound list `name`: an array on PostgreSQL, so the statement text is the
-    same whatever the number of values (compiled once for asyncpg, as pg.py's)."""
-    if dialect == "postgresql":
-        return column == any_(bindparam(name, type_=ARRAY(type_)))
-    return column.in_(bindparam(name, expanding=True))
-
-
 def _keys(table: Any, level: str, dialect: str, by_service: bool, by_severity: bool) -> list[Any]:
     """The rollup rows a level of the answer adds up: its own key's rows (or the filter's),
     the 'every' row of each other key."""
     out = []
     if by_service:
-        out.append(_member(table.c.service_id, "service_ids", dialect, Integer()))
+        out.append(member_of(table.c.service_id, "service_ids", Integer(), dialect))
     else:
         out.append(table.c.service_id != EVERY_SERVICE if level == "service"
                    else table.c.service_id == EVERY_SERVICE)
     if by_severity:
-        out.append(_member(table.c.severity, "severities", dialect, String()))
+        out.append(member_of(table.c.severity, "severities", String(), dialect))
     else:
         out.append(table.c.severity != EVERY_SEVERITY if level == "severity"
                    else table.c.severity == EVERY_SEVERITY)
@@ -88,9 +78,9 @@ def statements(dialect: str, by_service: bool, by_severity: bool) -> tuple[Any, 
     now = bindparam("now", type_=UTCDateTime())
     conditions = [UNSETTLED]
     if by_service:
-        conditions.append(_member(Incident.service_id, "service_ids", dialect, Integer()))
+        conditions.append(member_of(Incident.service_id, "service_ids", Integer(), dialect))
     if by_severity:
-        conditions.append(_member(Incident.severity, "severities", dialect, String()))
+        conditions.append(member_of(Incident.severity, "severities", String(), dialect))
     live = base(conditions, now, buckets=True)
     # The live incidents by their keys first (the open ones share a few recent days), then
     # once per level of the answer.

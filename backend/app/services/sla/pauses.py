@@ -21,9 +21,15 @@ from app.domain.events import EventType
 from app.domain.lifecycle import Status
 from app.errors import SlaPauseRefused
 from app.infra.rows import SessionReader
-from app.models import Incident, IncidentEvent, User
+from app.models import IncidentEvent, User
 from app.schemas.calendars import SlaPause
-from app.services.incidents.guards import bump_version, check_version, ensure_exists, refuse_if_closed
+from app.services.incidents.guards import (
+    IncidentState,
+    bump_version,
+    check_version,
+    ensure_exists,
+    refuse_if_closed,
+)
 from app.services.incidents.reads import incident_detail
 from app.services.incidents.writer import NewEvent, record_events
 from app.services.sla.calendars import calendars_by_id
@@ -60,7 +66,7 @@ def _met(done_at: datetime | None, at: datetime) -> bool:
     return done_at is not None and done_at <= at
 
 
-async def replay_pauses(session: AsyncSession, incident: Incident, values: dict[str, Any],
+async def replay_pauses(session: AsyncSession, incident: IncidentState, values: dict[str, Any],
                         calendars: dict[int, Calendar]) -> dict[str, Any]:
     """SLA columns recomputed from creation (a severity change: `values`) with the incident's
     earlier pauses applied again, in order, as each resume applied them, so a new target does
@@ -84,7 +90,7 @@ async def replay_pauses(session: AsyncSession, incident: Incident, values: dict[
             "ack_at_risk_at": d.ack_at_risk_at, "resolve_at_risk_at": d.resolve_at_risk_at}
 
 
-async def resume_values(session: AsyncSession, incident: Incident, now: datetime
+async def resume_values(session: AsyncSession, incident: IncidentState, now: datetime
                         ) -> tuple[dict[str, Any], NewEvent]:
     """The columns and the `sla_resumed` event that end `incident`'s pause at `now`."""
     paused_at, reason = incident.sla_paused_at, incident.sla_paused_reason
