@@ -4,18 +4,18 @@ rather than one claim per answer. On both databases."""
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.main import create_app
 from app.models import Notification
 from app.services.notifications.sending import Job, Outcome
 from tests.api.test_notification_delivery import add, open_incident
 from tests.conftest import test_settings
+from tests.statements import sent
 
 Headers = dict[str, str]
 SHARE = 4  # NOTIFICATION_CHANNEL_CONCURRENCY here
@@ -37,26 +37,21 @@ async def test_a_transition_heard_by_three_channels_writes_its_outbox_rows_in_on
     for n in range(3):
         await add(client, admin, "http://127.0.0.1:9/hook", name=f"hook {n}",
                   events=["incident.status_changed"])
-    inserts: list[tuple[bool, Any]] = []
+    inserts: list[bool] = []
 
-    def note(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any,
-             executemany: bool) -> None:
+    def note(statement: str, executemany: bool) -> None:
         if statement.lstrip().upper().startswith("INSERT INTO NOTIFICATIONS"):
-            inserts.append((executemany, parameters))
+            inserts.append(executemany)
 
-    engine = app.state.db.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", note)
-    try:
+    with sent(app.state.db.engine, note):
         response = await client.post(f"/incidents/{incident['id']}/status", headers=responder,
                                      json={"status": "Investigating"})
         assert response.status_code == 200, response.text
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
     # One statement with one set of parameters, whatever the number of rows (on SQLite the
     # rows go as one executemany, in the process).
     assert len(inserts) == 1
     if app.state.db.dialect == "postgresql":
-        assert inserts[0][0] is False
+        assert inserts[0] is False
     async with app.state.db.read() as session:
         rows = (await session.execute(select(Notification.channel_id, Notification.event).where(
             Notification.incident_id == incident["id"],

@@ -13,43 +13,33 @@ checkpoint in one statement (a new incident's row with its event), and adds one 
 the live stream."""
 
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
 
 import httpx
 from fastapi import FastAPI
-from sqlalchemy import event
 
-from app.infra import rows
+from tests.statements import sent
 
 COUNTING: ContextVar[list[str] | None] = ContextVar("counting", default=None)
 
 
 @contextmanager
 def statements(app: FastAPI) -> Iterator[list[str]]:
-    engine = app.state.db.engine.sync_engine
     seen: list[str] = []
 
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+    def record(statement: str, _many: bool) -> None:
         target = COUNTING.get()
         head = statement.lstrip().upper()
         if target is not None and not head.startswith(("BEGIN", "SELECT USERS.")):
             target.append(statement.split("\n")[0][:120])
 
-    def span(statement: str) -> AbstractContextManager[None]:
-        record(None, None, statement)
-        return nullcontext()
-
-    event.listen(engine, "before_cursor_execute", record)
-    token, before = COUNTING.set(seen), rows.statement_span
-    rows.statement_span = span
+    token = COUNTING.set(seen)
     try:
-        yield seen
+        with sent(app.state.db.engine, record):
+            yield seen
     finally:
-        rows.statement_span = before
         COUNTING.reset(token)
-        event.remove(engine, "before_cursor_execute", record)
 
 
 async def test_writes_stay_within_their_round_trips(app: FastAPI, client: httpx.AsyncClient,

@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.clock import utcnow
 from app.domain.events import EventType
 from app.domain.severity import Severity
+from app.infra.rows import in_transaction
 from app.models import Incident, Notification, NotificationChannel
 
 NOTIFICATIONS = cast(Table, Notification.__table__)
@@ -150,7 +151,8 @@ async def insert_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> None
         return
     if session.bind is not None and session.bind.dialect.name == "postgresql":
         arrays: dict[str, Any] = {f"{name}s": [row[name] for row in rows] for name in ARRAYS}
-        await session.execute(PG_INSERT_WHILE_CHANNEL_EXISTS, {**arrays, "now": rows[0]["created_at"]})
+        await in_transaction(session, PG_INSERT_WHILE_CHANNEL_EXISTS,
+                             {**arrays, "now": rows[0]["created_at"]})
     else:
         await session.execute(INSERT_WHILE_CHANNEL_EXISTS, rows)
     session.info[WAKE] = True
