@@ -21,6 +21,7 @@ from sqlalchemy import ARRAY, any_, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.sql import Select
 
+from app.infra.lean_pool import LeanPool
 from app.infra.sqlite_rows import SqliteReaders, SqliteStatements
 
 T = TypeVar("T")
@@ -274,15 +275,6 @@ async def _jsonb_by_orjson(conn: asyncpg.Connection) -> None:
                               encoder=lambda v: orjson.dumps(v).decode(), decoder=orjson.loads)
 
 
-async def _nothing_to_reset(conn: asyncpg.Connection) -> None:
-    """asyncpg's default reset on release is a round trip ("SELECT pg_advisory_unlock_all();
-    CLOSE ALL; UNLISTEN *; RESET ALL") on every request; these reads take no locks, open no
-    cursors, listen to nothing and set nothing. A read cut off inside a transaction (there are
-    none today) would still be rolled back."""
-    if conn.is_in_transaction():
-        await conn.execute("ROLLBACK")
-
-
 class Rows:
     """Where the hot reads get their rows; `Database.rows` is the one per app."""
 
@@ -293,7 +285,7 @@ class Rows:
         # Off behind PgBouncer's transaction pooling: unnamed statements only (db.make_engine).
         self.statement_cache = statement_cache
         self.connect_timeout = connect_timeout
-        self._pool: asyncpg.Pool | None = None
+        self._pool: LeanPool | None = None
         self._statements = PgStatements(engine) if engine.dialect.name == "postgresql" else None
         # SQLite's counterpart of the pool: reader threads with their own sqlite3 connections.
         self._sqlite: SqliteReaders | None = None
@@ -309,13 +301,18 @@ class Rows:
         if self._statements is None or self._pool is not None:
             return
         dsn = self.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-        self._pool = await asyncpg.create_pool(
-            dsn, min_size=1, max_size=self.pool_size, init=_jsonb_by_orjson,
-            reset=_nothing_to_reset, timeout=self.connect_timeout,
-            statement_cache_size=100 if self.statement_cache else 0,
-            # No idle timer: it re-armed a loop callback on every release.
-            max_inactive_connection_lifetime=0,
-        )
+
+        async def connect() -> asyncpg.Connection:
+            conn = await asyncpg.connect(dsn, timeout=self.connect_timeout,
+                                         statement_cache_size=100 if self.statement_cache else 0)
+            try:
+                await _jsonb_by_orjson(conn)
+            except BaseException:
+                conn.terminate()
+                raise
+            return conn
+
+        self._pool = await LeanPool.open(connect, self.pool_size)
 
     @property
     def started(self) -> bool:
@@ -336,7 +333,7 @@ class Rows:
             await pool.close()
 
     @asynccontextmanager
-    async def _connection(self, pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
+    async def _connection(self, pool: LeanPool) -> AsyncIterator[asyncpg.Connection]:
         """A pooled connection; one that broke under a statement is dropped, not reused."""
         async with pool.acquire() as conn:
             try:
