@@ -26,17 +26,20 @@ import logging
 import time
 from collections import defaultdict
 from datetime import timedelta
+from functools import lru_cache
+from typing import Any
 
 import aiohttp
 import asyncpg
-from sqlalchemy import bindparam, or_, select, text, update
+from sqlalchemy import ARRAY, Integer, Text, bindparam, or_, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.clock import utcnow
 from app.config import Settings
 from app.db import Database
-from app.models import Notification, NotificationChannel
+from app.infra.rows import in_transaction, member_of
+from app.models import NotificationChannel
 from app.services.notifications.channels import Vault
 from app.services.notifications.outbox import DIRECTORY, NOTIFICATIONS, OUTBOX_CHANNEL, WAKE, WAKE_ALL
 from app.services.notifications.recording import purge_delivered, record
@@ -52,11 +55,42 @@ STOP_SECONDS = 5.0
 GATHER_SECONDS = 0.1  # a steady stream of commits: ~10 claims a second, each a delivery later by <= this
 
 
-# Claims written as Core executemany (one prepared statement, a row's values each): the ORM's
-# bulk UPDATE by primary key did the same with per-row bookkeeping on top.
+# Claims written as Core executemany on SQLite (one prepared statement, a row's values each);
+# on PostgreSQL each kind is one statement whatever the number of rows (arrays).
 CLAIM = (update(NOTIFICATIONS).where(NOTIFICATIONS.c.id == bindparam("claimed_id"))
          .values(claimed_until=bindparam("until")))
 CLAIM_WITH_BODY = CLAIM.values(body=bindparam("rendered"))
+_UNTIL = bindparam("until", type_=NOTIFICATIONS.c.claimed_until.type)
+PG_CLAIM = text("UPDATE notifications SET claimed_until = :until WHERE id = ANY(:ids)"
+                ).bindparams(_UNTIL, bindparam("ids", type_=ARRAY(Text())))
+PG_CLAIM_WITH_BODY = text(
+    "UPDATE notifications AS n SET claimed_until = :until, body = r.body"
+    " FROM unnest(CAST(:ids AS text[]), CAST(:bodies AS text[])) AS r(id, body) WHERE n.id = r.id"
+).bindparams(_UNTIL, bindparam("ids", type_=ARRAY(Text())), bindparam("bodies", type_=ARRAY(Text())))
+
+
+@lru_cache(maxsize=8)
+def _due(pg: bool, with_busy: bool) -> Any:
+    """Due rows with their channel's kind, address and secret, oldest first, up to `limit`
+    (bound at execution, with `now` and the `busy` channels left out), built once per shape.
+    PostgreSQL locks the rows it takes and skips the ones another replica holds."""
+    n, c = NOTIFICATIONS, NotificationChannel.__table__
+    now = bindparam("now", type_=n.c.next_attempt_at.type)
+    stmt = (select(n.c.id, n.c.channel_id, n.c.event, n.c.incident_id, n.c.source_event_id,
+                   n.c.occurred_at, n.c.body, n.c.attempts,
+                   c.c.kind.label("channel_kind"), c.c.url.label("channel_url"),
+                   c.c.secret.label("channel_secret"))
+            .join(c, c.c.id == n.c.channel_id)
+            .where(n.c.status == "pending", n.c.next_attempt_at <= now,
+                   or_(n.c.claimed_until.is_(None), n.c.claimed_until < now),
+                   or_(c.c.paused_until.is_(None), c.c.paused_until <= now))
+            .order_by(n.c.next_attempt_at).limit(bindparam("limit", type_=Integer())))
+    if with_busy:
+        stmt = stmt.where(~member_of(n.c.channel_id, "busy", Integer(),
+                                     "postgresql" if pg else "sqlite"))
+    if pg:
+        stmt = stmt.with_for_update(skip_locked=True, of=n)
+    return stmt
 
 
 class NotificationWorker:
@@ -217,20 +251,11 @@ class NotificationWorker:
         now = utcnow()
         per_channel = self.settings.notification_channel_concurrency
         busy = [c for c, n in self._per_channel.items() if n >= per_channel]
-        n, c = Notification, NotificationChannel
-        stmt = (select(n.id, n.channel_id, n.event, n.incident_id, n.source_event_id,
-                       n.occurred_at, n.body, n.attempts)
-                .join(c, c.id == n.channel_id)
-                .where(n.status == "pending", n.next_attempt_at <= now,
-                       or_(n.claimed_until.is_(None), n.claimed_until < now),
-                       or_(c.paused_until.is_(None), c.paused_until <= now))
-                .order_by(n.next_attempt_at).limit(limit))
+        params: dict[str, Any] = {"now": now, "limit": limit}
         if busy:
-            stmt = stmt.where(n.channel_id.not_in(busy))
-        if self.pg:
-            stmt = stmt.with_for_update(skip_locked=True, of=n)
+            params["busy"] = busy
         async with self.db.transaction() as session:
-            rows = (await session.execute(stmt)).all()
+            rows = await in_transaction(session, _due(self.pg, bool(busy)), params)
             self._waiting, self._beyond_limit = set(busy), len(rows) >= limit
             if not rows:
                 return []
@@ -242,13 +267,10 @@ class NotificationWorker:
                     kept.append(r)
                 else:
                     self._waiting.add(r.channel_id)
-            channels = {ch.id: ch for ch in (await session.execute(
-                select(c.id, c.kind, c.url, c.secret)
-                .where(c.id.in_({r.channel_id for r in kept})))).all()}
             # Each channel's address and secret decrypted once per claim, not once per delivery.
-            opened = {ch.id: (self.vault.open(ch.url),
-                              self.vault.open(ch.secret) if ch.secret else None)
-                      for ch in channels.values()}
+            opened = {r.channel_id: (self.vault.open(r.channel_url),
+                                     self.vault.open(r.channel_secret) if r.channel_secret else None)
+                      for r in {r.channel_id: r for r in kept}.values()}
             fresh = [r for r in kept if r.body is None]
             incidents, texts = await incidents_and_summaries(
                 session, {r.incident_id for r in fresh if r.incident_id is not None},
@@ -257,20 +279,28 @@ class NotificationWorker:
                                             + CLAIM_MARGIN_SECONDS)
             jobs, rendered, reclaimed = [], [], []  # first claims (their body stored now), later ones
             for r in kept:
-                channel = channels[r.channel_id]
                 body = r.body
                 if body is None:
-                    body = render(channel.kind, r.id, r.event, r.occurred_at,
+                    body = render(r.channel_kind, r.id, r.event, r.occurred_at,
                                   incidents.get(r.incident_id) if r.incident_id else None,
                                   texts.get(r.source_event_id or 0, ""))
                     rendered.append({"claimed_id": r.id, "until": claimed_until, "rendered": body})
                 else:
                     reclaimed.append({"claimed_id": r.id, "until": claimed_until})
-                jobs.append(Job(r.id, r.channel_id, r.event, channel.kind,
+                jobs.append(Job(r.id, r.channel_id, r.event, r.channel_kind,
                                 *opened[r.channel_id], body, r.attempts))
-            for claim_rows, group in ((CLAIM_WITH_BODY, rendered), (CLAIM, reclaimed)):
-                if group:
-                    await session.execute(claim_rows, group)
+            if self.pg:
+                if rendered:
+                    await in_transaction(session, PG_CLAIM_WITH_BODY, {
+                        "until": claimed_until, "ids": [c["claimed_id"] for c in rendered],
+                        "bodies": [c["rendered"] for c in rendered]})
+                if reclaimed:
+                    await in_transaction(session, PG_CLAIM, {
+                        "until": claimed_until, "ids": [c["claimed_id"] for c in reclaimed]})
+            else:
+                for claim_rows, group in ((CLAIM_WITH_BODY, rendered), (CLAIM, reclaimed)):
+                    if group:
+                        await session.execute(claim_rows, group)
             return jobs
 
     # -- sending --------------------------------------------------------------------------

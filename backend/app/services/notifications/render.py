@@ -8,13 +8,15 @@
 """
 
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import Integer, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.infra.responses import OPTIONS
+from app.infra.rows import SessionReader, in_transaction, member_of
 from app.models import Incident, IncidentEvent
 from app.services.incidents.reads import incident_payload, incident_rows
 
@@ -100,13 +102,21 @@ async def incidents_and_summaries(
 ) -> tuple[dict[int, dict[str, Any]], dict[int, str]]:
     """The incidents as IncidentRead dicts (JSON-ready) and the timeline events' texts."""
     incidents: dict[int, dict[str, Any]] = {}
+    of_incidents, of_events = _reads(session.bind.dialect.name if session.bind else "")
     if incident_ids:
-        rows = (await session.execute(incident_rows(rca_meta=False)
-                                      .where(Incident.id.in_(incident_ids)))).mappings().all()
+        rows = await SessionReader(session).all(of_incidents, ids=list(incident_ids))
         incidents = {r["id"]: orjson.loads(orjson.dumps(incident_payload(r, now), option=OPTIONS))
                      for r in rows}
     texts: dict[int, str] = {}
     if event_ids:
-        texts = {r.id: r.body for r in (await session.execute(
-            select(IncidentEvent.id, IncidentEvent.body).where(IncidentEvent.id.in_(event_ids)))).all()}
+        texts = {r.id: r.body for r in await in_transaction(session, of_events, {"ids": list(event_ids)})}
     return incidents, texts
+
+
+@lru_cache(maxsize=4)
+def _reads(dialect: str) -> tuple[Any, Any]:
+    """The incidents (as the API shows them) and the events' texts for lists of ids, built once
+    per database."""
+    return (incident_rows(rca_meta=False).where(member_of(Incident.id, "ids", Integer(), dialect)),
+            select(IncidentEvent.id, IncidentEvent.body)
+            .where(member_of(IncidentEvent.id, "ids", Integer(), dialect)))
