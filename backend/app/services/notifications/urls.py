@@ -11,6 +11,7 @@ import asyncio
 import ipaddress
 import socket
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from app.config import Settings
@@ -58,9 +59,14 @@ def parse(url: str) -> tuple[str, str, int]:
     return parts.scheme, parts.hostname, port or (443 if parts.scheme == "https" else 80)
 
 
-def allowed_networks(settings: Settings) -> list[Network]:
-    return [ipaddress.ip_network(n, strict=False)
-            for n in settings.notification_allowed_networks.split(",") if n]
+def allowed_networks(settings: Settings) -> tuple[Network, ...]:
+    return _networks(settings.notification_allowed_networks)
+
+
+@lru_cache(maxsize=8)
+def _networks(setting: str) -> tuple[Network, ...]:
+    """NOTIFICATION_ALLOWED_NETWORKS parsed once (it was parsed for every delivery)."""
+    return tuple(ipaddress.ip_network(n, strict=False) for n in setting.split(",") if n)
 
 
 def refusal(address: Address, settings: Settings) -> str | None:
