@@ -39,6 +39,7 @@ from app.errors import (
 )
 from app.infra.input_guard import InvalidInput
 from app.infra.rows import BROKEN
+from app.schemas.common import PATTERN_MESSAGES
 
 STATUS_FOR: dict[type[Exception], int] = {
     NotFound: 404,
@@ -151,7 +152,14 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     """FastAPI's list of failures (each names its field in `loc`), with the code added; the
     echoed input made encodable (a lone surrogate in it would otherwise fail the answer)."""
     assert isinstance(exc, RequestValidationError)
-    return error_response(422, _encodable(jsonable_encoder(exc.errors())), "validation_failed")
+    errors = list(exc.errors())
+    for error in errors:
+        said = (PATTERN_MESSAGES.get((error.get("ctx") or {}).get("pattern", ""))
+                if error.get("type") == "string_pattern_mismatch" else None)
+        if said is not None:  # the pattern itself is in the OpenAPI schema
+            error["msg"] = f"Value {said}"
+            error.pop("ctx", None)
+    return error_response(422, _encodable(jsonable_encoder(errors)), "validation_failed")
 
 
 def _allowed_methods(request: Request) -> str | None:

@@ -8,13 +8,13 @@ from pydantic import AwareDatetime, BeforeValidator, Field, StringConstraints
 
 from app.domain.action_items import ItemStatus, Kind
 from app.domain.severity import Severity
-from app.schemas.common import NOT_IN_URL, Id, Input, Output, Title
+from app.schemas.common import HTTP_URL, NOT_IN_URL, Id, Input, Output, Title, described
 
 # A link to the team's ticket: http or https only (no javascript:, no file:), a host, no spaces
 # or control characters.
 TicketUrl = Annotated[str, StringConstraints(
     strip_whitespace=True, min_length=1, max_length=2000,
-    pattern=rf"^https?://[^{NOT_IN_URL}/?#]+[^{NOT_IN_URL}]*$"),
+    pattern=described(rf"^https?://[^{NOT_IN_URL}/?#]+[^{NOT_IN_URL}]*$", HTTP_URL)),
     Field(description="Link to the team's ticket: an http(s) URL")]
 # A calendar date as `YYYY-MM-DD` text only; a date in the past is accepted (simply overdue).
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

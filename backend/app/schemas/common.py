@@ -28,6 +28,16 @@ MAX_ID = 2**31 - 1
 # written `\s`, whose meaning differs between pydantic's regex engine and the ones clients and
 # fuzzers read the schema with (NEL, U+0085, was a space to one and not to the other).
 NOT_IN_URL = r"\x00-\x20\x7f-\x9f\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+# What a 422 says for a value that fails one of these patterns, instead of the pattern itself
+# (infra/http_errors.py): a person reads "String should match pattern '^[Hh][Tt]...'" as noise.
+PATTERN_MESSAGES: dict[str, str] = {}
+HTTP_URL = "must be an http:// or https:// URL with a host, and no spaces or control characters"
+
+
+def described(pattern: str, message: str) -> str:
+    """`pattern`, its failures answered with `message`."""
+    PATTERN_MESSAGES[pattern] = message
+    return pattern
 
 
 def whole_number(value: Any) -> Any:

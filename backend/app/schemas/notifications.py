@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from app.domain.severity import Severity
-from app.schemas.common import NOT_IN_URL, Id, Input, Name, Output
+from app.schemas.common import HTTP_URL, NOT_IN_URL, Id, Input, Name, Output, described
 
 ChannelKind = Literal["webhook", "slack", "teams"]
 NotificationEvent = Literal[
@@ -15,7 +15,8 @@ NotificationEvent = Literal[
 ]
 DeliveryStatus = Literal["pending", "delivered", "failed"]
 ChannelUrl = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000,
-                                               pattern=rf"^[Hh][Tt][Tt][Pp][Ss]?://[^{NOT_IN_URL}]+$")]
+                                               pattern=described(rf"^[Hh][Tt][Tt][Pp][Ss]?://[^{NOT_IN_URL}]+$",
+                                                                 HTTP_URL))]
 Secret = Annotated[str, StringConstraints(min_length=1, max_length=500)]
 EVENTS_DOC = ("What the channel hears. `incident.escalated` reaches a channel through a service's "
               "escalation policy whatever is listed here.")

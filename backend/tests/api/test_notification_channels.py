@@ -118,6 +118,18 @@ async def test_bad_input_is_422_naming_the_field(
     named = answer.get("field") or [e["loc"][-1] if e["loc"][-1] != 0 else e["loc"][-2]
                                     for e in answer["detail"]]
     assert field in (named if isinstance(named, list) else [named]), answer
+    # Said in words a person reads, not as the pattern the value failed.
+    assert "[Hh]" not in response.text and "\\x00" not in response.text, answer
+
+
+async def test_a_url_that_is_no_http_url_is_refused_in_words(
+    client: httpx.AsyncClient, admin: Headers
+) -> None:
+    response = await add(client, admin, name="bad", url="ftp://example.com/x")
+    [error] = response.json()["detail"]
+    assert error["loc"][-1] == "url"
+    assert error["msg"] == ("Value must be an http:// or https:// URL with a host, and no spaces"
+                            " or control characters")
 
 
 async def test_viewers_and_responders_may_not_touch_channels(
