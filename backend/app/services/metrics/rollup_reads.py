@@ -234,7 +234,7 @@ async def rows(db: Database, service_ids: list[int] | None, severities: list[str
         params["service_ids"] = service_ids
     if severities:
         params["severities"] = severities
-    async def figures_and_names(reader: RowReader) -> tuple[Sequence[Any], Sequence[Any], T]:
+    async def sums_names_and_days(reader: RowReader) -> tuple[Sequence[Any], Sequence[Any], T]:
         figures, names = await reader.all(sums, **params), await reader.all(SERVICE_NAMES)
         return figures, names, daily(figures)
 
@@ -242,7 +242,7 @@ async def rows(db: Database, service_ids: list[int] | None, severities: list[str
         return await reader.all(ranked, **params)
 
     # The percentiles' walk and the sums take about as long: at once, in one snapshot.
-    (figures, names, days), percentiles = await db.rows.apart([figures_and_names, percentiles_of])
+    (figures, names, days), percentiles = await db.rows.apart([sums_names_and_days, percentiles_of])
     values: dict[tuple[str, str], dict[str, int]] = {}
     for r in percentiles:
         values.setdefault((r["lvl"], r["k"]), {})[f"{r['measure']}_{r['p']}_ms"] = value_ms(
