@@ -1,16 +1,19 @@
 """Request dependencies: the app's services, the caller, and role guards."""
 
+import copy
 import re
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Cookie, Depends, Header, Query, Request
+from fastapi import Depends, Header, Query, Request
+from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.security import OAuth2PasswordBearer
 
 from app.db import Database
 from app.domain import roles
 from app.errors import Forbidden, Unprocessable
 from app.infra import read_after
+from app.infra.input_guard import NO_NUL
 from app.infra.replica import ReadRouting
 from app.models import User
 from app.services.users.accounts import Accounts
@@ -24,17 +27,29 @@ async def get_db(request: Request) -> Database:
     return db
 
 
-async def get_read_db(
-    request: Request,
-    x_read_after: Annotated[str | None, Header(
-        description="The `X-Read-After` of your last write's answer: read nothing older",
-        json_schema_extra={"pattern": read_after.LSN_PATTERN})] = None,
-    ic_read_after: Annotated[str | None, Cookie(
-        description="The same, as the cookie a write's answer sets",
-        json_schema_extra={"pattern": read_after.LSN_PATTERN})] = None,
-) -> Database:
+# The header and cookie get_read_db reads, as the OpenAPI documents them on every route that
+# reads through it (`document_read_after`). Read from the request, not declared as FastAPI
+# parameters: their extraction and validation per request cost a tenth of a detail read's CPU.
+_READ_AFTER_DOC = "The `X-Read-After` of your last write's answer: read nothing older"
+_COOKIE_DOC = "The same, as the cookie a write's answer sets"
+READ_AFTER_PARAMETERS: tuple[dict[str, Any], ...] = (
+    {"description": _READ_AFTER_DOC, "in": "header", "name": "x-read-after", "required": False,
+     "schema": {"description": _READ_AFTER_DOC, "pattern": read_after.LSN_PATTERN,
+                "title": "X-Read-After", "type": "string"}},
+    {"description": _COOKIE_DOC, "in": "cookie", "name": read_after.COOKIE, "required": False,
+     "schema": {"anyOf": [{"pattern": NO_NUL, "type": "string"}, {"type": "null"}],
+                "description": _COOKIE_DOC, "pattern": read_after.LSN_PATTERN,
+                "title": "Ic Read After"}},
+)
+
+
+async def get_read_db(request: Request) -> Database:
     """Where a read route reads: the replica when it has replayed the caller's last write
-    (infra/replica.py), else the primary. Without DATABASE_READ_URL: the database."""
+    (infra/replica.py), else the primary. Without DATABASE_READ_URL: the database.
+    The caller's position: the `X-Read-After` header and the `ic_read_after` cookie."""
+    headers = request.headers
+    x_read_after = headers.get("x-read-after")
+    ic_read_after = request.cookies.get(read_after.COOKIE) if "cookie" in headers else None
     for field, given in (("X-Read-After", x_read_after), ("ic_read_after", ic_read_after)):
         if given is not None and not read_after.valid(given):
             raise Unprocessable(f"{field} must be a WAL position such as 16/B374D848", field=field)
@@ -112,3 +127,26 @@ Responder = Annotated[User, Depends(require_role(*roles.WORKERS))]
 Admin = Annotated[User, Depends(require_role("admin"))]
 IfMatch = Annotated[int | None, Depends(if_match_version)]
 StreamCaller = Annotated[User, Depends(stream_caller)]
+
+
+def document_read_after(openapi: dict[str, Any], routes: Sequence[Any]) -> dict[str, Any]:
+    """`READ_AFTER_PARAMETERS` on every operation whose route reads through `get_read_db`
+    (last, where FastAPI put them when they were declared), once however often it is asked."""
+    for route in iter_route_contexts(routes):  # through the included routers
+        original = route.original_route
+        if not isinstance(original, APIRoute) or not _reads_through(original.dependant):
+            continue
+        for method in route.methods or ():
+            operation = openapi.get("paths", {}).get(route.path_format, {}).get(method.lower())
+            if operation is None:
+                continue
+            parameters = operation.setdefault("parameters", [])
+            named = {(p.get("in"), p.get("name")) for p in parameters}
+            parameters.extend(copy.deepcopy(p) for p in READ_AFTER_PARAMETERS
+                              if (p["in"], p["name"]) not in named)
+    return openapi
+
+
+def _reads_through(dependant: Any) -> bool:
+    return dependant.call is get_read_db or any(_reads_through(d) for d in dependant.dependencies)
+

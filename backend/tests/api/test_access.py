@@ -74,3 +74,23 @@ async def test_public_endpoints(client: httpx.AsyncClient) -> None:
     assert (await client.get("/healthz")).json() == {"status": "ok"}
     assert (await client.get("/openapi.json")).status_code == 200
     assert (await client.get("/docs")).status_code == 200
+
+
+async def test_the_read_position_is_documented_on_every_read_route_once(
+        client: httpx.AsyncClient, viewer: dict[str, str]) -> None:
+    """get_read_db reads X-Read-After and ic_read_after itself; the schema still names both on
+    each route that reads through it (and only there), once however often it is asked."""
+    for _ in range(2):
+        spec = (await client.get("/openapi.json")).json()
+    named = {(path, method): [(p["in"], p["name"]) for p in op.get("parameters", [])]
+             for path, ops in spec["paths"].items() for method, op in ops.items()}
+    reads = [key for key, params in named.items() if ("header", "x-read-after") in params]
+    assert ("/incidents", "get") in reads and ("/metrics", "get") in reads
+    assert ("/incidents/{incident_id}", "get") in reads
+    for key in reads:
+        assert named[key].count(("header", "x-read-after")) == 1, key
+        assert named[key].count(("cookie", "ic_read_after")) == 1, key
+    assert ("/incidents", "post") not in reads
+    # And each is still honoured: a malformed position is refused naming it.
+    refused = await client.get("/incidents", headers={**viewer, "X-Read-After": "yesterday"})
+    assert refused.status_code == 422 and refused.json()["field"] == "X-Read-After"
