@@ -28,8 +28,9 @@ async def get_db(request: Request) -> Database:
 
 
 # The header and cookie get_read_db reads, as the OpenAPI documents them on every route that
-# reads through it (`document_read_after`). Read from the request, not declared as FastAPI
-# parameters: their extraction and validation per request cost a tenth of a detail read's CPU.
+# reads through it. Read from the request, not declared as FastAPI
+# parameters: their extraction and validation per request cost a tenth of a detail read's CPU
+# (`document_own_reads`).
 _READ_AFTER_DOC = "The `X-Read-After` of your last write's answer: read nothing older"
 _COOKIE_DOC = "The same, as the cookie a write's answer sets"
 READ_AFTER_PARAMETERS: tuple[dict[str, Any], ...] = (
@@ -64,11 +65,11 @@ async def get_accounts(request: Request) -> Accounts:
     return accounts
 
 
-async def current_user(
-    token: Annotated[str | None, Depends(oauth2_scheme)], request: Request
-) -> User:
-    # get_accounts called, not declared: one dependency fewer to solve on every request.
-    return await (await get_accounts(request)).authenticate(token)
+async def current_user(request: Request) -> User:
+    """The caller of the bearer token. `oauth2_scheme` and get_accounts called, not declared:
+    each dependency FastAPI solves costs every request (the scheme's, 7% of a detail read);
+    `document_own_reads` puts the scheme's security requirement in the schema."""
+    return await (await get_accounts(request)).authenticate(await oauth2_scheme(request))
 
 
 async def stream_caller(
@@ -93,9 +94,9 @@ def check_role(user: User, roles: Sequence[str]) -> User:
     return user
 
 
-def require_role(*roles: str) -> Callable[[User], Awaitable[User]]:
-    async def guard(user: Annotated[User, Depends(current_user)]) -> User:
-        return check_role(user, roles)
+def require_role(*roles: str) -> Callable[[Request], Awaitable[User]]:
+    async def guard(request: Request) -> User:  # current_user called, not declared (as it)
+        return check_role(await current_user(request), roles)
 
     guard.roles = roles  # type: ignore[attr-defined]  # read by the role-matrix test
     return guard
@@ -129,24 +130,35 @@ IfMatch = Annotated[int | None, Depends(if_match_version)]
 StreamCaller = Annotated[User, Depends(stream_caller)]
 
 
-def document_read_after(openapi: dict[str, Any], routes: Sequence[Any]) -> dict[str, Any]:
-    """`READ_AFTER_PARAMETERS` on every operation whose route reads through `get_read_db`
-    (last, where FastAPI put them when they were declared), once however often it is asked."""
+def document_own_reads(openapi: dict[str, Any], routes: Sequence[Any]) -> dict[str, Any]:
+    """What the dependencies read from the request themselves, in the schema as FastAPI wrote
+    it when they were declared: `READ_AFTER_PARAMETERS` (last) on every operation whose
+    route reads through `get_read_db`, the bearer token's security requirement on every one
+    that signs its caller in (`current_user`). Once, however often it is asked."""
     for route in iter_route_contexts(routes):  # through the included routers
         original = route.original_route
-        if not isinstance(original, APIRoute) or not _reads_through(original.dependant):
+        if not isinstance(original, APIRoute):
             continue
+        reads = _through(original.dependant, lambda call: call is get_read_db)
+        signs_in = _through(original.dependant,  # require_role's guards call current_user
+                            lambda call: call is current_user or hasattr(call, "roles"))
         for method in route.methods or ():
             operation = openapi.get("paths", {}).get(route.path_format, {}).get(method.lower())
             if operation is None:
                 continue
-            parameters = operation.setdefault("parameters", [])
-            named = {(p.get("in"), p.get("name")) for p in parameters}
-            parameters.extend(copy.deepcopy(p) for p in READ_AFTER_PARAMETERS
-                              if (p["in"], p["name"]) not in named)
+            if reads:
+                parameters = operation.setdefault("parameters", [])
+                named = {(p.get("in"), p.get("name")) for p in parameters}
+                parameters.extend(copy.deepcopy(p) for p in READ_AFTER_PARAMETERS
+                                  if (p["in"], p["name"]) not in named)
+            if signs_in:
+                operation.setdefault("security", [{oauth2_scheme.scheme_name: []}])
+    schemes = openapi.setdefault("components", {}).setdefault("securitySchemes", {})
+    schemes.setdefault(oauth2_scheme.scheme_name,
+                       oauth2_scheme.model.model_dump(by_alias=True, exclude_none=True))
     return openapi
 
 
-def _reads_through(dependant: Any) -> bool:
-    return dependant.call is get_read_db or any(_reads_through(d) for d in dependant.dependencies)
+def _through(dependant: Any, found: Callable[[Any], bool]) -> bool:
+    return found(dependant.call) or any(_through(d, found) for d in dependant.dependencies)
 

@@ -11,7 +11,7 @@ from fastapi_offline import FastAPIOffline
 
 from app.config import Settings, get_settings
 from app.db import open_database
-from app.deps import document_read_after
+from app.deps import document_own_reads
 from app.infra import logs, prometheus, tracing
 from app.infra.http_errors import install_error_handlers
 from app.infra.live import LiveFeed
@@ -168,7 +168,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.router.routes.extend(_routes(serves_api))
     generate = app.openapi
-    app.openapi = lambda: document_read_after(generate(), app.routes)  # type: ignore[method-assign]
+    app.openapi = lambda: document_own_reads(generate(), app.routes)  # type: ignore[method-assign]
     if serves_api:
         console.mount_console(app, settings.frontend_dist)
     traces = tracing.install(app, settings)

@@ -78,8 +78,10 @@ async def test_public_endpoints(client: httpx.AsyncClient) -> None:
 
 async def test_the_read_position_is_documented_on_every_read_route_once(
         client: httpx.AsyncClient, viewer: dict[str, str]) -> None:
-    """get_read_db reads X-Read-After and ic_read_after itself; the schema still names both on
-    each route that reads through it (and only there), once however often it is asked."""
+    """get_read_db reads X-Read-After and ic_read_after itself, current_user the bearer token;
+    the schema still names both on each route that reads through it (and only there), and the
+    token's security requirement on each route that signs its caller in, once however often
+    it is asked."""
     for _ in range(2):
         spec = (await client.get("/openapi.json")).json()
     named = {(path, method): [(p["in"], p["name"]) for p in op.get("parameters", [])]
@@ -91,6 +93,12 @@ async def test_the_read_position_is_documented_on_every_read_route_once(
         assert named[key].count(("header", "x-read-after")) == 1, key
         assert named[key].count(("cookie", "ic_read_after")) == 1, key
     assert ("/incidents", "post") not in reads
+    # The caller's token likewise: every route that signs its caller in says it takes one.
+    secured = {(path, method) for path, ops in spec["paths"].items() for method, op in ops.items()
+               if op.get("security") == [{"OAuth2PasswordBearer": []}]}
+    assert set(reads) <= secured and ("/auth/me", "get") in secured
+    assert ("/auth/login", "post") not in secured and ("/healthz", "get") not in secured
+    assert "OAuth2PasswordBearer" in spec["components"]["securitySchemes"]
     # And each is still honoured: a malformed position is refused naming it.
     refused = await client.get("/incidents", headers={**viewer, "X-Read-After": "yesterday"})
     assert refused.status_code == 422 and refused.json()["field"] == "X-Read-After"
