@@ -5,7 +5,7 @@ import re
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.security import OAuth2PasswordBearer
 
@@ -106,13 +106,18 @@ def require_role(*roles: str) -> Callable[[Request], Awaitable[User]]:
 IF_MATCH = re.compile(r'(?:W/)?"?([0-9]{1,10})"?')
 
 
-async def if_match_version(
-    if_match: Annotated[
-        str | None,
-        Header(description="The incident version you last saw; 409 if it has moved on",
-               json_schema_extra={"pattern": '^(W/)?"?[0-9]{1,10}"?$'}),
-    ] = None,
-) -> int | None:
+_IF_MATCH_DOC = "The incident version you last saw; 409 if it has moved on"
+# The header if_match_version reads, as the schema documents it (`document_own_reads`).
+IF_MATCH_PARAMETER: dict[str, Any] = {
+    "description": _IF_MATCH_DOC, "in": "header", "name": "if-match", "required": False,
+    "schema": {"description": _IF_MATCH_DOC, "pattern": '^(W/)?"?[0-9]{1,10}"?$',
+               "title": "If-Match", "type": "string"}}
+
+
+async def if_match_version(request: Request) -> int | None:
+    """If-Match as a version, read from the request rather than declared (a declared header
+    is extracted and validated by FastAPI on every request)."""
+    if_match = request.headers.get("if-match")
     if if_match is None:
         return None
     found = IF_MATCH.fullmatch(if_match.strip())
@@ -133,23 +138,26 @@ StreamCaller = Annotated[User, Depends(stream_caller)]
 def document_own_reads(openapi: dict[str, Any], routes: Sequence[Any]) -> dict[str, Any]:
     """What the dependencies read from the request themselves, in the schema as FastAPI wrote
     it when they were declared: `READ_AFTER_PARAMETERS` (last) on every operation whose
-    route reads through `get_read_db`, the bearer token's security requirement on every one
-    that signs its caller in (`current_user`). Once, however often it is asked."""
+    route reads through `get_read_db`, `IF_MATCH_PARAMETER` on those that take
+    `if_match_version`, the bearer token's security requirement on every one that signs its
+    caller in (`current_user`). Once, however often it is asked."""
     for route in iter_route_contexts(routes):  # through the included routers
         original = route.original_route
         if not isinstance(original, APIRoute):
             continue
         reads = _through(original.dependant, lambda call: call is get_read_db)
+        matches = _through(original.dependant, lambda call: call is if_match_version)
         signs_in = _through(original.dependant,  # require_role's guards call current_user
                             lambda call: call is current_user or hasattr(call, "roles"))
         for method in route.methods or ():
             operation = openapi.get("paths", {}).get(route.path_format, {}).get(method.lower())
             if operation is None:
                 continue
-            if reads:
+            added = (*(READ_AFTER_PARAMETERS if reads else ()), *((IF_MATCH_PARAMETER,) if matches else ()))
+            if added:
                 parameters = operation.setdefault("parameters", [])
                 named = {(p.get("in"), p.get("name")) for p in parameters}
-                parameters.extend(copy.deepcopy(p) for p in READ_AFTER_PARAMETERS
+                parameters.extend(copy.deepcopy(p) for p in added
                                   if (p["in"], p["name"]) not in named)
             if signs_in:
                 operation.setdefault("security", [{oauth2_scheme.scheme_name: []}])

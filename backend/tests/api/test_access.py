@@ -99,6 +99,11 @@ async def test_the_read_position_is_documented_on_every_read_route_once(
     assert set(reads) <= secured and ("/auth/me", "get") in secured
     assert ("/auth/login", "post") not in secured and ("/healthz", "get") not in secured
     assert "OAuth2PasswordBearer" in spec["components"]["securitySchemes"]
+    # And If-Match, on the changes that take it.
+    versioned = {key for key, params in named.items() if ("header", "if-match") in params}
+    assert ("/incidents/{incident_id}/status", "post") in versioned
+    assert ("/incidents/{incident_id}", "patch") in versioned
+    assert all(named[key].count(("header", "if-match")) == 1 for key in versioned)
     # And each is still honoured: a malformed position is refused naming it.
     refused = await client.get("/incidents", headers={**viewer, "X-Read-After": "yesterday"})
     assert refused.status_code == 422 and refused.json()["field"] == "X-Read-After"
