@@ -21,7 +21,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from app.config import Settings
-from app.infra.rows import PINNED, Rows
+from app.infra.hot_reads import Rows
+from app.infra.rows import PINNED
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # asyncpg's statement cache and SQLAlchemy's prepared-statement cache, both off (PgBouncer).

@@ -1,4 +1,4 @@
-"""The hot reads' asyncpg connections, kept on a free list (infra/rows.py's pool).
+"""The hot reads' asyncpg connections, kept on a free list (infra/hot_reads.py's pool).
 
 asyncpg's own Pool spent about 100 us of CPU on each acquire and release (a holder per
 connection, a timeout context and a shielded task per acquire): more than a short SELECT,

@@ -28,8 +28,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from app.config import InvalidConfiguration, Settings
 from app.db import Database, Unit, _unit, make_engine
+from app.infra.hot_reads import Rows
 from app.infra.replica_rows import CONNECT_TIMEOUT, DOWN, ReplicaRows
-from app.infra.rows import Rows
 
 log = logging.getLogger(__name__)
 REPLAY_CACHE_SECONDS = 0.005

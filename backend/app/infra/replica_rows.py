@@ -1,4 +1,4 @@
-"""The replica's rows for the hot reads (infra/rows.py's executor on the replica's asyncpg
+"""The replica's rows for the hot reads (infra/hot_reads.py's Rows on the replica's asyncpg
 pool), and the way back to the primary's: a statement the replica cannot answer (down,
 restarting, or a read cancelled by replay) is answered by the primary, and the failure is
 reported to the routing's circuit breaker (infra/replica.py)."""
@@ -11,7 +11,8 @@ import asyncpg
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.infra.rows import BROKEN, PINNED, Row, RowReader, Rows, Statement, T, _AsyncpgReader, _in_turn
+from app.infra.hot_reads import Rows, _in_turn
+from app.infra.rows import BROKEN, PINNED, Row, RowReader, Statement, T, _AsyncpgReader
 
 CONNECT_TIMEOUT = 2.0
 # What a replica that is down, restarting or unreachable raises.

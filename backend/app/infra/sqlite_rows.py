@@ -1,4 +1,4 @@
-"""SQLite's fast path for the hot reads (incident list and detail): what infra/rows.py's asyncpg
+"""SQLite's fast path for the hot reads (incident list and detail): what infra/hot_reads.py's asyncpg
 pool is to PostgreSQL.
 
 Through SQLAlchemy and aiosqlite, a list request cost a pool checkout with its reset, a
