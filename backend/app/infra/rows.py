@@ -100,6 +100,11 @@ class _SqliteReader:
         raise NotImplementedError("EXPLAIN (FORMAT JSON) is PostgreSQL's")
 
 
+def dialect_of(session: AsyncSession) -> str:
+    """The database a session writes to: "postgresql", "sqlite" ("" when unbound)."""
+    return session.bind.dialect.name if session.bind is not None else ""
+
+
 def member_of(column: Any, name: str, type_: Any, dialect: str) -> Any:
     """`column` in the bound list `name`: `= ANY($n)` of an array on PostgreSQL, so the
     statement text is the same whatever the number of values (compiled once for asyncpg);
@@ -186,10 +191,10 @@ async def _on_session(session: AsyncSession, stmt: Any, params: Mapping[str, Any
     runs it through SQLAlchemy. Pending ORM changes are flushed first, as SQLAlchemy's
     autoflush would; the transaction is begun as SQLAlchemy's first statement would begin it
     (the adapter's own lock and BEGIN, so the two never interleave on the connection)."""
-    bind = session.bind
-    if bind is None or bind.dialect.name != "postgresql":
+    if dialect_of(session) != "postgresql":
         return None
-    c = _SESSION_STATEMENTS.get(stmt, bind.dialect)
+    assert session.bind is not None
+    c = _SESSION_STATEMENTS.get(stmt, session.bind.dialect)
     if c is None:
         return None
     if session.new or session.dirty or session.deleted:

@@ -38,7 +38,7 @@ from app.domain.audit import (
 )
 from app.domain.rca import RCA_FIELDS
 from app.errors import NotFound
-from app.infra.rows import in_transaction, member_of
+from app.infra.rows import dialect_of, in_transaction, member_of
 from app.models import Incident, IncidentEvent, Rca
 from app.schemas.audit import AuditReport
 from app.services.records import get_or_404
@@ -101,17 +101,13 @@ def _reads(dialect: str) -> tuple[Any, Any, Any]:
     return states, states.with_for_update(key_share=True), rcas
 
 
-def _dialect(session: AsyncSession) -> str:
-    return session.bind.dialect.name if session.bind is not None else ""
-
-
 async def _incident_states(session: AsyncSession, ids: list[int], lock: bool) -> dict[int, Any]:
-    states, locked, _ = _reads(_dialect(session))
+    states, locked, _ = _reads(dialect_of(session))
     return {r.id: r for r in await in_transaction(session, locked if lock else states, {"ids": ids})}
 
 
 async def _rcas(session: AsyncSession, ids: list[int]) -> dict[int, Any]:
-    return {r.incident_id: r for r in await in_transaction(session, _reads(_dialect(session))[2],
+    return {r.incident_id: r for r in await in_transaction(session, _reads(dialect_of(session))[2],
                                                            {"ids": ids})}
 
 

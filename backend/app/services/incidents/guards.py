@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.domain.lifecycle import Status
 from app.errors import IncidentClosed, NotFound, StaleVersion
-from app.infra.rows import AttrRow, in_transaction
+from app.infra.rows import AttrRow, dialect_of, in_transaction
 from app.models import Incident
 from app.services.incidents.audit import HELD_COLUMNS, HELD_WITH_RCA, INCIDENTS
 
@@ -54,16 +54,15 @@ async def bump_version(session: AsyncSession, incident: IncidentState, values: d
     then seals the change's events without reading the checkpoint again), on PostgreSQL with
     its RCA too (SQLite writes a RETURNING clause's columns unqualified, so a subquery there
     cannot name the incident's id: the writer reads the RCA after)."""
-    with_rca = session.bind is not None and session.bind.dialect.name == "postgresql"
+    with_rca = dialect_of(session) == "postgresql"
     stmt = _compare_and_set(tuple(sorted(values)), with_rca)
     params = {f"v_{name}": value for name, value in values.items()}
     params.update(cas_id=incident.id, cas_version=incident.version, v_version=incident.version + 1)
     rows = await in_transaction(session, stmt, params)
-    held = rows[0] if rows else None
-    if held is None:
+    if not rows:
         raise StaleVersion(f"Incident {incident.id} changed while this request ran; reload and retry",
                            None)
-    return held
+    return rows[0]
 
 
 def refuse_if_closed(incident: IncidentState, action: str) -> None:

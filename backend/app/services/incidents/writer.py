@@ -25,7 +25,7 @@ from app.domain.severity import Severity
 from app.errors import Unprocessable
 from app.infra.live import announce_event
 from app.infra.responses import OPTIONS
-from app.infra.rows import AttrRow, in_transaction
+from app.infra.rows import AttrRow, dialect_of, in_transaction
 from app.models import BusinessCalendar, Incident, IncidentEvent, Service, User
 from app.services.incidents.audit import CHECKPOINTS, HELD, HELD_COLUMNS, seal
 from app.services.incidents.reads import EVENT_FIELDS, UNSTARRED, event_payload
@@ -135,7 +135,7 @@ async def record_events(
             **{f"e_{k}": v for k, v in rows[0].items()},
             **{f"i_{k}": v for k, v in opening.items()},
             "i_chain_head": move["b_head"], "i_event_count": move["b_count"]})
-    elif len(rows) == 1 and session.bind is not None and session.bind.dialect.name == "postgresql":
+    elif len(rows) == 1 and dialect_of(session) == "postgresql":
         # One event and its incident's checkpoint in one statement: one round trip, not two.
         written = await in_transaction(
             session, EVENT_WITH_CHECKPOINT, {**{f"e_{k}": v for k, v in rows[0].items()}, **moved[0]})
@@ -228,8 +228,7 @@ async def open_incidents(
     if not specs:
         return []
     wanted = {s.service_id for s in specs}
-    at_once = (len(specs) == 1 and session.bind is not None
-               and session.bind.dialect.name == "postgresql")
+    at_once = len(specs) == 1 and dialect_of(session) == "postgresql"
     calendars: dict[int, Calendar] | None = None
     if at_once:
         got = (await session.execute(SERVICE_WITH_CALENDARS, {"service_id": specs[0].service_id})).all()

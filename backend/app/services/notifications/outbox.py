@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.clock import utcnow
 from app.domain.events import EventType
 from app.domain.severity import Severity
-from app.infra.rows import in_transaction
+from app.infra.rows import dialect_of, in_transaction
 from app.models import Incident, Notification, NotificationChannel
 
 NOTIFICATIONS = cast(Table, Notification.__table__)
@@ -111,7 +111,7 @@ async def channels_changed(session: AsyncSession) -> None:
     when it commits, other replicas when the NOTIFY arrives (sent only on commit)."""
     DIRECTORY.forget(database_key(session))
     session.info["notification_channels_changed"] = True
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
+    if dialect_of(session) == "postgresql":
         await session.execute(text(f"SELECT pg_notify('{OUTBOX_CHANNEL}', 'channels')"))
 
 
@@ -149,7 +149,7 @@ async def insert_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> None
     """New pending rows (`new_row`), in one statement."""
     if not rows:
         return
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
+    if dialect_of(session) == "postgresql":
         arrays: dict[str, Any] = {f"{name}s": [row[name] for row in rows] for name in ARRAYS}
         await in_transaction(session, PG_INSERT_WHILE_CHANNEL_EXISTS,
                              {**arrays, "now": rows[0]["created_at"]})

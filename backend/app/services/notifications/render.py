@@ -16,7 +16,7 @@ from sqlalchemy import Integer, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.infra.responses import OPTIONS
-from app.infra.rows import SessionReader, in_transaction, member_of
+from app.infra.rows import SessionReader, dialect_of, in_transaction, member_of
 from app.models import Incident, IncidentEvent
 from app.services.incidents.reads import incident_payload, incident_rows
 
@@ -102,7 +102,7 @@ async def incidents_and_summaries(
 ) -> tuple[dict[int, dict[str, Any]], dict[int, str]]:
     """The incidents as IncidentRead dicts (JSON-ready) and the timeline events' texts."""
     incidents: dict[int, dict[str, Any]] = {}
-    of_incidents, of_events = _reads(session.bind.dialect.name if session.bind else "")
+    of_incidents, of_events = _reads(dialect_of(session))
     if incident_ids:
         rows = await SessionReader(session).all(of_incidents, ids=list(incident_ids))
         incidents = {r["id"]: orjson.loads(orjson.dumps(incident_payload(r, now), option=OPTIONS))
