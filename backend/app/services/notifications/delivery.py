@@ -25,7 +25,7 @@ import contextlib
 import logging
 import time
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -67,6 +67,23 @@ PG_CLAIM_WITH_BODY = text(
     "UPDATE notifications AS n SET claimed_until = :until, body = r.body"
     " FROM unnest(CAST(:ids AS text[]), CAST(:bodies AS text[])) AS r(id, body) WHERE n.id = r.id"
 ).bindparams(_UNTIL, bindparam("ids", type_=ARRAY(Text())), bindparam("bodies", type_=ARRAY(Text())))
+
+
+async def _claim(session: AsyncSession, pg: bool, until: datetime, rendered: dict[str, str],
+                 reclaimed: list[str]) -> None:
+    """Mark the rows claimed until `until`, storing the bodies first claims rendered."""
+    if pg:
+        if rendered:
+            await in_transaction(session, PG_CLAIM_WITH_BODY, {
+                "until": until, "ids": list(rendered), "bodies": list(rendered.values())})
+        if reclaimed:
+            await in_transaction(session, PG_CLAIM, {"until": until, "ids": reclaimed})
+        return
+    if rendered:
+        await session.execute(CLAIM_WITH_BODY, [{"claimed_id": i, "until": until, "rendered": b}
+                                                for i, b in rendered.items()])
+    if reclaimed:
+        await session.execute(CLAIM, [{"claimed_id": i, "until": until} for i in reclaimed])
 
 
 @lru_cache(maxsize=8)
@@ -277,30 +294,21 @@ class NotificationWorker:
                 {r.source_event_id for r in fresh if r.source_event_id is not None}, now)
             claimed_until = now + timedelta(seconds=self.settings.notification_timeout_seconds
                                             + CLAIM_MARGIN_SECONDS)
-            jobs, rendered, reclaimed = [], [], []  # first claims (their body stored now), later ones
+            jobs = []
+            rendered: dict[str, str] = {}  # first claims: their body, stored now
+            reclaimed: list[str] = []  # later ones: the body they already have
             for r in kept:
                 body = r.body
                 if body is None:
-                    body = render(r.channel_kind, r.id, r.event, r.occurred_at,
-                                  incidents.get(r.incident_id) if r.incident_id else None,
-                                  texts.get(r.source_event_id or 0, ""))
-                    rendered.append({"claimed_id": r.id, "until": claimed_until, "rendered": body})
+                    body = rendered[r.id] = render(
+                        r.channel_kind, r.id, r.event, r.occurred_at,
+                        incidents.get(r.incident_id) if r.incident_id else None,
+                        texts.get(r.source_event_id or 0, ""))
                 else:
-                    reclaimed.append({"claimed_id": r.id, "until": claimed_until})
+                    reclaimed.append(r.id)
                 jobs.append(Job(r.id, r.channel_id, r.event, r.channel_kind,
                                 *opened[r.channel_id], body, r.attempts))
-            if self.pg:
-                if rendered:
-                    await in_transaction(session, PG_CLAIM_WITH_BODY, {
-                        "until": claimed_until, "ids": [c["claimed_id"] for c in rendered],
-                        "bodies": [c["rendered"] for c in rendered]})
-                if reclaimed:
-                    await in_transaction(session, PG_CLAIM, {
-                        "until": claimed_until, "ids": [c["claimed_id"] for c in reclaimed]})
-            else:
-                for claim_rows, group in ((CLAIM_WITH_BODY, rendered), (CLAIM, reclaimed)):
-                    if group:
-                        await session.execute(claim_rows, group)
+            await _claim(session, self.pg, claimed_until, rendered, reclaimed)
             return jobs
 
     # -- sending --------------------------------------------------------------------------
