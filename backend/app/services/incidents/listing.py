@@ -144,7 +144,7 @@ def _one_of(column: Any, name: str, item: Any, count: int, postgresql: bool) -> 
     not for `= ANY(ARRAY[v])` (one service, owner and status: 0.5 ms against 190 ms)."""
     if postgresql and count == 1:
         return column == bindparam(name, type_=item)
-    return member_of(column, name, item, "postgresql" if postgresql else "other")
+    return member_of(column, name, item, "postgresql" if postgresql else "sqlite")
 
 
 def _conditions(shape: tuple[Any, ...], postgresql: bool) -> list[ColumnElement[bool]]:
