@@ -111,7 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Whole /metrics answers, kept while nothing they read changes (metrics/answers.py).
         app.state.metrics_answers = MetricsAnswers(db)
         app.state.live = LiveFeed(db, settings.direct_database_url, accounts.callers,
-                                  watchers=(app.state.metrics_answers,))
+                                  watchers=(app.state.metrics_answers,), listens=settings.serves_api)
         await app.state.live.start()
         # Scrape-time gauges; others add theirs (app.state.readings.add) here at start-up.
         app.state.readings = prometheus.Readings()

@@ -127,11 +127,17 @@ class Watcher(Protocol):
 
 
 class LiveFeed:
-    """This process's subscribers, fed from NOTIFY (PostgreSQL) or from commits (SQLite)."""
+    """This process's subscribers, fed from NOTIFY (PostgreSQL) or from commits (SQLite).
+
+    `listens=False` is a process that serves no streams (WORKER_MODE=worker): its commits
+    still send their updates to the replicas that do, but on PostgreSQL it holds no LISTEN
+    connection, so it is not told of every commit of every replica only to decode it for
+    nobody."""
 
     def __init__(self, db: Database, database_url: str, callers: CallerCache | None = None,
-                 watchers: Sequence[Watcher] = ()) -> None:
+                 watchers: Sequence[Watcher] = (), listens: bool = True) -> None:
         self.db = db
+        self.listens = listens
         self.database_url = database_url
         self.callers = callers  # evicted on every change to a user, cached only while listening
         self.watchers = tuple(watchers)  # PostgreSQL only: SQLite's have their own means
@@ -146,8 +152,9 @@ class LiveFeed:
         if self.callers is not None:
             self.callers.on_change.append(self._recheck)
         if self.db.dialect == "postgresql":
-            await self._listen()
-            self._keepalive = asyncio.get_running_loop().create_task(self._keep_alive())
+            if self.listens:
+                await self._listen()
+                self._keepalive = asyncio.get_running_loop().create_task(self._keep_alive())
             self.db.before_commit.append(self._notify)
         else:
             self.db.after_commit.append(self._deliver)
@@ -155,6 +162,8 @@ class LiveFeed:
     @property
     def listening(self) -> bool:
         """Updates reach this process: on PostgreSQL, the LISTEN connection is up."""
+        if not self.listens:
+            return False
         if self.db.dialect != "postgresql":
             return not self._stopped
         conn = self._listener

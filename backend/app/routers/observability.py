@@ -21,8 +21,8 @@ log = logging.getLogger(__name__)
 @router.get("/-/readiness", response_model=ReadinessRead, responses={
     503: {"model": ReadinessRead, "description": "Not ready: `failed` names what failed"}})
 async def get_readiness(request: Request) -> JSONResponse:
-    """200 when this process can serve: the database answers (and on PostgreSQL the live
-    stream's LISTEN connection is up); else 503 naming what failed."""
+    """200 when this process can serve: the database answers (and on PostgreSQL, in a process
+    that serves the live stream, its LISTEN connection is up); else 503 naming what failed."""
     state = request.app.state
     result = await readiness.check(state.db, state.live)
     body = ReadinessRead(status="ready" if result.ready else "not_ready", checks=result.checks,

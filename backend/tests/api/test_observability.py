@@ -20,6 +20,7 @@ from app.main import create_app
 from app.models import Incident, Notification, NotificationChannel, SlaNotice
 from app.services.sla.sweeper import sweep
 from tests.alert_fixtures import payload
+from tests.api.test_stream import _open_incident, open_stream, token_of
 from tests.conftest import test_settings
 
 Headers = dict[str, str]
@@ -287,6 +288,32 @@ async def test_a_worker_serves_only_health_readiness_and_metrics(database_url: s
             refused = await client.post("/auth/login", json={"username": "jordan", "password": "demo123"})
             assert refused.status_code == 404
         assert application.state.notifier._loop_task is not None  # it sends notifications
+
+
+async def test_a_worker_listens_to_no_stream_yet_streams_elsewhere_hear_its_writes(
+    app: FastAPI, client: httpx.AsyncClient, responder: Headers, database_url: str
+) -> None:
+    """A worker serves no stream, so it is told of no replica's commits (no LISTEN on
+    PostgreSQL) and stays ready; its own writes (a sweeper's breach here) still reach the
+    streams an API replica serves."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("replicas share PostgreSQL; SQLite is one process")
+    incident = await _open_incident(client, responder)
+    past = utcnow() - timedelta(hours=1)
+    async with app.state.db.transaction() as session:
+        await session.execute(update(Incident).where(Incident.id == incident).values(
+            ack_due_at=past, ack_at_risk_at=past))
+    async with open_stream(app, f"access_token={token_of(responder)}") as stream:
+        await stream.next_message()
+        worker = create_app(test_settings(database_url, worker_mode="worker", sla_sweep_seconds=0.05))
+        async with worker.router.lifespan_context(worker):
+            assert not worker.state.live.listening
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=worker),
+                                         base_url="http://worker") as probe:
+                assert (await probe.get("/-/readiness")).json()["checks"] == {"database": "ok"}
+            while (event := await stream.next_event("event.created"))["type"] != "sla_breach":
+                pass
+    assert event["incident_id"] == incident
 
 
 @pytest.mark.parametrize("mode", ["api", "all"])

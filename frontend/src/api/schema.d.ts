@@ -34,8 +34,8 @@ export interface paths {
         };
         /**
          * Get Readiness
-         * @description 200 when this process can serve: the database answers (and on PostgreSQL the live
-         *     stream's LISTEN connection is up); else 503 naming what failed.
+         * @description 200 when this process can serve: the database answers (and on PostgreSQL, in a process
+         *     that serves the live stream, its LISTEN connection is up); else 503 naming what failed.
          */
         get: operations["get_readiness___readiness_get"];
         put?: never;
@@ -2554,7 +2554,7 @@ export interface components {
         ReadinessRead: {
             /**
              * Checks
-             * @description Each check and `ok` or why not: `database`, and on PostgreSQL `live_updates` (the live stream's LISTEN connection)
+             * @description Each check and `ok` or why not: `database`, and on PostgreSQL, where the live stream is served (not WORKER_MODE=worker), `live_updates` (its LISTEN connection)
              */
             checks: {
                 [key: string]: string;

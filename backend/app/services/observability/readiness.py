@@ -1,5 +1,6 @@
 """Readiness: may this process take traffic? The database answers, and on PostgreSQL the live
-stream's LISTEN connection is up (without it, streams served here would miss updates)."""
+stream's LISTEN connection is up where streams are served (without it, they would miss
+updates)."""
 
 import asyncio
 from dataclasses import dataclass
@@ -39,6 +40,6 @@ async def _database(db: Database) -> str:
 
 async def check(db: Database, live: LiveFeed) -> Readiness:
     checks = {"database": await _database(db)}
-    if db.dialect == "postgresql":
+    if db.dialect == "postgresql" and live.listens:  # a worker serves no streams
         checks["live_updates"] = "ok" if live.listening else "LISTEN connection down"
     return Readiness(checks)
