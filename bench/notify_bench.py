@@ -13,8 +13,9 @@ default). The targets are judged on `split`; `single` is kept beside it.
    `created_at` (enqueued in the transaction that opened the incident). Same clock: one machine.
 2. Transitions (wrk, BENCH_WRK_SECONDS per run, 10 clients): with no channel, then with three
    webhook channels hearing `incident.status_changed` on every incident, interleaved run by
-   run (each round in another order: none, three, paused; three, paused, none; ...), the
-   outbox drained before each run. The ratio is the
+   run (each round in another order: none, three, paused; three, paused, none; ...), each run
+   on 200 incidents of its own (a timeline grows with every transition, and the answer
+   carries it whole), the outbox drained before each run. The ratio is the
    median req/s with three over without, the worker sending the deliveries meanwhile.
    Beside it, a third condition: the three channels paused (rested, as a failing channel is)
    during the run, so the worker sends nothing then: what the transaction itself pays.
@@ -196,17 +197,22 @@ async def transitions(client: Client, token: str, pg: asyncpg.Connection,
     transaction's own cost: the outbox rows written with each transition."""
     service = call(client, "POST", "/services", {"name": "transit-svc", "owner_team": "Bench",
                                                  "sla_policy": POLICY}, 201)
-    pool = []
-    for i in range(POOL):
-        incident = call(client, "POST", "/incidents", {"title": f"Transit {i}", "severity": "SEV3",
-                                                        "service_id": service["id"]}, 201)
-        call(client, "POST", f"/incidents/{incident['id']}/status", {"status": "Investigating"})
-        pool.append(incident["id"])
-    env = {"BENCH_MODE": "transition", "BENCH_TOKEN": token, "BENCH_IDS": ",".join(map(str, pool))}
+    # Every transition adds an event to a timeline its answer carries whole, so a pool used
+    # run after run makes each run slower than the last (by half over nine runs): each run
+    # (and the warm-up) moves its own fresh pool, opened before any channel exists.
+    pools = []
+    for n in range(3 * RUNS + 1):
+        pools.append([call(client, "POST", "/incidents", {
+            "title": f"Transit {n}-{i}", "severity": "SEV3", "service_id": service["id"]}, 201)["id"]
+            for i in range(POOL)])
 
-    async def reset() -> None:
+    def env_of(pool: list[int]) -> dict[str, str]:
+        return {"BENCH_MODE": "transition", "BENCH_TOKEN": token, "BENCH_IDS": ",".join(map(str, pool))}
+
+    async def reset(pool: list[int]) -> None:
         await asyncio.sleep(1.0)  # requests wrk left in flight land first
-        await pg.execute("UPDATE incidents SET status = 'Investigating', mitigated_at = NULL"
+        await pg.execute("UPDATE incidents SET status = 'Investigating', mitigated_at = NULL,"
+                         " acknowledged_at = coalesce(acknowledged_at, now())"
                          " WHERE id = ANY($1::int[])", pool)
 
     def channels(on: bool) -> None:
@@ -229,16 +235,17 @@ async def transitions(client: Client, token: str, pg: asyncpg.Connection,
     api_cpu_ms: dict[str, list[float]] = {c: [] for c in conditions}  # the API process alone
     drain_s: list[float] = []
     sent, duplicates, transitions_three, non2xx = 0, 0, 0, 0
-    await reset()
-    wrk(APP_PORT, 10, 1, env)  # warm-up
+    await reset(pools[-1])
+    wrk(APP_PORT, 10, 1, env_of(pools.pop()))  # warm-up
     for run in range(RUNS):
-        # Each round in another order: every transition adds an event to a timeline the answer
-        # carries whole, so later runs are slower, and a fixed order would charge that drift
-        # to the conditions measured last in each round.
+        # Each round in another order, so that no drift of the machine's is charged to the
+        # condition measured last in each round.
         for name in conditions[run % 3:] + conditions[:run % 3]:
             channels(name != "none")
             await pause(name == "paused")
-            await reset()
+            pool = pools.pop()
+            env = env_of(pool)
+            await reset(pool)
             await wait_for(pg, "before a run", 60)
             call(Client(SINK_PORT), "POST", "/reset", want=204)
             since = await pg.fetchval("SELECT coalesce(max(id), 0) FROM incident_events")

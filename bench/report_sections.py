@@ -78,7 +78,8 @@ def notifications(w: Any) -> None:
     w("")
     tr0 = NOTIFY[setups[0]]["transitions"]
     w(f"Status transitions (wrk, {tr0['conns']} clients, to the API, Investigating and Mitigated "
-      "back and forth on 200 incidents): without channels; with three webhook channels hearing "
+      "back and forth on 200 incidents, fresh ones for each run): without channels; with three "
+      "webhook channels hearing "
       "`incident.status_changed`, their deliveries sent meanwhile (by the worker process, or "
       "by the same process); and with the three channels paused during the run (nothing is "
       "sent until it ends), which leaves the cost of writing the outbox rows in each "
