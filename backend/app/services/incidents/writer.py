@@ -13,7 +13,7 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 import orjson
-from sqlalchemy import Integer, Table, bindparam, func, insert, select
+from sqlalchemy import Integer, Table, bindparam, func, insert, literal_column, select
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,7 +29,8 @@ from app.infra.rows import AttrRow, dialect_of, in_transaction
 from app.models import BusinessCalendar, Incident, IncidentEvent, Service, User
 from app.services.incidents.audit import CHECKPOINTS, HELD, HELD_COLUMNS, seal
 from app.services.incidents.reads import EVENT_FIELDS, UNSTARRED, event_payload
-from app.services.notifications.outbox import enqueue_for_events
+from app.services.notifications import outbox
+from app.services.notifications.outbox import queued_with
 from app.services.sla.calendars import (
     as_calendar,
     calendars_by_id,
@@ -45,11 +46,10 @@ EVENT_COLUMNS = ("incident_id", "type", "body", "data", "created_by", "created_b
 INSERT_EVENTS = insert(EVENTS).returning(*(EVENTS.c[name] for name in EVENT_FIELDS))
 # PostgreSQL: the checkpoint's UPDATE as a CTE of the event's INSERT. The event's parameters
 # are prefixed: an UPDATE also sets any column a parameter is named after.
-EVENT_WITH_CHECKPOINT = (
-    insert(EVENTS).values({name: bindparam(f"e_{name}", type_=EVENTS.c[name].type)
-                           for name in EVENT_COLUMNS})
-    .returning(*(EVENTS.c[name] for name in EVENT_FIELDS))
-    .add_cte(CHECKPOINTS.cte("moved")))
+_EVENT_VALUES = {name: bindparam(f"e_{name}", type_=EVENTS.c[name].type) for name in EVENT_COLUMNS}
+EVENT_WITH_CHECKPOINT = (insert(EVENTS).values(_EVENT_VALUES)
+                         .returning(*(EVENTS.c[name] for name in EVENT_FIELDS))
+                         .add_cte(CHECKPOINTS.cte("moved")))
 # PostgreSQL, one incident opened: its id is taken from the sequence with the service and its
 # calendars read (SERVICE_WITH_CALENDARS), so its `created` event can be sealed before the
 # row exists; then the incident (its checkpoint
@@ -68,13 +68,27 @@ INCIDENT_COLUMNS = ("id", "title", "description", "impact", "severity", "status"
                     "assignee_id", "created_at", "version", "ack_due_at", "resolve_due_at",
                     "ack_at_risk_at", "resolve_at_risk_at", "sla_calendar_id", "chain_head",
                     "event_count")
-EVENT_WITH_INCIDENT = (
-    insert(EVENTS).values({name: bindparam(f"e_{name}", type_=EVENTS.c[name].type)
-                           for name in EVENT_COLUMNS})
-    .returning(*(EVENTS.c[name] for name in EVENT_FIELDS))
-    .add_cte(insert(INCIDENTS).values({
-        name: bindparam(f"i_{name}", type_=INCIDENTS.c[name].type) for name in INCIDENT_COLUMNS
-    }).cte("opened")))
+EVENT_WITH_INCIDENT = (insert(EVENTS).values(_EVENT_VALUES)
+                       .returning(*(EVENTS.c[name] for name in EVENT_FIELDS))
+                       .add_cte(insert(INCIDENTS).values({
+                           **{name: bindparam(f"i_{name}", type_=INCIDENTS.c[name].type)
+                              for name in INCIDENT_COLUMNS},
+                           # its default, written out: no value computed in Python first, so
+                           # the statement goes straight on the session's connection
+                           "sla_paused_seconds": literal_column("0")}).cte("opened")))
+# Either, with the event's outbox rows written by the same statement (outbox.queued_with):
+# the event's id is taken from its sequence first, so the rows can name it.
+_NEW_EVENT = select(literal_column("nextval('incident_events_id_seq')").label("id")).cte("new_event")
+
+
+def _queued(stmt: Any) -> Any:
+    return (stmt.values(id=select(_NEW_EVENT.c.id).scalar_subquery())
+            .add_cte(queued_with(_NEW_EVENT, _NEW_EVENT.c.id, _EVENT_VALUES["incident_id"],
+                                 _EVENT_VALUES["created_at"])))
+
+
+QUEUED = {EVENT_WITH_CHECKPOINT: _queued(EVENT_WITH_CHECKPOINT),
+          EVENT_WITH_INCIDENT: _queued(EVENT_WITH_INCIDENT)}
 
 
 @dataclass(frozen=True)
@@ -129,16 +143,24 @@ async def record_events(
              "created_by_token_id": token.id if token else None, "created_at": e.at or now}
             for e in events]
     moved = await seal(session, rows, held, opened)  # hash chain: see services/incidents/audit.py
-    if opening is not None:
-        [move] = moved
-        written = await in_transaction(session, EVENT_WITH_INCIDENT, {
-            **{f"e_{k}": v for k, v in rows[0].items()},
-            **{f"i_{k}": v for k, v in opening.items()},
-            "i_chain_head": move["b_head"], "i_event_count": move["b_count"]})
-    elif len(rows) == 1 and dialect_of(session) == "postgresql":
-        # One event and its incident's checkpoint in one statement: one round trip, not two.
-        written = await in_transaction(
-            session, EVENT_WITH_CHECKPOINT, {**{f"e_{k}": v for k, v in rows[0].items()}, **moved[0]})
+    # PostgreSQL, one event: written with its incident's checkpoint (or the incident it opens)
+    # and its outbox rows, in one statement: one round trip, whoever hears it.
+    one = len(rows) == 1 and dialect_of(session) == "postgresql"
+    planned = (await outbox.plan(session, rows, {opening["id"]: (opening["severity"], opening["service_id"])}
+                                 if opening is not None else None) if one else None)
+    if one:
+        [move], params = moved, {f"e_{k}": v for k, v in rows[0].items()}
+        if opening is not None:
+            stmt = EVENT_WITH_INCIDENT
+            params.update({f"i_{k}": v for k, v in opening.items()},
+                          i_chain_head=move["b_head"], i_event_count=move["b_count"])
+        else:
+            stmt = EVENT_WITH_CHECKPOINT
+            params.update(move)
+        if planned and planned[0] is not None:
+            stmt = QUEUED[stmt]
+            params.update(outbox.queued_params(session, planned[0]))
+        written = await in_transaction(session, stmt, params)
     else:
         await session.execute(CHECKPOINTS, moved)
         written = [AttrRow(r._mapping) for r in await session.execute(INSERT_EVENTS, rows)]
@@ -148,7 +170,8 @@ async def record_events(
                 for row in sorted(written, key=lambda r: r["id"])]
     for payload in payloads:
         announce_event(session, orjson.loads(orjson.dumps(payload, option=OPTIONS)))
-    await enqueue_for_events(session, payloads)  # the outbox: services/notifications/outbox.py
+    if planned is None:  # the outbox: services/notifications/outbox.py
+        await outbox.enqueue_for_events(session, payloads)
     return payloads
 
 

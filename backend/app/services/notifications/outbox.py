@@ -1,15 +1,18 @@
 """The outbox: notifications written in the transaction of the change that caused them.
 
-`enqueue_for_events` is called by the one writer (services/incidents/writer.record_events)
-right after it inserts timeline events, so every change that tells the timeline tells the
-channels too, and a rolled-back change tells nobody. It must be cheap, for it runs on every
-incident write: the channel list is cached per process (forgotten on every channel change:
-in this process at once, on other replicas by NOTIFY, and after MAX_AGE seconds regardless),
-no query at all is made when no channel hears the events, the incidents' severity and service
-are read (one small query) only when some channel filters on them, and one statement writes
-the rows (on PostgreSQL an INSERT ... SELECT FROM unnest, however many). Only (event,
-incident, source event, time, channel) is stored here; the body is rendered when the
-delivery is first claimed (delivery.py).
+The one writer (services/incidents/writer.record_events) writes them with the timeline
+events, so every change that tells the timeline tells the channels too, and a rolled-back
+change tells nobody: `plan` says which channels hear each event, and the rows go either in
+the event's own statement (PostgreSQL, one event: `queued_with`, a CTE of it, so a change
+heard by channels makes no more round trips than one heard by none) or right after the events
+(`enqueue_for_events`). It must be cheap, for it runs on every incident write: the channel
+list is cached per process (forgotten on every channel change: in this process at once, on
+other replicas by NOTIFY, and after MAX_AGE seconds regardless), no query at all is made when
+no channel hears the events, the incidents' severity and service are read (one small query)
+only when some channel filters on them, and one statement writes the rows (on PostgreSQL an
+INSERT ... SELECT FROM unnest, however many). Only (event, incident, source event, time,
+channel) is stored here; the body is rendered when the delivery is first claimed
+(delivery.py).
 
 An `escalated` event goes to exactly the channels its data names (`channel_ids`), whatever
 they subscribe to, and to no other.
@@ -17,12 +20,27 @@ they subscribe to, and to no other.
 
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, exists, insert, select, text
+from sqlalchemy import (
+    Integer,
+    Table,
+    Text,
+    bindparam,
+    column,
+    exists,
+    func,
+    insert,
+    literal_column,
+    null,
+    select,
+    text,
+    true,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.clock import utcnow
@@ -158,38 +176,89 @@ async def insert_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> None
     session.info[WAKE] = True
 
 
-async def enqueue_for_events(session: AsyncSession, events: Sequence[dict[str, Any]]) -> int:
-    """Outbox rows for the timeline events just written (`EventRead` dicts), in the caller's
-    transaction; returns how many."""
-    mapped = [(e, EVENT_OF_TYPE[e["type"]]) for e in events if e["type"] in EVENT_OF_TYPE]
-    if not mapped:
-        return 0
+@dataclass(frozen=True)
+class Planned:
+    """The outbox rows one timeline event owes: its outbox event name and the channels."""
+
+    name: str
+    channel_ids: list[int]
+
+
+async def plan(session: AsyncSession, events: Sequence[Mapping[str, Any]],
+               facts: Mapping[int, tuple[str, int]] | None = None) -> list[Planned | None]:
+    """Which channels hear each event (`type`, `incident_id`, `data`; an `EventRead` dict or
+    an event row about to be written), in order: None for one nobody hears. `facts`: the
+    (severity, service id) of incidents not written yet (one being opened); the others are
+    read when some channel filters on them."""
+    mapped = [EVENT_OF_TYPE.get(e["type"]) for e in events]
+    if not any(mapped):
+        return [None] * len(events)
     rules = await DIRECTORY.rules(session)
     if not rules:
-        return 0
+        return [None] * len(events)
     known = {r.id for r in rules}
-    wanted = {name for _, name in mapped if name != ESCALATED}
+    wanted = {name for name in mapped if name and name != ESCALATED}
     listening = [r for r in rules if r.events & wanted]
-    escalations = [e for e, name in mapped if name == ESCALATED]
-    if not listening and not escalations:
-        return 0
-    facts: dict[int, tuple[str, int]] = {}
+    found: dict[int, tuple[str, int]] = dict(facts or {})
     if any(r.filters for r in listening):
-        ids = {e["incident_id"] for e, name in mapped if name != ESCALATED}
-        facts = {r.id: (r.severity, r.service_id) for r in (await session.execute(
-            select(Incident.id, Incident.severity, Incident.service_id)
-            .where(Incident.id.in_(ids)))).all()}
-    now = utcnow()
-    rows = []
-    for event, name in mapped:
+        ids = {e["incident_id"] for e, name in zip(events, mapped, strict=True)
+               if name and name != ESCALATED} - found.keys()
+        if ids:
+            found.update({r.id: (r.severity, r.service_id) for r in (await session.execute(
+                select(Incident.id, Incident.severity, Incident.service_id)
+                .where(Incident.id.in_(ids)))).all()})
+    planned: list[Planned | None] = []
+    for event, name in zip(events, mapped, strict=True):
         if name == ESCALATED:
             targets = [int(c) for c in dict.fromkeys(event["data"].get("channel_ids") or ())
                        if isinstance(c, int) and c in known]
-        else:
-            severity, service_id = facts.get(event["incident_id"], ("", 0))
+        elif name:
+            severity, service_id = found.get(event["incident_id"], ("", 0))
             targets = [r.id for r in listening
                        if name in r.events and (not r.filters or r.hears(name, severity, service_id))]
-        rows += [new_row(channel, name, event["incident_id"], event["id"], event["created_at"], now)
-                 for channel in targets]
+        else:
+            targets = []
+        planned.append(Planned(name, targets) if name and targets else None)
+    return planned
+
+
+async def enqueue_for_events(session: AsyncSession, events: Sequence[dict[str, Any]],
+                             planned: Sequence[Planned | None] | None = None) -> int:
+    """Outbox rows for the timeline events just written (`EventRead` dicts), in the caller's
+    transaction, for the channels `plan` finds (or found before they were written: `planned`,
+    in the same order); returns how many."""
+    if planned is None:
+        planned = await plan(session, events)
+    now = utcnow()
+    rows = [new_row(channel, p.name, event["incident_id"], event["id"], event["created_at"], now)
+            for event, p in zip(events, planned, strict=True) if p is not None
+            for channel in p.channel_ids]
     await insert_rows(session, rows)
     return len(rows)
+
+
+# PostgreSQL, one event: its outbox rows written by the statement that writes the event, as
+# a CTE of it (`queued_with`), so a change heard by channels costs no round trip more than
+# one heard by none. The rows' ids and channels travel as two arrays (`queued_params`).
+_TARGETS = func.unnest(bindparam("o_ids", type_=ARRAY(Text())),
+                       bindparam("o_channel_ids", type_=ARRAY(Integer()))
+                       ).table_valued(column("id", Text()), column("channel_id", Integer())
+                                      ).render_derived(name="target")
+
+
+def queued_with(source: Any, event_id: Any, incident_id: Any, occurred_at: Any) -> Any:
+    """The CTE writing one event's outbox rows (each while its channel exists, as
+    INSERT_WHILE_CHANNEL_EXISTS), its id selected from `source` by the same statement."""
+    now = bindparam("o_now", type_=NOTIFICATIONS.c.created_at.type)
+    return insert(NOTIFICATIONS).from_select(list(ROW_COLUMNS), select(
+        _TARGETS.c.id, _TARGETS.c.channel_id, bindparam("o_event", type_=Text()), incident_id,
+        event_id, occurred_at, null(), literal_column("'pending'"), literal_column("0"), now, now,
+    ).select_from(source.join(_TARGETS, true())).where(
+        exists().where(NotificationChannel.id == _TARGETS.c.channel_id))).cte("queued")
+
+
+def queued_params(session: AsyncSession, planned: Planned) -> dict[str, Any]:
+    """`queued_with`'s parameters for one event's rows; the senders wake when it commits."""
+    session.info[WAKE] = True
+    return {"o_ids": [str(uuid.uuid4()) for _ in planned.channel_ids],
+            "o_channel_ids": planned.channel_ids, "o_event": planned.name, "o_now": utcnow()}
