@@ -145,22 +145,23 @@ async def record_events(
     moved = await seal(session, rows, held, opened)  # hash chain: see services/incidents/audit.py
     # PostgreSQL, one event: written with its incident's checkpoint (or the incident it opens)
     # and its outbox rows, in one statement: one round trip, whoever hears it.
-    one = len(rows) == 1 and dialect_of(session) == "postgresql"
-    planned = (await outbox.plan(session, rows, {opening["id"]: (opening["severity"], opening["service_id"])}
-                                 if opening is not None else None) if one else None)
-    if one:
+    queued = False
+    if len(rows) == 1 and dialect_of(session) == "postgresql":
         [move], params = moved, {f"e_{k}": v for k, v in rows[0].items()}
         if opening is not None:
             stmt = EVENT_WITH_INCIDENT
             params.update({f"i_{k}": v for k, v in opening.items()},
                           i_chain_head=move["b_head"], i_event_count=move["b_count"])
+            facts = {opening["id"]: (opening["severity"], opening["service_id"])}
         else:
-            stmt = EVENT_WITH_CHECKPOINT
+            stmt, facts = EVENT_WITH_CHECKPOINT, {}
             params.update(move)
-        if planned and planned[0] is not None:
+        [planned] = await outbox.plan(session, rows, facts)
+        if planned is not None:
             stmt = QUEUED[stmt]
-            params.update(outbox.queued_params(session, planned[0]))
+            params.update(outbox.queued_params(session, planned))
         written = await in_transaction(session, stmt, params)
+        queued = True  # or nobody hears it
     else:
         await session.execute(CHECKPOINTS, moved)
         written = [AttrRow(r._mapping) for r in await session.execute(INSERT_EVENTS, rows)]
@@ -170,7 +171,7 @@ async def record_events(
                 for row in sorted(written, key=lambda r: r["id"])]
     for payload in payloads:
         announce_event(session, orjson.loads(orjson.dumps(payload, option=OPTIONS)))
-    if planned is None:  # the outbox: services/notifications/outbox.py
+    if not queued:  # the outbox: services/notifications/outbox.py
         await outbox.enqueue_for_events(session, payloads)
     return payloads
 

@@ -222,13 +222,10 @@ async def plan(session: AsyncSession, events: Sequence[Mapping[str, Any]],
     return planned
 
 
-async def enqueue_for_events(session: AsyncSession, events: Sequence[dict[str, Any]],
-                             planned: Sequence[Planned | None] | None = None) -> int:
+async def enqueue_for_events(session: AsyncSession, events: Sequence[dict[str, Any]]) -> int:
     """Outbox rows for the timeline events just written (`EventRead` dicts), in the caller's
-    transaction, for the channels `plan` finds (or found before they were written: `planned`,
-    in the same order); returns how many."""
-    if planned is None:
-        planned = await plan(session, events)
+    transaction, for the channels `plan` finds; returns how many."""
+    planned = await plan(session, events)
     now = utcnow()
     rows = [new_row(channel, p.name, event["incident_id"], event["id"], event["created_at"], now)
             for event, p in zip(events, planned, strict=True) if p is not None
