@@ -30,7 +30,6 @@ from app.models import BusinessCalendar, Incident, IncidentEvent, Service, User
 from app.services.incidents.audit import CHECKPOINTS, HELD, HELD_COLUMNS, seal
 from app.services.incidents.reads import EVENT_FIELDS, UNSTARRED, event_payload
 from app.services.notifications import outbox
-from app.services.notifications.outbox import queued_with
 from app.services.sla.calendars import (
     as_calendar,
     calendars_by_id,
@@ -83,8 +82,8 @@ _NEW_EVENT = select(literal_column("nextval('incident_events_id_seq')").label("i
 
 def _queued(stmt: Any) -> Any:
     return (stmt.values(id=select(_NEW_EVENT.c.id).scalar_subquery())
-            .add_cte(queued_with(_NEW_EVENT, _NEW_EVENT.c.id, _EVENT_VALUES["incident_id"],
-                                 _EVENT_VALUES["created_at"])))
+            .add_cte(outbox.queued_with(_NEW_EVENT, _NEW_EVENT.c.id, _EVENT_VALUES["incident_id"],
+                                        _EVENT_VALUES["created_at"])))
 
 
 QUEUED = {EVENT_WITH_CHECKPOINT: _queued(EVENT_WITH_CHECKPOINT),
