@@ -161,8 +161,9 @@ async def test_a_hung_listen_connection_stops_the_caching(
         through_proxy = url.set(host="127.0.0.1", port=port).render_as_string(hide_password=False)
 
         def listening_through_the_proxy(db: Database, _url: str, callers: CallerCache,
-                                        watchers: Sequence[Watcher] = ()) -> LiveFeed:
-            return LiveFeed(db, through_proxy, callers, watchers)
+                                        watchers: Sequence[Watcher] = (), listens: bool = True
+                                        ) -> LiveFeed:
+            return LiveFeed(db, through_proxy, callers, watchers, listens)
 
         monkeypatch.setattr(main, "LiveFeed", listening_through_the_proxy)
         application = main.create_app(test_settings(database_url))
