@@ -18,20 +18,21 @@ from app.infra.lean_pool import LeanPool
 from app.infra.rows import (
     BROKEN,
     PINNED,
+    AsyncpgReader,
     PgStatements,
     Row,
     RowReader,
     SessionReader,
+    SqliteReader,
     Statement,
     T,
-    _AsyncpgReader,
-    _fetch,
-    _SqliteReader,
+    fetch_rows,
 )
 from app.infra.sqlite_rows import SqliteReaders, SqliteStatements
 
 
-async def _in_turn(reads: Sequence[Callable[[RowReader], Awaitable[Any]]], reader: RowReader) -> list[Any]:
+async def in_turn(reads: Sequence[Callable[[RowReader], Awaitable[Any]]], reader: RowReader) -> list[Any]:
+    """`reads` one after another on one reader (what `apart` falls back to)."""
     return [await read(reader) for read in reads]
 
 
@@ -122,7 +123,7 @@ class Rows:
             c = statements.get(stmt)
             async with self._connection(pool) as conn, conn.transaction():
                 await conn.execute(f"SET LOCAL work_mem = '{work_mem}'")
-                return await _fetch(conn, c, params)
+                return await fetch_rows(conn, c, params)
 
         return list(await asyncio.gather(*(one(stmt, params) for stmt, params in calls)))
 
@@ -157,9 +158,9 @@ class Rows:
             yield SessionReader(pinned)
         elif self._pool is not None and self._statements is not None:
             async with self._connection(self._pool) as conn:
-                yield _AsyncpgReader(conn, self._statements)
+                yield AsyncpgReader(conn, self._statements)
         elif self._sqlite is not None and self._sqlite_statements is not None:
-            yield _SqliteReader(self._sqlite, self._sqlite_statements, self.engine)
+            yield SqliteReader(self._sqlite, self._sqlite_statements, self.engine)
         else:
             async with self.engine.connect() as conn:
                 yield SessionReader(conn)
@@ -175,7 +176,7 @@ class Rows:
         elif self._pool is not None and self._statements is not None:
             async with (self._connection(self._pool) as conn,
                         conn.transaction(isolation="repeatable_read", readonly=True)):
-                yield _AsyncpgReader(conn, self._statements)
+                yield AsyncpgReader(conn, self._statements)
         else:
             async with self.engine.connect() as conn, conn.begin():
                 if conn.dialect.name == "postgresql":
@@ -195,13 +196,13 @@ class Rows:
         reader threads, kept only if no commit landed meanwhile (`_sqlite_apart`). Inside a
         unit of work, or without either: one after another on one `consistent` snapshot."""
         if len(reads) < 2 or PINNED.get() is not None:
-            return await self.consistent(lambda reader: _in_turn(reads, reader))
+            return await self.consistent(lambda reader: in_turn(reads, reader))
         pool, statements = self._pool, self._statements
         if pool is None or statements is None:
             together = await self._sqlite_apart(reads)
             if together is not None:
                 return together
-            return await self.consistent(lambda reader: _in_turn(reads, reader))
+            return await self.consistent(lambda reader: in_turn(reads, reader))
         async with AsyncExitStack() as stack:
             conns = []
             snapshot = None
@@ -215,7 +216,7 @@ class Rows:
                     await conn.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
                 conns.append(conn)
             return list(await asyncio.gather(*(
-                read(_AsyncpgReader(conn, statements)) for read, conn in zip(reads, conns, strict=True))))
+                read(AsyncpgReader(conn, statements)) for read, conn in zip(reads, conns, strict=True))))
 
     async def _sqlite_apart(self, reads: Sequence[Callable[[RowReader], Awaitable[Any]]],
                             tries: int = 2) -> list[Any] | None:
@@ -232,7 +233,7 @@ class Rows:
             if before is None:
                 return None
             out = await asyncio.gather(*(
-                read(_SqliteReader(readers, statements, self.engine)) for read in reads))
+                read(SqliteReader(readers, statements, self.engine)) for read in reads))
             if readers.version.read() == before:
                 return list(out)
         return None
@@ -254,7 +255,7 @@ class Rows:
             async with self._connection(self._pool) as conn, conn.transaction():
                 for name, value in settings.items():
                     await conn.execute("SELECT set_config($1, $2, true)", name, value)
-                yield _AsyncpgReader(conn, self._statements)
+                yield AsyncpgReader(conn, self._statements)
         else:
             async with self.engine.connect() as conn, conn.begin():
                 for name, value in settings.items():

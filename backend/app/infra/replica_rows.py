@@ -11,8 +11,8 @@ import asyncpg
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.infra.hot_reads import Rows, _in_turn
-from app.infra.rows import BROKEN, PINNED, Row, RowReader, Statement, T, _AsyncpgReader
+from app.infra.hot_reads import Rows, in_turn
+from app.infra.rows import BROKEN, PINNED, AsyncpgReader, Row, RowReader, Statement, T
 
 CONNECT_TIMEOUT = 2.0
 # What a replica that is down, restarting or unreachable raises.
@@ -75,7 +75,7 @@ class ReplicaRows(Rows):
                 yield reader
             return
         async with AsyncExitStack() as stack:
-            fallback = _ReplicaReader(_AsyncpgReader(conn, statements), self, stack)
+            fallback = _ReplicaReader(AsyncpgReader(conn, statements), self, stack)
             try:
                 yield fallback
             finally:
@@ -85,7 +85,7 @@ class ReplicaRows(Rows):
 
     async def apart(self, reads: Sequence[Callable[[RowReader], Awaitable[Any]]]) -> list[Any]:
         """On a standby: one after another in one snapshot (`consistent`), not exported."""
-        return await self.consistent(lambda reader: _in_turn(reads, reader))
+        return await self.consistent(lambda reader: in_turn(reads, reader))
 
     async def consistent(self, read: Callable[[RowReader], Awaitable[T]]) -> T:
         """The whole read on the replica's snapshot, else all of it again on the primary's

@@ -60,7 +60,8 @@ class _Compiled:
         return [params[n] if n in params else self.defaults[n] for n in self.names]
 
 
-async def _fetch(conn: asyncpg.Connection, c: _Compiled, params: dict[str, Any]) -> Sequence[Row]:
+async def fetch_rows(conn: asyncpg.Connection, c: _Compiled, params: dict[str, Any]) -> Sequence[Row]:
+    """A compiled statement's rows on an asyncpg connection, in a statement span when tracing."""
     rows: Sequence[Row]
     if statement_span is None:
         rows = await conn.fetch(c.sql, *c.args(params))
@@ -70,19 +71,19 @@ async def _fetch(conn: asyncpg.Connection, c: _Compiled, params: dict[str, Any])
     return rows
 
 
-class _AsyncpgReader:
+class AsyncpgReader:
     def __init__(self, conn: asyncpg.Connection, compiled: "PgStatements") -> None:
         self.conn, self.compiled = conn, compiled
 
     async def all(self, stmt: Statement, **params: Any) -> Sequence[Row]:
-        return await _fetch(self.conn, self.compiled.get(stmt), params)
+        return await fetch_rows(self.conn, self.compiled.get(stmt), params)
 
     async def explain(self, stmt: Statement, **params: Any) -> Any:
         c = self.compiled.get(stmt)
         return orjson.loads(await self.conn.fetchval(f"EXPLAIN (FORMAT JSON) {c.sql}", *c.args(params)))
 
 
-class _SqliteReader:
+class SqliteReader:
     def __init__(self, readers: SqliteReaders, compiled: SqliteStatements, engine: AsyncEngine) -> None:
         self.readers, self.compiled, self.engine = readers, compiled, engine
 
@@ -201,19 +202,12 @@ async def _on_session(session: AsyncSession, stmt: Any, params: Mapping[str, Any
         await session.flush()
     conn = await session.connection()
     adapted: Any = (await conn.get_raw_connection()).dbapi_connection
-    args = c.args(dict(params))
     if c.writes:
         conn.info[WROTE] = True
     async with adapted._execute_mutex:
         if adapted._transaction is None:
             await adapted._start_transaction()
-        driver = adapted._connection
-        if statement_span is None:
-            rows: Sequence[Any] = await driver.fetch(c.sql, *args)
-            return rows
-        with statement_span(c.sql):
-            rows = await driver.fetch(c.sql, *args)
-            return rows
+        return await fetch_rows(adapted._connection, c, dict(params))
 
 
 async def in_transaction(session: AsyncSession, stmt: Any, params: Mapping[str, Any] | None = None
