@@ -140,7 +140,8 @@ def document_own_reads(openapi: dict[str, Any], routes: Sequence[Any]) -> dict[s
     it when they were declared: `READ_AFTER_PARAMETERS` (last) on every operation whose
     route reads through `get_read_db`, `IF_MATCH_PARAMETER` on those that take
     `if_match_version`, the bearer token's security requirement on every one that signs its
-    caller in (`current_user`). Once, however often it is asked."""
+    caller in (`current_user`). main.py calls it once, on the schema FastAPI first builds;
+    called again on the same schema it adds nothing."""
     for route in iter_route_contexts(routes):  # through the included routers
         original = route.original_route
         if not isinstance(original, APIRoute):

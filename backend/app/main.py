@@ -168,7 +168,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.router.routes.extend(_routes(serves_api))
     generate = app.openapi
-    app.openapi = lambda: document_own_reads(generate(), app.routes)  # type: ignore[method-assign]
+
+    def schema() -> dict[str, Any]:
+        """FastAPI's schema (built on the first call, then kept), completed once with what
+        the dependencies read from the request themselves (deps.document_own_reads)."""
+        if app.openapi_schema is None:
+            return document_own_reads(generate(), app.routes)
+        return app.openapi_schema
+
+    app.openapi = schema  # type: ignore[method-assign]
     if serves_api:
         console.mount_console(app, settings.frontend_dist)
     traces = tracing.install(app, settings)
